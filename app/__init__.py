@@ -1,0 +1,88 @@
+"""Casewise: turns case-study articles into curated quizzes and spaced-repetition flashcards."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from app.config import CONFIGS
+
+
+def create_app(config: dict[str, Any] | str | None = None) -> Flask:
+    """Build the app. `config` is a config name ("development", "testing", "production") or a dict of overrides.
+
+    No side effects beyond configuration: no migrations, no table creation, no network.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    name = config if isinstance(config, str) else os.environ.get("CASEWISE_CONFIG", "development")
+    app.config.from_object(CONFIGS[name])
+    app.config.from_prefixed_env()
+    if isinstance(config, dict):
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "casewise.db")
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set. Export SECRET_KEY (a long random string) before starting.")
+
+    from app import security
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+
+    from app.database import configure_engine_events
+
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+    security.init_app(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.articles.views import bp as articles_bp
+    from app.auth.views import bp as auth_bp
+    from app.courses.views import bp as courses_bp
+    from app.errors import register_error_handlers
+    from app.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(articles_bp)
+    register_error_handlers(app)
+    if app.config.get("BENCH_ENDPOINTS"):
+        from app.bench_views import bp as bench_bp
+
+        app.register_blueprint(bench_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.articles.cli import article_cli
+    from app.bank.cli import bank_cli
+    from app.cli import seed_command, user_cli
+
+    app.cli.add_command(seed_command)
+    app.cli.add_command(bank_cli)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(article_cli)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.rendering import render_markdown
+
+    app.jinja_env.filters["markdown"] = render_markdown

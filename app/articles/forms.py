@@ -1,0 +1,37 @@
+"""The add-article form: paste text or upload a .txt/.md/.html file, with metadata."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+TOPIC_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
+
+
+class ArticleForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired(message="Give the article a title."), Length(max=300)]
+    )
+    publisher = StringField("Publisher or source", validators=[Optional(), Length(max=200)])
+    published_on = DateField("Publication date", validators=[Optional()])
+    topics = StringField(
+        "Topics (comma-separated, e.g. key-figures, partnership-models)",
+        validators=[Optional(), Length(max=400)],
+    )
+    text = TextAreaField("Paste the article text", validators=[Optional(), Length(max=2_000_000)])
+    file = FileField("…or upload a file (.txt, .md, .html; at most 2 MB)")
+    submit = SubmitField("Add article")
+
+    def validate_topics(self, field) -> None:
+        for topic in (t.strip() for t in (field.data or "").split(",") if t.strip()):
+            if not TOPIC_RE.match(topic.lower()):
+                raise ValidationError(
+                    f"“{topic}” is not a valid topic: use lower-case words joined by dashes, e.g. key-figures."
+                )
+
+    def topic_list(self) -> list[str]:
+        return [t.strip().lower() for t in (self.topics.data or "").split(",") if t.strip()]

@@ -1,0 +1,78 @@
+"""The article library, the reader, and adding an article (instructors)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.articles import service
+from app.articles.document import EXCLUSION_REASONS
+from app.articles.forms import ArticleForm
+from app.security import instructor_required
+
+bp = Blueprint("articles", __name__, url_prefix="/articles")
+
+
+@bp.get("/")
+@login_required
+def library():
+    return render_template("articles/library.html", articles=service.list_articles())
+
+
+@bp.get("/<slug>")
+@login_required
+def reader(slug: str):
+    article = service.get_article(slug)
+    if article is None:
+        abort(404)
+    show_excluded = current_user.is_instructor
+    return render_template(
+        "articles/reader.html",
+        article=article,
+        paragraphs=service.paragraphs(article),
+        show_excluded=show_excluded,
+        reasons=EXCLUSION_REASONS,
+        highlight=request.args.get("s", ""),
+        excluded_count=sum(1 for s in article.segments if s.excluded),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@instructor_required
+def add():
+    form = ArticleForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload and upload.filename:
+            data, filename = upload.read(), upload.filename
+        elif form.text.data and form.text.data.strip():
+            data, filename = form.text.data.encode("utf-8"), "pasted.txt"
+        else:
+            data, filename = b"", ""
+        if not filename:
+            form.text.errors.append("Paste the article text or choose a file to upload.")
+            status = 422
+        else:
+            meta = service.ArticleMeta(
+                title=form.title.data,
+                publisher=form.publisher.data or "",
+                published_on=form.published_on.data,
+                topics=form.topic_list(),
+            )
+            try:
+                article = service.add_article(data, filename, meta, current_user)
+            except service.ArticleError as exc:
+                target = form.file if exc.field == "file" and upload and upload.filename else form.text
+                target.errors.append(str(exc))
+                status = 422
+            else:
+                excluded = sum(1 for s in article.segments if s.excluded)
+                flash(
+                    f"Added “{article.title}”: {len(article.segments)} segments, {excluded} excluded as boilerplate.",
+                    "success",
+                )
+                return redirect(url_for("articles.reader", slug=article.slug))
+    elif form.is_submitted():
+        status = 422
+    return render_template("articles/new.html", form=form), status

@@ -1,0 +1,53 @@
+"""Account forms: registration, login and study settings."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(
+        "Username",
+        validators=[
+            DataRequired(message="Choose a username."),
+            Length(min=3, max=40, message="A username has 3 to 40 characters."),
+            Regexp(
+                r"^[A-Za-z0-9_.-]+$",
+                message="Use only letters, digits, dots, dashes and underscores in the username.",
+            ),
+        ],
+    )
+    display_name = StringField(
+        "Your name", validators=[DataRequired(message="Tell us your name."), Length(max=80)]
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(message="Choose a password."),
+            Length(min=8, max=200, message="A password has at least 8 characters."),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[
+            DataRequired(message="Repeat the password."),
+            EqualTo("password", "The passwords differ."),
+        ],
+    )
+    instructor_code = StringField(
+        "Instructor sign-up code (leave empty if you are a student)", validators=[Optional(), Length(max=64)]
+    )
+    submit = SubmitField("Create account")
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(message="Enter your username.")])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    remember = BooleanField("Keep me logged in on this device")
+    submit = SubmitField("Log in")
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField("Log out")

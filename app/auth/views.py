@@ -1,0 +1,97 @@
+"""Register, log in, log out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import service
+from app.auth.forms import LoginForm, LogoutForm, RegisterForm
+from app.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _register_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTER"]
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _start_session(user, remember: bool = False) -> None:
+    # A fresh session on login: nothing from before survives (session fixation).
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = RegisterForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = service.register(
+                form.username.data,
+                form.display_name.data,
+                form.password.data,
+                form.instructor_code.data or "",
+                current_app.config.get("INSTRUCTOR_SIGNUP_CODE"),
+            )
+        except service.AccountError as exc:
+            getattr(form, exc.field or "username").errors.append(str(exc))
+            status = 422
+        else:
+            _start_session(user)
+            flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+            return redirect(url_for("main.dashboard"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = service.authenticate(form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append("Wrong username or password. Check both and try again.")
+            status = 401
+        else:
+            _start_session(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.dashboard"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit():
+        service.end_sessions(current_user._get_current_object())
+        logout_user()
+        session.clear()
+        flash("You are logged out.", "info")
+    return redirect(url_for("main.index"))

@@ -1,0 +1,63 @@
+"""Configuration classes; every value can be overridden from the environment (FLASK_* prefix or the names below)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _database_url(default: str | None) -> str | None:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs name the old driver; SQLAlchemy needs an explicit psycopg 3 dialect.
+    if url and url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url(None)  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;30 per hour")
+    RATELIMIT_ENABLED = True  # explicit: the limiter object is shared by every app built in one process
+    RATELIMIT_HEADERS_ENABLED = True
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024 + 64 * 1024  # 2 MB upload plus form overhead
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # CSRF tokens live as long as the session, so a long quiz attempt never loses its token.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = True
+    FRAME_ANCESTORS = os.environ.get("FRAME_ANCESTORS", "'self'")  # e.g. "'self' https://canvas.example.edu"
+    BENCH_ENDPOINTS = False
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "casewise-demo")
+
+
+class DevelopmentConfig(Config):
+    # A fixed key is fine on a developer's machine; production must set SECRET_KEY.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"  # noqa: S105 - the test config only
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "true").lower() in {"1", "true", "yes"}
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,30 @@
+"""Course forms: create a course, join one with its code."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class CourseForm(FlaskForm):
+    title = StringField(
+        "Course title",
+        validators=[
+            DataRequired(message="Give the course a title."),
+            Length(max=120, message="At most 120 characters."),
+        ],
+    )
+    description = TextAreaField("Description (optional)", validators=[Length(max=2000)])
+    submit = SubmitField("Create course")
+
+
+class JoinForm(FlaskForm):
+    code = StringField(
+        "Join code",
+        validators=[
+            DataRequired(message="Enter the join code your instructor gave you."),
+            Length(max=32, message="A join code has 8 characters."),
+        ],
+    )
+    submit = SubmitField("Join course")

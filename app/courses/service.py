@@ -1,0 +1,107 @@
+"""Courses: creation with a join code, joining, membership checks."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Course, Enrolment, User
+
+# No 0/O, 1/I/L: codes are read aloud and copied from slides.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+class CourseError(ValueError):
+    pass
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def create_course(owner: User, title: str, description: str = "", join_code: str | None = None) -> Course:
+    if not owner.is_instructor:
+        raise CourseError("Only instructors can create courses.")
+    for _ in range(5):
+        course = Course(
+            title=title.strip(),
+            description=description.strip(),
+            owner=owner,
+            join_code=join_code or new_join_code(),
+        )
+        course.enrolments.append(Enrolment(user=owner, role="instructor"))
+        db.session.add(course)
+        try:
+            db.session.commit()
+            return course
+        except IntegrityError:
+            db.session.rollback()
+            if join_code:
+                raise CourseError(f"The join code {join_code} is already used.") from None
+    raise CourseError("Could not find a free join code; try again.")
+
+
+def find_by_code(code: str) -> Course | None:
+    return db.session.scalar(select(Course).where(Course.join_code == normalise_code(code)))
+
+
+def join_course(user: User, code: str) -> Course:
+    course = find_by_code(code)
+    if course is None:
+        raise CourseError(
+            "No course has that join code. Check it with your instructor (8 letters and digits)."
+        )
+    if membership(user, course) is not None:
+        return course
+    db.session.add(Enrolment(course=course, user=user, role="student"))
+    try:
+        db.session.commit()
+    except IntegrityError:  # joined twice at once: the first one stands
+        db.session.rollback()
+    return course
+
+
+def membership(user: User, course: Course) -> Enrolment | None:
+    return db.session.scalar(
+        select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)
+    )
+
+
+def can_view(user: User, course: Course) -> bool:
+    return user.is_admin or membership(user, course) is not None
+
+
+def can_manage(user: User, course: Course) -> bool:
+    if user.is_admin:
+        return True
+    enrolment = membership(user, course)
+    return enrolment is not None and enrolment.role == "instructor"
+
+
+def courses_for(user: User) -> list[Course]:
+    if user.is_admin:
+        return list(db.session.scalars(select(Course).order_by(Course.title)))
+    return list(
+        db.session.scalars(
+            select(Course).join(Enrolment).where(Enrolment.user_id == user.id).order_by(Course.title)
+        )
+    )
+
+
+def students_of(course: Course) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Enrolment)
+            .where(Enrolment.course_id == course.id, Enrolment.role == "student")
+            .order_by(User.display_name)
+        )
+    )

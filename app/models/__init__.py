@@ -1,0 +1,27 @@
+"""All models, split by domain; importing this package registers every table on the metadata."""
+
+from app.models.article import Article, Segment
+from app.models.base import Base, utcnow
+from app.models.question import Question, QuestionRevision
+from app.models.quiz import Attempt, Quiz, QuizItem, Response
+from app.models.study import Card, ReviewLog
+from app.models.user import ROLES, Course, Enrolment, User
+
+__all__ = [
+    "ROLES",
+    "Article",
+    "Attempt",
+    "Base",
+    "Card",
+    "Course",
+    "Enrolment",
+    "Question",
+    "QuestionRevision",
+    "Quiz",
+    "QuizItem",
+    "Response",
+    "ReviewLog",
+    "Segment",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,115 @@
+"""Quizzes with their settings and items, attempts (a state machine) and saved responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, utcnow
+
+
+class Quiz(Base):
+    __tablename__ = "quiz"
+    __table_args__ = (
+        CheckConstraint("grading_method IN ('highest', 'last', 'first', 'average')", name="grading_method"),
+        CheckConstraint(
+            "feedback_timing IN ('immediate', 'after_submission', 'after_close')", name="feedback"
+        ),
+        CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at", name="window"),
+        CheckConstraint("time_limit_s IS NULL OR time_limit_s > 0", name="time_limit"),
+        CheckConstraint("attempts_allowed >= 0", name="attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="SET NULL"), index=True)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    time_limit_s: Mapped[int | None]
+    attempts_allowed: Mapped[int] = mapped_column(default=1)  # 0 = unlimited
+    grading_method: Mapped[str] = mapped_column(String(10), default="highest")
+    shuffle_questions: Mapped[bool] = mapped_column(default=False)
+    shuffle_options: Mapped[bool] = mapped_column(default=False)
+    feedback_timing: Mapped[str] = mapped_column(String(20), default="after_submission")
+    published: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[QuizItem]] = relationship(
+        back_populates="quiz", cascade="all, delete-orphan", order_by="QuizItem.position"
+    )
+    course = relationship("Course")
+
+
+class QuizItem(Base):
+    """A fixed question, or a random draw of `draw_count` approved questions from `draw_topic`."""
+
+    __tablename__ = "quiz_item"
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "position"),
+        CheckConstraint(
+            "(question_id IS NOT NULL AND draw_topic IS NULL) OR (question_id IS NULL AND draw_topic IS NOT NULL)",
+            name="fixed_or_draw",
+        ),
+        CheckConstraint("points > 0", name="points"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id"))
+    draw_topic: Mapped[str | None] = mapped_column(String(64))
+    draw_count: Mapped[int] = mapped_column(default=1)
+    points: Mapped[float] = mapped_column(default=1.0)
+
+    quiz: Mapped[Quiz] = relationship(back_populates="items")
+    question = relationship("Question")
+
+
+class Attempt(Base):
+    """in_progress -> submitted (by the student) or finished (closed by the server when overdue)."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "user_id", "number"),
+        CheckConstraint("state IN ('in_progress', 'submitted', 'finished')", name="state"),
+        CheckConstraint("mode IN ('quiz', 'practice')", name="mode"),
+        Index("ix_attempt_user_quiz", "user_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mode: Mapped[str] = mapped_column(String(10), default="quiz")
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(default=1)
+    state: Mapped[str] = mapped_column(String(12), default="in_progress")
+    # The questions drawn for this attempt, in order, with option orders: [{"question_id", "points", "order"}]
+    layout: Mapped[list] = mapped_column(default=list)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+
+    quiz = relationship("Quiz")
+    responses: Mapped[list[Response]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+
+
+class Response(Base):
+    __tablename__ = "response"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
+    answer: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
+    # Client sequence number: a save with seq <= the stored one is stale and never overwrites.
+    seq: Mapped[int] = mapped_column(default=0)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fraction: Mapped[float | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")

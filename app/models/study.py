@@ -1,0 +1,58 @@
+"""Flashcard state per (student, question) and the log of every review, replayable by FSRS."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, utcnow
+
+
+class Card(Base):
+    __tablename__ = "card"
+    __table_args__ = (
+        UniqueConstraint("user_id", "question_id"),
+        CheckConstraint("state IN (0, 1, 2, 3)", name="state"),
+        # The next-due query reads (user, state, due) by index, never the whole deck.
+        Index("ix_card_user_state_due", "user_id", "state", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    state: Mapped[int] = mapped_column(default=0)  # 0 new, 1 learning, 2 review, 3 relearning
+    step: Mapped[int | None]
+    stability: Mapped[float | None]
+    difficulty: Mapped[float | None]
+    due: Mapped[datetime] = mapped_column(default=utcnow)
+    last_review: Mapped[datetime | None]
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    question = relationship("Question")
+
+
+class ReviewLog(Base):
+    __tablename__ = "review_log"
+    __table_args__ = (
+        # A retried POST carries the same request id: the database refuses to grade twice.
+        UniqueConstraint("user_id", "request_id"),
+        CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
+        Index("ix_review_log_user_reviewed", "user_id", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[int]
+    reviewed_at: Mapped[datetime]
+    duration_ms: Mapped[int | None]
+    state_before: Mapped[int]
+    card_before: Mapped[dict]  # snapshot for undo
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    card: Mapped[Card] = relationship()

@@ -1,0 +1,1 @@
+"""Quizzes: grading of responses and item analysis of results."""

@@ -1,0 +1,349 @@
+"""FSRS scheduling, the 4 AM study day and the daily queue, as plain functions over plain data.
+
+No Flask, no session: the study service reads a few rows, calls these, and writes the result back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import fsrs
+
+STATE_NEW, STATE_LEARNING, STATE_REVIEW, STATE_RELEARNING = 0, 1, 2, 3
+STATES = (STATE_NEW, STATE_LEARNING, STATE_REVIEW, STATE_RELEARNING)
+RATINGS = (1, 2, 3, 4)  # Again, Hard, Good, Easy
+MIN_RETENTION, MAX_RETENTION = 0.70, 0.97
+DEFAULT_RETENTION = 0.9
+LEARN_AHEAD = timedelta(minutes=20)
+# fsrs needs an id but never uses it for scheduling; a fixed one also avoids Card()'s 1 ms sleep.
+_FSRS_CARD_ID = 0
+
+
+def _utc(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{what} must be a timezone-aware datetime (UTC); got a naive one: {value.isoformat()}"
+        )
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class CardData:
+    """One card's scheduling state, field for field as the `card` row stores it (datetimes in UTC)."""
+
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+
+    def __post_init__(self) -> None:
+        if self.state not in STATES:
+            raise ValueError(f"card state must be one of {STATES}, got {self.state!r}")
+        if self.reps < 0 or self.lapses < 0:
+            raise ValueError(f"reps and lapses must not be negative, got {self.reps} and {self.lapses}")
+        # Normalise to UTC so equality, JSON snapshots and fsrs (which insists on UTC) all agree.
+        object.__setattr__(self, "due", _utc(self.due, "due"))
+        if self.last_review is not None:
+            object.__setattr__(self, "last_review", _utc(self.last_review, "last_review"))
+
+    @classmethod
+    def new(cls, now: datetime) -> CardData:
+        """A card never reviewed, due at `now` (its creation time orders the new queue)."""
+        return cls(STATE_NEW, None, None, None, now, None, 0, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe snapshot (ISO 8601 datetimes), stored with each review for undo."""
+        return {
+            "state": self.state,
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "due": self.due.isoformat(),
+            "last_review": self.last_review.isoformat() if self.last_review else None,
+            "reps": self.reps,
+            "lapses": self.lapses,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CardData:
+        """Inverse of `to_dict`; a missing or unknown key raises ValueError naming it."""
+        expected = {"state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
+        if set(data) != expected:
+            missing, extra = sorted(expected - set(data)), sorted(set(data) - expected)
+            raise ValueError(f"card snapshot has missing keys {missing} and unknown keys {extra}")
+        last_review = data["last_review"]
+        return cls(
+            state=int(data["state"]),
+            step=None if data["step"] is None else int(data["step"]),
+            stability=None if data["stability"] is None else float(data["stability"]),
+            difficulty=None if data["difficulty"] is None else float(data["difficulty"]),
+            due=datetime.fromisoformat(data["due"]),
+            last_review=None if last_review is None else datetime.fromisoformat(last_review),
+            reps=int(data["reps"]),
+            lapses=int(data["lapses"]),
+        )
+
+
+@lru_cache(maxsize=64)
+def make_scheduler(desired_retention: float = DEFAULT_RETENTION) -> fsrs.Scheduler:
+    """The FSRS-6 scheduler for one retention: default weights, Anki's steps, no fuzz (deterministic)."""
+    if not MIN_RETENTION <= desired_retention <= MAX_RETENTION:  # also rejects NaN
+        raise ValueError(
+            f"desired retention must be between {MIN_RETENTION:.2f} and {MAX_RETENTION:.2f}, "
+            f"got {desired_retention!r}"
+        )
+    return fsrs.Scheduler(
+        desired_retention=float(desired_retention),
+        learning_steps=(timedelta(minutes=1), timedelta(minutes=10)),
+        relearning_steps=(timedelta(minutes=10),),
+        maximum_interval=36500,
+        enable_fuzzing=False,
+    )
+
+
+def _check_rating(rating: int) -> fsrs.Rating:
+    if isinstance(rating, bool) or rating not in RATINGS:
+        raise ValueError(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating!r}")
+    return fsrs.Rating(rating)
+
+
+def review(
+    card: CardData, rating: int, now: datetime, desired_retention: float = DEFAULT_RETENTION
+) -> CardData:
+    """The card after grading it `rating` (1–4) at `now`; a Review card graded Again counts a lapse."""
+    grade = _check_rating(rating)
+    now = _utc(now, "now")
+    if card.last_review is not None and now < card.last_review:
+        # Replaying the log sorts by time; a review dated before the last one would replay differently.
+        raise ValueError(
+            f"review time {now.isoformat()} is before the card's last review {card.last_review.isoformat()}"
+        )
+    is_new = card.state == STATE_NEW
+    before = fsrs.Card(
+        card_id=_FSRS_CARD_ID,
+        state=fsrs.State.Learning if is_new else fsrs.State(card.state),
+        step=0 if is_new else card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+    after, _log = make_scheduler(desired_retention).review_card(before, grade, review_datetime=now)
+    lapsed = card.state == STATE_REVIEW and grade == fsrs.Rating.Again
+    return CardData(
+        state=int(after.state),
+        step=after.step,
+        stability=after.stability,
+        difficulty=after.difficulty,
+        due=after.due,
+        last_review=after.last_review,
+        reps=card.reps + 1,
+        lapses=card.lapses + (1 if lapsed else 0),
+    )
+
+
+def preview_intervals(
+    card: CardData, now: datetime, desired_retention: float = DEFAULT_RETENTION
+) -> dict[int, timedelta]:
+    """Time until the card would be due again for each rating 1–4: the labels on the answer buttons."""
+    return {rating: review(card, rating, now, desired_retention).due - now for rating in RATINGS}
+
+
+def format_interval(delta: timedelta) -> str:
+    """Anki-style short interval: "<1m", "6m", "1h", "3d", "1.2mo", "2.1y" (30-day months, 365-day years)."""
+    seconds = delta.total_seconds()
+    if seconds < 0:
+        raise ValueError(f"interval must not be negative, got {delta}")
+    if seconds < 60:
+        return "<1m"
+    # Each unit is rounded before choosing it, so 59.7 minutes reads "1h", never "60m".
+    if (minutes := _half_up(seconds / 60)) < 60:
+        return f"{minutes:g}m"
+    if (hours := _half_up(seconds / 3600)) < 24:
+        return f"{hours:g}h"
+    if (days := _half_up(seconds / 86400)) < 30:
+        return f"{days:g}d"
+    if (months := _half_up(days / 30, 1)) < 12:
+        return f"{months:g}mo"
+    return f"{_half_up(days / 365, 1):g}y"
+
+
+def _half_up(value: float, digits: int = 0) -> float:
+    # Anki rounds halves up (5.5 minutes reads "6m"); Python's round() would give "6m" but "2m" for 2.5.
+    scale = 10**digits
+    return math.floor(value * scale + 0.5) / scale
+
+
+def replay(reviews: list[tuple[int, datetime]], desired_retention: float = DEFAULT_RETENTION) -> CardData:
+    """Rebuild a card from its review log alone, (rating, reviewed_at) pairs in any order."""
+    if not reviews:
+        raise ValueError("no reviews to replay; a card without reviews is CardData.new(created_at)")
+    ordered = sorted(reviews, key=lambda pair: _utc(pair[1], "review time"))
+    card = CardData.new(ordered[0][1])
+    for rating, reviewed_at in ordered:
+        card = review(card, rating, reviewed_at, desired_retention)
+    return card
+
+
+# --- The study day ---------------------------------------------------------------------------------
+
+
+def validate_timezone(name: str) -> str:
+    """`name` if it is an IANA time zone this machine knows; otherwise a ValueError that says what to use."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"Unknown time zone {name!r}. Use an IANA name such as Europe/Paris.") from None
+    return name
+
+
+def _zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(validate_timezone(tz))
+
+
+def _check_rollover(rollover_hour: int) -> None:
+    if not 0 <= rollover_hour <= 23:
+        raise ValueError(f"rollover hour must be between 0 and 23, got {rollover_hour!r}")
+
+
+def study_day(now: datetime, tz: str, rollover_hour: int = 4) -> date:
+    """The study day `now` belongs to: it starts at `rollover_hour` o'clock local time, like Anki."""
+    _check_rollover(rollover_hour)
+    local = _utc(now, "now").astimezone(_zone(tz))
+    # Wall-clock arithmetic: 03:59 local still belongs to the previous day, whatever the UTC offset.
+    return (local.replace(tzinfo=None) - timedelta(hours=rollover_hour)).date()
+
+
+def day_bounds(day: date, tz: str, rollover_hour: int = 4) -> tuple[datetime, datetime]:
+    """[start, end) of a study day in UTC; 23 or 25 hours long across a DST change."""
+    _check_rollover(rollover_hour)
+    zone = _zone(tz)
+    start = datetime.combine(day, time(rollover_hour), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(rollover_hour), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+# --- Daily limits and the next card ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    learn_ahead: timedelta = LEARN_AHEAD
+
+    def __post_init__(self) -> None:
+        if self.new_per_day < 0 or self.reviews_per_day < 0:
+            raise ValueError(
+                f"daily limits must be >= 0, got new {self.new_per_day}, reviews {self.reviews_per_day}"
+            )
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    new: int
+    learning: int
+    review: int
+
+
+def remaining_today(
+    limits: Limits, new_done_today: int, reviews_done_today: int, available: QueueCounts
+) -> QueueCounts:
+    """What is left to study today once the daily limits apply.
+
+    As in Anki (v3 scheduler, default settings) new cards count against the review limit, so
+    `reviews_per_day` caps the day's new + review cards and reviews take precedence over new cards.
+    Learning cards are never limited: a card being learned must come back.
+    `new_done_today`: answers today on cards that were new; `reviews_done_today`: answers today on
+    cards that were in review (`review_log.state_before` 0 and 2).
+    """
+    review_budget = max(0, limits.reviews_per_day - reviews_done_today - new_done_today)
+    review = min(available.review, review_budget)
+    new_budget = max(0, limits.new_per_day - new_done_today)
+    new = min(available.new, new_budget, review_budget - review)
+    return QueueCounts(new=new, learning=available.learning, review=review)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A card row the caller fetched: its primary key and its scheduling state."""
+
+    card_id: int
+    card: CardData
+
+
+@dataclass(frozen=True)
+class QueueHeads:
+    """The first card of each queue, as fetched by index (see `pick_next`); None when a queue is empty."""
+
+    learning: Candidate | None = None
+    review: Candidate | None = None
+    new: Candidate | None = None
+
+    def __post_init__(self) -> None:
+        # A head from the wrong queue means a wrong query; fail loudly rather than show the wrong card.
+        for name, states in (
+            ("learning", (STATE_LEARNING, STATE_RELEARNING)),
+            ("review", (STATE_REVIEW,)),
+            ("new", (STATE_NEW,)),
+        ):
+            head = getattr(self, name)
+            if head is not None and head.card.state not in states:
+                raise ValueError(
+                    f"the {name} head (card {head.card_id}) has state {head.card.state}; expected {states}"
+                )
+
+
+@dataclass(frozen=True)
+class NextCard:
+    card_id: int
+    queue: Literal["learning", "review", "new"]
+    early: bool = False  # a learning card shown before it is due (learn-ahead)
+
+
+def pick_next(
+    heads: QueueHeads,
+    remaining: QueueCounts,
+    now: datetime,
+    day_end: datetime,
+    learn_ahead: timedelta = LEARN_AHEAD,
+) -> NextCard | None:
+    """The card to show next, or None when the student is done for now.
+
+    Order, like Anki: a learning/relearning card that is due; then a review card due before the
+    end of the study day, while `remaining.review` > 0; then a new card, while `remaining.new` > 0;
+    then, with nothing else to do, a learning card due within `learn_ahead`, shown early.
+    On None, a learning head still due before `day_end` says when to come back.
+
+    The caller passes only queue heads and counts, never the deck, so the cost does not grow with
+    the number of cards or review logs. With the index card(user_id, state, due):
+      learning: SELECT ... WHERE user_id=:u AND state=1 ORDER BY due LIMIT 1, the same for state=3,
+                and pass the earlier of the two (due or not: learn-ahead needs the next one too)
+      review:   SELECT ... WHERE user_id=:u AND state=2 AND due < :day_end ORDER BY due LIMIT 1
+      new:      SELECT ... WHERE user_id=:u AND state=0 ORDER BY due, id LIMIT 1
+                (CardData.new sets due to the creation time, so this is deck order)
+      counts:   `remaining_today(limits, new_done, reviews_done, available)` where `available` is
+                COUNT(*) over the same filters (learning: due <= :now), and new_done/reviews_done
+                come from review_log(user_id, reviewed_at) in day_bounds() grouped by state_before.
+    A deck filter (article, topic, course) joins question and narrows each query the same way.
+    """
+    now = _utc(now, "now")
+    learning = heads.learning
+    if learning is not None and learning.card.due <= now:
+        return NextCard(learning.card_id, "learning")
+    if remaining.review > 0 and heads.review is not None and heads.review.card.due < _utc(day_end, "day_end"):
+        return NextCard(heads.review.card_id, "review")
+    if remaining.new > 0 and heads.new is not None:
+        return NextCard(heads.new.card_id, "new")
+    if learning is not None and learning.card.due <= now + learn_ahead:
+        return NextCard(learning.card_id, "learning", early=True)
+    return None

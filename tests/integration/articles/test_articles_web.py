@@ -1,0 +1,135 @@
+"""Adding and reading articles through the web: uploads, paste, bad input, and the reader's marks."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Article, Segment
+
+PRESS = (
+    "Acme Motors and Volt Cells announce a battery joint venture\n"
+    "SHANGHAI, May 2, 2025 — Acme Motors said on Friday it will invest US$120 million in a joint venture "
+    "with Volt Cells. The venture will build 40,000 battery packs a year from 2026.\n"
+    "Some links in this article are affiliate partnerships, and we may earn a commission.\n"
+)
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def instructor(client, make_user, auth):
+    make_user("teach", "instructor")
+    auth.login("teach")
+
+
+def post_article(client, *, text=None, file=None, title="Acme and Volt", topics="key-figures"):
+    data = {"title": title, "publisher": "Wire", "topics": topics}
+    if text is not None:
+        data["text"] = text
+    if file is not None:
+        data["file"] = file
+    return client.post("/articles/new", data=data, content_type="multipart/form-data")
+
+
+def test_paste_an_article_and_read_it_with_boilerplate_marked(client, instructor):
+    response = post_article(client, text=PRESS)
+    assert response.status_code == 302, response.data
+    article = db.session.scalar(select(Article))
+    assert article.raw_text == PRESS
+    reasons = {s.reason for s in article.segments if s.excluded}
+    assert "affiliate-notice" in reasons
+    included = " ".join(s.text for s in article.segments if not s.excluded)
+    assert "invest US$120 million in a joint venture" in included
+    assert "affiliate" not in included
+    page = client.get(f"/articles/{article.slug}")
+    assert page.status_code == 200
+    assert b"Affiliate or sponsorship disclosure" in page.data
+    assert b"US$120 million" in page.data
+
+
+def test_upload_html_reduces_it_to_article_text_without_scripts(client, instructor):
+    html = (
+        b"<html><head><title>Volt</title><script>alert('x')</script></head><body>"
+        b"<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav>"
+        b"<article><h1>Volt Cells expands</h1><p>Volt Cells will open a plant in Hefei in 2026.</p>"
+        b"<p>The plant will employ 1,200 people.</p></article></body></html>"
+    )
+    response = post_article(client, file=(io.BytesIO(html), "volt.html"))
+    assert response.status_code == 302, response.data
+    article = db.session.scalar(select(Article))
+    assert article.source_format == "html"
+    assert "alert" not in article.body
+    assert "Home" not in " ".join(s.text for s in article.segments if not s.excluded)
+    assert "1,200 people" in article.body
+
+
+@pytest.mark.parametrize(
+    ("payload", "filename", "message"),
+    [
+        (b"", "empty.txt", b"empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "image.txt", b"not text"),
+        ("Caf\u00e9 \u201cquotes\u201d and more text here.".encode("cp1252"), "old.txt", b"UTF-8"),
+        (b"some text", "article.pdf", b".txt"),
+    ],
+)
+def test_bad_uploads_get_a_message_and_write_nothing(client, instructor, payload, filename, message):
+    response = post_article(client, file=(io.BytesIO(payload), filename))
+    assert response.status_code == 422
+    assert message in response.data
+    assert _count(Article) == 0
+    assert _count(Segment) == 0
+
+
+def test_over_2mb_upload_is_refused_without_a_500(client, instructor):
+    big = b"A sentence about batteries. " * 90_000  # about 2.5 MB
+    response = post_article(client, file=(io.BytesIO(big), "big.txt"))
+    assert response.status_code in (413, 422)
+    assert b"2 MB" in response.data
+    assert _count(Article) == 0
+
+
+def test_nothing_given_asks_for_text_or_file(client, instructor):
+    response = post_article(client)
+    assert response.status_code == 422
+    assert b"Paste the article text or choose a file" in response.data
+
+
+def test_the_same_article_twice_is_refused(client, instructor):
+    assert post_article(client, text=PRESS).status_code == 302
+    again = post_article(client, text=PRESS, title="Again")
+    assert again.status_code == 422
+    assert b"already in the library" in again.data
+    assert _count(Article) == 1
+
+
+def test_bad_topic_is_named(client, instructor):
+    response = post_article(client, text=PRESS, topics="Key Figures!")
+    assert response.status_code == 422
+    assert "“Key Figures!” is not a valid topic".encode() in response.data
+
+
+def test_students_cannot_add_articles_and_do_not_see_excluded_text(client, make_user, auth):
+    make_user("teach", "instructor")
+    auth.login("teach")
+    post_article(client, text=PRESS)
+    slug = db.session.scalar(select(Article.slug))
+    auth.logout()
+    make_user("sam")
+    auth.login("sam")
+    assert post_article(client, text=PRESS + "x").status_code == 403
+    page = client.get(f"/articles/{slug}")
+    assert page.status_code == 200
+    assert b"affiliate" not in page.data
+    assert b"US$120 million" in page.data
+
+
+def test_anonymous_users_are_sent_to_login(client):
+    response = client.get("/articles/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
