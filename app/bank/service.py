@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.articles.document import IngestedArticle
 from app.articles.ingest import ingest_file
@@ -42,7 +43,11 @@ class LoadSummary:
 
 def known_articles(seeds_dir: Path = SEEDS_DIR) -> dict[str, IngestedArticle]:
     """Articles by slug: those in the database, plus seed files not loaded yet (so `check` needs no seed)."""
-    documents = {article.slug: to_document(article) for article in list_articles()}
+    try:
+        documents = {article.slug: to_document(article) for article in list_articles()}
+    except SQLAlchemyError:  # no database yet (not migrated): the seed files still let us check
+        db.session.rollback()
+        documents = {}
     for path in (
         sorted(seeds_dir.glob("*.txt")) + sorted(seeds_dir.glob("*.md")) + sorted(seeds_dir.glob("*.html"))
     ):

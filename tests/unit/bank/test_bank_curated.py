@@ -1,0 +1,103 @@
+"""The committed bank (questions/) loads cleanly and passes check_bank against the ingested seed articles."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from app.articles.document import IngestedArticle
+from app.articles.ingest import ingest
+from app.bank.check import check_bank, mcq_positions
+from app.bank.yamlio import BankLoad, read_bank_dir
+from app.qtypes.schema import CORE_TOPICS, QUESTION_TYPES
+
+ROOT = Path(__file__).resolve().parents[3]
+# The repo keeps the seeds under their slugs; before that the shared originals are used.
+SEEDS = {
+    "faw-leapmotor-mou": "000_fb359b6966e45cd4.txt",
+    "faw-leapmotor-stake": "004_48ef2a854c7f2d5d.txt",
+}
+SHARED_SEEDS = Path("/work/shared/seeds")
+
+
+def seed_path(slug: str) -> Path:
+    in_repo = ROOT / "seeds" / f"{slug}.txt"
+    return in_repo if in_repo.exists() else SHARED_SEEDS / SEEDS[slug]
+
+
+@pytest.fixture(scope="module")
+def articles() -> dict[str, IngestedArticle]:
+    return {slug: ingest(seed_path(slug).read_text(encoding="utf-8")) for slug in SEEDS}
+
+
+@pytest.fixture(scope="module")
+def loaded() -> BankLoad:
+    return read_bank_dir(ROOT / "questions")
+
+
+def test_bank_loads_without_errors(loaded: BankLoad) -> None:
+    assert [str(e) for e in loaded.errors] == []
+
+
+def test_bank_passes_check_without_errors_or_warnings(loaded: BankLoad, articles: dict) -> None:
+    report = check_bank(loaded.questions, articles, loaded.locations)
+    assert [str(e) for e in report.errors] == []
+    assert [str(w) for w in report.warnings] == []
+
+
+def test_counts_per_topic_and_type(loaded: BankLoad) -> None:
+    questions = [q for q in loaded.questions if q["status"] == "approved"]
+    assert len(questions) >= 64
+    topics = Counter(q["topic"] for q in questions)
+    for topic in ("key-figures", "partnership-models", "strategic-risks"):
+        assert topics[topic] >= 16, topics
+    assert set(topics) <= set(CORE_TOPICS)
+    types = Counter(q["type"] for q in questions)
+    assert all(types[t] >= 4 for t in QUESTION_TYPES), types
+
+
+def test_every_question_teaches_and_cites(loaded: BankLoad) -> None:
+    for q in loaded.questions:
+        assert len(q["explanation"]) >= 120, q["id"]
+        assert q["tags"], q["id"]
+        assert q["source"]["start"] is not None and q["source"]["end"] is not None, q["id"]
+
+
+def test_mcq_correct_positions_are_balanced(loaded: BankLoad) -> None:
+    positions = mcq_positions(loaded.questions)
+    total = sum(positions.values())
+    assert set(positions) == {0, 1, 2, 3}
+    assert all(0.20 <= n / total <= 0.30 for n in positions.values()), positions
+
+
+def test_ids_follow_the_topic_scheme(loaded: BankLoad) -> None:
+    prefixes = {"key-figures": "flm-kf-", "partnership-models": "flm-pm-", "strategic-risks": "flm-sr-"}
+    prefixes["comprehension"] = "flm-co-"
+    assert all(q["id"].startswith(prefixes[q["topic"]]) for q in loaded.questions)
+
+
+def test_no_question_draws_on_excluded_text(loaded: BankLoad, articles: dict) -> None:
+    for q in loaded.questions:
+        article = articles[q["source"]["article"]]
+        for sid in [q["source"]["sentence_id"], *q["source"]["also"]]:
+            segment = article.by_sid(sid)
+            assert segment is not None and not segment.excluded, (q["id"], sid)
+
+
+def test_a_quote_from_the_advert_in_the_real_seed_is_rejected(loaded: BankLoad, articles: dict) -> None:
+    advert = next(s for s in articles["faw-leapmotor-stake"].excluded if "MrPeasy offers" in s.text)
+    question = dict(loaded.questions[0])
+    question["source"] = {
+        "article": "faw-leapmotor-stake",
+        "sentence_id": advert.sid,
+        "quote": "MrPeasy offers a cloud-based ERP tailored for small manufacturers",
+    }
+    report = check_bank([question], articles)
+    messages = {e.field: e.message for e in report.errors}
+    assert len(report.errors) == 2
+    assert messages["source.sentence_id"].startswith(
+        f"sentence {advert.sid} is excluded (Advertisement or product promotion)"
+    )
+    assert messages["source.quote"].startswith(f"the quote comes from excluded text ({advert.sid})")
