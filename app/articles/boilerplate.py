@@ -202,6 +202,11 @@ def classify(paras: list[Para]) -> None:
         _spread(para, "cookie-banner", limit=50)
         _spread(para, "affiliate-notice", limit=6)
         _spread(para, "advertisement", limit=4)
+        if para.heading and all(p.reason for p in para.pieces):
+            # A byline, menu or call to action is short and unpunctuated like a heading, but heads nothing.
+            para.heading = para.ends_section = False
+            for piece in para.pieces:
+                piece.kind = "sentence"
     _mark_links(paras)
     _mark_sections(paras)
     for para in paras:

@@ -27,7 +27,9 @@ def test_committed_bank_checks_clean(runner):
 
 
 def test_seed_loads_the_bank_and_a_second_load_changes_nothing(seeded, runner):
-    approved = db.session.scalar(select(func.count()).select_from(Question).where(Question.status == "approved"))
+    approved = db.session.scalar(
+        select(func.count()).select_from(Question).where(Question.status == "approved")
+    )
     assert approved >= 60
     before = _state()
     revisions = db.session.scalar(select(func.count()).select_from(QuestionRevision))
@@ -58,7 +60,9 @@ def test_a_bad_file_loads_nothing_and_names_file_line_and_field(seeded, runner, 
     target = bank / "key-figures.yaml"
     text = target.read_text(encoding="utf-8")
     first_stem = text.index("stem:")
-    target.write_text(text[:first_stem] + "stem: 12\n  bogus_field: 1\n  " + text[first_stem:], encoding="utf-8")
+    target.write_text(
+        text[:first_stem] + "stem: 12\n  bogus_field: 1\n  " + text[first_stem:], encoding="utf-8"
+    )
     (bank / "zz-new.yaml").write_text(
         "questions:\n- id: new-question-1\n  type: tf\n  stem: A brand new true/false question.\n"
         "  answer: true\n  topic: key-figures\n",
