@@ -24,6 +24,7 @@ _MD_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _MD_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _MD_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+")
 _MD_COMMENT_LINE = re.compile(r"^[ \t]*<!--.*-->[ \t]*$")
+_MD_SCRIPT_OPEN = re.compile(r"^[ \t]*<(script|style)\b[^>]*>", re.IGNORECASE)
 _TXT_BULLET = re.compile(r"^[ \t]*(?:[•▪‣◦·*-]|–|\d{1,2}[.)])[ \t]+(?=\S)")
 _FRONT_MATTER_LINE = re.compile(r"^(?:[A-Za-z_][\w -]*:.*|[ \t]+.*|[ \t]*-[ \t].*|#.*|)$")
 
@@ -35,6 +36,7 @@ _MD_INLINE = (
     re.compile(r"\[(?P<keep>[^\]]+)\]\[[^\]]*\]"),
     re.compile(r"\[\^[^\]]+\]"),
     re.compile(r"<(?P<keep>https?://[^>\s]+)>"),
+    re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE),
     re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
     re.compile(r"(?P<mark>\*\*|__)(?=\S)(?P<keep>.+?)(?<=\S)(?P=mark)"),
     re.compile(r"(?<![\w*])\*(?=[^\s*])(?P<keep>.+?)(?<=[^\s*])\*(?![\w*])"),
@@ -122,18 +124,25 @@ def _front_matter_end(text: str, lines: list[tuple[int, int]]) -> int:
 
 
 def _is_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
-    """True when lines are wrapped at a fixed width, so that only blank lines end paragraphs."""
-    inner = ends_open = longest = 0
+    """True when lines are wrapped at a fixed width, so that only blank lines end paragraphs.
+
+    The tell is a line running on into the next: it ends without terminal punctuation (or with a comma)
+    and the next line starts in lowercase or with a digit. A heading never does that.
+    """
+    inner = running_on = longest = 0
     for (start, end), (nstart, nend) in zip(lines, lines[1:], strict=False):
-        line = text[start:end]
-        longest = max(longest, len(line))
-        if line.strip() and text[nstart:nend].strip():
+        line, following = text[start:end].strip(), text[nstart:nend].strip()
+        longest = max(longest, end - start)
+        if line and following:
             inner += 1
-            ends_open += not _TERMINAL_END.search(line)
-    return inner >= 3 and ends_open * 2 >= inner and longest <= 120
+            open_end = not _TERMINAL_END.search(line) or line.endswith(",")
+            running_on += open_end and (following[0].islower() or following[0].isdigit())
+    return inner >= 2 and running_on * 3 >= inner and longest <= 120
 
 
-def _append(blocks: list[Block], text: str, kind: str, spans: list[tuple[int, int]], *, strip_markdown: bool):
+def _append(
+    blocks: list[Block], text: str, kind: str, spans: list[tuple[int, int]], *, strip_markdown: bool
+) -> None:
     chars: list[str] = []
     cmap: list[int] = []
     for start, end in spans:
@@ -189,6 +198,7 @@ def _markdown_blocks(text: str, lines: list[tuple[int, int]]) -> list[Block]:
     group: list[tuple[int, int]] = []
     kind = "text"
     in_fence = False
+    raw_html_end: re.Pattern[str] | None = None
 
     def close() -> None:
         if group:
@@ -197,6 +207,15 @@ def _markdown_blocks(text: str, lines: list[tuple[int, int]]) -> list[Block]:
 
     for start, end in lines:
         line = text[start:end]
+        if raw_html_end or (opened := _MD_SCRIPT_OPEN.match(line)):
+            # Script and style blocks embedded in Markdown are code for a browser, never article text.
+            close()
+            if raw_html_end is None:
+                raw_html_end = re.compile(rf"</{opened.group(1)}\s*>", re.IGNORECASE)
+                line = line[opened.end() :]
+            if raw_html_end.search(line):
+                raw_html_end = None
+            continue
         if _MD_FENCE.match(line):
             close()
             in_fence = not in_fence
@@ -210,8 +229,10 @@ def _markdown_blocks(text: str, lines: list[tuple[int, int]]) -> list[Block]:
             close()
             continue
         if _MD_SETEXT.match(line):
-            # "Title\n=====" makes the paragraph above a heading; a lone "---" is a rule.
-            if group and kind == "text" and len(group) == 1:
+            # "Title\n=====" makes the line above a heading; "---" does too unless that line is a finished
+            # sentence (writers mean a rule there), and a lone "---" is a rule.
+            above = text[group[0][0] : group[0][1]].rstrip() if len(group) == 1 else ""
+            if above and kind == "text" and ("=" in line or not above.endswith((".", "!", "?"))):
                 kind = "heading"
             close()
             continue
@@ -250,4 +271,6 @@ def _markdown_blocks(text: str, lines: list[tuple[int, int]]) -> list[Block]:
             kind = "text"
         group.append((start, end))
     close()
-    return [b if b.kind not in ("quote", "code") else Block("text", b.clean, b.cmap, b.markup) for b in blocks]
+    return [
+        b if b.kind not in ("quote", "code") else Block("text", b.clean, b.cmap, b.markup) for b in blocks
+    ]

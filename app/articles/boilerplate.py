@@ -40,10 +40,128 @@ from dataclasses import dataclass
 _CLOSERS = "\"”’')]»"
 _TERMINAL = frozenset(".!?…:")
 _FUNCTION_WORDS = frozenset(
-    ["a", "an", "the", "of", "by", "to", "for", "with", "from", "in", "on", "at", "into", "onto", "over", "under", "about", "than", "as", "and", "or", "but", "nor", "so", "that", "which", "whose", "who", "whom", "its", "their", "his", "her", "our", "your", "my", "this", "these", "those", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "could", "should", "can", "may", "might", "must", "very", "more", "most", "such", "both", "either", "neither", "via", "per", "between", "among"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "by",
+        "to",
+        "for",
+        "with",
+        "from",
+        "in",
+        "on",
+        "at",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "than",
+        "as",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "so",
+        "that",
+        "which",
+        "whose",
+        "who",
+        "whom",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "my",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "must",
+        "very",
+        "more",
+        "most",
+        "such",
+        "both",
+        "either",
+        "neither",
+        "via",
+        "per",
+        "between",
+        "among",
+    ]
 )
 _STOPWORDS = _FUNCTION_WORDS | frozenset(
-    ["it", "it's", "its", "they", "them", "he", "she", "we", "you", "i", "not", "no", "also", "just", "only", "all", "any", "each", "other", "some", "what", "when", "where", "why", "how", "there", "here", "then", "if", "do", "does", "did", "done", "make", "makes", "made", "get", "gets", "got", "while", "after", "before", "up", "out", "into", "like", "one", "two", "new"]
+    [
+        "it",
+        "its",
+        "they",
+        "them",
+        "he",
+        "she",
+        "we",
+        "you",
+        "i",
+        "not",
+        "no",
+        "also",
+        "just",
+        "only",
+        "all",
+        "any",
+        "each",
+        "other",
+        "some",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "there",
+        "here",
+        "then",
+        "if",
+        "do",
+        "does",
+        "did",
+        "done",
+        "make",
+        "makes",
+        "made",
+        "get",
+        "gets",
+        "got",
+        "while",
+        "after",
+        "before",
+        "up",
+        "out",
+        "into",
+        "like",
+        "one",
+        "two",
+        "new",
+    ]
 )
 
 _COOKIE = re.compile(
@@ -132,7 +250,8 @@ _GLUED = re.compile(
 _SECTIONS = (
     (
         re.compile(
-            r"^(?:related(?: (?:tools|resources|articles|stories|posts|reading|content|links|coverage|news|reads|research))?"
+            r"^(?:related(?: (?:tools|resources|articles|stories|posts|reading|content|links|coverage|news|"
+            r"reads|research))?"
             r"(?: (?:&|and) (?:resources|tools))?|you (?:may|might) also (?:like|enjoy)|recommended"
             r"(?: (?:for you|reading|tools|resources|articles))?|more (?:from|on|like) (?:this|us)|"
             r"further reading|see also|read next|tools (?:&|and) resources|popular (?:posts|stories)|trending)"
@@ -151,7 +270,10 @@ _SECTIONS = (
         "navigation",
     ),
     (re.compile(r"^about the authors?\s*:?$", re.IGNORECASE), "byline"),
-    (re.compile(r"^(?:newsletter|stay (?:informed|in the loop|updated)|get our newsletter)\s*:?$", re.I), "advertisement"),
+    (
+        re.compile(r"^(?:newsletter|stay (?:informed|in the loop|updated)|get our newsletter)\s*:?$", re.I),
+        "advertisement",
+    ),
 )
 _ABOUT = re.compile(r"^about (?:the |our )?(?P<name>\S.*)$", re.IGNORECASE)
 _QUESTION_END = re.compile(r"\?[\"”’)]*$")
@@ -160,7 +282,9 @@ _ANSWER_LABEL = re.compile(r"^(?:a|answer)\s*[:.]\s*", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[a-z]+")
 _RESTATE_SHARE = 0.6
-_BOILERPLATE_BLOCKS = frozenset({"advertisement", "affiliate-notice", "related-tools", "faq-restates", "unrelated-link"})
+_BOILERPLATE_BLOCKS = frozenset(
+    {"advertisement", "affiliate-notice", "related-tools", "faq-restates", "unrelated-link"}
+)
 
 
 @dataclass
@@ -289,8 +413,11 @@ def _title_case(words: list[str]) -> bool:
 
 
 def _dangling(word: str) -> bool:
-    bare = word.strip(_CLOSERS + ",;").lower()
-    return bare in _FUNCTION_WORDS or bare.endswith(("’s", "'s", "s’", "s'"))
+    """A clause cannot end on a possessive or on a lowercase function word ("by", "the"; not "May")."""
+    bare = word.strip(_CLOSERS + ",;")
+    if bare.lower().endswith(("’s", "'s", "s’", "s'")):
+        return True
+    return bare[:1].islower() and bare in _FUNCTION_WORDS
 
 
 def _is_body(text: str) -> bool:
@@ -365,19 +492,20 @@ def _is_story_link(text: str, paras: list[Para], index: int) -> bool:
 
 def _mark_sections(paras: list[Para]) -> None:
     section: str | None = None
-    faq_start = -1
+    body: tuple[set[str], set[str]] = (set(), set())
     for i, para in enumerate(paras):
         kind = _section_kind(paras, i) if (para.heading or para.candidate) else None
         if kind:
             section = kind
-            faq_start = i if kind == "faq" else faq_start
+            if kind == "faq":
+                body = _vocabulary(paras[:i])
             for piece in para.pieces:
                 piece.reason = piece.reason or ("faq-restates" if kind == "faq" else kind)
             continue
         if para.ends_section and not (section == "faq" and _is_question(para)):
             section = None
         if section == "faq":
-            _mark_faq_entry(para, paras[:faq_start])
+            _mark_faq_entry(para, *body)
         elif section:
             for piece in para.pieces:
                 piece.reason = piece.reason or section
@@ -402,14 +530,17 @@ def _is_question(para: Para) -> bool:
     return bool(_QUESTION_END.search(para.pieces[-1].text) or _QUESTION_LABEL.match(para.pieces[0].text))
 
 
-def _mark_faq_entry(para: Para, before: list[Para]) -> None:
+def _vocabulary(before: list[Para]) -> tuple[set[str], set[str]]:
+    """Stemmed words and normalised numbers of the body: the segments not excluded so far."""
+    body = " ".join(piece.text for p in before for piece in p.pieces if piece.reason is None)
+    return {_stem(w) for w in _WORD.findall(body.lower())}, {_number(n) for n in _NUMBER.findall(body)}
+
+
+def _mark_faq_entry(para: Para, body_words: set[str], body_numbers: set[str]) -> None:
     if _is_question(para):
         for piece in para.pieces:
             piece.reason = piece.reason or "faq-restates"
         return
-    body = " ".join(piece.text for p in before for piece in p.pieces if piece.reason is None)
-    body_words = {_stem(w) for w in _WORD.findall(body.lower())}
-    body_numbers = {_number(n) for n in _NUMBER.findall(body)}
     for piece in para.pieces:
         if piece.reason is None and _restates(_ANSWER_LABEL.sub("", piece.text), body_words, body_numbers):
             piece.reason = "faq-restates"

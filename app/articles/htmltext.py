@@ -13,21 +13,131 @@ from lxml import html as lxml_html
 
 # Elements that never hold article text (or must never be kept, like scripts).
 _DROP_TAGS = frozenset(
-    ["script", "style", "noscript", "iframe", "frame", "frameset", "nav", "footer", "aside", "form", "template", "svg", "canvas", "object", "embed", "applet", "button", "select", "textarea", "input", "dialog", "link", "meta", "base", "audio", "video", "map", "head", "title"]
+    [
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "frame",
+        "frameset",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "template",
+        "svg",
+        "canvas",
+        "object",
+        "embed",
+        "applet",
+        "button",
+        "select",
+        "textarea",
+        "input",
+        "dialog",
+        "link",
+        "meta",
+        "base",
+        "audio",
+        "video",
+        "map",
+        "head",
+        "title",
+    ]
 )
 # Landmark roles of page chrome (the ARIA names for header, footer, sidebars, menus and pop-ups).
-_DROP_ROLES = frozenset(["navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu", "menubar"])
+_DROP_ROLES = frozenset(
+    [
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+        "dialog",
+        "alertdialog",
+        "menu",
+        "menubar",
+    ]
+)
 # Words in a class or id that mark page chrome; matched as whole words of the attribute value.
 _CHROME_WORDS = frozenset(
-    ["cookie", "cookies", "consent", "gdpr", "banner", "menu", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "share", "sharing", "social", "newsletter", "subscribe", "subscription", "related", "recommended", "recommendations", "advert", "advertisement", "advertising", "ad", "ads", "sponsor", "sponsored", "promo", "comment", "comments", "popup", "modal", "sidebar", "outbrain", "taboola"]
+    [
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "banner",
+        "menu",
+        "nav",
+        "navbar",
+        "navigation",
+        "breadcrumb",
+        "breadcrumbs",
+        "share",
+        "sharing",
+        "social",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "related",
+        "recommended",
+        "recommendations",
+        "advert",
+        "advertisement",
+        "advertising",
+        "ad",
+        "ads",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "comment",
+        "comments",
+        "popup",
+        "modal",
+        "sidebar",
+        "outbrain",
+        "taboola",
+    ]
 )
 # Containers that are never dropped for their class or id: a body class such as "has-cookie-banner"
 # must not take the whole page with it.
 _NEVER_DROP = frozenset({"html", "body", "article", "main"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_BLOCKS = frozenset(
-    ["p", "div", "section", "article", "main", "header", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "figure", "figcaption", "address", "hr", "br", "caption", "details", "summary", "center"]
-) | _HEADINGS
+_BLOCKS = (
+    frozenset(
+        [
+            "p",
+            "div",
+            "section",
+            "article",
+            "main",
+            "header",
+            "li",
+            "ul",
+            "ol",
+            "dl",
+            "dt",
+            "dd",
+            "blockquote",
+            "pre",
+            "table",
+            "thead",
+            "tbody",
+            "tfoot",
+            "tr",
+            "figure",
+            "figcaption",
+            "address",
+            "hr",
+            "br",
+            "caption",
+            "details",
+            "summary",
+            "center",
+        ]
+    )
+    | _HEADINGS
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
@@ -52,7 +162,8 @@ def reduce_html(markup: str) -> ReducedHtml:
     if not markup.strip():
         return ReducedHtml("", None, frozenset(), frozenset())
     try:
-        root = lxml_html.document_fromstring(markup)
+        # huge_tree lifts libxml2's nesting limit of 256 (to 2048), which real pages sometimes exceed.
+        root = lxml_html.document_fromstring(markup, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return ReducedHtml("", None, frozenset(), frozenset())
     page_title = _fold(root.findtext(".//title") or "")

@@ -34,7 +34,8 @@ def ingest(text: str, fmt: str = "txt") -> IngestedArticle:
     table_rows: frozenset[int] = frozenset()
     if fmt == "html":
         reduced = reduce_html(text)
-        text, html_title, headings, table_rows = reduced.text, reduced.title, reduced.headings, reduced.table_rows
+        text, html_title = reduced.text, reduced.title
+        headings, table_rows = reduced.headings, reduced.table_rows
     blocks = split_blocks(text, fmt, headings, table_rows)
     if not blocks:
         where = "after removing menus, scripts and banners from the HTML" if fmt == "html" else "in the input"
@@ -73,7 +74,9 @@ def ingest_file(path: str | os.PathLike[str]) -> IngestedArticle:
     return ingest(text, fmt)
 
 
-def _split_block(block: Block, text: str, segmenter: pysbd.Segmenter) -> tuple[list[tuple[int, int]], list[Piece]]:
+def _split_block(
+    block: Block, text: str, segmenter: pysbd.Segmenter
+) -> tuple[list[tuple[int, int]], list[Piece]]:
     """Raw spans and pieces of one block: headings and table rows whole, prose sentence by sentence."""
     clean = block.clean
     if block.kind in ("heading", "table", "table-head"):

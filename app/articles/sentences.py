@@ -14,6 +14,11 @@ import pysbd
 CHUNK_CHARS = 3_000
 _POSSIBLE_END = re.compile(r"[.!?…。][\"”’')\]]*\s+\S")
 _SAFE_BOUNDARY = re.compile(r"[a-z]{3}[.!?][\"”’)]?(\s+)(?=[\"“‘(]?[A-Z0-9])")
+# Any full stop before a capital, except after an initial ("J. R.") or a title ("Mr. Smith").
+_WEAK_BOUNDARY = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bProf)(?<!\bSt)(?<!\bNo)"
+    r"[.!?][\"”’)]?(\s+)(?=[\"“‘(]?[A-Z0-9])"
+)
 
 
 def new_segmenter() -> pysbd.Segmenter:
@@ -48,13 +53,21 @@ def _chunks(text: str) -> list[tuple[int, int]]:
             cut = boundaries[b]
             b += 1
         if cut is None:
-            # No sentence end in sight: cut at a space so no word is split (or hard, if there is none).
-            space = text.rfind(" ", pos + 1, limit)
-            cut = space if space > pos else limit
+            cut = _fallback_cut(text, pos, limit)
         chunks.append((pos, cut))
         pos = cut
     chunks.append((pos, len(text)))
     return chunks
+
+
+def _fallback_cut(text: str, pos: int, limit: int) -> int:
+    """Without an unmistakable boundary, cut after the last full stop before a capital ("Inc. The"),
+    else at the last space so no word is split, else hard at the limit."""
+    weak = [m.start(1) for m in _WEAK_BOUNDARY.finditer(text, pos, limit) if m.start(1) > pos]
+    if weak:
+        return weak[-1]
+    space = text.rfind(" ", pos + 1, limit)
+    return space if space > pos else limit
 
 
 def _split_chunk(text: str, start: int, end: int, segmenter: pysbd.Segmenter) -> list[tuple[int, int]]:

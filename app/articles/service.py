@@ -78,7 +78,10 @@ def add_article(data: bytes, filename: str, meta: ArticleMeta, user: User | None
     existing = db.session.scalar(select(Article).where(Article.content_sha256 == digest))
     if existing is not None and meta.slug in (None, existing.slug):
         raise ArticleError(f"This article is already in the library as “{existing.title}”.", "file")
-    doc = ingest(raw_text, fmt)
+    try:
+        doc = ingest(raw_text, fmt)
+    except ArticleInputError as exc:
+        raise ArticleError(str(exc), "file") from exc
     if not doc.sentences:
         raise ArticleError(
             "No readable sentences were found in this article. Check that it is the article text, not a page "
