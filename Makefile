@@ -18,6 +18,7 @@ $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python qti2txt==0.1.0
 	touch $(VENV)/.runtime-installed $@
 
 migrate: $(VENV)/.runtime-installed

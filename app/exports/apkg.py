@@ -1,0 +1,151 @@
+"""Anki deck (.apkg) through genanki: Basic notes for most questions, Cloze notes for cloze questions.
+
+GUIDs come from the question ids and the note types and deck have fixed ids, so importing a later export
+of the same bank updates the notes instead of adding copies. Notes are stamped with the selection's
+``modified_at`` (a fixed date when absent, so the same selection gives the same bytes); Anki updates a
+note on import when that stamp is newer than its copy's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import os
+import re
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+
+import genanki
+
+from app.exports.answers import answer_text, source_line
+from app.exports.archive import build_zip
+from app.exports.markup import html, inline_html
+from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
+from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Question
+
+DEFAULT_STAMP = datetime(2024, 1, 1, tzinfo=UTC)
+STYLE = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }\n.source { color: #555; }"
+
+
+def _fixed_id(name: str) -> int:
+    """A stable 31-bit id for a note type or deck, derived from a fixed name."""
+    digest = hashlib.sha1(name.encode()).hexdigest()[:7]  # noqa: S324 - an id, not security
+    return int(digest, 16) | (1 << 30)
+
+
+BASIC_MODEL = genanki.Model(
+    _fixed_id("casewise-basic-v1"),
+    "Casewise Basic",
+    fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Explanation"}, {"name": "Source"}],
+    templates=[
+        {
+            "name": "Card 1",
+            "qfmt": "{{Front}}",
+            "afmt": (
+                '{{FrontSide}}<hr id="answer">{{Back}}'
+                '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
+                '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
+            ),
+        }
+    ],
+    css=STYLE,
+)
+
+CLOZE_MODEL = genanki.Model(
+    _fixed_id("casewise-cloze-v1"),
+    "Casewise Cloze",
+    model_type=genanki.Model.CLOZE,
+    fields=[{"name": "Text"}, {"name": "Explanation"}, {"name": "Source"}],
+    templates=[
+        {
+            "name": "Cloze",
+            "qfmt": "{{cloze:Text}}",
+            "afmt": (
+                "{{cloze:Text}}"
+                '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
+                '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
+            ),
+        }
+    ],
+    css=STYLE,
+)
+
+
+def anki_tag(text: str) -> str:
+    """Anki tags have no spaces."""
+    return re.sub(r"\s+", "_", text.strip())
+
+
+def _tags(question: Question) -> list[str]:
+    tags = [question.topic, *question.tags]
+    if question.source:
+        tags.append(f"article::{question.source.article}")
+    return [anki_tag(tag) for tag in dict.fromkeys(tags)]
+
+
+def _front(question: Question) -> str:
+    front = html(question.stem)
+    if isinstance(question, MCQ | Multi):
+        items = "".join(f"<li>{inline_html(option)}</li>" for option in question.options)
+        front += f'<ol type="A">{items}</ol>'
+    elif isinstance(question, TF):
+        front += "<p><em>True or false?</em></p>"
+    elif isinstance(question, Matching):
+        items = "".join(f"<li>{inline_html(pair.left)}</li>" for pair in question.answer)
+        front += f"<ul>{items}</ul>"
+    return front
+
+
+def _back(question: Question) -> str:
+    if isinstance(question, Matching):
+        rows = "".join(f"<li>{inline_html(p.left)} → {inline_html(p.right)}</li>" for p in question.answer)
+        return f"<ul>{rows}</ul>"
+    if isinstance(question, Multi):
+        return "<ul>" + "".join(f"<li>{inline_html(a)}</li>" for a in question.answer) + "</ul>"
+    return html_lib.escape(answer_text(question))
+
+
+def _cloze_text(question: Cloze) -> str:
+    """The stem with {{n}} as Anki's {{cN::first variant}}."""
+
+    def replace(match: re.Match) -> str:
+        number = int(match.group(1))
+        return f"{{{{c{number}::{html_lib.escape(question.answer[number - 1][0])}}}}}"
+
+    return BLANK_RE.sub(replace, html(question.stem))
+
+
+def _note(question: Question, selection: ExportSelection) -> genanki.Note:
+    article = selection.article_title(question.source.article) if question.source else ""
+    explanation = html(question.explanation) if question.explanation else ""
+    source = html_lib.escape(source_line(question, article))
+    if isinstance(question, Cloze):
+        model, fields = CLOZE_MODEL, [_cloze_text(question), explanation, source]
+    else:
+        model, fields = BASIC_MODEL, [_front(question), _back(question), explanation, source]
+    return genanki.Note(model=model, fields=fields, tags=_tags(question), guid=genanki.guid_for(question.id))
+
+
+def export_apkg(selection: ExportSelection) -> ExportResult:
+    """An .apkg with one deck named after the selection; Anki's File → Import reads it."""
+    questions = prepare(selection)
+    deck_name = f"Casewise::{selection.title}"
+    deck = genanki.Deck(_fixed_id(f"casewise-deck:{deck_name}"), deck_name)
+    for question in questions:
+        deck.add_note(_note(question, selection))
+    stamp = (selection.modified_at or DEFAULT_STAMP).timestamp()
+    handle, path = tempfile.mkstemp(suffix=".apkg")
+    os.close(handle)
+    try:
+        genanki.Package(deck).write_to_file(path, timestamp=stamp)
+        with zipfile.ZipFile(path) as written:
+            # Re-packed with fixed entry dates: genanki stamps entries with the temp file's time.
+            files = {name: written.read(name) for name in written.namelist()}
+    finally:
+        os.remove(path)
+    return ExportResult(
+        data=build_zip(files),
+        filename=export_filename(selection, ".apkg"),
+        mimetype="application/apkg",
+    )

@@ -1,0 +1,84 @@
+"""Spreadsheet exports: a full CSV (one row per question) and a two-column Quizlet variant.
+
+Full CSV columns: id,type,topic,difficulty,stem,options,answer,explanation,article,sentence_id,quote. Lists
+(options, several answers, matching pairs, a blank's variants) are joined with ' | '; stems keep their
+Markdown. The Quizlet variant (``export_quizlet``) writes term<TAB>definition lines with no header, the
+layout Quizlet's "Import" box expects by default (tab between term and definition, one card per line);
+the stem is the term (blanks shown as _____) and the answer text is the definition. With ``delimiter=","``
+it writes a quoted CSV instead, for spreadsheets or Quizlet's "custom" comma setting.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from app.exports.answers import BLANK_LINE, answer_text, fill_blanks, options_text, stem_with_unit
+from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
+from app.qtypes.schema import Cloze, Question
+
+COLUMNS = ("id", "type", "topic", "difficulty", "stem", "options", "answer", "explanation", "article",
+           "sentence_id", "quote")  # fmt: skip
+
+
+def _row(question: Question) -> list[str]:
+    source = question.source
+    return [
+        question.id,
+        question.type,
+        question.topic,
+        question.difficulty,
+        question.stem,
+        options_text(question),
+        answer_text(question),
+        question.explanation,
+        source.article if source else "",
+        source.sentence_id if source else "",
+        source.quote if source else "",
+    ]
+
+
+def export_csv(selection: ExportSelection) -> ExportResult:
+    """The full CSV, UTF-8, with a header row."""
+    questions = prepare(selection)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for question in questions:
+        writer.writerow(_row(question))
+    return ExportResult(
+        data=buffer.getvalue().encode("utf-8"),
+        filename=export_filename(selection, ".csv"),
+        mimetype="text/csv; charset=utf-8",
+    )
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def export_quizlet(selection: ExportSelection, delimiter: str = "\t") -> ExportResult:
+    """Quizlet cards: term (the stem) and definition (the answer), tab-separated by default."""
+    if delimiter not in ("\t", ","):
+        raise ValueError("delimiter must be a tab or a comma")
+    questions = prepare(selection)
+    buffer = io.StringIO()
+    if delimiter == "\t":
+        # Quizlet's paste box has no quoting: each card is one line, so tabs and newlines become spaces.
+        for question in questions:
+            buffer.write(f"{_one_line(_term(question))}\t{_one_line(answer_text(question))}\n")
+    else:
+        writer = csv.writer(buffer)
+        for question in questions:
+            writer.writerow([_term(question), answer_text(question)])
+    tab = delimiter == "\t"
+    return ExportResult(
+        data=buffer.getvalue().encode("utf-8"),
+        filename=export_filename(selection, "-quizlet.txt" if tab else "-quizlet.csv"),
+        mimetype="text/tab-separated-values; charset=utf-8" if tab else "text/csv; charset=utf-8",
+    )
+
+
+def _term(question: Question) -> str:
+    return fill_blanks(question, BLANK_LINE) if isinstance(question, Cloze) else stem_with_unit(question)

@@ -1,0 +1,332 @@
+"""GIFT (Moodle's plain-text question format): export with full escaping, and import back as candidates.
+
+Export: $CATEGORY per topic, ::id:: titles, [markdown] text, // [id:] [tag:] comments Moodle reads,
+general feedback (explanation and source) after ####. mcq =right ~wrong; multi ~%w% weights (right ones add
+up to 100, wrong ones to -100); tf {TRUE}/{FALSE}; numeric {#value:margin}; short {=a =b}; matching
+{=left -> right}; a one-blank cloze is a missing-word question. Converted: a cloze with several blanks
+becomes one missing-word question per blank (the other blanks shown filled in); '->' inside a matching item
+becomes '→' because GIFT cannot escape it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.exports.answers import (
+    BLANK_LINE,
+    absolute_tolerance,
+    feedback_markdown,
+    fill_blanks,
+    format_number,
+    shares,
+    split_feedback,
+    stem_with_unit,
+    strip_unit_hint,
+)
+from app.exports.markup import html_to_markdown
+from app.exports.model import (
+    ExportResult,
+    ExportSelection,
+    ImportFormatError,
+    ImportResult,
+    export_filename,
+    prepare,
+    slug_tags,
+    stable_import_id,
+    topic_from_category,
+    unwrap_zip,
+    validated_import,
+)
+from app.qtypes.schema import MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+
+CATEGORY_ROOT = "$course$/top/Casewise"
+SPECIAL = "\\~=#{}:"
+ARROW = "->"
+# Escaped characters stand in as private-use code points while the structure is parsed (as Moodle does).
+_HIDE = {ch: chr(0xE000 + i) for i, ch in enumerate(SPECIAL)}
+_SHOW = {v: k for k, v in _HIDE.items()}
+_ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
+_FORMAT_RE = re.compile(r"^\[(markdown|html|plain|moodle)\]", re.I)
+_WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+
+
+def escape(text: str) -> str:
+    """GIFT text: the control characters and the backslash escaped, newlines written as \\n."""
+    out = "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
+    return out.replace("\r\n", "\n").replace("\n", "\\n")
+
+
+def _answer_block(lines: list[str], feedback: str) -> str:
+    body = "".join(f"\n\t{line}" for line in lines)
+    if feedback:
+        body += f"\n\t####{escape(feedback)}"
+    return "{" + body + "\n}"
+
+
+def _choice_lines(question: Question, converted: list[tuple[str, str]]) -> list[str]:
+    if isinstance(question, MCQ):
+        return [("=" if o == question.answer else "~") + escape(o) for o in question.options]
+    if isinstance(question, Multi):
+        right = iter(shares(len(question.answer)))
+        wrong = iter(shares(len(question.options) - len(question.answer), -100))
+        return [
+            f"~%{next(right) if o in question.answer else next(wrong)}%{escape(o)}" for o in question.options
+        ]
+    if isinstance(question, Short):
+        return ["=" + escape(a) for a in question.answer]
+    if isinstance(question, Matching):
+        lines = []
+        for pair in question.answer:
+            if ARROW in pair.left or ARROW in pair.right:
+                converted.append(
+                    (question.id, f"'{ARROW}' in a matching item written as '→' (GIFT cannot escape it)")
+                )
+            left, right = (text.replace(ARROW, "→") for text in (pair.left, pair.right))
+            lines.append(f"={escape(left)} {ARROW} {escape(right)}")
+        return lines
+    raise TypeError(question.type)
+
+
+def _header(name: str, idnumber: str, question: Question) -> str:
+    tags = "".join(f" [tag:{tag}]" for tag in question.tags)
+    return f"// [id:{idnumber}]{tags}\n::{escape(name)}::[markdown]"
+
+
+def _missing_word(question: Cloze, keep: int, feedback: str, name: str, idnumber: str) -> str:
+    marker = "\u0000"
+    before, _, after = fill_blanks(question, marker, keep=keep).partition(marker)
+    block = _answer_block(["=" + escape(v) for v in question.answer[keep - 1]], feedback)
+    return f"{_header(name, idnumber, question)}{escape(before)}{block}{escape(after)}"
+
+
+def _question(question: Question, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    if isinstance(question, Cloze):
+        count = len(question.answer)
+        if count == 1:
+            return [_missing_word(question, 1, feedback, question.id, question.id)]
+        converted.append(
+            (
+                question.id,
+                f"cloze with {count} blanks -> {count} missing-word questions, other blanks filled in",
+            )
+        )
+        return [
+            _missing_word(
+                question, k, feedback, f"{question.id} (blank {k} of {count})", f"{question.id}-blank{k}"
+            )
+            for k in range(1, count + 1)
+        ]
+    head = _header(question.id, question.id, question) + escape(stem_with_unit(question))
+    if isinstance(question, TF):
+        block = "{" + ("TRUE" if question.answer else "FALSE")
+        return [head + block + (f"####{escape(feedback)}" if feedback else "") + "}"]
+    if isinstance(question, Numeric):
+        answer = question.answer
+        margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
+        block = "{#" + format_number(answer.value) + (f":{format_number(margin)}" if margin else "")
+        return [head + block + (f"####{escape(feedback)}" if feedback else "") + "}"]
+    return [head + _answer_block(_choice_lines(question, converted), feedback)]
+
+
+def export_gift(selection: ExportSelection) -> ExportResult:
+    """GIFT text for Moodle's Question bank → Import → GIFT format (UTF-8)."""
+    questions = prepare(selection)
+    converted: list[tuple[str, str]] = []
+    blocks = [f"// Casewise export: {selection.title} — {selection.describe()}"]
+    topics: dict[str, list[Question]] = {}
+    for question in questions:
+        topics.setdefault(question.topic, []).append(question)
+    for topic, members in topics.items():
+        blocks.append(f"$CATEGORY: {CATEGORY_ROOT}/{topic}")
+        for question in members:
+            article = selection.article_title(question.source.article) if question.source else ""
+            blocks.extend(_question(question, feedback_markdown(question, article), converted))
+    return ExportResult(
+        data=("\n\n".join(blocks) + "\n").encode("utf-8"),
+        filename=export_filename(selection, ".gift.txt"),
+        mimetype="text/plain; charset=utf-8",
+        converted=converted,
+    )
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+def _hide_escapes(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: "\n" if m.group(1) == "n" else _HIDE[m.group(1)], text)
+
+
+def _show(text: str, strip: bool = True) -> str:
+    shown = "".join(_SHOW.get(ch, ch) for ch in text)
+    return shown.strip() if strip else shown
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Questions are separated by blank lines; each block keeps the number of its first line."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, current))
+            current = []
+    if current:
+        blocks.append((start, current))
+    return blocks
+
+
+def _pieces(answer: str, where: str) -> list[tuple[float, str, str]]:
+    """Split '=a#fb ~%50%b' into (weight, text, feedback) with weights in percent."""
+    pieces = []
+    for match in re.finditer(r"([=~])([^=~]*)", answer):
+        sign, body = match.groups()
+        weight = 100.0 if sign == "=" else 0.0
+        found = _WEIGHT_RE.match(body.strip())
+        if found:
+            weight = float(found.group(1))
+            body = body.strip()[found.end() :]
+        text, _, feedback = body.partition("#")
+        pieces.append((weight, text, feedback))
+    if not pieces:
+        raise ImportFormatError(f"{where}: answer block {{{_show(answer)}}} has no '=' or '~' answers")
+    return pieces
+
+
+def _numeric_answer(answer: str, where: str) -> dict:
+    body = answer[1:].strip()
+    if body.startswith(("=", "~")):
+        best = max(_pieces(body, where), key=lambda piece: piece[0])
+        body = best[1]
+    body = body.split("#", 1)[0].strip()
+    try:
+        if ".." in body:
+            low, high = (float(x) for x in body.split("..", 1))
+            return {"value": (low + high) / 2, "tolerance": abs(high - low) / 2}
+        value, _, margin = body.partition(":")
+        return {"value": float(value), "tolerance": abs(float(margin or 0))}
+    except ValueError as exc:
+        raise ImportFormatError(f"{where}: numerical answer {{#{_show(body)}}} is not a number") from exc
+
+
+def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, dict] | None:
+    """(title, canonical fields) for one GIFT question, or None (with a warning) for what Casewise lacks."""
+    text = _hide_escapes(source)
+    title = ""
+    if text.startswith("::"):
+        title, found, rest = text[2:].partition("::")
+        if not found:
+            raise ImportFormatError(f"{where}: the title opened with '::' is never closed")
+        text = rest.strip()
+        where = f"{where} (question '{_show(title)}')"
+    opened, first_close = text.find("{"), text.find("}")
+    if opened < 0 and first_close < 0:
+        warnings.append(f"{where}: text without an answer block (a description); skipped")
+        return None
+    if opened < 0 or 0 <= first_close < opened:
+        raise ImportFormatError(f"{where}: '}}' without an opening '{{' (escape a literal brace as \\}})")
+    closed = text.find("}", opened)
+    if closed < 0:
+        raise ImportFormatError(f"{where}: the answer block opened with '{{' is never closed with '}}'")
+    before, answer, after = text[:opened], text[opened + 1 : closed].strip(), text[closed + 1 :]
+    if "{" in after or "}" in after:
+        raise ImportFormatError(
+            f"{where}: more than one answer block; escape literal braces as \\{{ and \\}}"
+        )
+    answer, _, general = answer.rpartition("####") if "####" in answer else (answer, "", "")
+
+    before = before.lstrip()
+    fmt = _FORMAT_RE.match(before)
+    before = before[fmt.end() :] if fmt else before
+    html = bool(fmt) and fmt.group(1).lower() == "html"
+
+    def clean(value: str, strip: bool = True) -> str:
+        shown = _show(value, strip)
+        return html_to_markdown(shown) if html else shown
+
+    def missing_word(marker: str) -> str:
+        return (clean(before, strip=False) + marker + clean(after, strip=False)).strip()
+
+    tail = clean(after)
+    stem = missing_word(BLANK_LINE) if tail else clean(before)
+    fields: dict = {"explanation": split_feedback(clean(general))}
+
+    if not answer:
+        warnings.append(f"{where}: an essay question (empty answer block) has no Casewise type; skipped")
+        return None
+    if answer.startswith("#"):
+        stem, unit = strip_unit_hint(stem)
+        numeric = _numeric_answer(answer, where)
+        fields.update(type="numeric", answer={**numeric, "unit": unit})
+    elif "~" in answer:
+        pieces = _pieces(answer, where)
+        options = [clean(text) for _, text, _ in pieces]
+        correct = [clean(text) for weight, text, _ in pieces if weight > 0]
+        if len(correct) == 1 and max(weight for weight, _, _ in pieces) >= 99.99:
+            fields.update(type="mcq", options=options, answer=correct[0])
+        else:
+            fields.update(type="multi", options=options, answer=correct)
+    elif "=" in answer and ARROW in answer:
+        pairs = []
+        for _, text, _ in _pieces(answer, where):
+            left, found, right = text.partition(ARROW)
+            if not found:
+                raise ImportFormatError(f"{where}: matching answer {_show(text)!r} has no '->'")
+            if clean(left):
+                pairs.append({"left": clean(left), "right": clean(right)})
+            else:
+                warnings.append(
+                    f"{where}: extra wrong match {clean(right)!r} dropped (Casewise matching has none)"
+                )
+        fields.update(type="matching", answer=pairs)
+    elif answer.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
+        fields.update(type="tf", answer=answer.strip().upper().startswith("T"))
+    else:
+        accepted = [clean(text) for weight, text, _ in _pieces(answer, where) if weight >= 99.99]
+        if tail:
+            stem = missing_word("{{1}}")
+            fields.update(type="cloze", answer=[accepted])
+        else:
+            fields.update(type="short", answer=accepted)
+    fields["stem"] = stem
+    return _show(title), fields
+
+
+def import_gift(data: bytes) -> ImportResult:
+    """Read GIFT; every question becomes a candidate with a generated stable id ('imp-gift-…')."""
+    data = unwrap_zip(data, "GIFT", (".gift", ".txt"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(f"GIFT file is not UTF-8 text (byte {exc.start}: {exc.reason})") from exc
+    topic = "imported"
+    questions: list[dict] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for start, lines in _blocks(text):
+        comments = "\n".join(line for line in lines if line.lstrip().startswith("//"))
+        source = "\n".join(line for line in lines if not line.lstrip().startswith("//")).strip()
+        if not source:
+            continue
+        if source.startswith("$CATEGORY:"):
+            topic = topic_from_category(source[len("$CATEGORY:") :].strip())
+            continue
+        where = f"line {start}"
+        parsed = _parse_question(source, where, warnings)
+        if parsed is None:
+            continue
+        title, fields = parsed
+        where = f"line {start} (question '{title}')" if title else where
+        idnumber = re.search(r"\[id:((?:\\\]|[^\]])+)\]", comments)
+        qid = stable_import_id("imp-gift", idnumber.group(1) if idnumber else f"{topic}\n{title or source}")
+        while qid in seen:
+            warnings.append(f"{where}: the same question appears twice; the copy gets id {qid}-2")
+            qid += "-2"
+        seen.add(qid)
+        tags = slug_tags(re.findall(r"\[tag:((?:\\\]|[^\]])+)\]", comments))
+        candidate = {"id": qid, "topic": topic, "status": "candidate", "tags": tags, **fields}
+        questions.append(validated_import(candidate, where))
+    return ImportResult(questions=questions, warnings=warnings)

@@ -1,0 +1,154 @@
+"""Plain data in and out of the exporters and importers, their errors, and the checks every format shares."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from app.qtypes.schema import QUESTION_TYPES, SLUG_PATTERN, Question, parse_question
+
+
+class ExportError(ValueError):
+    """The selection cannot be exported; the message says why and what to do."""
+
+
+class ImportFormatError(ValueError):
+    """An import file is not what its format promises; the message names what is wrong and where."""
+
+
+@dataclass(frozen=True)
+class ExportSelection:
+    """What to export: canonical question dicts (``model_dump()`` form) and where they came from.
+
+    ``points`` maps question id to quiz points (1 when absent). ``articles`` maps article slug to title.
+    ``modified_at`` is when the newest question was last edited: the Anki deck stamps its notes with it so a
+    re-import updates edited notes; without it a fixed date keeps the output byte-for-byte reproducible.
+    """
+
+    title: str
+    questions: list[dict]
+    scope: str = "bank"
+    scope_id: str | None = None
+    points: dict[str, float] | None = None
+    articles: dict[str, str] | None = None
+    modified_at: datetime | None = None
+
+    def describe(self) -> str:
+        if self.scope_id:
+            return f"the selection ({self.scope} '{self.scope_id}')"
+        return f"the selection ({self.scope})"
+
+    def points_for(self, question_id: str) -> float:
+        return float((self.points or {}).get(question_id, 1.0))
+
+    def article_title(self, slug: str) -> str:
+        return (self.articles or {}).get(slug, slug)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The file, and the questions the format could not carry as they are (``(question id, reason)``)."""
+
+    data: bytes
+    filename: str
+    mimetype: str
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    converted: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Canonical, validated question dicts, and notes about what was dropped or guessed."""
+
+    questions: list[dict]
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(selection: ExportSelection) -> list[Question]:
+    """Validate the selection's questions, in order; an empty selection is an error that says what to do."""
+    if not selection.questions:
+        raise ExportError(
+            f"Nothing to export: {selection.describe()} has no questions. "
+            "Choose another scope or approve questions first."
+        )
+    questions: list[Question] = []
+    for index, data in enumerate(selection.questions):
+        try:
+            questions.append(parse_question(data))
+        except ValidationError as exc:
+            qid = data.get("id", "?") if isinstance(data, dict) else "?"
+            raise ExportError(
+                f"questions[{index}] ('{qid}') is not a valid question: {describe_validation_error(exc)}"
+            ) from exc
+    return questions
+
+
+def describe_validation_error(exc: ValidationError, prefix: str = "") -> str:
+    """The first pydantic error as 'path: message', without the type tag pydantic puts first in unions."""
+    first = exc.errors()[0]
+    loc = list(first["loc"])
+    if loc and loc[0] in QUESTION_TYPES:
+        loc = loc[1:]
+    path = prefix
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return f"{path}: {first['msg']}" if path else first["msg"]
+
+
+def export_filename(selection: ExportSelection, suffix: str) -> str:
+    """A safe file name from the selection's title, e.g. 'faw-leapmotor-quiz.imscc'."""
+    stem = re.sub(r"[^a-z0-9]+", "-", selection.title.casefold()).strip("-")[:60].strip("-")
+    return f"{stem or 'casewise-export'}{suffix}"
+
+
+def validated_import(candidate: dict, where: str) -> dict:
+    """An imported question as canonical JSON data, or ImportFormatError naming where and which field."""
+    try:
+        return parse_question(candidate).model_dump(mode="json")
+    except ValidationError as exc:
+        raise ImportFormatError(f"{where}: {describe_validation_error(exc)}") from exc
+
+
+def stable_import_id(prefix: str, *parts: str) -> str:
+    """An id that stays the same when the same file is imported again: prefix plus 8 hex digits of SHA-1."""
+    digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()[:8]  # noqa: S324 - an id, not security
+    return f"{prefix}-{digest}"
+
+
+def topic_from_category(category: str) -> str:
+    """The last segment of an LMS category path ('$course$/top/Casewise/Key figures') as a topic slug."""
+    last = category.rstrip("/").rsplit("/", 1)[-1]
+    slug = re.sub(r"[^a-z0-9]+", "-", last.casefold()).strip("-")[:60].strip("-")
+    return slug if re.fullmatch(SLUG_PATTERN, slug) else "imported"
+
+
+def slug_tags(tags: list[str]) -> list[str]:
+    """Imported tags as slugs (lower case, hyphens), dropping any that cannot become one."""
+    slugs = [re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-") for tag in tags]
+    return list(dict.fromkeys(s for s in slugs if re.fullmatch(SLUG_PATTERN, s)))
+
+
+def unwrap_zip(data: bytes, what: str, suffixes: tuple[str, ...]) -> bytes:
+    """The one ``suffixes`` file inside a zipped upload, or ``data`` itself when it is not a zip."""
+    if not data.startswith(b"PK\x03\x04"):
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(suffixes) and not n.endswith("/")]
+            if len(names) != 1:
+                found = ", ".join(archive.namelist()[:5]) or "nothing"
+                raise ImportFormatError(
+                    f"the zip archive should hold one {what} file ({' or '.join(suffixes)}); it holds {found}"
+                )
+            return archive.read(names[0])
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise ImportFormatError(
+            f"the zip archive is damaged or truncated ({exc}); export the file again"
+        ) from exc

@@ -1,0 +1,347 @@
+"""Moodle XML: export every type to Moodle's own question types, and import Moodle XML back as candidates.
+
+Export: a category per topic ($course$/top/Casewise/<topic>); mcq and multi are multichoice (single true /
+false, multi with Moodle's partial credit and penalties for wrong choices), tf truefalse, numeric numerical
+(absolute tolerance; the unit as Moodle's unit and, when the stem lacks it, "(answer in …)"), short
+shortanswer, matching matching, cloze the embedded-answers type with {1:SHORTANSWER:=a~=b} per blank
+({1:NUMERICAL:=n:0} when every variant is a number). The explanation and the source quote are the general
+feedback; the question id is the Moodle idnumber.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from lxml import etree
+
+from app.exports.answers import (
+    absolute_tolerance,
+    feedback_markdown,
+    format_number,
+    shares,
+    split_feedback,
+    stem_with_unit,
+    strip_unit_hint,
+)
+from app.exports.archive import xml_bytes
+from app.exports.markup import html, html_to_markdown, inline_html
+from app.exports.model import (
+    ExportResult,
+    ExportSelection,
+    ImportFormatError,
+    ImportResult,
+    export_filename,
+    prepare,
+    slug_tags,
+    stable_import_id,
+    topic_from_category,
+    unwrap_zip,
+    validated_import,
+)
+from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+
+CATEGORY_ROOT = "$course$/top/Casewise"
+NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+# One embedded answer: {weight:TYPE:answers}, where answers may hold backslash-escaped characters.
+CLOZE_RE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
+CLOZE_SPECIAL = re.compile(r"([\\}#~/\"])")
+
+
+def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = None) -> etree._Element:
+    """<tag format=..><text>value</text></tag>; HTML goes in CDATA as Moodle writes it."""
+    element = etree.SubElement(parent, tag, **({"format": fmt} if fmt else {}))
+    text = etree.SubElement(element, "text")
+    text.text = etree.CDATA(value) if fmt == "html" and value and "]]>" not in value else value
+    return element
+
+
+def _field(parent: etree._Element, tag: str, value: str) -> None:
+    etree.SubElement(parent, tag).text = value
+
+
+def _answer(parent: etree._Element, fraction: str, value: str, fmt: str = "html") -> etree._Element:
+    answer = etree.SubElement(parent, "answer", fraction=fraction, format=fmt)
+    etree.SubElement(answer, "text").text = value
+    _text(answer, "feedback", "", "html")
+    return answer
+
+
+def _cloze_escape(value: str) -> str:
+    return html_lib.escape(CLOZE_SPECIAL.sub(r"\\\1", value), quote=False)
+
+
+def _cloze_blank(variants: list[str]) -> str:
+    if all(NUMBER_RE.match(v.strip()) for v in variants):
+        return "{1:NUMERICAL:" + "~".join(f"={v.strip()}:0" for v in variants) + "}"
+    return "{1:SHORTANSWER:" + "~".join("=" + _cloze_escape(v) for v in variants) + "}"
+
+
+def _question(quiz: etree._Element, question: Question, points: float, feedback: str) -> None:
+    kinds = {
+        "mcq": "multichoice",
+        "multi": "multichoice",
+        "tf": "truefalse",
+        "numeric": "numerical",
+        "short": "shortanswer",
+        "matching": "matching",
+        "cloze": "cloze",
+    }
+    element = etree.SubElement(quiz, "question", type=kinds[question.type])
+    _text(element, "name", question.id)
+    stem_html = html(stem_with_unit(question))
+    if isinstance(question, Cloze):
+        stem_html = BLANK_RE.sub(lambda m: _cloze_blank(question.answer[int(m.group(1)) - 1]), stem_html)
+    _text(element, "questiontext", stem_html, "html")
+    _text(element, "generalfeedback", html(feedback) if feedback else "", "html")
+    _field(element, "defaultgrade", format_number(points))
+    _field(element, "penalty", "1" if isinstance(question, TF) else "0.3333333")
+    _field(element, "hidden", "0")
+    _field(element, "idnumber", question.id)
+
+    if isinstance(question, MCQ | Multi):
+        single = isinstance(question, MCQ)
+        _field(element, "single", "true" if single else "false")
+        _field(element, "shuffleanswers", "true")
+        _field(element, "answernumbering", "abc")
+        _field(element, "showstandardinstruction", "0")
+        for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+            _text(element, tag, "", "html")
+        if single:
+            for option in question.options:
+                _answer(element, "100" if option == question.answer else "0", inline_html(option))
+        else:
+            # Right choices share 100 %, wrong ones -100 %, so ticking everything scores nothing.
+            right = iter(shares(len(question.answer)))
+            wrong = iter(shares(len(question.options) - len(question.answer), -100))
+            for option in question.options:
+                fraction = next(right) if option in question.answer else next(wrong)
+                _answer(element, fraction, inline_html(option))
+    elif isinstance(question, TF):
+        _answer(element, "100" if question.answer else "0", "true", "moodle_auto_format")
+        _answer(element, "0" if question.answer else "100", "false", "moodle_auto_format")
+    elif isinstance(question, Numeric):
+        answer = question.answer
+        node = _answer(element, "100", format_number(answer.value), "moodle_auto_format")
+        margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
+        _field(node, "tolerance", format_number(margin))
+        if answer.unit:
+            units = etree.SubElement(element, "units")
+            unit = etree.SubElement(units, "unit")
+            _field(unit, "multiplier", "1")
+            _field(unit, "unit_name", answer.unit)
+        _field(element, "unitgradingtype", "0")
+        _field(element, "unitpenalty", "0.1000000")
+        # 3 = units are not asked for; Moodle shows the first unit beside the answer box.
+        _field(element, "showunits", "3")
+        _field(element, "unitsleft", "0")
+    elif isinstance(question, Short):
+        _field(element, "usecase", "0")
+        for accepted in question.answer:
+            _answer(element, "100", accepted, "moodle_auto_format")
+    elif isinstance(question, Matching):
+        _field(element, "shuffleanswers", "true")
+        for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+            _text(element, tag, "", "html")
+        for pair in question.answer:
+            sub = _text(element, "subquestion", inline_html(pair.left), "html")
+            answer = etree.SubElement(sub, "answer")
+            etree.SubElement(answer, "text").text = pair.right
+
+    if question.tags:
+        tags = etree.SubElement(element, "tags")
+        for tag in question.tags:
+            etree.SubElement(etree.SubElement(tags, "tag"), "text").text = tag
+
+
+def export_moodle_xml(selection: ExportSelection) -> ExportResult:
+    """Moodle XML for Question bank → Import → Moodle XML format, one category per topic."""
+    questions = prepare(selection)
+    quiz = etree.Element("quiz")
+    topics: dict[str, list[Question]] = {}
+    for question in questions:
+        topics.setdefault(question.topic, []).append(question)
+    for topic, members in topics.items():
+        category = etree.SubElement(quiz, "question", type="category")
+        _text(category, "category", f"{CATEGORY_ROOT}/{topic}")
+        _text(category, "info", "", "html")
+        for question in members:
+            article = selection.article_title(question.source.article) if question.source else ""
+            feedback = feedback_markdown(question, article)
+            _question(quiz, question, selection.points_for(question.id), feedback)
+    return ExportResult(
+        data=xml_bytes(quiz),
+        filename=export_filename(selection, "-moodle.xml"),
+        mimetype="application/xml",
+    )
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+def _child_text(element: etree._Element, path: str) -> str:
+    found = element.find(path)
+    return (found.text or "") if found is not None else ""
+
+
+def _rich_text(element: etree._Element, tag: str) -> str:
+    """A <tag format=..><text> field as Markdown (HTML converted, other formats taken as they are)."""
+    node = element.find(tag)
+    if node is None:
+        return ""
+    value = _child_text(node, "text")
+    if node.get("format", "html") == "html":
+        return html_to_markdown(value)
+    return value.strip()
+
+
+def _plain(value: str) -> str:
+    return html_to_markdown(value) if "<" in value or "&" in value else value.strip()
+
+
+def _fraction(answer: etree._Element) -> float:
+    try:
+        return float(answer.get("fraction", "0"))
+    except ValueError:
+        return 0.0
+
+
+def _unescape_cloze(value: str) -> str:
+    return html_lib.unescape(re.sub(r"\\(.)", r"\1", value)).strip()
+
+
+def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> list[str]:
+    variants: list[str] = []
+    for raw in re.split(r"(?<!\\)~", body):
+        text = re.split(r"(?<!\\)#", raw, maxsplit=1)[0].strip()
+        correct = text.startswith("=") or text.startswith("%100%")
+        text = text[1:] if text.startswith("=") else re.sub(r"^%-?\d+(\.\d+)?%", "", text)
+        if kind.startswith(("NUMERICAL", "NM")):
+            text = text.split(":", 1)[0]
+        if correct and text.strip():
+            variants.append(_unescape_cloze(text))
+    if kind.startswith(("MULTICHOICE", "MC", "MULTIRESPONSE", "MR")):
+        warnings.append(f"{where}: a choice blank became a typed blank accepting its correct option")
+    return variants
+
+
+def _cloze(element: etree._Element, where: str, warnings: list[str]) -> tuple[str, list[list[str]]]:
+    source = _child_text(element, "questiontext/text")
+    answers: list[list[str]] = []
+
+    def replace(match: re.Match) -> str:
+        variants = _cloze_variants(match.group(2), match.group(3), where, warnings)
+        if not variants:
+            raise ImportFormatError(f"{where}: embedded answer {match.group(0)!r} has no correct answer")
+        answers.append(variants)
+        return f"{{{{{len(answers)}}}}}"
+
+    stem = html_to_markdown(CLOZE_RE.sub(replace, source))
+    return stem, answers
+
+
+def _numeric(element: etree._Element, where: str) -> dict:
+    answers = sorted(element.findall("answer"), key=_fraction, reverse=True)
+    if not answers:
+        raise ImportFormatError(f"{where}: numerical question without <answer>")
+    best = answers[0]
+    try:
+        value = float(_child_text(best, "text").strip())
+        tolerance = float(_child_text(best, "tolerance").strip() or 0)
+    except ValueError as exc:
+        raise ImportFormatError(f"{where}: numerical answer is not a number ({exc})") from exc
+    unit = _child_text(element, "units/unit/unit_name").strip()
+    return {"value": value, "tolerance": abs(tolerance), "unit": unit}
+
+
+def _question_data(element: etree._Element, kind: str, where: str, warnings: list[str]) -> dict | None:
+    """The canonical fields for one Moodle question, or None (with a warning) for a type Casewise lacks."""
+    if kind == "multichoice":
+        options, fractions = [], []
+        for answer in element.findall("answer"):
+            options.append(_plain(_child_text(answer, "text")))
+            fractions.append(_fraction(answer))
+        correct = [option for option, fraction in zip(options, fractions, strict=True) if fraction > 0]
+        single = _child_text(element, "single").strip().lower() != "false"
+        if single and len(correct) == 1 and max(fractions, default=0) >= 99.9:
+            return {"type": "mcq", "options": options, "answer": correct[0]}
+        return {"type": "multi", "options": options, "answer": correct}
+    if kind == "truefalse":
+        for answer in element.findall("answer"):
+            if _fraction(answer) > 0:
+                return {"type": "tf", "answer": _child_text(answer, "text").strip().lower() == "true"}
+        raise ImportFormatError(f"{where}: truefalse question has no answer with a positive fraction")
+    if kind == "numerical":
+        return {"type": "numeric", "answer": _numeric(element, where)}
+    if kind == "shortanswer":
+        accepted = [_plain(_child_text(a, "text")) for a in element.findall("answer") if _fraction(a) >= 99.9]
+        return {"type": "short", "answer": accepted}
+    if kind == "matching":
+        pairs = []
+        for sub in element.findall("subquestion"):
+            left = _plain(_child_text(sub, "text"))
+            right = _child_text(sub, "answer/text").strip()
+            if left:
+                pairs.append({"left": left, "right": right})
+            elif right:
+                warnings.append(f"{where}: extra wrong match {right!r} dropped (Casewise matching has none)")
+        return {"type": "matching", "answer": pairs}
+    if kind in ("cloze", "multianswer"):
+        stem, answers = _cloze(element, where, warnings)
+        return {"type": "cloze", "stem": stem, "answer": answers}
+    warnings.append(f"{where}: question type '{kind}' has no Casewise equivalent; skipped")
+    return None
+
+
+def import_moodle_xml(data: bytes) -> ImportResult:
+    """Read a Moodle XML question file; every question becomes a candidate with a generated stable id."""
+    data = unwrap_zip(data, "Moodle XML", (".xml",))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        quiz = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ImportFormatError(f"Moodle XML is not well-formed: {exc}") from exc
+    if quiz.tag != "quiz":
+        raise ImportFormatError(f"line {quiz.sourceline}: root element is <{quiz.tag}>, expected <quiz>")
+    topic = "imported"
+    questions: list[dict] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for element in quiz:
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag != "question":
+            raise ImportFormatError(
+                f"line {element.sourceline}: <{element.tag}> inside <quiz>, expected <question>"
+            )
+        kind = element.get("type", "")
+        if kind == "category":
+            topic = topic_from_category(_child_text(element, "category/text"))
+            continue
+        name = _child_text(element, "name/text").strip()
+        where = f"line {element.sourceline} (question '{name or kind}')"
+        fields = _question_data(element, kind, where, warnings)
+        if fields is None:
+            continue
+        idnumber = _child_text(element, "idnumber").strip()
+        stem = fields.pop("stem", None) or _rich_text(element, "questiontext")
+        if fields["type"] == "numeric":
+            stem, hinted_unit = strip_unit_hint(stem)
+            fields["answer"]["unit"] = fields["answer"]["unit"] or hinted_unit
+        qid = stable_import_id("imp-moodle", idnumber or f"{topic}\n{name}\n{stem}")
+        while qid in seen:
+            warnings.append(f"{where}: the same question appears twice; the copy gets id {qid}-2")
+            qid += "-2"
+        seen.add(qid)
+        tags = [_child_text(tag, "text") for tag in element.findall("tags/tag")]
+        candidate = {
+            "id": qid,
+            "stem": stem,
+            "explanation": split_feedback(_rich_text(element, "generalfeedback")),
+            "topic": topic,
+            "status": "candidate",
+            "tags": slug_tags(tags),
+            **fields,
+        }
+        questions.append(validated_import(candidate, where))
+    return ImportResult(questions=questions, warnings=warnings)

@@ -1,0 +1,254 @@
+"""Canvas classic quiz export: the QTI 1.2 zip Canvas writes itself (manifest, assessment, assessment_meta.xml).
+
+Every question type has a Canvas type, so nothing is skipped or converted. The explanation and the source
+quote travel as the item's general feedback (Canvas "general answer comments", shown right or wrong).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from lxml import etree
+
+from app.exports import qti12
+from app.exports.answers import feedback_markdown, format_number, numeric_bounds, stem_with_unit
+from app.exports.archive import build_zip, lom_title, manifest_head, xml_bytes
+from app.exports.markup import html, inline_html
+from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
+from app.exports.qti12 import sub
+from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+
+CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
+CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+IMSMD_NS = "http://www.imsglobal.org/xsd/imsmd_v1p2"
+QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
+LEARNING_APP = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
+
+CANVAS_TYPES = {
+    "mcq": "multiple_choice_question",
+    "multi": "multiple_answers_question",
+    "tf": "true_false_question",
+    "numeric": "numerical_question",
+    "cloze": "fill_in_multiple_blanks_question",
+    "matching": "matching_question",
+    "short": "short_answer_question",
+}
+
+
+def item_ident(question: Question) -> str:
+    return f"q_{question.id}"
+
+
+def _quiz_ident(selection: ExportSelection, questions: list[Question]) -> str:
+    key = "\n".join([selection.title, selection.scope, selection.scope_id or "", *(q.id for q in questions)])
+    return "g" + hashlib.sha1(key.encode()).hexdigest()[:32]  # noqa: S324 - an identifier, not security
+
+
+def _points(value: float) -> str:
+    return format_number(value) if value != int(value) else f"{value:.1f}"
+
+
+class _ChoiceIds:
+    """Numeric answer idents, unique across the assessment, as Canvas writes them."""
+
+    def __init__(self, item_number: int) -> None:
+        self.base = item_number * 1000
+        self.count = 0
+
+    def next(self) -> str:
+        self.count += 1
+        return str(self.base + self.count)
+
+
+def _stem_html(question: Question) -> str:
+    return f"<div>{html(stem_with_unit(question))}</div>"
+
+
+def _build_item(
+    section: etree._Element, question: Question, number: int, points: float, feedback: str
+) -> None:
+    ids = _ChoiceIds(number)
+    item = sub(section, "item", ident=item_ident(question), title=question.id)
+    meta_block = sub(item, "itemmetadata")
+    answer_ids: list[str] = []
+
+    presentation = sub(item, "presentation")
+    stem_html = _stem_html(question)
+    if isinstance(question, Cloze):
+        stem_html = BLANK_RE.sub(lambda m: f"[blank{m.group(1)}]", stem_html)
+    qti12.material(presentation, stem_html)
+    processing = qti12.resprocessing(item)
+
+    if isinstance(question, MCQ | Multi | TF):
+        if isinstance(question, TF):
+            choices = [(ids.next(), "True"), (ids.next(), "False")]
+            correct = {choices[0 if question.answer else 1][0]}
+        else:
+            choices = [(ids.next(), inline_html(option)) for option in question.options]
+            wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
+            correct = {
+                ident
+                for (ident, _), option in zip(choices, question.options, strict=True)
+                if option in wanted
+            }
+        answer_ids = [ident for ident, _ in choices]
+        cardinality = "Multiple" if isinstance(question, Multi) else "Single"
+        qti12.choice_response(presentation, "response1", cardinality, choices)
+        condvar = qti12.scoring_condition(processing)
+        if isinstance(question, Multi):
+            both = sub(condvar, "and")
+            for ident in answer_ids:
+                target = both if ident in correct else sub(both, "not")
+                sub(target, "varequal", ident, respident="response1")
+        else:
+            sub(condvar, "varequal", next(iter(correct)), respident="response1")
+    elif isinstance(question, Numeric):
+        qti12.text_response(presentation, fibtype="Decimal")
+        condvar = qti12.scoring_condition(processing)
+        either = sub(condvar, "or")
+        sub(either, "varequal", format_number(question.answer.value), respident="response1")
+        low, high = numeric_bounds(question)
+        if high > low:
+            both = sub(either, "and")
+            sub(both, "vargte", format_number(low), respident="response1")
+            sub(both, "varlte", format_number(high), respident="response1")
+    elif isinstance(question, Short):
+        qti12.text_response(presentation)
+        condvar = qti12.scoring_condition(processing)
+        for accepted in question.answer:
+            sub(condvar, "varequal", accepted, respident="response1")
+    elif isinstance(question, Cloze):
+        share = f"{100 / len(question.answer):.2f}"
+        for number_, variants in enumerate(question.answer, start=1):
+            blank = f"blank{number_}"
+            choices = [(ids.next(), variant) for variant in variants]
+            answer_ids += [ident for ident, _ in choices]
+            lid = sub(presentation, "response_lid", ident=f"response_{blank}")
+            qti12.material(lid, blank, texttype="text/plain")
+            render = sub(lid, "render_choice")
+            for ident, variant in choices:
+                qti12.material(sub(render, "response_label", ident=ident), variant, texttype="text/plain")
+            condvar = qti12.scoring_condition(processing, action="Add", score=share)
+            sub(condvar, "varequal", choices[0][0], respident=f"response_{blank}")
+    elif isinstance(question, Matching):
+        share = f"{100 / len(question.answer):.2f}"
+        pairs = [(ids.next(), pair) for pair in question.answer]
+        # Canvas lists every right-hand item in each drop-down; sorted so the order gives nothing away.
+        rights = sorted(((ids.next(), pair.right) for _, pair in pairs), key=lambda item: item[1].casefold())
+        match_id = {text: ident for ident, text in rights}
+        answer_ids = [ident for ident, _ in pairs]
+        for ident, pair in pairs:
+            lid = sub(presentation, "response_lid", ident=f"response_{ident}")
+            qti12.material(lid, inline_html(pair.left))
+            render = sub(lid, "render_choice")
+            for right_ident, text in rights:
+                qti12.material(sub(render, "response_label", ident=right_ident), text, texttype="text/plain")
+            condvar = qti12.scoring_condition(processing, action="Add", score=share)
+            sub(condvar, "varequal", match_id[pair.right], respident=f"response_{ident}")
+
+    qti12.metadata(
+        meta_block,
+        [
+            ("question_type", CANVAS_TYPES[question.type]),
+            ("points_possible", _points(points)),
+            ("original_answer_ids", ",".join(answer_ids)),
+            ("assessment_question_identifierref", f"aq_{question.id}"),
+        ],
+    )
+    if feedback:
+        qti12.item_feedback(item, processing, html(feedback))
+
+
+def _assessment(selection: ExportSelection, questions: list[Question], ident: str) -> etree._Element:
+    document = qti12.root(QTI_XSD)
+    assessment = sub(document, "assessment", ident=ident, title=selection.title)
+    qti12.metadata(assessment, [("cc_maxattempts", "1")])
+    section = sub(assessment, "section", ident="root_section")
+    for number, question in enumerate(questions, start=1):
+        feedback = feedback_markdown(question, _article_title(selection, question))
+        _build_item(section, question, number, selection.points_for(question.id), feedback)
+    return document
+
+
+def _article_title(selection: ExportSelection, question: Question) -> str:
+    return selection.article_title(question.source.article) if question.source else ""
+
+
+def _assessment_meta(selection: ExportSelection, ident: str, total: float) -> etree._Element:
+    xsi = qti12.XSI_NS
+    quiz = etree.Element(f"{{{CANVAS_NS}}}quiz", nsmap={None: CANVAS_NS, "xsi": xsi}, identifier=ident)
+    quiz.set(f"{{{xsi}}}schemaLocation", f"{CANVAS_NS} https://canvas.instructure.com/xsd/cccv1p0.xsd")
+
+    def field(parent: etree._Element, tag: str, text: str) -> None:
+        etree.SubElement(parent, f"{{{CANVAS_NS}}}{tag}").text = text
+
+    field(quiz, "title", selection.title)
+    field(quiz, "description", "")
+    for tag, value in [
+        ("shuffle_answers", "true"),
+        ("scoring_policy", "keep_highest"),
+        ("hide_results", ""),
+        ("quiz_type", "assignment"),
+        ("points_possible", _points(total)),
+        ("show_correct_answers", "true"),
+        ("anonymous_submissions", "false"),
+        ("could_be_locked", "false"),
+        ("allowed_attempts", "1"),
+        ("one_question_at_a_time", "false"),
+        ("cant_go_back", "false"),
+        ("available", "false"),
+        ("one_time_results", "false"),
+        ("show_correct_answers_last_attempt", "false"),
+        ("only_visible_to_overrides", "false"),
+        ("module_locked", "false"),
+    ]:
+        field(quiz, tag, value)
+    assignment = etree.SubElement(quiz, f"{{{CANVAS_NS}}}assignment", identifier=f"{ident}_assignment")
+    for tag, value in [
+        ("title", selection.title),
+        ("workflow_state", "unpublished"),
+        ("quiz_identifierref", ident),
+        ("points_possible", _points(total)),
+        ("grading_type", "points"),
+        ("submission_types", "online_quiz"),
+    ]:
+        field(assignment, tag, value)
+    etree.SubElement(quiz, f"{{{CANVAS_NS}}}assignment_overrides")
+    return quiz
+
+
+def _manifest(selection: ExportSelection, ident: str) -> etree._Element:
+    nsmap = {None: CP_NS, "imsmd": IMSMD_NS}
+    manifest, metadata = manifest_head(CP_NS, nsmap, f"{ident}_manifest", "IMS Content", "1.1.3")
+    lom_title(metadata, IMSMD_NS, selection.title, "string")
+    etree.SubElement(manifest, f"{{{CP_NS}}}organizations")
+    resources = etree.SubElement(manifest, f"{{{CP_NS}}}resources")
+    quiz = etree.SubElement(resources, f"{{{CP_NS}}}resource", identifier=ident, type="imsqti_xmlv1p2")
+    etree.SubElement(quiz, f"{{{CP_NS}}}file", href=f"{ident}/{ident}.xml")
+    etree.SubElement(quiz, f"{{{CP_NS}}}dependency", identifierref=f"{ident}_meta")
+    meta = etree.SubElement(
+        resources,
+        f"{{{CP_NS}}}resource",
+        identifier=f"{ident}_meta",
+        type=LEARNING_APP,
+        href=f"{ident}/assessment_meta.xml",
+    )
+    etree.SubElement(meta, f"{{{CP_NS}}}file", href=f"{ident}/assessment_meta.xml")
+    return manifest
+
+
+def export_qti12_canvas(selection: ExportSelection) -> ExportResult:
+    """A zip for Canvas: Settings → Import Course Content → QTI .zip file."""
+    questions = prepare(selection)
+    ident = _quiz_ident(selection, questions)
+    total = sum(selection.points_for(q.id) for q in questions)
+    files = {
+        "imsmanifest.xml": xml_bytes(_manifest(selection, ident)),
+        f"{ident}/{ident}.xml": xml_bytes(_assessment(selection, questions, ident)),
+        f"{ident}/assessment_meta.xml": xml_bytes(_assessment_meta(selection, ident, total)),
+    }
+    return ExportResult(
+        data=build_zip(files),
+        filename=export_filename(selection, "-canvas-qti.zip"),
+        mimetype="application/zip",
+    )

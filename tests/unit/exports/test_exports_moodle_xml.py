@@ -1,0 +1,203 @@
+"""Moodle XML: moodle-xml-parser reads the multichoice and cloze questions, lxml checks the rest against
+Moodle's documented format, and our importer reads it all back."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from app.exports import EXPORTERS, IMPORTERS, ExportSelection, ImportFormatError
+from tests.unit.exports.conftest import UNIT_NOT_IN_STEM, canonical, reader
+
+
+@pytest.fixture
+def exported(selection) -> bytes:
+    return EXPORTERS["moodle-xml"](selection).data
+
+
+def _questions(data: bytes) -> dict[str, etree._Element]:
+    root = etree.fromstring(data)
+    return {q.findtext("name/text"): q for q in root.iterfind("question") if q.get("type") != "category"}
+
+
+def test_moodle_xml_parser_reads_multichoice_and_cloze(exported):
+    parser = reader("moodle_xml_parser.parser", "moodle-xml-parser==0.3.1")
+    parsed = parser.parse_bytes(exported)
+    choices = {q.name: q for q in parsed["multichoice"]}
+    assert set(choices) == {"faw-stake-price", "faw-partners"}
+    mcq = choices["faw-stake-price"]
+    assert mcq.single is True and mcq.default_grade == 1.0
+    assert [(o.answer, o.score_fraction) for o in mcq.options] == [
+        ("3.74 billion yuan", 100.0),
+        ("1.5 billion yuan", 0.0),
+        ("7.2 billion yuan", 0.0),
+        ("500 million yuan", 0.0),
+    ]
+    assert "Source: “FAW will pay" in mcq.general_feedback
+    multi = choices["faw-partners"]
+    assert multi.single is False and multi.default_grade == 2.0
+    assert sum(o.score_fraction for o in multi.options if o.score_fraction > 0) == pytest.approx(
+        100, abs=1e-9
+    )
+    assert [o.score_fraction for o in multi.options][-2:] == [-50.0, -50.0]
+
+    cloze = {q.name: q for q in parsed["cloze"]}
+    assert [(g.sub_type, [(o.answer, o.score) for o in g.options]) for g in cloze["faw-cloze-two"].gaps] == [
+        ("SHORTANSWER", [("3.74 billion yuan", 100), ("3.74bn yuan", 100)]),
+        ("SHORTANSWER", [("20%", 100), ("20 %", 100), ("twenty percent", 100)]),
+    ]
+    assert len(cloze["faw-cloze-one"].gaps) == 1
+
+
+def test_structure_follows_moodles_format(exported, selection):
+    root = etree.fromstring(exported)
+    assert root.tag == "quiz"
+    categories = [q.findtext("category/text") for q in root.iterfind("question[@type='category']")]
+    assert categories == [
+        "$course$/top/Casewise/key-figures",
+        "$course$/top/Casewise/partnership-models",
+        "$course$/top/Casewise/comprehension",
+    ]
+    questions = _questions(exported)
+    assert {name: q.get("type") for name, q in questions.items()} == {
+        "faw-stake-price": "multichoice",
+        "faw-partners": "multichoice",
+        "faw-is-state-owned": "truefalse",
+        "faw-stake-percent": "numerical",
+        "faw-price-relative": "numerical",
+        "faw-cloze-two": "cloze",
+        "faw-cloze-one": "cloze",
+        "faw-roles": "matching",
+        "faw-buyer-name": "shortanswer",
+    }
+    for name, question in questions.items():
+        assert question.find("questiontext").get("format") == "html"
+        assert question.findtext("idnumber") == name
+        assert question.find("generalfeedback/text") is not None
+        assert float(question.findtext("defaultgrade")) == selection.points_for(name)
+
+    tf = questions["faw-is-state-owned"]
+    assert [(a.findtext("text"), a.get("fraction")) for a in tf.iterfind("answer")] == [
+        ("true", "0"),
+        ("false", "100"),
+    ]
+
+    numeric = questions["faw-stake-percent"]
+    assert [
+        (a.findtext("text"), a.findtext("tolerance"), a.get("fraction")) for a in numeric.iterfind("answer")
+    ] == [("20", "0.5", "100")]
+    assert numeric.findtext("units/unit/unit_name") == "%"
+    assert questions["faw-price-relative"].findtext("answer/tolerance") == "0.187"
+
+    short = questions["faw-buyer-name"]
+    assert short.findtext("usecase") == "0"
+    assert [a.findtext("text") for a in short.iterfind("answer")] == ["FAW", "First Automobile Works"]
+
+    roles = questions["faw-roles"]
+    pairs = [(s.findtext("text"), s.findtext("answer/text")) for s in roles.iterfind("subquestion")]
+    assert pairs == [("FAW", "Buyer"), ("Leapmotor", "Target"), ("Stellantis", "Existing shareholder")]
+
+    assert [t.text for t in questions["faw-stake-price"].iterfind("tags/tag/text")] == ["price", "stake"]
+    feedback = questions["faw-stake-price"].findtext("generalfeedback/text")
+    assert feedback.startswith("<p>The article gives the price as <em>3.74 billion yuan</em>.</p>")
+
+
+def test_cloze_answers_are_escaped_and_numeric_blanks_use_numerical(bank):
+    cloze = canonical(
+        {
+            "id": "cloze-escapes",
+            "type": "cloze",
+            "stem": "Type {{1}} and then {{2}} here.",
+            "answer": [['a}b#c~d/e"f\\g & <h>'], ["534", "534.0"]],
+            "topic": "key-figures",
+        }
+    )
+    data = EXPORTERS["moodle-xml"](ExportSelection(title="t", questions=[cloze])).data
+    text = etree.fromstring(data).findtext("question[@type='cloze']/questiontext/text")
+    assert '{1:SHORTANSWER:=a\\}b\\#c\\~d\\/e\\"f\\\\g &amp; &lt;h&gt;}' in text
+    assert "{1:NUMERICAL:=534:0~=534.0:0}" in text
+    (restored,) = IMPORTERS["moodle-xml"](data).questions
+    assert restored["stem"] == cloze["stem"]
+    assert restored["answer"] == cloze["answer"]
+
+
+def test_a_unit_missing_from_the_stem_is_shown_and_read_back():
+    numeric = canonical(UNIT_NOT_IN_STEM)
+    data = EXPORTERS["moodle-xml"](ExportSelection(title="t", questions=[numeric])).data
+    question = etree.fromstring(data).find("question[@type='numerical']")
+    assert (
+        question.findtext("questiontext/text")
+        == "<p>How much does FAW pay for the stake? (answer in million yuan)</p>"
+    )
+    assert question.findtext("units/unit/unit_name") == "million yuan"
+    (restored,) = IMPORTERS["moodle-xml"](data).questions
+    assert (restored["stem"], restored["answer"]) == (numeric["stem"], numeric["answer"])
+
+
+def test_round_trip_keeps_every_type(exported, selection, tricky_selection):
+    restored = IMPORTERS["moodle-xml"](exported)
+    assert restored.warnings == []
+    by_stem = {q["stem"]: q for q in restored.questions}
+    assert len(by_stem) == len(selection.questions)
+    for original in selection.questions:
+        copy = by_stem[original["stem"]]
+        assert copy["id"].startswith("imp-moodle-") and copy["status"] == "candidate"
+        for key in ("type", "topic", "tags", "explanation", "options"):
+            assert copy.get(key) == original.get(key), (original["id"], key)
+        if original["type"] == "numeric":
+            assert copy["answer"]["value"] == original["answer"]["value"]
+            assert copy["answer"]["unit"] == original["answer"]["unit"]
+        else:
+            assert copy["answer"] == original["answer"], original["id"]
+    assert by_stem["How many billion yuan does FAW pay?"]["answer"]["tolerance"] == pytest.approx(0.187)
+    (tricky,) = IMPORTERS["moodle-xml"](EXPORTERS["moodle-xml"](tricky_selection).data).questions
+    for key in ("stem", "options", "answer", "explanation"):
+        assert tricky[key] == tricky_selection.questions[0][key]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<quiz><question type='multichoice'>", "Moodle XML is not well-formed: "),
+        (b"<questions/>", "line 1: root element is <questions>, expected <quiz>"),
+        (b"<quiz>\n<item/></quiz>", "line 2: <item> inside <quiz>, expected <question>"),
+        (
+            b"<quiz>\n<question type='numerical'><name><text>n</text></name><questiontext format='html'>"
+            b"<text>How many units were sold?</text></questiontext><answer fraction='100'><text>lots</text>"
+            b"</answer></question></quiz>",
+            "line 2 (question 'n'): numerical answer is not a number",
+        ),
+        (
+            b"<quiz>\n\n<question type='multichoice'><name><text>m</text></name><questiontext format='html'>"
+            b"<text>Which one is right?</text></questiontext><answer fraction='100'><text>a</text></answer>"
+            b"<answer fraction='0'><text>b</text></answer></question></quiz>",
+            "line 3 (question 'm'): options: List should have at least 3 items",
+        ),
+    ],
+)
+def test_malformed_moodle_xml_names_what_and_where(data, message):
+    with pytest.raises(ImportFormatError) as info:
+        IMPORTERS["moodle-xml"](data)
+    assert str(info.value).startswith(message)
+
+
+def test_types_casewise_lacks_are_skipped_with_a_warning():
+    data = (
+        b"<quiz>\n<question type='essay'><name><text>e</text></name><questiontext format='html'>"
+        b"<text>Discuss the deal.</text></questiontext></question></quiz>"
+    )
+    result = IMPORTERS["moodle-xml"](data)
+    assert result.questions == []
+    assert result.warnings == [
+        "line 2 (question 'e'): question type 'essay' has no Casewise equivalent; skipped"
+    ]
+
+
+def test_entities_are_not_expanded():
+    data = (
+        b'<!DOCTYPE quiz [<!ENTITY x "expanded">]><quiz><question type="shortanswer"><name><text>s</text></name>'
+        b'<questiontext format="html"><text>Say the word &x; please.</text></questiontext>'
+        b'<answer fraction="100"><text>word</text></answer></question></quiz>'
+    )
+    (question,) = IMPORTERS["moodle-xml"](data).questions
+    assert "expanded" not in question["stem"]
