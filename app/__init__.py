@@ -58,12 +58,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.courses.views import bp as courses_bp
     from app.errors import register_error_handlers
+    from app.exports.views import bp as exports_bp
     from app.main.views import bp as main_bp
+    from app.quizzes.views import bp as quizzes_bp
+    from app.study.views import bp as study_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(articles_bp)
+    app.register_blueprint(study_bp)
+    app.register_blueprint(quizzes_bp)
+    app.register_blueprint(exports_bp)
     register_error_handlers(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from app.bench_views import bp as bench_bp
@@ -75,11 +81,16 @@ def _register_cli(app: Flask) -> None:
     from app.articles.cli import article_cli
     from app.bank.cli import bank_cli
     from app.cli import seed_command, user_cli
+    from app.exports.cli import export_command, import_command
+    from app.quizzes.cli import quiz_cli
 
     app.cli.add_command(seed_command)
     app.cli.add_command(bank_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(article_cli)
+    app.cli.add_command(quiz_cli)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
 
 
 def _register_template_helpers(app: Flask) -> None:

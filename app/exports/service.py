@@ -1,0 +1,153 @@
+"""Exports and imports against the database: build a selection (quiz, article, topic, bank), write, import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.bank.convert import apply_canonical, to_canonical
+from app.exports import EXPORTERS, IMPORTERS, ExportError, ExportResult, ExportSelection, export_quizlet
+from app.extensions import db
+from app.models import Article, Question, QuestionRevision, Quiz
+
+FORMATS = tuple(EXPORTERS)
+SCOPES = ("bank", "quiz", "article", "topic")
+
+
+def build_selection(scope: str = "bank", scope_id: str | None = None) -> ExportSelection:
+    """Approved questions of a quiz, an article, a topic or the whole bank, as canonical dicts."""
+    articles = {a.slug: a for a in db.session.scalars(select(Article))}
+    query = select(Question).where(Question.status == "approved").order_by(Question.uid)
+    points: dict[str, float] | None = None
+    if scope == "bank":
+        title = "Casewise question bank"
+    elif scope == "article":
+        article = articles.get(scope_id or "")
+        if article is None:
+            raise ExportError(
+                f"No article with the id {scope_id!r}. `flask article list` or the library shows ids."
+            )
+        query = query.where(Question.article_id == article.id)
+        title = article.title
+    elif scope == "topic":
+        query = query.where(Question.topic == scope_id)
+        title = f"Topic: {scope_id}"
+    elif scope == "quiz":
+        quiz = db.session.get(Quiz, int(scope_id)) if scope_id and scope_id.isdigit() else None
+        if quiz is None:
+            raise ExportError(f"No quiz with the id {scope_id!r}.")
+        fixed = [item for item in quiz.items if item.question_id is not None]
+        topics = [item.draw_topic for item in quiz.items if item.draw_topic]
+        ids = [item.question_id for item in fixed]
+        query = query.where(Question.id.in_(ids) | Question.topic.in_(topics))
+        by_id = {item.question_id: item.points for item in fixed}
+        draw_points = {item.draw_topic: item.points for item in quiz.items if item.draw_topic}
+        title = quiz.title
+        rows = list(db.session.scalars(query))
+        points = {q.uid: by_id.get(q.id, draw_points.get(q.topic, 1.0)) for q in rows}
+        return _selection(title, rows, scope, scope_id, points, articles)
+    else:
+        raise ExportError(f"Unknown scope {scope!r}; use one of {', '.join(SCOPES)}.")
+    return _selection(title, list(db.session.scalars(query)), scope, scope_id, points, articles)
+
+
+def _selection(title, rows, scope, scope_id, points, articles) -> ExportSelection:
+    slugs = {a.id: a.slug for a in articles.values()}
+    questions = [to_canonical(q, slugs.get(q.article_id)) for q in rows]
+    modified = max((q.updated_at for q in rows), default=None)
+    return ExportSelection(
+        title=title,
+        questions=questions,
+        scope=scope,
+        scope_id=scope_id,
+        points=points,
+        articles={slug: a.title for slug, a in articles.items()},
+        modified_at=modified,
+    )
+
+
+def export(
+    fmt: str, scope: str = "bank", scope_id: str | None = None, variant: str | None = None
+) -> ExportResult:
+    if fmt not in EXPORTERS:
+        raise ExportError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    selection = build_selection(scope, scope_id)
+    if fmt == "csv" and variant == "quizlet":
+        return export_quizlet(selection)
+    return EXPORTERS[fmt](selection)
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return text + (f", {len(self.skipped)} skipped" if self.skipped else "")
+
+
+def import_file(fmt: str, data: bytes, author_id: int | None = None) -> ImportSummary:
+    """Import in one transaction. JSON (our own) restores questions exactly, by id; GIFT and Moodle XML
+    questions enter the review queue as candidates. Raises ImportFormatError/ExportError; writes nothing then."""
+    if fmt not in IMPORTERS:
+        raise ExportError(f"Cannot import {fmt!r}; importable formats: {', '.join(IMPORTERS)}.")
+    result = IMPORTERS[fmt](data)
+    articles = {a.slug: a for a in db.session.scalars(select(Article))}
+    existing = {q.uid: q for q in db.session.scalars(select(Question))}
+    summary = ImportSummary(warnings=list(result.warnings))
+    try:
+        for data_q in result.questions:
+            source = data_q.get("source") or {}
+            article = articles.get(source.get("article")) if source else None
+            if source and article is None:
+                summary.warnings.append(
+                    f"{data_q['id']}: article {source.get('article')!r} is not in the library; provenance dropped"
+                )
+                data_q = {k: v for k, v in data_q.items() if k != "source"}
+            question = existing.get(data_q["id"])
+            if question is None:
+                question = Question(origin="imported", checks={})
+                apply_canonical(question, data_q, article)
+                db.session.add(question)
+                number = 1
+                summary.created += 1
+            elif fmt != "json":
+                summary.skipped.append(data_q["id"])
+                continue
+            elif apply_canonical(question, data_q, article):
+                question.version += 1
+                number = (
+                    db.session.scalar(
+                        select(func.count())
+                        .select_from(QuestionRevision)
+                        .where(QuestionRevision.question_id == question.id)
+                    )
+                    or 0
+                ) + 1
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+                continue
+            question.revisions.append(
+                QuestionRevision(
+                    number=number,
+                    action="imported",
+                    snapshot=data_q,
+                    author_id=author_id,
+                    note=f"import {fmt}",
+                )
+            )
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ExportError(f"The import conflicts with the bank ({exc.orig}); nothing was imported.") from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return summary

@@ -1,0 +1,42 @@
+"""`flask quiz stats QUIZ_ID --format json|text`: item analysis of a quiz from the command line."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.models import Quiz
+from app.quizzes.analysis import to_json
+from app.quizzes.service import statistics
+
+quiz_cli = AppGroup("quiz", help="Quizzes: item statistics.")
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+@quiz_cli.command("stats")
+@click.argument("quiz_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+def stats_command(quiz_id: int, fmt: str) -> None:
+    """Moodle item statistics over each student's first finished attempt at QUIZ_ID."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise click.ClickException(f"No quiz has the id {quiz_id}; the quiz's page URL ends with its id.")
+    result = statistics(quiz)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result.test, result.items), indent=2))
+        return
+    test = result.test
+    click.echo(
+        f"{quiz.title}: {test.n_attempts} first attempt(s), mean {_pct(test.mean)}, alpha {_pct(test.alpha)}"
+    )
+    for number, item in enumerate(result.items, start=1):
+        click.echo(
+            f"Q{number:<3} n={item.n:<4} facility {_pct(item.facility):>7}  "
+            f"discrimination {_pct(item.discrimination_index):>7}  {result.labels.get(item.question_id, '')}"
+        )

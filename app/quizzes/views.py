@@ -1,0 +1,437 @@
+"""Quiz pages: practice, the builder, attempts with autosave, review, gradebook, CSV and item analysis."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.models import Attempt, Course, Quiz, utcnow
+from app.quizzes import service
+from app.quizzes.charts import item_chart
+from app.quizzes.forms import (
+    TYPE_CHOICES,
+    AddQuestionsForm,
+    DrawForm,
+    PracticeForm,
+    QuizForm,
+    answers_from_form,
+    zone,
+)
+from app.security import instructor_required
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+
+
+def _quiz_or_404(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _managed_quiz(quiz_id: int) -> Quiz:
+    quiz = _quiz_or_404(quiz_id)
+    if not service.can_edit(current_user, quiz):
+        abort(403)
+    return quiz
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    """The current user's own attempt; anyone else's is 404, so attempt ids reveal nothing."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+def _error_json(error: service.QuizError):
+    body = {"status": error.status, "code": error.code, "message": str(error)}
+    if isinstance(error, service.BadAnswer) and error.errors:
+        body["errors"] = error.errors
+    return jsonify(error=body), error.status
+
+
+# ---------------------------------------------------------------- lists and the quiz page
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("quizzes/index.html", listings=service.quizzes_for_user(current_user))
+
+
+@bp.get("/<int:quiz_id>")
+@login_required
+def show(quiz_id: int):
+    quiz = _quiz_or_404(quiz_id)
+    if not service.can_take(current_user, quiz):
+        abort(403)
+    attempts = service.attempts_of(quiz, current_user)
+    for attempt in attempts:
+        service.close_if_overdue(attempt)
+    return render_template(
+        "quizzes/show.html",
+        quiz=quiz,
+        attempts=attempts,
+        manage=service.can_edit(current_user, quiz),
+        in_progress=next((a for a in attempts if a.state == "in_progress"), None),
+        window_problem=service.window_problem(quiz, utcnow()),
+        max_points=service.max_points(quiz),
+        question_count=service.question_count(quiz),
+    )
+
+
+# ---------------------------------------------------------------- builder
+
+
+def _quiz_form(quiz: Quiz | None = None) -> QuizForm:
+    form = QuizForm(obj=quiz)
+    form.course_id.choices = [(c.id, c.title) for c in service.managed_courses(current_user)]
+    if quiz is not None and request.method == "GET":
+        form.time_limit.data = quiz.time_limit_s // 60 if quiz.time_limit_s else None
+        tz = zone(current_user.timezone)
+        form.opens_at.data = quiz.opens_at.astimezone(tz).replace(tzinfo=None) if quiz.opens_at else None
+        form.closes_at.data = quiz.closes_at.astimezone(tz).replace(tzinfo=None) if quiz.closes_at else None
+    elif quiz is None and request.method == "GET" and request.args.get("course", type=int):
+        form.course_id.data = request.args.get("course", type=int)
+    return form
+
+
+def _settings(form: QuizForm) -> service.QuizSettings:
+    course = db.session.get(Course, form.course_id.data)
+    if course is None:
+        abort(400)
+    return service.QuizSettings(
+        title=form.title.data,
+        description=form.description.data or "",
+        course=course,
+        opens_at=form.aware(form.opens_at.data, current_user.timezone),
+        closes_at=form.aware(form.closes_at.data, current_user.timezone),
+        time_limit_s=form.time_limit.data * 60 if form.time_limit.data else None,
+        attempts_allowed=form.attempts_allowed.data or 0,
+        grading_method=form.grading_method.data,
+        shuffle_questions=form.shuffle_questions.data,
+        shuffle_options=form.shuffle_options.data,
+        feedback_timing=form.feedback_timing.data,
+        published=form.published.data,
+    )
+
+
+def _save_settings(form: QuizForm, quiz: Quiz | None) -> Quiz | None:
+    if not form.validate_on_submit():
+        return None
+    try:
+        return service.save_quiz(current_user, _settings(form), quiz)
+    except service.NotAllowed as exc:
+        form.course_id.errors = [*form.course_id.errors, str(exc)]
+    except service.QuizError as exc:
+        target = getattr(form, exc.field or "title", form.title)
+        target.errors = [*target.errors, str(exc)]
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@instructor_required
+def create():
+    form = _quiz_form()
+    if not form.course_id.choices:
+        flash("Create a course first: quizzes are given to a course's students.", "info")
+        return redirect(url_for("courses.create"))
+    quiz = _save_settings(form, None)
+    if quiz is not None:
+        flash("Quiz created. Now add questions.", "success")
+        return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("quizzes/new.html", form=form), status
+
+
+def _builder(quiz: Quiz, form: QuizForm, status: int = 200, draw_form: DrawForm | None = None):
+    filters = {key: request.args.get(key, "") for key in ("topic", "article", "type", "q")}
+    found = service.find_questions(filters["topic"], filters["article"], filters["type"], filters["q"])
+    present = {item.question_id for item in quiz.items}
+    draw_form = draw_form or DrawForm(formdata=None)
+    topics = service.topics()
+    draw_form.draw_topic.choices = [(t, t) for t in topics]
+    from app.articles.service import list_articles
+
+    return render_template(
+        "quizzes/edit.html",
+        quiz=quiz,
+        form=form,
+        add_form=AddQuestionsForm(formdata=None),
+        draw_form=draw_form,
+        filters=filters,
+        found=[q for q in found if q.id not in present],
+        topics=topics,
+        articles=list_articles(),
+        types=TYPE_CHOICES,
+        max_points=service.max_points(quiz),
+        question_count=service.question_count(quiz),
+    ), status
+
+
+@bp.route("/<int:quiz_id>/edit", methods=["GET", "POST"])
+@instructor_required
+def edit(quiz_id: int):
+    quiz = _managed_quiz(quiz_id)
+    form = _quiz_form(quiz)
+    if _save_settings(form, quiz) is not None:
+        flash("Settings saved.", "success")
+        return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
+    return _builder(quiz, form, 422 if form.is_submitted() else 200)
+
+
+@bp.post("/<int:quiz_id>/items/add")
+@instructor_required
+def add_items(quiz_id: int):
+    quiz = _managed_quiz(quiz_id)
+    form = AddQuestionsForm()
+    ids = [int(v) for v in request.form.getlist("question_id") if v.isdigit()]
+    if not form.validate_on_submit() or not ids:
+        flash("Tick at least one question and give points above 0.", "error")
+        return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
+    added = service.add_questions(quiz, ids, float(form.points.data or Decimal(1)))
+    flash(f"Added {added} question{'s' if added != 1 else ''}.", "success")
+    return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
+
+
+@bp.post("/<int:quiz_id>/items/draw")
+@instructor_required
+def add_draw(quiz_id: int):
+    quiz = _managed_quiz(quiz_id)
+    form = DrawForm()
+    form.draw_topic.choices = [(t, t) for t in service.topics()]
+    if form.validate_on_submit():
+        try:
+            service.add_draw(quiz, form.draw_topic.data, form.draw_count.data, float(form.points.data))
+        except service.QuizError as exc:
+            getattr(form, exc.field or "draw_count").errors = [str(exc)]
+        else:
+            flash(f"Added a draw of {form.draw_count.data} from {form.draw_topic.data}.", "success")
+            return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
+    return _builder(quiz, _quiz_form(quiz), 422, draw_form=form)
+
+
+@bp.post("/<int:quiz_id>/items/<int:item_id>")
+@instructor_required
+def change_item(quiz_id: int, item_id: int):
+    quiz = _managed_quiz(quiz_id)
+    points = request.form.get("points", type=float)
+    try:
+        service.change_item(quiz, item_id, request.form.get("action", ""), points)
+    except service.QuizError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("quizzes.edit", quiz_id=quiz.id) + "#items")
+
+
+# ---------------------------------------------------------------- attempts
+
+
+@bp.post("/<int:quiz_id>/start")
+@login_required
+def start(quiz_id: int):
+    quiz = _quiz_or_404(quiz_id)
+    try:
+        attempt = service.start_attempt(quiz, current_user)
+    except service.NotAllowed:
+        abort(403)
+    except service.QuizError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("quizzes.show", quiz_id=quiz.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+def _attempt_page(attempt: Attempt, status: int = 200, typed: dict | None = None, errors: dict | None = None):
+    questions = service.shown_questions(attempt)
+    if typed:
+        for question in questions:
+            question.saved = typed.get(question.id, question.saved)
+    return render_template(
+        "quizzes/attempt.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        questions=questions,
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if attempt.mode == "practice":
+        return redirect(url_for("quizzes.practice_attempt", attempt_id=attempt.id))
+    service.close_if_overdue(attempt)
+    if attempt.state != "in_progress":
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    response, status = _attempt_page(attempt)
+    return response, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/attempts/<int:attempt_id>")
+@login_required
+def post_attempt(attempt_id: int):
+    """The no-JavaScript path: the whole form, with "Save" or "Submit"."""
+    attempt = _own_attempt(attempt_id)
+    answers = answers_from_form(request.form, service.shown_questions(attempt))
+    submitting = "submit" in request.form
+    try:
+        if submitting:
+            done = service.submit_attempt(attempt, answers)
+        else:
+            service.save_answers(attempt, answers)
+    except service.BadAnswer as exc:
+        flash(str(exc), "error")
+        return _attempt_page(attempt, 422, answers, exc.errors)
+    except service.AttemptClosed as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    if submitting:
+        flash("Submitted." if done else "This attempt was already closed.", "success" if done else "info")
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    flash("Answers saved. You can come back and continue before the deadline.", "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.post("/attempts/<int:attempt_id>/save")
+@login_required
+def save(attempt_id: int):
+    """Autosave one answer: JSON {question_id, answer, seq} -> {saved: seq} or an error with a stable code."""
+    attempt = _own_attempt(attempt_id)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error_json(service.BadAnswer('Send JSON: {"question_id": …, "answer": …, "seq": …}.'))
+    try:
+        seq = service.save_answer(attempt, data.get("question_id"), data.get("answer"), data.get("seq"))
+    except service.QuizError as exc:
+        return _error_json(exc)
+    return jsonify(saved=seq, question_id=data.get("question_id"))
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    attempt = service.get_attempt_for(attempt_id, current_user)
+    if attempt is None:
+        abort(404)
+    service.close_if_overdue(attempt)
+    if attempt.state == "in_progress":
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    allowed = service.review_allowed(attempt, current_user)
+    return render_template(
+        "quizzes/review.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        allowed=allowed,
+        reviewed=service.reviewed_questions(attempt) if allowed else [],
+        show=service.answer_display,
+    )
+
+
+# ---------------------------------------------------------------- gradebook and statistics
+
+
+@bp.get("/<int:quiz_id>/gradebook")
+@login_required
+def gradebook(quiz_id: int):
+    quiz = _managed_quiz(quiz_id)
+    return render_template(
+        "quizzes/gradebook.html", quiz=quiz, rows=service.gradebook(quiz), columns=service.CSV_COLUMNS
+    )
+
+
+@bp.get("/<int:quiz_id>/grades.csv")
+@login_required
+def grades_csv(quiz_id: int):
+    quiz = _managed_quiz(quiz_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(service.CSV_COLUMNS)
+    writer.writerows(service.grades_csv_rows(service.gradebook(quiz)))
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="quiz-{quiz.id}-grades.csv"'},
+    )
+
+
+@bp.get("/<int:quiz_id>/analysis")
+@login_required
+def analysis(quiz_id: int):
+    quiz = _managed_quiz(quiz_id)
+    stats = service.statistics(quiz)
+    return render_template(
+        "quizzes/analysis.html", quiz=quiz, stats=stats, chart=item_chart(stats.items, stats.labels)
+    )
+
+
+# ---------------------------------------------------------------- practice
+
+
+@bp.route("/practice", methods=["GET", "POST"])
+@login_required
+def practice():
+    from app.articles.service import list_articles
+
+    form = PracticeForm()
+    form.article.choices = [("", "Any article")] + [(a.slug, a.title) for a in list_articles()]
+    form.topic.choices = [("", "Any topic")] + [(t, t) for t in service.topics()]
+    if form.validate_on_submit():
+        try:
+            attempt = service.start_practice(
+                current_user, form.topic.data, form.article.data, form.count.data
+            )
+        except service.QuizError as exc:
+            getattr(form, exc.field or "topic").errors = [str(exc)]
+        else:
+            return redirect(url_for("quizzes.practice_attempt", attempt_id=attempt.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("quizzes/practice.html", form=form), status
+
+
+@bp.get("/practice/<int:attempt_id>")
+@login_required
+def practice_attempt(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if attempt.mode != "practice":
+        abort(404)
+    return _practice_page(attempt)
+
+
+def _practice_page(attempt: Attempt, status: int = 200, errors: dict | None = None):
+    reviewed = {r.question.id: r for r in service.reviewed_questions(attempt)}
+    answered = {qid for qid, r in reviewed.items() if r.fraction is not None}
+    return render_template(
+        "quizzes/practice_attempt.html",
+        attempt=attempt,
+        questions=service.shown_questions(attempt),
+        reviewed=reviewed,
+        answered=answered,
+        errors=errors or {},
+        show=service.answer_display,
+    ), status
+
+
+@bp.post("/practice/<int:attempt_id>/answer")
+@login_required
+def practice_answer(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if attempt.mode != "practice":
+        abort(404)
+    question_id = request.form.get("question_id", type=int)
+    question = next((q for q in service.shown_questions(attempt) if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    answer = answers_from_form(request.form, [question])[question.id]
+    try:
+        service.answer_practice(attempt, question.id, answer)
+    except service.BadAnswer as exc:
+        return _practice_page(attempt, 422, {question.id: str(exc)})
+    except service.QuizError as exc:
+        flash(str(exc), "info")
+    return redirect(url_for("quizzes.practice_attempt", attempt_id=attempt.id) + f"#q{question.id}")
