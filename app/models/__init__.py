@@ -2,6 +2,7 @@
 
 from app.models.article import Article, Segment
 from app.models.base import Base, utcnow
+from app.models.bench import BenchPing
 from app.models.question import Question, QuestionRevision
 from app.models.quiz import Attempt, Quiz, QuizItem, Response
 from app.models.study import Card, ReviewLog
@@ -12,6 +13,7 @@ __all__ = [
     "Article",
     "Attempt",
     "Base",
+    "BenchPing",
     "Card",
     "Course",
     "Enrolment",

@@ -1,0 +1,49 @@
+"""Study settings form: desired retention, daily limits and the time zone of the study day."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField, StringField, SubmitField, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from app.study.scheduler import MAX_RETENTION, MIN_RETENTION, validate_timezone
+
+
+class SettingsForm(FlaskForm):
+    desired_retention = DecimalField(
+        "Desired retention",
+        places=2,
+        validators=[
+            InputRequired(message="Enter a retention between 0.70 and 0.97."),
+            NumberRange(
+                min=MIN_RETENTION,
+                max=MAX_RETENTION,
+                message=f"Desired retention must be between {MIN_RETENTION:.2f} and {MAX_RETENTION:.2f}.",
+            ),
+        ],
+    )
+    new_per_day = IntegerField(
+        "New cards per day",
+        validators=[
+            InputRequired(message="Enter how many new cards to see each day."),
+            NumberRange(min=0, max=9999, message="New cards per day must be between 0 and 9999."),
+        ],
+    )
+    reviews_per_day = IntegerField(
+        "Reviews per day",
+        validators=[
+            InputRequired(message="Enter the most reviews to do each day."),
+            NumberRange(min=0, max=99999, message="Reviews per day must be between 0 and 99999."),
+        ],
+    )
+    timezone = StringField(
+        "Time zone",
+        validators=[InputRequired(message="Enter your time zone, such as Europe/Paris."), Length(max=64)],
+    )
+    submit = SubmitField("Save settings")
+
+    def validate_timezone(self, field: StringField) -> None:
+        try:
+            validate_timezone(field.data.strip())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None

@@ -1,0 +1,1 @@
+"""The benchmark harness: metrics and their targets, a gunicorn server fixture and a bounded load driver."""

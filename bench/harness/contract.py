@@ -1,0 +1,56 @@
+"""The contract metrics: every name other tools read, with its unit and target, and how a suite reports one
+whose feature is not built yet (value None, ok false, a note saying why) rather than inventing a number.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from bench.harness.metrics import INFORMATIONAL, NOT_BUILT, Metric
+
+ZERO = "= 0"
+LOAD_COUNTS = ("lost_answers", "errors_5xx", "double_submissions")
+
+CONTRACT: dict[str, tuple[str, str]] = {
+    "generation.seed_seconds": ("s", INFORMATIONAL),
+    "review.inproc_vs_anki_ratio": ("x", "≥ 1.0"),
+    "review.http_vs_insert_ratio": ("x", "≥ 0.5"),
+    "review.http_p99_ms": ("ms", INFORMATIONAL),
+    "review.nextdue_1m_vs_1k_ratio": ("x", "≤ 2"),
+    "autosave.http_vs_insert_ratio": ("x", "≥ 0.5"),
+    "autosave.http_p99_ms": ("ms", INFORMATIONAL),
+    **{f"load.quiz300.{db}.{n}": ("count", ZERO) for db in ("sqlite", "postgres") for n in LOAD_COUNTS},
+    "export.max_seconds_1000q": ("s", "< 1"),
+}
+
+# A metric above zero here means a student's work was lost or counted twice: run.py always fails on it.
+INTEGRITY_SUFFIXES = (".lost_answers", ".double_submissions")
+
+
+def contract_metric(name: str, value: float | None, note: str = "") -> Metric:
+    """A contract metric with its registered unit and target; None gives the "not measured" form."""
+    unit, target = CONTRACT[name]
+    if value is None:
+        return Metric.missing(name, unit, target, note or NOT_BUILT)
+    return Metric.measured(name, value, unit, target, note)
+
+
+def feature_note(module: str, suite: str) -> str:
+    """Why a suite has no number: the feature's module is absent, or present but not measured by `suite`."""
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        found = False
+    if not found:
+        return f"{NOT_BUILT} ({module} missing)"
+    return f"{NOT_BUILT}: {module} exists, bench/suites/{suite}.py does not measure it yet"
+
+
+def pending(prefix: str, module: str, suite: str) -> list[Metric]:
+    """Every contract metric under `prefix`, unmeasured, with the reason from feature_note()."""
+    note = feature_note(module, suite)
+    return [contract_metric(name, None, note) for name in CONTRACT if name.startswith(prefix)]
+
+
+def integrity_failures(metrics: list[Metric]) -> list[Metric]:
+    return [m for m in metrics if m.name.endswith(INTEGRITY_SUFFIXES) and m.value is not None and m.value > 0]

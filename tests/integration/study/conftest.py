@@ -1,0 +1,61 @@
+"""Study fixtures: a logged-in student on the seeded app, and helpers to read the review screen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from app.auth.service import find_user
+from app.extensions import db
+from app.models import Card, ReviewLog
+
+DECK = "/study/article/faw-leapmotor-mou"
+
+
+@dataclass
+class Screen:
+    html: str
+
+    def value(self, name: str) -> str:
+        match = re.search(rf'name="{name}" value="([^"]*)"', self.html)
+        assert match, f"no {name} field on the page"
+        return match.group(1)
+
+    @property
+    def card_id(self) -> int:
+        return int(self.value("card_id"))
+
+    @property
+    def request_id(self) -> str:
+        return self.value("request_id")
+
+
+@pytest.fixture
+def student(app, client, auth, seeded):
+    auth.login("student")
+    return find_user("student")
+
+
+@pytest.fixture
+def screen(client):
+    def open_deck(url: str = DECK) -> Screen:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return Screen(response.get_data(as_text=True))
+
+    return open_deck
+
+
+def log_count(user_id: int | None = None) -> int:
+    db.session.expire_all()
+    query = db.select(db.func.count()).select_from(ReviewLog)
+    if user_id is not None:
+        query = query.where(ReviewLog.user_id == user_id)
+    return db.session.scalar(query)
+
+
+def card(card_id: int) -> Card:
+    db.session.expire_all()
+    return db.session.get(Card, card_id)

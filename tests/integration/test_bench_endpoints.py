@@ -1,0 +1,73 @@
+"""The benchmark endpoints exist only with BENCH_ENDPOINTS; with it, /bench/insert writes exactly one row."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from app.extensions import db
+from app.models.bench import BenchPing
+
+
+@pytest.fixture
+def bench_app(database_url):
+    # CSRF stays on (the default): the bench endpoints must answer without a token, other POSTs must not.
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "testing-not-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "BENCH_ENDPOINTS": True,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _ping_ids(app) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(select(BenchPing.id).order_by(BenchPing.id)))
+
+
+def test_bench_endpoints_are_absent_without_the_flag(app, client):
+    assert app.config["BENCH_ENDPOINTS"] is False
+    assert client.get("/bench/hello").status_code == 404
+    assert client.post("/bench/insert").status_code == 404
+
+
+def test_hello_answers_plain_text(bench_app):
+    response = bench_app.test_client().get("/bench/hello")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert response.data == b"hello"
+
+
+def test_insert_adds_exactly_one_row_per_request_without_a_csrf_token(bench_app):
+    client = bench_app.test_client()
+    first = client.post("/bench/insert")
+    assert first.status_code == 200
+    assert _ping_ids(bench_app) == [first.get_json()["id"]]
+    second = client.get("/bench/insert")
+    assert second.status_code == 200
+    assert _ping_ids(bench_app) == [first.get_json()["id"], second.get_json()["id"]]
+
+
+def test_other_posts_still_need_a_csrf_token(bench_app):
+    assert bench_app.test_client().post("/logout").status_code == 400
+
+
+def test_endpoints_refuse_when_the_flag_is_turned_off_after_registration(bench_app):
+    bench_app.config["BENCH_ENDPOINTS"] = False
+    client = bench_app.test_client()
+    assert client.get("/bench/hello").status_code == 404
+    assert client.post("/bench/insert").status_code == 404
+    assert _ping_ids(bench_app) == []
