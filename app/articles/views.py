@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.articles import service
 from app.articles.document import EXCLUSION_REASONS
 from app.articles.forms import ArticleForm
+from app.bank import service as bank
 from app.security import instructor_required
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -28,6 +29,7 @@ def reader(slug: str):
     show_excluded = current_user.is_instructor
     return render_template(
         "articles/reader.html",
+        candidates=bank.candidates_for(article) if show_excluded else [],
         article=article,
         paragraphs=service.paragraphs(article),
         show_excluded=show_excluded,
@@ -35,6 +37,21 @@ def reader(slug: str):
         highlight=request.args.get("s", ""),
         excluded_count=sum(1 for s in article.segments if s.excluded),
     )
+
+
+@bp.post("/<slug>/generate")
+@instructor_required
+def generate(slug: str):
+    article = service.get_article(slug)
+    if article is None:
+        abort(404)
+    summary = bank.generate_candidates(article, current_user.id)
+    flash(
+        f"Generated questions: {summary.added} new candidate(s) queued for review"
+        f" ({summary.already_queued} already in the queue or bank).",
+        "success",
+    )
+    return redirect(url_for("articles.reader", slug=slug))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -123,3 +123,51 @@ def approved_questions() -> list[dict]:
 
 def dump_approved(out_dir: Path) -> list[Path]:
     return dump_bank(approved_questions(), out_dir)
+
+
+@dataclass
+class GenerationSummary:
+    added: int = 0
+    already_queued: int = 0
+    failing_checks: int = 0
+
+
+def generate_candidates(article: Article, author_id: int | None = None) -> GenerationSummary:
+    """Run the generator on an article and queue its candidates for review, in one transaction.
+
+    Candidates already in the bank (same stable id, whatever their status) are not added again.
+    """
+    from app.generation import generate
+
+    candidates = generate(to_document(article), article.slug)
+    existing = set(db.session.scalars(select(Question.uid).where(Question.article_id == article.id)))
+    summary = GenerationSummary()
+    try:
+        for candidate in candidates:
+            data = candidate.question
+            if data["id"] in existing:
+                summary.already_queued += 1
+                continue
+            question = Question(origin="generated", rank_score=candidate.score, checks=dict(candidate.checks))
+            apply_canonical(question, data, article)
+            question.status = "candidate"
+            db.session.add(question)
+            _record(question, "created", data, author_id, note="generated")
+            summary.added += 1
+            summary.failing_checks += 0 if candidate.passed else 1
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return summary
+
+
+def candidates_for(article: Article) -> list[Question]:
+    """The article's review queue, best-ranked first."""
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.article_id == article.id, Question.status == "candidate")
+            .order_by(Question.rank_score.desc(), Question.uid)
+        )
+    )

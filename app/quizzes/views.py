@@ -20,6 +20,7 @@ from app.quizzes.forms import (
     PracticeForm,
     QuizForm,
     answers_from_form,
+    seen_from_form,
     zone,
 )
 from app.security import instructor_required
@@ -278,13 +279,15 @@ def attempt(attempt_id: int):
 def post_attempt(attempt_id: int):
     """The no-JavaScript path: the whole form, with "Save" or "Submit"."""
     attempt = _own_attempt(attempt_id)
-    answers = answers_from_form(request.form, service.shown_questions(attempt))
+    questions = service.shown_questions(attempt)
+    answers = answers_from_form(request.form, questions)
+    seen = seen_from_form(request.form, questions)
     submitting = "submit" in request.form
     try:
         if submitting:
-            done = service.submit_attempt(attempt, answers)
+            done = service.submit_attempt(attempt, answers, seen)
         else:
-            service.save_answers(attempt, answers)
+            service.save_answers(attempt, answers, seen)
     except service.BadAnswer as exc:
         flash(str(exc), "error")
         return _attempt_page(attempt, 422, answers, exc.errors)

@@ -49,5 +49,7 @@ def run(ctx: Context, quick: bool) -> list[Metric]:
     timings = time_exports(bank_of(SIZE), repeats=1 if quick else 3)
     slowest = max(timings, key=timings.get)
     metrics = [contract_metric("export.max_seconds_1000q", timings[slowest], f"slowest: {slowest}")]
-    metrics += [Metric.measured(f"export.{name}.seconds_1000q", t, "s") for name, t in sorted(timings.items())]
+    metrics += [
+        Metric.measured(f"export.{name}.seconds_1000q", t, "s") for name, t in sorted(timings.items())
+    ]
     return metrics
