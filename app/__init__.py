@@ -82,6 +82,7 @@ def _register_cli(app: Flask) -> None:
     from app.bank.cli import bank_cli
     from app.cli import seed_command, user_cli
     from app.exports.cli import export_command, import_command
+    from app.generation.cli import generate_command
     from app.quizzes.cli import quiz_cli
 
     app.cli.add_command(seed_command)
@@ -91,6 +92,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(quiz_cli)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(generate_command)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -9,6 +9,7 @@ from app.courses import service
 from app.courses.forms import CourseForm, JoinForm
 from app.extensions import db
 from app.models import Course
+from app.quizzes import service as quizzes
 from app.security import instructor_required
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -65,4 +66,10 @@ def show(course_id: int):
         abort(403)
     manage = service.can_manage(current_user, course)
     students = service.students_of(course) if manage else []
-    return render_template("courses/show.html", course=course, manage=manage, students=students)
+    return render_template(
+        "courses/show.html",
+        course=course,
+        manage=manage,
+        students=students,
+        course_quizzes=quizzes.quizzes_for_course(course, current_user),
+    )

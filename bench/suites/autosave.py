@@ -1,11 +1,75 @@
-"""Quiz autosave over HTTP against the insert baseline on the same server."""
+"""Quiz autosave over HTTP against the insert baseline on the same server, in the same run.
+
+Eight students, each in its own attempt, autosave answers as fast as the server takes them (JSON POST with
+an increasing seq, cycling over the quiz's 10 questions). The ratio is autosave req/s over /bench/insert
+req/s on that server; the contract metric is the lower ratio of the backends measured (SQLite, PostgreSQL).
+"""
 
 from __future__ import annotations
 
 from bench.harness.context import Context
-from bench.harness.contract import pending
+from bench.harness.contract import contract_metric
+from bench.harness.load import Response, Session
 from bench.harness.metrics import Metric
+from bench.suites.baseline import USERS, measure_insert, warm_up
+from bench.suites.load_quiz300 import PASSWORD, build_fixture, start_attempt
+
+
+def measure(ctx: Context, backend: str) -> tuple[float, float, float, int]:
+    """(autosave req/s, insert req/s, autosave p99 ms, errors) on one fresh server."""
+    with ctx.app_server(backend, seed=True) as server:
+        fixture = build_fixture(server.env["DATABASE_URL"], USERS)
+        question_ids = list(fixture.answers)
+        attempts: dict[int, int] = {}
+        counters: dict[int, int] = {}
+
+        def setup(session: Session, number: int) -> None:
+            session.login(fixture.usernames[number], PASSWORD)
+            attempts[id(session)] = start_attempt(session, fixture.quiz_id)
+
+        def save(session: Session, index: int) -> Response:
+            # seq only has to grow per question; one counter per student grows for all of them.
+            seq = counters[id(session)] = counters.get(id(session), 0) + 1
+            qid = question_ids[seq % len(question_ids)]
+            options = fixture.answers[qid]
+            body = {"question_id": qid, "answer": options[seq % len(options)], "seq": seq}
+            return session.post(f"/quizzes/attempts/{attempts[id(session)]}/save", json_body=body)
+
+        warm_up(ctx, server)
+        insert = measure_insert(ctx, server)
+        total, seconds = ctx.scale(3000, 20000), ctx.scale(5, 20)
+        autosave = ctx.load(server, save, users=USERS, total=total, max_seconds=seconds, setup=setup)
+    ctx.log("autosave", f"{backend} insert: {insert.summary()}")
+    ctx.log("autosave", f"{backend} autosave: {autosave.summary()}")
+    return autosave.rps, insert.rps, autosave.p99_ms or 0.0, autosave.errors
 
 
 def run(ctx: Context, quick: bool) -> list[Metric]:
-    return pending("autosave.", "app.quizzes.service", "autosave")
+    ratios: dict[str, float] = {}
+    p99: dict[str, float] = {}
+    metrics: list[Metric] = []
+    for backend in ctx.backends:
+        reason = ctx.unavailable(backend)
+        if reason:
+            ctx.log("autosave", f"{backend}: skipped, {reason}")
+            continue
+        rps, insert_rps, p99_ms, errors = measure(ctx, backend)
+        ratios[backend] = rps / max(insert_rps, 1e-9)
+        p99[backend] = p99_ms
+        metrics += [
+            Metric.measured(f"autosave.{backend}.rps", rps, "req/s"),
+            Metric.measured(f"autosave.{backend}.http_vs_insert_ratio", ratios[backend], "x"),
+            Metric.measured(f"autosave.{backend}.errors", errors, "count", "= 0"),
+        ]
+    if not ratios:
+        return [
+            contract_metric("autosave.http_vs_insert_ratio", None, "no backend available"),
+            contract_metric("autosave.http_p99_ms", None, "no backend available"),
+        ]
+    worst = min(ratios, key=ratios.get)
+    note = "lowest of " + ", ".join(f"{b} {r:.2f}" for b, r in ratios.items())
+    return [
+        contract_metric("autosave.http_vs_insert_ratio", ratios[worst], note),
+        contract_metric("autosave.http_p99_ms", max(p99.values()), f"highest of {', '.join(p99)}"),
+        *metrics,
+    ]

@@ -1,0 +1,229 @@
+"""The generator's entry point: an ingested article in, ranked and checked candidates out, always in the
+same order with the same ids (gen-{article_id}-{sha1(type + stem + answer)[:8]}); nothing random."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.articles.document import IngestedArticle, Segment
+from app.generation import drafts as dr
+from app.generation.checks import CHECK_NAMES, CheckContext, answer_key, norm, run_checks
+from app.generation.entities import index_entities, mid_sentence_caps
+from app.generation.figures import extract_figures
+from app.generation.phrasing import Sentences
+from app.generation.ranking import PositionBalancer, importance, main_entities, score
+from app.generation.risks import risk_phrases
+from app.qtypes.schema import SLUG_PATTERN, parse_question
+
+MAX_SENTENCES = 400  # an enormous article is read up to here (noted in the report)
+MAX_SENTENCE_CHARS = 1500  # longer "sentences" are extraction accidents and cannot be quoted whole
+MIN_SENTENCE_WORDS = 5
+
+
+@dataclass
+class Candidate:
+    """A generated question (validated shape, status "candidate") with its check results and score."""
+
+    question: dict[str, Any]
+    checks: dict[str, bool | str]
+    score: float
+    passed: bool
+
+
+class CandidateList(list[Candidate]):
+    """The ranked candidates, plus what report() needs to know about what was left out and why."""
+
+    def __init__(self, items: list[Candidate], dropped: Counter[str], notes: list[str]) -> None:
+        super().__init__(items)
+        self.dropped = dropped
+        self.notes = notes
+
+
+def make_id(article_id: str, qtype: str, stem: str, answer: Any) -> str:
+    payload = qtype + stem + json.dumps(answer, sort_keys=True, ensure_ascii=False)
+    return f"gen-{article_id}-{hashlib.sha1(payload.encode('utf-8'), usedforsecurity=False).hexdigest()[:8]}"
+
+
+def _usable(seg: Segment) -> bool:
+    text = seg.text.strip()
+    if text.count(" | ") >= 2:
+        return False  # a table row: its cells are not statements
+    return (
+        len(text) <= MAX_SENTENCE_CHARS and len(text.split()) >= MIN_SENTENCE_WORDS and not text.endswith("?")
+    )
+
+
+def _question(
+    d: dr.Draft, qid: str, article_id: str, seg: Segment, options: list[str] | None
+) -> dict[str, Any]:
+    question: dict[str, Any] = {
+        "id": qid,
+        "type": d.type,
+        "topic": d.topic,
+        "stem": d.stem,
+        "answer": d.answer,
+        "explanation": d.explanation,
+        "difficulty": d.difficulty,
+        "tags": d.tags,
+        "status": "candidate",
+        "source": {
+            "article": article_id,
+            "sentence_id": seg.sid,
+            "quote": seg.text,
+            "start": seg.start,
+            "end": seg.end,
+        },
+    }
+    if options is not None:
+        question["options"] = options
+    if d.also:
+        question["source"]["also"] = list(d.also)
+    return question
+
+
+def _collect(
+    article: IngestedArticle, notes: list[str], dropped: Counter[str]
+) -> tuple[dr.Facts, list[dr.Draft]]:
+    usable = [s for s in article.sentences if _usable(s)]
+    skipped = len(article.sentences) - len(usable)
+    if skipped:
+        dropped["sentence too long, too short, a question or a table row"] += skipped
+    if len(usable) > MAX_SENTENCES:
+        notes.append(f"only the first {MAX_SENTENCES} of {len(usable)} usable sentences were read")
+        usable = usable[:MAX_SENTENCES]
+    index = index_entities(usable)
+    main = main_entities(index)
+    ctx = Sentences(
+        usable,
+        index,
+        (main[0], main[1]) if len(main) == 2 else None,
+        frozenset(mid_sentence_caps(usable, every_word=True)),
+    )
+    figures = {s.sid: extract_figures(s.text) for s in usable}
+    imp = {s.sid: importance(s, len(usable), len(figures[s.sid]), index) for s in usable}
+    facts = dr.Facts(usable, ctx, index, figures, imp)
+    if not usable:
+        notes.append("no included sentences to draw questions from")
+    elif not any(figures.values()):
+        notes.append("no figures found in the included sentences, so no key-figures questions")
+    drafts: list[dr.Draft] = []
+    article_phrases: dict[str, list[str]] = {}
+    for seg in usable:
+        for phrase in risk_phrases(seg.text):
+            article_phrases.setdefault(phrase.pool, []).append(phrase.text)
+    for seg in usable:
+        for fig in figures[seg.sid]:
+            found = dr.figure_drafts(facts, seg, fig)
+            if not found:
+                dropped["figure with no self-contained question"] += 1
+            drafts += found
+        drafts += dr.entity_drafts(facts, seg)
+        drafts += dr.arrangement_drafts(facts, seg)
+        drafts += dr.risk_drafts(facts, seg, article_phrases)
+    drafts += dr.conditional_drafts(facts)
+    drafts += dr.role_drafts(facts)
+    drafts += dr.matching_drafts(facts)
+    return facts, drafts
+
+
+def generate(article: IngestedArticle, article_id: str) -> CandidateList:
+    """Candidate questions for `article`, best first; `article_id` is the article's slug.
+
+    Raises ValueError when `article_id` is not a slug (it becomes part of every question id).
+    """
+    if not re.fullmatch(SLUG_PATTERN, article_id):
+        raise ValueError(f"article id {article_id!r} is not a slug: use lowercase letters, digits and '-'")
+    dropped: Counter[str] = Counter()
+    notes: list[str] = []
+    facts, drafts = _collect(article, notes, dropped)
+    keyed: dict[str, dr.Draft] = {}
+    for d in drafts:
+        qid = make_id(article_id, d.type, d.stem, d.answer)
+        if qid in keyed:
+            dropped["same question drafted twice"] += 1
+            continue
+        keyed[qid] = d
+    ranked = sorted(keyed.items(), key=lambda kv: (-score(kv[1].importance, kv[1].kind, kv[1].type), kv[0]))
+    balancer = PositionBalancer()
+    ctx = CheckContext(article)
+    candidates: list[Candidate] = []
+    for qid, d in ranked:
+        seg = facts.by_sid(d.sid)
+        options = None
+        if d.arrange is not None:
+            size = 4
+            options, explanation, _ = d.arrange(balancer.propose(qid, size))
+            d.explanation = explanation
+            balancer.record(len(options), options.index(d.answer))
+        question = _question(d, qid, article_id, seg, options)
+        try:
+            question = parse_question(question).model_dump(mode="json", exclude_none=True)
+            if not question["source"]["also"]:
+                del question["source"]["also"]
+        except ValidationError as exc:
+            field = ".".join(str(p) for p in exc.errors()[0]["loc"])
+            dropped[f"invalid question ({field})"] += 1
+            continue
+        checks = run_checks(question, d, ctx)
+        ctx.earlier.append((qid, d.type, norm(d.stem), answer_key(question)))
+        failed = sum(1 for v in checks.values() if v is not True)
+        candidates.append(
+            Candidate(question, checks, score(d.importance, d.kind, d.type, failed), failed == 0)
+        )
+    candidates.sort(key=lambda c: (not c.passed, -c.score, c.question["id"]))
+    return CandidateList(candidates, dropped, notes)
+
+
+def candidate_to_json(c: Candidate) -> dict[str, Any]:
+    """One flat object per candidate: the question's fields, its checks and score."""
+    q = c.question
+    return {
+        "id": q["id"],
+        "type": q["type"],
+        "topic": q["topic"],
+        "stem": q["stem"],
+        "options": q.get("options", []),
+        "answer": q["answer"],
+        "explanation": q.get("explanation", ""),
+        "difficulty": q.get("difficulty", "medium"),
+        "tags": q.get("tags", []),
+        "status": q["status"],
+        "source": q["source"],
+        "checks": c.checks,
+        "score": c.score,
+    }
+
+
+def report(cands: list[Candidate]) -> dict[str, Any]:
+    """Counts per type and topic, pass rate of each check, and what was left out (with reasons)."""
+    total = len(cands)
+    by_type = Counter(c.question["type"] for c in cands)
+    by_topic = Counter(c.question["topic"] for c in cands)
+    checks: dict[str, dict[str, Any]] = {}
+    for name in CHECK_NAMES:
+        passed = sum(1 for c in cands if c.checks.get(name) is True)
+        checks[name] = {
+            "passed": passed,
+            "failed": total - passed,
+            "rate": round(passed / total, 3) if total else 1.0,
+        }
+    positions = Counter(
+        c.question["options"].index(c.question["answer"]) for c in cands if c.question["type"] == "mcq"
+    )
+    return {
+        "candidates": total,
+        "passed_all": sum(1 for c in cands if c.passed),
+        "by_type": dict(sorted(by_type.items())),
+        "by_topic": dict(sorted(by_topic.items())),
+        "checks": checks,
+        "mcq_answer_positions": {str(k): v for k, v in sorted(positions.items())},
+        "dropped": dict(sorted(getattr(cands, "dropped", Counter()).items())),
+        "notes": list(getattr(cands, "notes", [])),
+    }

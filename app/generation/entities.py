@@ -1,0 +1,554 @@
+"""Find the named entities of an article (companies, brands, people, places, institutions, models,
+products), merge their aliases ("China FAW", "FAW Group" → FAW) and read the roles the text gives them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.articles.document import Segment
+
+# The wh-phrase that asks for an entity of each kind, in place.
+WH_BY_KIND = {
+    "company": "which company",
+    "brand": "which brand",
+    "person": "who",
+    "place": "where",
+    "institution": "which institution",
+    "model": "which model",
+    "product": "which technology",
+}
+NOUN_BY_KIND = {
+    "company": "company",
+    "brand": "brand",
+    "person": "person",
+    "place": "place",
+    "institution": "institution",
+    "model": "model",
+    "product": "technology",
+}
+
+# A hyphenated lower-case tail belongs to a name ("Kim Min-jun") unless it makes an adjective ("Hong Kong-listed").
+_ADJECTIVE_TAILS = (
+    r"listed|based|owned|backed|made|born|headquartered|style|like|led|focused|funded|registered|controlled"
+    r"|era|level|wide|sized?"
+)
+_TOKEN = rf"[A-Z][A-Za-z0-9&]*(?:[-.][A-Z0-9][A-Za-z0-9&]*|-(?!(?:{_ADJECTIVE_TAILS})\b)[a-z]+\b)*"
+# A name ends at a possessive ("Huawei's ADS system" names Huawei and ADS) and never runs into "US$".
+_SEQUENCE = re.compile(rf"(?<![-\w]){_TOKEN}(?:\s(?:of\s(?:the\s)?)?{_TOKEN})*(?:[’']s\b)?(?![$\w])")
+TITLES = (
+    "CEO",
+    "CFO",
+    "CTO",
+    "COO",
+    "Chairman",
+    "Chairwoman",
+    "President",
+    "Founder",
+    "Professor",
+    "Prof.",
+    "Dr.",
+    "Mr.",
+    "Ms.",
+    "Mrs.",
+    "Director",
+    "Minister",
+    "Analyst",
+    "Spokesperson",
+    "Vice President",
+    "Chief Executive",
+)
+_TITLE_WORDS = {t.lower().rstrip(".") for t in TITLES} | {
+    "chief",
+    "executive",
+    "founder",
+    "analyst",
+    "spokesman",
+}
+
+
+def _words(text: str) -> frozenset[str]:
+    """A long word list, written as one block of text."""
+    return frozenset(text.split())
+
+
+# Capitalised at the start of a sentence without being names.
+_STOP_FIRST = _words(
+    """
+    A According After All Also Although American An And Another As At Because Before Besides Both
+    But By Chinese Contrast Despite During Each Eastern Either European Even Every Expect Finally
+    First For Frequently From Full Further Furthermore German He Her Here His How However If In
+    Indeed Instead It Its Japanese Just Korean Last Learn Likewise Many Meanwhile Moreover Most
+    Neither Next No Nor Not Now On Only Operators Or Other Our Over Overall Rather Related Second
+    See She Similarly Since So Some Still Such That The Their Then There Therefore These They Think
+    Third This Those Though Thus Today Under Unlike We Western What Whatever When Which While Who
+    Whoever Why With Yes Yesterday Yet
+    """
+)
+# Capitalised words and codes that never name an entity (months, acronyms, tickers, ratings).
+_NOT_NAMES = _words(
+    """
+    AI API April August Autonomy Buy CEO CEO's CFO CNY COO CTO Cooperation December Dr ERP EUR EV
+    EVs FAQ FAQs FSE FY February Friday GBP GDP HK HKD HKEX Hold I IPO Inc JPY January July June KSh
+    LSE Ltd March May Memorandum Monday Mr Ms NASDAQ NEV NEVs NYSE Nasdaq Neutral November OEM OEMs
+    October Outperform Overweight Q1 Q2 Q3 Q4 R&D RMB Republic SSE SZSE Saturday Sell September
+    Startup Strategic Sunday TSE Thursday Tuesday USD Underperform Understanding Underweight
+    Wednesday
+    """
+)
+_DEMONYMS = _words(
+    """
+    African American Arab Argentine Argentinian Asian Australian Austrian Belgian Brazilian British
+    Canadian Chilean Chinese Danish Dutch Eastern Egyptian Emirati European Finnish French German
+    Greek Hungarian Indian Indonesian Irish Israeli Italian Japanese Kenyan Korean Latin Malaysian
+    Mexican Nigerian Norwegian Polish Portuguese Russian Saudi Scottish Singaporean Spanish Swedish
+    Swiss Taiwanese Thai Turkish Vietnamese Western
+    """
+)
+# A small gazetteer; other places are recognised from 'in X' (see index_entities).
+PLACES = _words(
+    """
+    Africa America Americas Amsterdam Argentina Asia Atlanta Australia Austria Bangalore Bangladesh
+    Beijing Belgium Berlin Boston Brazil Britain Brussels Budapest Cairo California Campinas Canada
+    Changchun Chengdu Chicago Chile China Chongqing Colombia Dallas Debrecen Delhi Denmark Denver
+    Detroit Dubai EU Egypt England Ethiopia Europe Finland France Germany Ghana Greece Guangdong
+    Guangzhou Hangzhou Hefei Houston Hungary India Indonesia Ireland Israel Istanbul Italy Japan
+    Jiangsu Jilin Johannesburg Kenya Korea Lagos London Macau Madrid Malaysia Melbourne Mexico Miami
+    Michigan Milan Morocco Mumbai Munich Nairobi Nanjing Netherlands Nigeria Norway Oceania Oslo
+    Pakistan Paris Peru Philippines Poland Portland Portugal Prague Riyadh Rome Russia Savannah
+    Seattle Seoul Shanghai Shenzhen Singapore Spain Stockholm Sweden Switzerland Sydney Taiwan Texas
+    Thailand Tianjin Tokyo Toronto Turkey UK US USA Vancouver Vienna Vietnam Warsaw Washington Wuhan
+    Xi'an Zhejiang
+    """
+)
+PLACES |= {
+    "Hong Kong",
+    "Latin America",
+    "Long Beach",
+    "Los Angeles",
+    "Mexico City",
+    "Middle East",
+    "Minas Gerais",
+    "New York",
+    "North America",
+    "Rio de Janeiro",
+    "San Francisco",
+    "Sao Paulo",
+    "South America",
+    "South Korea",
+    "Southeast Asia",
+    "São Paulo",
+    "United Kingdom",
+    "United States",
+}
+_PLACE_LEADS = {p for p in PLACES if " " not in p}
+_COMPANY_SUFFIX = _words(
+    """
+    AG Airlines Auto Automobile Automotive Bank Capital Co Co. Company Corp Corp. Corporation
+    Electric Energy Group Holdings Inc Inc. Industries LLC Labs Ltd Ltd. Motor Motors PLC Partners
+    SE Systems Technologies Technology Ventures plc
+    """
+)
+_INSTITUTION_WORDS = _words(
+    """
+    Academy Administration Agency Association Authority Bureau Center Centre College Commission
+    Committee Congress Council Court Department Exchange Federation Foundation Government Institute
+    Ministry Office Parliament School University
+    """
+)
+_GENERIC_TOKENS = _COMPANY_SUFFIX | {"the", "of"}
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:Dr|Mr|Ms|Mrs|Prof)\.\s+$)"
+    r"|\b(?:chief executive(?: officer)?|chief financial officer|CEO|founder|president|chairman|chairwoman|analyst"
+    r"|director|manager|minister|professor|spokes\w+|economist|head of [a-z ]+|officer),?\s+$",
+    re.IGNORECASE,
+)
+_UNIT_OR_PLURAL_ACRONYM = re.compile(r"^(?:[A-Z]{2,}s|[GMkT]Wh?|TEU)$")
+_PERSON_AFTER = re.compile(r",\s+(?:who|an?\s+analyst|the\s+(?:chief|founder|CEO|head))\b")
+_PRODUCT_NOUNS = r"system|systems|platform|architecture|battery|chip|chips|software|technology|operating"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named entity as written in one sentence; offsets exclude a trailing possessive."""
+
+    sid: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    key: str  # the canonical name of the entity it belongs to (set after alias merging)
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str  # canonical (shortest) name
+    kind: str
+    aliases: tuple[str, ...]
+    count: int
+    first: int  # position of the first sentence that names it
+
+
+@dataclass(frozen=True)
+class Role:
+    """What the article says an entity is or does ('the country's oldest automaker', 'CEO of Leapmotor')."""
+
+    entity: str  # canonical name
+    role: str
+    sid: str
+    relation: str  # appositive | title | affiliation | as-role | relative
+
+
+@dataclass
+class EntityIndex:
+    entities: dict[str, Entity]
+    mentions: dict[str, list[Mention]]  # by sid
+    roles: list[Role]
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == kind]
+
+    def keys_in(self, sid: str) -> set[str]:
+        return {m.key for m in self.mentions.get(sid, [])}
+
+
+def _strip_possessive(text: str) -> str:
+    return re.sub(r"[’']s$", "", text)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Short quoted titles ("eldest son of the Republic"), whose capitals are not entity names."""
+    spans = []
+    for m in re.finditer(r"[\"“]([^\"”]{1,80})[\"”]", text):
+        if len(m.group(1).split()) <= 8:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _split_titles(text: str, start: int) -> list[tuple[int, str, str]]:
+    """Split 'Leapmotor CEO Zhu Jiangming' into (offset, text, forced kind) pieces around the title."""
+    words = list(re.finditer(r"\S+", text))
+    for i, w in enumerate(words):
+        if w.group(0).rstrip(".").lower() in _TITLE_WORDS or w.group(0) in ("Prof.", "Dr.", "Mr.", "Ms."):
+            before = text[: w.start()].strip()
+            pieces = []
+            if before:
+                pieces.append((start, before, "company"))
+            rest = words[i + 1 :]
+            while rest and rest[0].group(0).rstrip(".,").lower() in _TITLE_WORDS | {
+                "officer",
+                "financial",
+                "operating",
+            }:
+                rest = rest[1:]  # the rest of a title: "Chief Executive Officer"
+            after = text[rest[0].start() :].strip() if rest else ""
+            if after.startswith("of "):
+                # "Chief Executive Officer of Helios Motors": the title's organisation, not a person.
+                pieces.append((start + rest[0].start() + 3, after[3:], ""))
+                after = ""
+            if after:
+                off = start + rest[0].start()
+                person, _, affiliation = after.partition(" of ")
+                pieces.append((off, person, "person"))
+                if affiliation:
+                    pieces.append((off + len(person) + 4, affiliation, ""))
+            return pieces
+    return [(start, text, "")]
+
+
+def _classify(name: str, sentence: str, start: int, end: int, forced: str) -> str:
+    """The kind of a name, from its own words first and then from the words around it."""
+    after = sentence[end : end + 30]
+    before = sentence[max(0, start - 60) : start]
+    tokens = name.split()
+    if forced == "person":
+        return "person"
+    if any(t in _INSTITUTION_WORDS for t in tokens) or re.search(r"\bCentral Bank\b|\bReserve Bank\b", name):
+        return "institution"
+    if re.match(r"[\"”]?\s+models?\b", after) or name.endswith(" model"):
+        return "model"
+    if name in PLACES or re.match(r"-(?:based|headquartered|born|listed)\b", sentence[end:]):
+        return "place"
+    if tokens[-1] in _COMPANY_SUFFIX or forced == "company":
+        return "company"
+    if _PERSON_BEFORE.search(before):
+        return "person"
+    person_context = re.search(
+        r"\b(?:said|founded (?:in \d{4} )?by(?:(?: [A-Z][\w-]*){1,3} and)?)\s+$", before
+    )
+    titled = _TITLE_AFTER.match(sentence[end:])
+    if 2 <= len(tokens) <= 3 and (person_context or _PERSON_AFTER.match(after) or titled):
+        return "person"
+    if re.match(r"\s+(?:said|says|told|added|noted|argued|wrote)\b", after) and 2 <= len(tokens) <= 3:
+        return "person"
+    if re.match(r"\s+brands?\b", after) or re.search(r"\bbrands? such as (?:[A-Z]\w*,? (?:and )?)*$", before):
+        return "brand"
+    if re.match(rf"\s+(?:{_PRODUCT_NOUNS})\b", after) and (name.isupper() or re.search(r"[’']s\s+$", before)):
+        return "product"
+    return "company"
+
+
+def defined_acronyms(segments: Sequence[Segment]) -> set[str]:
+    """Acronyms an article defines for a thing ("lithium iron phosphate (LFP) cells"): terms, not names."""
+    terms: set[str] = set()
+    for seg in segments:
+        terms.update(re.findall(r"\b[a-z][a-z-]+(?:\s[a-z][a-z-]+){0,4}\s\(([A-Z]{2,6})\)", seg.text))
+    return terms
+
+
+def _candidates(
+    seg: Segment, repeated_caps: set[str], defined_terms: set[str]
+) -> list[tuple[int, int, str, str]]:
+    text = seg.text
+    quoted = _quoted_spans(text)
+    found: list[tuple[int, int, str, str]] = []
+    for m in _SEQUENCE.finditer(text):
+        raw = m.group(0)
+        start = m.start()
+        if any(qs <= start < qe for qs, qe in quoted) and not re.match(r"\s*models?\b", text[m.end() + 1 :]):
+            continue
+        in_parentheses = re.search(r"\([^)]*$", text[:start]) is not None
+        if re.match(r"\s?\d", text[m.end() :]) or (in_parentheses and ":" in text[start - 12 : m.end() + 12]):
+            continue  # "KSh 15.5 billion", "(NYSE: KSTL)": a currency or a ticker, not a name
+        for piece_start, piece, forced in _split_titles(raw, start):
+            words = piece.split()
+            offset = piece_start
+            institutional = len(words) > 1 and (
+                words[-1] in _INSTITUTION_WORDS or words[-1] in _COMPANY_SUFFIX
+            )
+            while words and (words[0] in _STOP_FIRST or words[0].rstrip("’'s") in _DEMONYMS):
+                if institutional and words[0] in _DEMONYMS:
+                    break  # "European Commission"
+                offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
+                words = words[1:]
+            while words and words[-1] in ("of", "the"):
+                words = words[:-1]
+            if not words:
+                continue
+            name = _strip_possessive(" ".join(words))
+            if not name or name in _NOT_NAMES or name in _DEMONYMS or len(name) < 2:
+                continue
+            if (
+                all(w in _NOT_NAMES for w in name.split())
+                or name in defined_terms
+                or _UNIT_OR_PLURAL_ACRONYM.match(name)
+            ):
+                continue
+            at_sentence_start = bool(re.search(r"(?:^|[:.!?]\s*)[\"“(]?\s*$", text[:offset]))
+            looks_common = name not in PLACES and not name.isupper() and not re.search(r"[a-z][A-Z]", name)
+            if (
+                at_sentence_start
+                and " " not in name
+                and not forced
+                and name not in repeated_caps
+                and looks_common
+            ):
+                # A capitalised first word is only a name if the article also capitalises it mid-sentence.
+                continue
+            end = offset + len(name)
+            kind = _classify(name, text, offset, end, forced)
+            model = re.match(r"[\"”]?\s+models?\b", text[end:])
+            if kind == "model" and model and not name.endswith("model"):
+                # The model's name includes the word: "Toyota model", "Hongmeng Intelligent Driving model".
+                name = f"{name} model"
+                end = offset + len(name)
+                if text[offset:end] != name:
+                    continue
+            suffix = (
+                re.match(r"\.(?:,?\s(?:Ltd|Inc|LLC|Co|Corp)\.)?", text[end:])
+                if name.split()[-1] in ("Co", "Inc", "Ltd", "Corp")
+                else None
+            )
+            if suffix:
+                end += suffix.end()  # "Northwind Batteries Co., Ltd." is one mention
+            found.append((offset, end, name, kind))
+    return found
+
+
+def mid_sentence_caps(segments: Sequence[Segment], *, every_word: bool = False) -> set[str]:
+    """Names the article capitalises mid-sentence, so they are not capitalised only for starting one."""
+    caps: set[str] = set()
+    for seg in segments:
+        for m in _SEQUENCE.finditer(seg.text):
+            if re.search(r"[a-z,;:]\s$", seg.text[: m.start()]):
+                name = _strip_possessive(m.group(0))
+                caps.add(name)
+                # "Hoshino will run…" after "retailer Hoshino Group"; "Bakare said…" after "Tunde Bakare".
+                caps.update(name.split() if every_word else name.split()[:1])
+    return caps
+
+
+def _key_tokens(name: str) -> frozenset[str]:
+    tokens = [t for t in name.split() if t not in _GENERIC_TOKENS]
+    if len(tokens) > 1 and tokens[0] in _PLACE_LEADS:
+        # "China FAW", "Zhejiang Leapmotor Technology": the leading place is not part of the brand.
+        tokens = tokens[1:]
+    return frozenset(tokens)
+
+
+def _merge(found: list[tuple[str, str, str, int]]) -> dict[tuple[str, str], str]:
+    """Map (surface, kind) → canonical name: a name whose key tokens contain another's is its alias."""
+    surfaces: dict[tuple[str, str], int] = {}
+    for _, name, kind, position in found:
+        surfaces.setdefault((name, kind), position)
+    ordered = sorted(surfaces, key=lambda nk: (len(nk[0]), nk[0]))
+    canonical: dict[tuple[str, str], str] = {}
+    for name, kind in ordered:
+        keys = _key_tokens(name)
+        target = name
+        for other, other_kind in ordered:
+            if (other, other_kind) == (name, kind) or len(other) >= len(name) and other != name:
+                continue
+            if other_kind == kind and _key_tokens(other) and _key_tokens(other) <= keys:
+                target = canonical.get((other, other_kind), other)
+                break
+        canonical[(name, kind)] = target
+    return canonical
+
+
+def index_entities(sentences: Sequence[Segment]) -> EntityIndex:
+    """Entities named in the included sentences, their mentions per sentence, and their roles."""
+    repeated = mid_sentence_caps(sentences)
+    terms = defined_acronyms(sentences)
+    raw: list[tuple[str, str, str, int]] = []
+    per_sentence: dict[str, list[tuple[int, int, str, str]]] = {}
+    for seg in sentences:
+        cands = _candidates(seg, repeated, terms)
+        per_sentence[seg.sid] = cands
+        raw.extend((seg.sid, name, kind, seg.position) for _, _, name, kind in cands)
+    # A surface seen with several kinds keeps the most specific one it was ever given.
+    specificity = {
+        k: i for i, k in enumerate(("person", "institution", "model", "brand", "place", "product"))
+    }
+    best_kind: dict[str, str] = {}
+    for _, name, kind, _ in raw:
+        old = best_kind.get(name)
+        if old is None or specificity.get(kind, 99) < specificity.get(old, 99):
+            best_kind[name] = kind
+    singles = {name for name in best_kind if " " not in name}
+    for name, kind in list(best_kind.items()):
+        tokens = name.split()
+        looks_personal = all(t[:1].isupper() and t[1:].islower() for t in tokens) and tokens[0] not in PLACES
+        looks_personal = looks_personal and tokens[-1] not in _COMPANY_SUFFIX
+        if kind == "company" and 2 <= len(tokens) <= 3 and tokens[-1] in singles and looks_personal:
+            # "Rafael Duarte … Duarte said": a name later cut to its last word is a person's.
+            best_kind[name] = best_kind[tokens[-1]] = "person"
+    for name in best_kind:
+        if best_kind.get(f"{name} model") == "model":
+            # "Huawei's Hongmeng Intelligent Driving" elsewhere names the "Hongmeng Intelligent Driving model".
+            best_kind[name] = "model"
+    texts = {seg.sid: seg.text for seg in sentences}
+    for name, kind in list(best_kind.items()):
+        starts = [
+            (sid, start) for sid, cands in per_sentence.items() for start, _, n, _ in cands if n == name
+        ]
+        located = all(re.search(r"\b(?:in|at|near|across)\s+$", texts[sid][:start]) for sid, start in starts)
+        if kind == "company" and " " not in name and not name.isupper() and located:
+            best_kind[name] = "place"  # only ever "in Saxony", "at Debrecen": a place
+    raw = [(sid, name, best_kind[name], pos) for sid, name, _, pos in raw]
+    canonical = _merge(raw)
+    for (name, kind), key in list(canonical.items()):
+        if kind == "model" and not key.endswith("model"):
+            # A model reads best under the name that says it is one: "Hongmeng Intelligent Driving model".
+            longer = [
+                n for (n, k), c in canonical.items() if k == "model" and c == key and n.endswith("model")
+            ]
+            if longer:
+                canonical[(name, kind)] = min(longer, key=len)
+    mentions: dict[str, list[Mention]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], int] = {}
+    aliases: dict[tuple[str, str], set[str]] = {}
+    positions = {seg.sid: seg.position for seg in sentences}
+    for sid, cands in per_sentence.items():
+        for start, end, name, _ in cands:
+            kind = best_kind[name]
+            key = canonical[(name, kind)]
+            mentions.setdefault(sid, []).append(Mention(sid, start, end, name, kind, key))
+            counts[(key, kind)] = counts.get((key, kind), 0) + 1
+            first.setdefault((key, kind), positions[sid])
+            first[(key, kind)] = min(first[(key, kind)], positions[sid])
+            aliases.setdefault((key, kind), set()).add(name)
+    entities = {
+        key: Entity(
+            key, kind, tuple(sorted(aliases[(key, kind)] - {key})), counts[(key, kind)], first[(key, kind)]
+        )
+        for (key, kind) in counts
+    }
+    index = EntityIndex(entities, mentions, [])
+    index.roles = _roles(sentences, index)
+    return index
+
+
+_TITLE_RE = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+_TITLE_BEFORE = re.compile(rf"(?:^|\s)(?:(?P<org>[A-Z][\w&]+)\s)?(?P<title>{_TITLE_RE})\s*$")
+_TITLE_WORD = (
+    r"(?:[Oo]fficer|[Ee]xecutive|[Pp]resident|[Cc]hairman|[Dd]irector"
+    r"|[Mm]anager|[Ff]ounder|[Aa]nalyst|[Hh]ead)"
+)
+_TITLE_AFTER = re.compile(
+    rf",\s+(?P<role>(?:an?\s+|the\s+)?(?:(?:[A-Z][\w&]*\s)*?[A-Z][\w&]*[’']s\s)?(?:[A-Za-z]+\s){{0,2}}?"
+    rf"{_TITLE_WORD}(?:\s{_TITLE_WORD})*(?:\s(?:of|at|for)\s[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)?)"
+)
+
+
+def _title_case(title: str) -> str:
+    """'Chief Executive Officer' → 'chief executive officer' (acronyms such as CEO stay)."""
+    return " ".join(w if w.isupper() else w.lower() for w in title.split())
+
+
+def _person_role(before: str, after: str) -> str | None:
+    """'Leapmotor CEO Zhu Jiangming' → 'CEO of Leapmotor'; 'Anna Keller, Chief Executive Officer of Helios
+    Motors' → 'chief executive officer of Helios Motors'; 'Professor X of Y' → 'professor at Y'."""
+    title = _TITLE_BEFORE.search(before)
+    affiliation = re.match(r"(?:[’']s)?\s+of\s+(?:the\s+)?([A-Z][\w&]*(?:\s(?:of\s)?[A-Z][\w&]*)*)", after)
+    if title and title.group("title") not in ("Dr.", "Mr.", "Ms.", "Mrs."):
+        name = _title_case(title.group("title"))
+        if title.group("org"):
+            return f"{name} of {title.group('org')}"
+        return f"{name} at {affiliation.group(1)}" if affiliation else None
+    appositive = _TITLE_AFTER.match(after)
+    if appositive and re.search(r"\s(?:of|at|for)\s|[’']s\s", appositive.group("role")):
+        role = re.sub(r"^(?:an?|the)\s+", "", appositive.group("role"))
+        role = role if re.search(r"\b(?:Co|Inc|Ltd|Corp)\.$", role) else role.rstrip(".")
+        return " ".join(w.lower() if _is_title_word(w) and not w.isupper() else w for w in role.split())
+    return None
+
+
+def _is_title_word(word: str) -> bool:
+    return word.lower().rstrip(".") in _TITLE_WORDS | {
+        "officer",
+        "financial",
+        "operating",
+        "head",
+        "manager",
+        "director",
+    }
+
+
+def _roles(sentences: Sequence[Segment], index: EntityIndex) -> list[Role]:
+    roles: list[Role] = []
+    for seg in sentences:
+        text = seg.text
+        for m in index.mentions.get(seg.sid, []):
+            after = text[m.end :]
+            before = text[: m.start]
+            if m.kind == "person":
+                role = _person_role(before, after)
+                if role:
+                    roles.append(Role(m.key, role, seg.sid, "title"))
+                continue
+            appos = re.match(r"(?:[’']s)?(?:\s*\([^)]*\))?,\s+((?:the|a|an)\s[^,.;—]{3,80}?),", after)
+            is_name = appos and all(w[:1].isupper() for w in appos.group(1).split()[1:])
+            if appos and not is_name and m.kind in ("company", "brand", "institution"):
+                roles.append(Role(m.key, appos.group(1), seg.sid, "appositive"))
+            relative = re.match(
+                r",\s+which\s+((?:backs|owns|controls|supplies|makes|builds|holds|runs)\b[^,.;]{2,80})", after
+            )
+            if relative:
+                roles.append(Role(m.key, relative.group(1).strip(), seg.sid, "relative"))
+            as_role = re.match(r"^As\s+((?:the|a|an)\s[^,]{3,100}),\s*$", before)
+            if as_role:
+                roles.append(Role(m.key, as_role.group(1), seg.sid, "as-role"))
+    return roles

@@ -1,0 +1,132 @@
+"""Quiz forms: settings, adding questions and draws, practice; and reading answers from a posted attempt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.quizzes.service import ShownQuestion
+
+GRADING_CHOICES = [
+    ("highest", "Highest attempt"),
+    ("last", "Last attempt"),
+    ("first", "First attempt"),
+    ("average", "Average of attempts"),
+]
+FEEDBACK_CHOICES = [
+    ("after_submission", "Right after the student submits"),
+    ("immediate", "Immediately (graded quizzes: right after submitting; practice: after each answer)"),
+    ("after_close", "Only after the quiz closes"),
+]
+TYPE_CHOICES = [
+    ("", "Any type"),
+    ("mcq", "Single answer"),
+    ("multi", "Multiple answers"),
+    ("tf", "True/false"),
+    ("numeric", "Numeric"),
+    ("cloze", "Fill the blanks"),
+    ("matching", "Matching"),
+    ("short", "Short answer"),
+]
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+class QuizForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="Give the quiz a title."), Length(max=200)])
+    description = TextAreaField("Instructions (optional)", validators=[Length(max=4000)])
+    course_id = SelectField("Course", coerce=int)
+    opens_at = DateTimeLocalField("Opens at (optional)", validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes at (optional)", validators=[Optional()])
+    time_limit = IntegerField(
+        "Time limit in minutes (optional)",
+        validators=[Optional(), NumberRange(min=1, max=24 * 60, message="Between 1 and 1440 minutes.")],
+    )
+    attempts_allowed = IntegerField(
+        "Attempts allowed (0 = unlimited)",
+        default=1,
+        validators=[
+            InputRequired(message="Enter a number; 0 means unlimited."),
+            NumberRange(min=0, max=100, message="Between 0 (unlimited) and 100."),
+        ],
+    )
+    grading_method = SelectField("Grade by", choices=GRADING_CHOICES, default="highest")
+    feedback_timing = SelectField("Show feedback", choices=FEEDBACK_CHOICES, default="after_submission")
+    shuffle_questions = BooleanField("Shuffle the order of questions")
+    shuffle_options = BooleanField("Shuffle the options of each question")
+    published = BooleanField("Published (students of the course can see and take it)")
+    submit = SubmitField("Save quiz")
+
+    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The quiz must close after it opens; choose a later closing time.")
+
+    def aware(self, value: datetime | None, timezone: str) -> datetime | None:
+        """A local time typed by the instructor, in their time zone, as an aware datetime."""
+        return None if value is None else value.replace(tzinfo=zone(timezone))
+
+
+class AddQuestionsForm(FlaskForm):
+    points = DecimalField("Points each", default=1, validators=[NumberRange(min=0.01, max=1000)])
+    add = SubmitField("Add selected questions")
+
+
+class DrawForm(FlaskForm):
+    draw_topic = SelectField("Topic", choices=[])
+    draw_count = IntegerField("How many", default=5, validators=[NumberRange(min=1, max=100)])
+    points = DecimalField("Points each", default=1, validators=[NumberRange(min=0.01, max=1000)])
+    add = SubmitField("Add random draw")
+
+
+class PracticeForm(FlaskForm):
+    article = SelectField("Article", choices=[])
+    topic = SelectField("Topic", choices=[])
+    count = IntegerField("Number of questions", default=5, validators=[NumberRange(min=1, max=30)])
+    submit = SubmitField("Start practice")
+
+
+def answer_from_form(form: MultiDict, question: ShownQuestion) -> Any:
+    """One question's answer as posted by the attempt form (the same shape quiz.js sends as JSON)."""
+    name = f"q-{question.id}"
+    if question.qtype == "multi":
+        return form.getlist(name)
+    if question.qtype == "cloze":
+        return [form.get(f"{name}-{i}", "") for i in range(1, question.blanks + 1)]
+    if question.qtype == "matching":
+        return {left: form.get(f"{name}-{i}", "") for i, left in enumerate(question.lefts, start=1)}
+    return form.get(name) or None
+
+
+def answers_from_form(form: MultiDict, questions: list[ShownQuestion]) -> dict[int, Any]:
+    return {question.id: answer_from_form(form, question) for question in questions}
+
+
+def seen_from_form(form: MultiDict, questions: list[ShownQuestion]) -> dict[int, int]:
+    """The seq of each question when the page was rendered (hidden seq-<id> fields, kept current by quiz.js);
+    a question without one is not written by the form."""
+    seen = {}
+    for question in questions:
+        value = form.get(f"seq-{question.id}", "")
+        if value.isdigit():
+            seen[question.id] = int(value)
+    return seen

@@ -1,0 +1,111 @@
+"""Time the question generator: the two seed articles (best of 5) and a 50-article synthetic corpus.
+
+Run `python bench/generation_bench.py [--quick]`; the bench harness calls `run(quick)`.
+Ingestion happens before the clock starts: only `generate()` is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from app.articles.document import IngestedArticle  # noqa: E402
+from app.articles.ingest import ingest, ingest_file  # noqa: E402
+from app.generation import generate  # noqa: E402
+
+SEEDS = (ROOT / "seeds/faw-leapmotor-mou.txt", ROOT / "seeds/faw-leapmotor-stake.txt")
+FIXTURES = ROOT / "tests/fixtures/articles"
+CORPUS_SIZE = 50
+# Names swapped article by article, so the corpus is not 50 copies of one cast.
+CASTS = (
+    ("FAW", "Leapmotor", "Huawei"),
+    ("Dongfeng", "Xpeng", "Baidu"),
+    ("SAIC", "Nio", "Tencent"),
+    ("Geely", "Zeekr", "Alibaba"),
+    ("Changan", "Avatr", "CATL"),
+)
+
+
+def _seed_articles() -> list[IngestedArticle]:
+    return [ingest_file(path) for path in SEEDS]
+
+
+def _sentence_pool() -> list[str]:
+    """Included sentences of the seeds and fixture articles, in a fixed order."""
+    paths = [*SEEDS, *sorted(FIXTURES.glob("*"))]
+    return [seg.text for path in paths for seg in ingest_file(path).sentences]
+
+
+def _alter(sentence: str, article: int) -> str:
+    """Scale every number and swap the cast, deterministically from the article number."""
+    factor = 1 + (article % 7) / 10
+
+    def scaled(m: re.Match[str]) -> str:
+        number = m.group(0)
+        if re.fullmatch(r"(?:19|20)\d\d", number):
+            return str(int(number) + article % 3)
+        value = float(number.replace(",", "")) * factor
+        decimals = len(number.split(".")[1]) if "." in number else 0
+        return f"{value:,.{decimals}f}" if "," in number else f"{value:.{decimals}f}"
+
+    text = re.sub(r"\d[\d,]*(?:\.\d+)?", scaled, sentence)
+    for old, new in zip(CASTS[0], CASTS[article % len(CASTS)], strict=True):
+        text = re.sub(rf"\b{old}\b", new, text)
+    return text
+
+
+def synthetic_corpus(size: int = CORPUS_SIZE) -> list[IngestedArticle]:
+    """`size` articles of 12–20 sentences recombined from the pool, each in three paragraphs."""
+    pool = _sentence_pool()
+    articles = []
+    for i in range(size):
+        count = 12 + i % 9
+        picked = [_alter(pool[(i * 7 + j * 13) % len(pool)], i) for j in range(count)]
+        third = max(1, count // 3)
+        paragraphs = [" ".join(picked[k : k + third]) for k in range(0, count, third)]
+        articles.append(ingest("\n\n".join(paragraphs) + "\n"))
+    return articles
+
+
+def _best(repeats: int, articles: list[IngestedArticle]) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for n, article in enumerate(articles):
+            generate(article, f"bench-{n}")
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    """{"generation.seed_seconds": best-of-5 time for both seeds, "generation.corpus_per_article_ms": …}."""
+    seeds = _seed_articles()
+    seed_seconds = _best(2 if quick else 5, seeds)
+    corpus = synthetic_corpus(10 if quick else CORPUS_SIZE)
+    corpus_seconds = _best(1, corpus)
+    return {
+        "generation.seed_seconds": round(seed_seconds, 4),
+        "generation.corpus_per_article_ms": round(1000 * corpus_seconds / len(corpus), 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and a 10-article corpus")
+    args = parser.parse_args()
+    for path, article in zip(SEEDS, _seed_articles(), strict=True):
+        seconds = _best(2 if args.quick else 5, [article])
+        print(f"{path.name}: {1000 * seconds:.1f} ms ({len(generate(article, 'bench'))} candidates)")
+    for name, value in run(args.quick).items():
+        print(f"{name}: {value}")
+
+
+if __name__ == "__main__":
+    main()

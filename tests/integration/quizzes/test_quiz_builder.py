@@ -1,0 +1,99 @@
+"""The builder: settings validation, fixed questions and random draws, access to other courses' quizzes."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.courses.service import create_course
+from app.extensions import db
+from app.models import Quiz, QuizItem
+from app.quizzes import service
+from tests.integration.quizzes.conftest import first_of, login_client
+
+SETTINGS = {"title": "Week 1", "attempts_allowed": "1", "grading_method": "highest"}
+SETTINGS["feedback_timing"] = "after_submission"
+
+
+def test_close_before_open_is_refused_beside_the_field(app, demo):
+    client = login_client(app, "instructor")
+    data = {
+        **SETTINGS,
+        "course_id": str(demo.course.id),
+        "opens_at": "2030-05-02T10:00",
+        "closes_at": "2030-05-01T10:00",
+    }
+    response = client.post("/quizzes/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="closes_at-error"' in page and "close after it opens" in page
+    assert db.session.scalar(select(func.count()).select_from(Quiz)) == 0
+
+
+def test_instructor_builds_a_quiz_with_fixed_questions_and_a_draw(app, demo):
+    client = login_client(app, "instructor")
+    response = client.post(
+        "/quizzes/new", data={**SETTINGS, "course_id": str(demo.course.id), "published": "y"}
+    )
+    assert response.status_code == 302
+    quiz = db.session.scalar(select(Quiz))
+    mcq = first_of("mcq")
+    editor = client.get(f"/quizzes/{quiz.id}/edit?topic={mcq.topic}&type=mcq").get_data(as_text=True)
+    assert mcq.stem[:30] in editor
+    ids = [str(first_of(t).id) for t in ("mcq", "tf")]
+    assert (
+        client.post(f"/quizzes/{quiz.id}/items/add", data={"question_id": ids, "points": "2"}).status_code
+        == 302
+    )
+    draw = {"draw_topic": "strategic-risks", "draw_count": "3", "points": "1"}
+    assert client.post(f"/quizzes/{quiz.id}/items/draw", data=draw).status_code == 302
+    too_many = client.post(f"/quizzes/{quiz.id}/items/draw", data={**draw, "draw_count": "99"})
+    assert too_many.status_code == 422
+    db.session.expire_all()
+    assert [(i.position, i.question_id is not None, i.points) for i in quiz.items] == [
+        (1, True, 2.0),
+        (2, True, 2.0),
+        (3, False, 1.0),
+    ]
+    assert service.max_points(quiz) == 7.0
+    # Reorder: the draw moves up, positions stay 1..n.
+    draw_item = quiz.items[2]
+    client.post(f"/quizzes/{quiz.id}/items/{draw_item.id}", data={"action": "up"})
+    db.session.expire_all()
+    assert [i.id for i in quiz.items][1] == draw_item.id
+    assert sorted(i.position for i in quiz.items) == [1, 2, 3]
+    # Students see the published quiz on the course's list.
+    listing = service.quizzes_for_course(demo.course, demo.student)
+    assert [entry.quiz.id for entry in listing] == [quiz.id]
+
+
+def test_random_draws_differ_by_seed_and_never_repeat_a_fixed_question(app, make_quiz, demo):
+    quiz = make_quiz(types=("mcq",))
+    fixed = first_of("mcq")
+    service.add_draw(quiz, fixed.topic, 4)
+    layouts = set()
+    for seed in range(6):
+        layout = service._layout_for(quiz, seed)
+        ids = [entry["question_id"] for entry in layout]
+        assert len(ids) == 5 and len(set(ids)) == 5 and ids[0] == fixed.id
+        layouts.add(tuple(ids))
+        assert service._layout_for(quiz, seed) == layout  # the seed alone decides it
+    assert len(layouts) > 1
+
+
+def test_unpublished_quizzes_are_hidden_and_other_instructors_get_403(app, make_quiz, demo, make_user):
+    quiz = make_quiz(published=False)
+    assert service.quizzes_for_course(demo.course, demo.student) == []
+    student = login_client(app, "student")
+    assert student.get(f"/quizzes/{quiz.id}").status_code == 403
+    assert student.get(f"/quizzes/{quiz.id}/edit").status_code == 403
+    other = make_user("other", "instructor")
+    create_course(other, "Another course")
+    outsider = login_client(app, "other")
+    for path in ("edit", "gradebook", "grades.csv", "analysis"):
+        assert outsider.get(f"/quizzes/{quiz.id}/{path}").status_code == 403
+    # An instructor cannot move a quiz into a course they do not teach.
+    data = {**SETTINGS, "course_id": str(demo.course.id)}
+    assert outsider.post("/quizzes/new", data=data).status_code == 422
+    assert (
+        db.session.scalar(select(func.count()).select_from(QuizItem).where(QuizItem.quiz_id != quiz.id)) == 0
+    )

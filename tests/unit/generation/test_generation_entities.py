@@ -1,0 +1,43 @@
+"""Entities: kinds, aliases and roles read from the seed articles."""
+
+from __future__ import annotations
+
+from app.generation.entities import index_entities
+
+
+def test_aliases_merge_under_the_short_name(seed_articles):
+    index = index_entities(seed_articles["faw-leapmotor-stake"].sentences)
+    assert set(index.entities["FAW"].aliases) == {"FAW Group"}
+    assert set(index.entities["Leapmotor"].aliases) == {"Zhejiang Leapmotor Technology"}
+    index = index_entities(seed_articles["faw-leapmotor-mou"].sentences)
+    assert "China FAW" in index.entities["FAW"].aliases
+
+
+def test_kinds_of_people_places_brands_institutions_models(seed_articles):
+    index = index_entities(seed_articles["faw-leapmotor-mou"].sentences)
+    kinds = {name: e.kind for name, e in index.entities.items()}
+    assert kinds["Zhu Jiangming"] == "person"
+    assert kinds["Ji Xuehong"] == "person"
+    assert kinds["North China University of Technology"] == "institution"
+    assert kinds["Changchun"] == "place"
+    assert kinds["Hongqi"] == kinds["Wenjie"] == kinds["Zhijie"] == "brand"
+    assert kinds["Seres"] == kinds["Chery"] == kinds["Huawei"] == "company"
+    assert kinds["Toyota model"] == "model"
+    assert "Technology" not in kinds and "Republic" not in kinds
+
+
+def test_roles_from_titles_appositives_and_relative_clauses(seed_articles):
+    mou = index_entities(seed_articles["faw-leapmotor-mou"].sentences)
+    roles = {(r.entity, r.role) for r in mou.roles}
+    assert ("Zhu Jiangming", "CEO of Leapmotor") in roles
+    assert ("Ji Xuehong", "professor at North China University of Technology") in roles
+    stake = index_entities(seed_articles["faw-leapmotor-stake"].sentences)
+    roles = {(r.entity, r.role) for r in stake.roles}
+    assert ("FAW", "the country’s oldest automaker") in roles
+    assert ("Leapmotor", "a Hong Kong-listed EV maker") in roles
+    assert ("Stellantis", "backs Leapmotor but lacks direct state ties") in roles
+
+
+def test_excluded_segments_give_no_entities(seed_articles):
+    index = index_entities(seed_articles["faw-leapmotor-stake"].sentences)
+    assert "MrPeasy" not in index.entities and "Tesla" not in index.entities
