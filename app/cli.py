@@ -11,10 +11,9 @@ from ruamel.yaml import YAML
 
 from app.articles import service as articles
 from app.auth import service as accounts
+from app.bank import service as bank
 from app.courses import service as courses
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
-QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
 DEMO_COURSE_CODE = "FAWDEMO8"
 DEMO_ACCOUNTS = (
     ("instructor", "Dr. Ada Instructor", "instructor"),
@@ -23,7 +22,7 @@ DEMO_ACCOUNTS = (
 )
 
 
-def seed_articles(seeds_dir: Path = SEEDS_DIR) -> list[tuple[str, bool]]:
+def seed_articles(seeds_dir: Path = bank.SEEDS_DIR) -> list[tuple[str, bool]]:
     """Load every seeds/<slug>.txt|md|html with its <slug>.yaml sidecar; returns (slug, changed)."""
     yaml = YAML(typ="safe")
     results = []
@@ -74,11 +73,9 @@ def seed_command(no_accounts: bool) -> None:
     """Load the seed articles, the curated bank in questions/, and demo accounts (idempotent)."""
     for slug, changed in seed_articles():
         click.echo(f"article {slug}: {'loaded' if changed else 'unchanged'}")
-    if QUESTIONS_DIR.is_dir() and any(QUESTIONS_DIR.glob("*.yaml")):
-        from app.bank import service as bank
-
+    if any(bank.QUESTIONS_DIR.glob("*.yaml")):
         try:
-            summary = bank.load_bank(QUESTIONS_DIR)
+            summary = bank.load_bank(bank.QUESTIONS_DIR)
         except bank.BankLoadError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"bank: {summary}")

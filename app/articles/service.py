@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +14,7 @@ from app.articles.document import Segment as SegmentData
 from app.articles.ingest import ingest
 from app.extensions import db
 from app.models import Article, Segment, User
+from app.qtypes.schema import slugify
 
 
 class ArticleError(ValueError):
@@ -33,12 +32,6 @@ class ArticleMeta:
     published_on: date | None = None
     topics: list[str] = field(default_factory=list)
     slug: str | None = None
-
-
-def slugify(text: str, max_length: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "article"
 
 
 def _unique_slug(base: str) -> str:
@@ -90,7 +83,7 @@ def add_article(data: bytes, filename: str, meta: ArticleMeta, user: User | None
         )
     title = (meta.title or doc.title or filename.rsplit(".", 1)[0]).strip()[:300]
     article = Article(
-        slug=meta.slug or _unique_slug(slugify(title)),
+        slug=meta.slug or _unique_slug(slugify(title) or "article"),
         title=title,
         publisher=meta.publisher.strip()[:200],
         published_on=meta.published_on,

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from app.bank import service
 
-QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "questions"
+QUESTIONS_DIR = service.QUESTIONS_DIR
 
 
 bank_cli = AppGroup("bank", help="Check, load and dump the curated question bank (questions/*.yaml).")

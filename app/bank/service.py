@@ -17,7 +17,9 @@ from app.bank.yamlio import BankError, dump_bank, read_bank_dir
 from app.extensions import db
 from app.models import Article, Question, QuestionRevision
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS_DIR = ROOT / "seeds"
+QUESTIONS_DIR = ROOT / "questions"
 
 
 class BankLoadError(Exception):

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from app.qtypes.schema import QUESTION_TYPES, SLUG_PATTERN, Question, parse_question
+from app.qtypes.schema import QUESTION_TYPES, SLUG_PATTERN, Question, parse_question, slugify
 
 
 class ExportError(ValueError):
@@ -131,7 +131,7 @@ def topic_from_category(category: str) -> str:
 
 def slug_tags(tags: list[str]) -> list[str]:
     """Imported tags as slugs (lower case, hyphens), dropping any that cannot become one."""
-    slugs = [re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-") for tag in tags]
+    slugs = [slugify(tag) for tag in tags]
     return list(dict.fromkeys(s for s in slugs if re.fullmatch(SLUG_PATTERN, s)))
 
 

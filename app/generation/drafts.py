@@ -32,6 +32,7 @@ from app.generation.partnerships import (
     partnership_score,
 )
 from app.generation.risks import POOLS, conditionals, cue_scores, risk_phrases
+from app.qtypes.schema import slugify
 
 TOPIC_FIGURES = "key-figures"
 TOPIC_PARTNERSHIPS = "partnership-models"
@@ -122,7 +123,7 @@ class Facts:
 
 
 def slug_tag(text: str) -> str | None:
-    tag = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60]
+    tag = slugify(text)
     return tag if len(tag) >= 2 else None
 
 

@@ -6,6 +6,7 @@ Plain pydantic models: no Flask, no session. Every other part of the app speaks 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
@@ -18,6 +19,12 @@ CORE_TOPICS = ("key-figures", "partnership-models", "strategic-risks", "comprehe
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,80}$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,60}$"
 BLANK_RE = re.compile(r"\{\{(\d+)\}\}")
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """Lower-case ASCII words joined by dashes: the form of article ids, topics and tags ('' if none)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")[:max_length].rstrip("-")
 
 
 def _norm(text: str) -> str:
