@@ -41,7 +41,9 @@ class ReviewLog(Base):
         # A retried POST carries the same request id: the database refuses to grade twice.
         UniqueConstraint("user_id", "request_id"),
         CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
-        Index("ix_review_log_user_reviewed", "user_id", "reviewed_at"),
+        # Today's answers by the state they were given in, read on every card shown: the index alone
+        # answers it (state_before included), so the cost is one index entry per answer today.
+        Index("ix_review_log_user_reviewed_state", "user_id", "reviewed_at", "state_before"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

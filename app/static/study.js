@@ -15,13 +15,22 @@
       back.focus();
     }
 
-    function submit(form) {
+    function submit(form, button) {
       // One submission per page: a second key press must not send a second request.
       if (submitting || !form) { return; }
       submitting = true;
       var duration = form.querySelector("input[name=duration_ms]");
       if (duration) { duration.value = String(Date.now() - started); }
-      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      if (form.requestSubmit) { form.requestSubmit(button || null); return; }
+      if (button && button.name) {
+        // form.submit() sends no submitter: carry the pressed button's rating in a field instead.
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = button.name;
+        field.value = button.value;
+        form.appendChild(field);
+      }
+      form.submit();
     }
 
     if (showLink) {
@@ -46,7 +55,7 @@
       if (/^[1-4]$/.test(event.key) && back && !back.hidden) {
         event.preventDefault();
         var button = back.querySelector("button.grade-" + event.key);
-        submit(button && button.form);
+        submit(button && button.form, button);
         return;
       }
       if ((event.key === "u" || event.key === "U") && undoForm) {

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
+from sqlalchemy import and_, case, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.bank.convert import to_canonical
 from app.extensions import db
 from app.models import Article, Card, Course, Enrolment, Question, QuizItem, ReviewLog, User
 from app.models.quiz import Quiz
+from app.study import queries
 from app.study.cards import CardFaces, card_faces
+from app.study.queries import EVERYTHING, CardRow, DeckFilter
 from app.study.scheduler import (
     LEARN_AHEAD,
     RATINGS,
@@ -40,7 +45,7 @@ from app.study.scheduler import (
 )
 
 REQUEST_ID_MAX = 64
-# Stands in for "the first question of the deck without a card": the card is created only if picked.
+# Stands in for "the next question of the deck without a card": cards are created only if it is picked.
 _UNCREATED = -1
 
 
@@ -66,7 +71,7 @@ class Deck:
     kind: str
     key: str
     title: str
-    condition: ColumnElement[bool]
+    filter: DeckFilter = EVERYTHING
 
     @property
     def spec(self) -> str:
@@ -74,20 +79,20 @@ class Deck:
 
 
 def everything() -> Deck:
-    return Deck("all", "", "Everything due", true())
+    return Deck("all", "", "Everything due")
 
 
 def article_deck(slug: str) -> Deck:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:
         raise StudyError(404, f"There is no article {slug!r}.", "no_article")
-    return Deck("article", slug, article.title, Question.article_id == article.id)
+    return Deck("article", slug, article.title, DeckFilter("article", (("deck_article_id", article.id),)))
 
 
 def topic_deck(topic: str) -> Deck:
     if not db.session.scalar(select(exists().where(Question.topic == topic, Question.status == "approved"))):
         raise StudyError(404, f"No approved questions have the topic {topic!r}.", "no_topic")
-    return Deck("topic", topic, f"Topic: {topic}", Question.topic == topic)
+    return Deck("topic", topic, f"Topic: {topic}", DeckFilter("topic", (("deck_topic", topic),)))
 
 
 def course_deck(user: User, course_id: int) -> Deck:
@@ -104,12 +109,13 @@ def course_deck(user: User, course_id: int) -> Deck:
     article_ids = select(Question.article_id).join(QuizItem, QuizItem.question_id == Question.id)
     article_ids = article_ids.where(in_course, Question.article_id.is_not(None))
     topics = select(QuizItem.draw_topic).where(in_course, QuizItem.draw_topic.is_not(None))
-    used_articles = set(db.session.scalars(article_ids))
-    used_topics = set(db.session.scalars(topics))
-    condition: ColumnElement[bool] = true()
+    used_articles = sorted(set(db.session.scalars(article_ids)))
+    used_topics = sorted(set(db.session.scalars(topics)))
+    deck_filter = EVERYTHING
     if used_articles or used_topics:
-        condition = or_(Question.article_id.in_(used_articles), Question.topic.in_(used_topics))
-    return Deck("course", str(course.id), course.title, condition)
+        params = (("deck_article_ids", tuple(used_articles)), ("deck_topics", tuple(used_topics)))
+        deck_filter = DeckFilter("course", params)
+    return Deck("course", str(course.id), course.title, deck_filter)
 
 
 def deck_from_spec(user: User, spec: str) -> Deck:
@@ -130,74 +136,42 @@ def _now(now: datetime | None) -> datetime:
     return now if now is not None else datetime.now(UTC)
 
 
-def to_data(card: Card) -> CardData:
-    return CardData(
-        card.state,
-        card.step,
-        card.stability,
-        card.difficulty,
-        card.due,
-        card.last_review,
-        card.reps,
-        card.lapses,
-    )
+def _card_values(data: CardData) -> dict[str, Any]:
+    return {
+        "state": data.state,
+        "step": data.step,
+        "stability": data.stability,
+        "difficulty": data.difficulty,
+        "due": data.due,
+        "last_review": data.last_review,
+        "reps": data.reps,
+        "lapses": data.lapses,
+    }
 
 
-def _apply(card: Card, data: CardData) -> None:
-    card.state, card.step, card.stability, card.difficulty = (
-        data.state,
-        data.step,
-        data.stability,
-        data.difficulty,
-    )
-    card.due, card.last_review, card.reps, card.lapses = data.due, data.last_review, data.reps, data.lapses
+def _commit() -> None:
+    """Commit a study write without expiring the rest of the session.
 
-
-def _deck_cards(user: User, deck: Deck, *where: ColumnElement[bool]):
-    return (
-        select(Card)
-        .join(Question, Card.question_id == Question.id)
-        .where(Card.user_id == user.id, Question.status == "approved", deck.condition, *where)
-    )
-
-
-def _head(user: User, deck: Deck, *where: ColumnElement[bool]) -> Card | None:
-    # ORDER BY due LIMIT 1 on ix_card_user_state_due: one index range per queue, whatever the deck size.
-    return db.session.scalar(_deck_cards(user, deck, *where).order_by(Card.due, Card.id).limit(1))
-
-
-def _count(user: User, deck: Deck, *where: ColumnElement[bool]) -> int:
-    return db.session.scalar(_deck_cards(user, deck, *where).with_only_columns(func.count())) or 0
-
-
-def _uncarded(user: User, deck: Deck):
-    has_card = exists().where(Card.user_id == user.id, Card.question_id == Question.id)
-    return select(Question).where(Question.status == "approved", deck.condition, ~has_card)
-
-
-def _first_uncarded(user: User, deck: Deck) -> Question | None:
-    # Deck order: by article, then where the quoted sentence sits in it, then uid. Nulls sort last
-    # explicitly because SQLite and PostgreSQL disagree on where NULL goes.
-    order = (
-        Question.article_id.is_(None),
-        Question.article_id,
-        Question.source_start.is_(None),
-        Question.source_start,
-        Question.uid,
-    )
-    return db.session.scalar(_uncarded(user, deck).order_by(*order).limit(1))
+    Study writes touch only card and review_log rows, through Core statements; the user and the
+    questions the session holds are unchanged, so reloading them after every grade would be wasted
+    queries. Card and ReviewLog objects someone loaded through the ORM are expired as usual.
+    """
+    session = db.session()
+    written = [obj for obj in session.identity_map.values() if isinstance(obj, Card | ReviewLog)]
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    for obj in written:
+        session.expire(obj)
 
 
 def done_today(user: User, now: datetime) -> tuple[int, int, int]:
     """(new, review, total) answers today in the user's study day, from review_log by index."""
     start, end = day_bounds(study_day(now, user.timezone), user.timezone)
-    rows = db.session.execute(
-        select(ReviewLog.state_before, func.count())
-        .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= start, ReviewLog.reviewed_at < end)
-        .group_by(ReviewLog.state_before)
-    ).all()
-    by_state = {state: count for state, count in rows}
-    return by_state.get(STATE_NEW, 0), by_state.get(STATE_REVIEW, 0), sum(by_state.values())
+    return queries.done_today(user.id, start, end)
 
 
 def limits_of(user: User) -> Limits:
@@ -209,55 +183,61 @@ class Queue:
     heads: QueueHeads
     remaining: QueueCounts
     done: int
+    new_done: int
     day_end: datetime
-    uncarded: Question | None
+    cards: dict[int, CardRow]  # the head cards by id, so the picked one needs no second read
+    capped: bool  # a queue count stopped at queries.COUNT_CAP: `remaining` may be more
 
 
 def _queue(user: User, deck: Deck, now: datetime) -> Queue:
-    _, day_end = day_bounds(study_day(now, user.timezone), user.timezone)
-    learning = [
-        card
-        for state in (STATE_LEARNING, STATE_RELEARNING)
-        if (card := _head(user, deck, Card.state == state)) is not None
+    """The queue heads and today's counts, in one statement (see app/study/queries.py)."""
+    tz = user.timezone
+    day_start, day_end = day_bounds(study_day(now, tz), tz)
+    limits = limits_of(user)
+    heads, counts = queries.read_queue(
+        user.id, deck.filter, now, day_start, day_end, limits.new_per_day, limits.reviews_per_day
+    )
+    cards = {row.id: row for row in (heads.learning, heads.review, heads.new) if row is not None}
+    new: Candidate | None = None
+    if heads.new is not None:
+        new = Candidate(heads.new.id, heads.new.data)
+    elif heads.uncarded_question_id is not None:
+        new = Candidate(_UNCREATED, CardData.new(now))
+    queue_heads = QueueHeads(
+        learning=Candidate(heads.learning.id, heads.learning.data) if heads.learning else None,
+        review=Candidate(heads.review.id, heads.review.data) if heads.review else None,
+        new=new,
+    )
+    remaining = remaining_today(limits, counts.new_done, counts.reviews_done, counts.available)
+    return Queue(queue_heads, remaining, counts.done, counts.new_done, day_end, cards, counts.capped)
+
+
+def _materialise(user: User, deck: Deck, now: datetime, count: int) -> CardRow | None:
+    """Create the cards of the next `count` questions of the deck (today's new-card budget) and
+    return the first: the new queue then reads them by index, and the deck-wide search for questions
+    without a card runs once per batch instead of once per card.
+
+    Each card is due a microsecond after the one before, so the new queue (due, id) keeps deck order.
+    """
+    question_ids = queries.next_uncarded(user.id, deck.filter, count)
+    rows = [
+        {
+            "user_id": user.id,
+            "question_id": question_id,
+            "created_at": now,
+            **_card_values(CardData.new(now + timedelta(microseconds=position))),
+        }
+        for position, question_id in enumerate(question_ids)
     ]
-    learning_head = min(learning, key=lambda c: (c.due, c.id), default=None)
-    review_head = _head(user, deck, Card.state == STATE_REVIEW, Card.due < day_end)
-    new_head = _head(user, deck, Card.state == STATE_NEW)
-    uncarded = None
-    new_candidate = Candidate(new_head.id, to_data(new_head)) if new_head is not None else None
-    if new_candidate is None and (uncarded := _first_uncarded(user, deck)) is not None:
-        new_candidate = Candidate(_UNCREATED, CardData.new(now))
-    available = QueueCounts(
-        new=_count(user, deck, Card.state == STATE_NEW)
-        + (db.session.scalar(_uncarded(user, deck).with_only_columns(func.count())) or 0),
-        learning=_count(user, deck, Card.state.in_((STATE_LEARNING, STATE_RELEARNING)), Card.due <= now),
-        review=_count(user, deck, Card.state == STATE_REVIEW, Card.due < day_end),
-    )
-    new_done, reviews_done, done = done_today(user, now)
-    heads = QueueHeads(
-        learning=Candidate(learning_head.id, to_data(learning_head)) if learning_head else None,
-        review=Candidate(review_head.id, to_data(review_head)) if review_head else None,
-        new=new_candidate,
-    )
-    return Queue(
-        heads, remaining_today(limits_of(user), new_done, reviews_done, available), done, day_end, uncarded
-    )
-
-
-def _create_card(user: User, question: Question, now: datetime) -> Card:
-    card = Card(user_id=user.id, question_id=question.id)
-    _apply(card, CardData.new(now))
-    card.created_at = now
-    db.session.add(card)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two tabs showed the same new card at once: the first insert stands, use its row.
-        db.session.rollback()
-        card = db.session.scalar(select(Card).where(Card.user_id == user.id, Card.question_id == question.id))
-        if card is None:
-            raise
-    return card
+    if rows:
+        try:
+            db.session.execute(queries.INSERT_CARD, rows)
+            _commit()
+        except IntegrityError:
+            # Another window created cards of this deck at the same moment: use what is there now.
+            db.session.rollback()
+    _, day_end = day_bounds(study_day(now, user.timezone), user.timezone)
+    return queries.read_heads(user.id, deck.filter, day_end).new
 
 
 # --- The card on screen ----------------------------------------------------------------------------
@@ -272,18 +252,41 @@ class Button:
 
 @dataclass(frozen=True)
 class Shown:
-    """One card ready to render: its faces, the four buttons and today's progress."""
+    """One card ready to render: the four buttons and today's progress.
 
-    card: Card
-    question: Question
-    faces: CardFaces
+    The question, its faces and its link into the article are read when the page first asks for them:
+    choosing and grading a card never needs them.
+    """
+
+    card: CardRow
     buttons: list[Button]
     queue: str
     early: bool
     done: int
     remaining: int
-    article_slug: str | None
-    sentence_id: str | None
+    remaining_capped: bool = False  # "200+ left": the counts stop at queries.COUNT_CAP per queue
+
+    @cached_property
+    def question(self) -> SimpleNamespace:
+        """The question's columns as attributes (a read-only view: no ORM object is built for a card)."""
+        columns = self.card.question
+        if columns is None:
+            row = db.session.execute(queries.QUESTION_ON_CARD, {"question_id": self.card.question_id}).one()
+            columns = dict(zip(queries.FACE_NAMES, row, strict=True))
+        # `article` is what to_canonical falls back on without a slug: no article, no source link.
+        return SimpleNamespace(**columns, id=self.card.question_id, article=None)
+
+    @property
+    def article_slug(self) -> str | None:
+        return self.question.article_slug
+
+    @property
+    def sentence_id(self) -> str | None:
+        return self.question.sentence_ids[0] if self.question.sentence_ids else None
+
+    @cached_property
+    def faces(self) -> CardFaces:
+        return card_faces(to_canonical(self.question, self.article_slug))
 
 
 @dataclass(frozen=True)
@@ -292,28 +295,37 @@ class Done:
 
     done: int
     come_back_at: datetime | None
+    timezone: str = "UTC"
+
+    @property
+    def come_back_local(self) -> datetime | None:
+        """`come_back_at` on the student's clock (their study-settings time zone)."""
+        return self.come_back_at.astimezone(ZoneInfo(self.timezone)) if self.come_back_at else None
 
 
 LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 def _shown(
-    user: User, card: Card, queue: str, early: bool, done: int, remaining: int, now: datetime
+    user: User,
+    card: CardRow,
+    queue: str,
+    early: bool,
+    done: int,
+    remaining: int,
+    now: datetime,
+    capped: bool = False,
 ) -> Shown:
-    question = card.question
-    faces = card_faces(to_canonical(question))
-    intervals = preview_intervals(to_data(card), max(now, card.last_review or now), user.desired_retention)
+    data = card.data
+    intervals = preview_intervals(data, max(now, data.last_review or now), user.desired_retention)
     return Shown(
         card=card,
-        question=question,
-        faces=faces,
         buttons=[Button(r, LABELS[r], format_interval(intervals[r])) for r in RATINGS],
         queue=queue,
         early=early,
         done=done,
         remaining=remaining,
-        article_slug=question.article.slug if question.article is not None else None,
-        sentence_id=question.sentence_ids[0] if question.sentence_ids else None,
+        remaining_capped=capped,
     )
 
 
@@ -322,42 +334,52 @@ def _total(counts: QueueCounts) -> int:
 
 
 def next_card(user: User, deck: Deck, now: datetime | None = None) -> Shown | Done:
-    """The card to study next in `deck` (creating it lazily when it is a new question), or Done."""
+    """The card to study next in `deck`, or Done. Cards of new questions are created when the new
+    queue first needs one, for today's new-card budget only (see `_materialise`)."""
     now = _now(now)
-    queue = _queue(user, deck, now)
-    picked = pick_next(queue.heads, queue.remaining, now, queue.day_end)
-    if picked is None:
-        head = queue.heads.learning
-        come_back = head.card.due if head is not None and head.card.due < queue.day_end else None
-        return Done(queue.done, come_back)
-    if picked.card_id == _UNCREATED:
-        assert queue.uncarded is not None
-        card = _create_card(user, queue.uncarded, now)
-    else:
-        card = db.session.get(Card, picked.card_id)
-    remaining = max(_total(queue.remaining), 1)
-    return _shown(user, card, picked.queue, picked.early, queue.done, remaining, now)
+    for _attempt in range(2):
+        queue = _queue(user, deck, now)
+        picked = pick_next(queue.heads, queue.remaining, now, queue.day_end)
+        if picked is None:
+            break
+        if picked.card_id != _UNCREATED:
+            card = queue.cards[picked.card_id]
+        elif (card := _materialise(user, deck, now, max(1, user.new_per_day - queue.new_done))) is None:
+            continue  # the deck changed in between (a question retired): read the queues again
+        remaining = max(_total(queue.remaining), 1)
+        return _shown(user, card, picked.queue, picked.early, queue.done, remaining, now, queue.capped)
+    head = queue.heads.learning
+    come_back = head.card.due if head is not None and head.card.due < queue.day_end else None
+    return Done(queue.done, come_back, user.timezone)
 
 
-def show_card(user: User, card_id: int, now: datetime | None = None) -> Shown:
+def show_card(user: User, card_id: Any, now: datetime | None = None) -> Shown:
     """A given card of the user (after undo, the card just restored), whatever its queue position."""
     now = _now(now)
-    card = _own_card(user, card_id)
-    if card.question.status != "approved":
+    card, status = _own_card(user, card_id)
+    if status != "approved":
         raise StudyError(409, "This question has been retired and is no longer studied.", "retired")
     _, _, done = done_today(user, now)
     return _shown(user, card, "undo", False, done, 1, now)
 
 
-def _own_card(user: User, card_id: Any) -> Card:
+# Card ids are INTEGER columns (32 bits on PostgreSQL, like app.security.IdConverter's limit): a larger
+# number cannot name a card, and binding it would fail in the driver.
+_MAX_ID = 2**31 - 1
+
+
+def _own_card(user: User, card_id: Any) -> tuple[CardRow, str]:
+    """The user's card `card_id` and its question's status; anything else is a 404."""
     try:
         card_id = int(card_id)
     except (TypeError, ValueError):
-        raise StudyError(404, "There is no such card.", "no_card") from None
-    card = db.session.scalar(select(Card).where(Card.id == card_id, Card.user_id == user.id))
-    if card is None:  # another student's card looks exactly like a missing one
+        card_id = 0
+    row = None
+    if 0 < card_id <= _MAX_ID:
+        row = db.session.execute(queries.OWN_CARD, {"card_id": card_id, "user_id": user.id}).first()
+    if row is None:  # another student's card looks exactly like a missing one
         raise StudyError(404, "There is no such card.", "no_card")
-    return card
+    return queries.card_row(row), row[-1]
 
 
 # --- Grading and undo ------------------------------------------------------------------------------
@@ -404,24 +426,27 @@ def _check_request_id(request_id: Any) -> str:
     return text
 
 
-def _from_log(user: User, log: ReviewLog) -> Graded:
-    # FSRS is deterministic here (no fuzz), so the original answer is recomputed from the snapshot.
-    after = review(CardData.from_dict(log.card_before), log.rating, log.reviewed_at, user.desired_retention)
-    return Graded(
-        log.card_id, log.rating, after.state, after.due, format_interval(after.due - log.reviewed_at), True
-    )
+def _duration(duration_ms: Any) -> int | None:
+    try:
+        return max(0, min(int(duration_ms), 86_400_000)) if duration_ms not in (None, "") else None
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
-def _earlier_answer(user: User, request_id: str) -> ReviewLog | None:
-    return db.session.scalar(
-        select(ReviewLog).where(ReviewLog.user_id == user.id, ReviewLog.request_id == request_id)
-    )
+def _earlier_answer(user: User, request_id: str) -> Graded | None:
+    """The answer already given to `request_id`, recomputed from its log (FSRS is deterministic here)."""
+    row = db.session.execute(queries.EARLIER_ANSWER, {"user_id": user.id, "request_id": request_id}).first()
+    if row is None:
+        return None
+    card_id, rating, reviewed_at, card_before = row
+    after = review(CardData.from_dict(card_before), rating, reviewed_at, user.desired_retention)
+    return Graded(card_id, rating, after.state, after.due, format_interval(after.due - reviewed_at), True)
 
 
-def _check_due(user: User, card: Card, deck: Deck, now: datetime) -> None:
-    _, day_end = day_bounds(study_day(now, user.timezone), user.timezone)
+def _check_due(user: User, card: CardData, deck: Deck, now: datetime) -> None:
     if card.state == STATE_NEW or card.due <= now:
         return
+    _, day_end = day_bounds(study_day(now, user.timezone), user.timezone)
     if card.state == STATE_REVIEW and card.due < day_end:
         return
     if card.state in (STATE_LEARNING, STATE_RELEARNING) and card.due <= now + LEARN_AHEAD:
@@ -441,47 +466,54 @@ def grade(
     deck: Deck | None = None,
     now: datetime | None = None,
 ) -> Graded:
-    """Grade a card in one transaction (card update + review log). A retried request_id returns the
-    original result without grading again; the unique (user_id, request_id) settles concurrent retries."""
+    """Grade a card in one transaction (card update + review log).
+
+    A retried request_id returns the original result without grading again. The unique
+    (user_id, request_id) decides: the log row goes in first, and a duplicate rolls everything back
+    and answers from the earlier log, so the common case costs no lookup. A refused grade (not due,
+    retired, not found) also answers from an earlier log when there is one: the retry of a grade that
+    went through must not be refused because the card has moved on since.
+    """
     now = _now(now)
     rating = parse_rating(rating)
     request_id = _check_request_id(request_id)
-    earlier = _earlier_answer(user, request_id)
-    if earlier is not None:
-        return _from_log(user, earlier)
-    card = _own_card(user, card_id)
-    if card.question.status != "approved":
-        raise StudyError(409, "This question has been retired and can no longer be graded.", "retired")
-    _check_due(user, card, deck or everything(), now)
     try:
-        duration = max(0, min(int(duration_ms), 86_400_000)) if duration_ms not in (None, "") else None
-    except (TypeError, ValueError):
-        duration = None
-    before = to_data(card)
+        card, status = _own_card(user, card_id)
+        if status != "approved":
+            raise StudyError(409, "This question has been retired and can no longer be graded.", "retired")
+        _check_due(user, card.data, deck or everything(), now)
+    except StudyError:
+        if (earlier := _earlier_answer(user, request_id)) is not None:
+            return earlier
+        raise
+    before = card.data
     after = review(before, rating, max(now, before.last_review or now), user.desired_retention)
-    db.session.add(
-        ReviewLog(
-            user_id=user.id,
-            card_id=card.id,
-            request_id=request_id,
-            rating=rating,
-            reviewed_at=now,
-            duration_ms=duration,
-            state_before=before.state,
-            card_before=before.to_dict(),
-        )
-    )
-    _apply(card, after)
-    card_pk = card.id
+    values = {
+        "user_id": user.id,
+        "card_id": card.id,
+        "request_id": request_id,
+        "rating": rating,
+        "reviewed_at": now,
+        "duration_ms": _duration(duration_ms),
+        "state_before": before.state,
+        "card_before": before.to_dict(),
+    }
     try:
-        db.session.commit()
+        db.session.execute(queries.INSERT_LOG, values)
+        updated = db.session.execute(
+            queries.UPDATE_GRADED_CARD,
+            {"card_pk": card.id, "reps_before": before.reps, **_card_values(after)},
+        )
+        if updated.rowcount != 1:
+            db.session.rollback()
+            raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
+        _commit()
     except IntegrityError:
         db.session.rollback()
-        earlier = _earlier_answer(user, request_id)
-        if earlier is None:
+        if (earlier := _earlier_answer(user, request_id)) is None:
             raise
-        return _from_log(user, earlier)
-    return Graded(card_pk, rating, after.state, after.due, format_interval(after.due - now), False)
+        return earlier
+    return Graded(card.id, rating, after.state, after.due, format_interval(after.due - now), False)
 
 
 def undo_last(user: User, now: datetime | None = None) -> int:
@@ -491,19 +523,23 @@ def undo_last(user: User, now: datetime | None = None) -> int:
     """
     now = _now(now)
     start, end = day_bounds(study_day(now, user.timezone), user.timezone)
-    log = db.session.scalar(
-        select(ReviewLog)
-        .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= start, ReviewLog.reviewed_at < end)
-        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+    log, card_t = queries.log_t, queries.card_t
+    row = db.session.execute(
+        select(log.c.id, log.c.card_id, log.c.card_before)
+        .where(log.c.user_id == user.id, log.c.reviewed_at >= start, log.c.reviewed_at < end)
+        .order_by(log.c.reviewed_at.desc(), log.c.id.desc())
         .limit(1)
-    )
-    if log is None:
+    ).first()
+    if row is None:
         raise StudyError(409, "There is nothing to undo today.", "nothing_to_undo")
-    card = db.session.scalar(select(Card).where(Card.id == log.card_id, Card.user_id == user.id))
-    card_id = log.card_id
-    _apply(card, CardData.from_dict(log.card_before))
-    db.session.delete(log)
-    db.session.commit()
+    log_id, card_id, card_before = row
+    db.session.execute(
+        update(card_t)
+        .where(card_t.c.id == card_id, card_t.c.user_id == user.id)
+        .values(_card_values(CardData.from_dict(card_before)))
+    )
+    db.session.execute(delete(log).where(log.c.id == log_id))
+    _commit()
     return card_id
 
 
@@ -542,7 +578,9 @@ def my_log_rows(user: User, since: datetime) -> list[tuple[datetime, int, int]]:
 
 
 def uncarded_count(user: User) -> int:
-    return db.session.scalar(_uncarded(user, everything()).with_only_columns(func.count())) or 0
+    stmt = queries.uncarded(queries.EVERYTHING.condition)
+    stmt = stmt.with_only_columns(func.count(), maintain_column_froms=True)
+    return db.session.scalar(stmt, {"user_id": user.id}) or 0
 
 
 def course_topic_rows(course: Course, since: datetime) -> list[tuple[str, int, int, int]]:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from app.errors import error_response, wants_json
 from app.extensions import db
 from app.models import Course
+from app.security import accepts_json
 from app.study import charts, service, stats
 from app.study.forms import SettingsForm
 
@@ -47,7 +48,6 @@ def _study(deck: service.Deck):
         show_answer=request.args.get("show") == "1",
         show_url=deck_url(deck, show=1, **({"card": card_id} if card_id is not None else {})),
         request_id=uuid.uuid4().hex,
-        decks=service.deck_choices() if deck.kind == "all" else None,
     )
 
 
@@ -55,6 +55,13 @@ def _study(deck: service.Deck):
 @login_required
 def index():
     return _study(service.everything())
+
+
+@bp.get("/decks")
+@login_required
+def decks():
+    # Its own page: counting the bank by article and topic on every review screen would slow each card.
+    return render_template("study/decks.html", decks=service.deck_choices())
 
 
 @bp.get("/article/<slug>")
@@ -83,6 +90,7 @@ def _payload() -> dict:
 
 
 @bp.post("/review")
+@accepts_json
 @login_required
 def review():
     data = _payload()
@@ -101,6 +109,7 @@ def review():
 
 
 @bp.post("/undo")
+@accepts_json
 @login_required
 def undo():
     data = _payload()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.harness.context import Context
 from bench.harness.contract import contract_metric
-from bench.harness.load import LoadError, Response, Session
+from bench.harness.load import LoadError, LoadResult, Response, Session, percentile
 from bench.harness.metrics import Metric
 from bench.suites.baseline import measure_insert, warm_up
 
@@ -68,6 +68,21 @@ def _insert_users(conn: sqlite3.Connection, count: int) -> None:
 
 
 # --- review.inproc_vs_anki_ratio ------------------------------------------------------------------------
+#
+# Both sides answer the same number of new cards Good in a fresh store, timing only the loop "pick the next
+# card, FSRS step, write card + log, commit"; creating the store and its questions/notes is not timed on
+# either side. Neither side renders the card's text (Anki's getCard does not). Three things keep it fair:
+# - Same durability. Anki opens its collection with SQLite synchronous=FULL: an fsync on every answer.
+#   Ours runs SQLite WAL with synchronous=NORMAL (app/database.py): a commit survives a crash of the app,
+#   not a power cut, and costs no fsync. Compared as shipped, the ratio mostly measured the disk's fsync
+#   latency (Anki's own figure moved between 600 and 7,000 answers/s from run to run). The contract ratio
+#   sets Anki's connection to NORMAL too; Anki as shipped is reported beside it (anki_shipped_rps).
+# - Same warm-up. Each side first answers WARM_UP cards in a throwaway store, so one-time costs of the
+#   process (our SQL compilation, Anki's first backend calls) are left out of both.
+# - Best of ROUNDS, rounds interleaved, so a burst of load from another process hits both sides alike.
+
+WARM_UP = 20
+ROUNDS = 2
 
 
 def _ours_rps(ctx: Context, n: int) -> float:
@@ -94,18 +109,26 @@ def _ours_rps(ctx: Context, n: int) -> float:
                     raise RuntimeError(f"our queue ran dry after {i} of {n} answers")
                 service.grade(user, shown.card.id, 3, f"req-{i}", deck=deck)
             elapsed = time.perf_counter() - began
+            db.session.remove()
             db.engine.dispose()
     return n / elapsed
 
 
-def _anki_rps(tmp: Path, n: int) -> tuple[float, str]:
-    """Anki's own scheduler (v3, FSRS on) answering `n` cards Good in a fresh collection."""
+def _anki_rps(tmp: Path, n: int, synchronous: str | None = "NORMAL") -> tuple[float, str]:
+    """Anki's own scheduler (v3, FSRS on) answering `n` cards Good in a fresh collection.
+
+    `synchronous` sets SQLite's durability on Anki's connection; None keeps Anki's default (FULL).
+    """
     from anki.buildinfo import version
     from anki.collection import Collection
 
     path = tmp / f"anki-{secrets.token_hex(4)}.anki2"
     col = Collection(str(path))
     try:
+        if synchronous is not None:
+            col.db.execute(f"PRAGMA synchronous = {synchronous}")
+            if col.db.scalar("PRAGMA synchronous") != 1:
+                raise RuntimeError(f"Anki's collection refused PRAGMA synchronous = {synchronous}")
         col.set_config("fsrs", True)
         config = col.decks.config_dict_for_deck_id(1)
         config["new"]["perDay"] = n
@@ -131,20 +154,53 @@ def _anki_rps(tmp: Path, n: int) -> tuple[float, str]:
 def _inproc(ctx: Context) -> list[Metric]:
     n = ctx.scale(200, 1000)
     try:
-        anki_rps, anki_version = _anki_rps(ctx.tmp, n)
+        _anki_rps(ctx.tmp, WARM_UP)
     except ImportError as exc:
         return [contract_metric("review.inproc_vs_anki_ratio", None, f"anki not installed: {exc}")]
-    ours = _ours_rps(ctx, n)
-    ctx.log(SUITE, f"in-process, {n} answers: ours {ours:.0f}/s, anki {anki_version} {anki_rps:.0f}/s")
-    note = f"SQLite, {n} new cards answered Good; anki=={anki_version} v3 scheduler with FSRS"
+    _ours_rps(ctx, WARM_UP)
+    ours, anki, shipped = [], [], []
+    anki_version = ""
+    for _ in range(ROUNDS):
+        ours.append(_ours_rps(ctx, n))
+        rps, anki_version = _anki_rps(ctx.tmp, n)
+        anki.append(rps)
+        shipped.append(_anki_rps(ctx.tmp, n, synchronous=None)[0])
+    best, anki_best, shipped_best = max(ours), max(anki), max(shipped)
+    ctx.log(
+        SUITE,
+        f"in-process, {n} answers, best of {ROUNDS}: ours {best:.0f}/s, anki {anki_version} {anki_best:.0f}/s"
+        f" (synchronous=NORMAL, like ours), {shipped_best:.0f}/s as shipped (FULL: an fsync per answer)",
+    )
+    note = (
+        f"SQLite, {n} new cards answered Good, best of {ROUNDS} after a warm-up; anki=={anki_version} v3"
+        " scheduler with FSRS; both on synchronous=NORMAL (Anki's default FULL fsyncs every answer)"
+    )
+    shipped_note = f"anki=={anki_version} with its default synchronous=FULL; ours as shipped (NORMAL)"
     return [
-        contract_metric("review.inproc_vs_anki_ratio", ours / anki_rps, note),
-        Metric.measured("review.inproc_rps", ours, "answers/s", note=note),
-        Metric.measured("review.anki_rps", anki_rps, "answers/s", note=note),
+        contract_metric("review.inproc_vs_anki_ratio", best / anki_best, note),
+        Metric.measured("review.inproc_rps", best, "answers/s", note=note),
+        Metric.measured("review.anki_rps", anki_best, "answers/s", note=note),
+        Metric.measured("review.anki_shipped_rps", shipped_best, "answers/s", note=shipped_note),
+        Metric.measured("review.inproc_vs_anki_shipped_ratio", best / shipped_best, "x", note=shipped_note),
     ]
 
 
 # --- review.http_vs_insert_ratio, review.http_p99_ms --------------------------------------------------
+#
+# Every bench student raises the new-card limit to what the run needs, and the deck holds more questions than
+# that: the loop is "get a card, grade it" from the first request to the last. (With the default limit of
+# 20 new cards a day, the loop used to run dry after about 40 grades per student and went on measuring the
+# "all done" page.)
+
+EXTRA_QUESTIONS = 1000
+
+
+def _registrar(new_cards_needed: int):
+    def setup(session: Session, number: int) -> None:
+        session.new_cards_needed = new_cards_needed  # type: ignore[attr-defined]
+        _register(session, number)
+
+    return setup
 
 
 def _register(session: Session, number: int) -> None:
@@ -160,7 +216,19 @@ def _register(session: Session, number: int) -> None:
     response = session.post("/register", form=form)
     if response.status != 302:
         raise LoadError(f"registering a bench student answered {response.status}, expected 302")
-    session.fetch_csrf("/study/")
+    token = session.fetch_csrf("/study/settings")
+    limits = {
+        "csrf_token": token,
+        "desired_retention": "0.90",
+        "new_per_day": str(session.new_cards_needed),  # type: ignore[attr-defined]
+        "reviews_per_day": "99999",
+        "timezone": "UTC",
+    }
+    response = session.post("/study/settings", form=limits)
+    if response.status != 303:
+        raise LoadError(f"raising a bench student's daily limits answered {response.status}, expected 303")
+    # The CSRF token from the settings page stays valid; the first GET /study/ (which creates the day's
+    # new cards) is left to the timed loop.
 
 
 def _study_step(session: Session, _index: int) -> Response:
@@ -171,6 +239,8 @@ def _study_step(session: Session, _index: int) -> Response:
         card, request_id = _CARD_ID.search(response.text), _REQUEST_ID.search(response.text)
         if response.status == 200 and card and request_id:
             session.pending_card = (card.group(1), request_id.group(1))  # type: ignore[attr-defined]
+        elif response.status == 200:
+            raise LoadError("the study queue ran dry: the bench deck is too small for this many answers")
         return response
     session.pending_card = None  # type: ignore[attr-defined]
     body = {"card_id": pending[0], "rating": 3, "request_id": pending[1], "deck": "all"}
@@ -178,21 +248,44 @@ def _study_step(session: Session, _index: int) -> Response:
 
 
 def _http(ctx: Context) -> list[Metric]:
+    # Insert baseline and study loop alternate, ROUNDS times, on one server; the best round of each
+    # counts. Measured once each, a burst of load from another process could land on either side alone.
+    inserts: list[LoadResult] = []
+    studies: list[LoadResult] = []
     with ctx.app_server("sqlite", seed=True) as server:
+        conn = sqlite3.connect(_sqlite_path(server.env["DATABASE_URL"]))
+        _insert_questions(conn, EXTRA_QUESTIONS)
+        conn.commit()
+        conn.close()
         warm_up(ctx, server)
-        insert = measure_insert(ctx, server)
         total, seconds = ctx.scale(2000, 10000), ctx.scale(10, 30)
-        study = ctx.load(server, _study_step, users=USERS, total=total, max_seconds=seconds, setup=_register)
-    ctx.log(SUITE, f"sqlite POST /bench/insert: {insert.summary()}")
-    ctx.log(SUITE, f"sqlite study loop (GET card, POST grade): {study.summary()}")
-    note = f"SQLite under gunicorn, {USERS} students alternating GET /study/ and POST /study/review"
-    if study.errors:
-        note += f"; {study.errors} non-2xx/3xx answers"
+        # Each grade uses a new card while there are any (then the learning ones come back early): twice
+        # a student's fair share, so that a student served faster than the others never runs dry.
+        setup = _registrar(min(total // USERS, EXTRA_QUESTIONS))
+        for _ in range(ROUNDS):
+            inserts.append(measure_insert(ctx, server))
+            studies.append(
+                ctx.load(server, _study_step, users=USERS, total=total, max_seconds=seconds, setup=setup)
+            )
+    insert, study = max(inserts, key=lambda r: r.rps), max(studies, key=lambda r: r.rps)
+    latencies = sorted(latency for result in studies for latency in result.latencies_ms)
+    p99 = percentile(latencies, 99) or 0.0
+    errors = sum(result.errors for result in studies)
+    for number, (ins, stu) in enumerate(zip(inserts, studies, strict=True), 1):
+        ctx.log(SUITE, f"round {number}: sqlite POST /bench/insert: {ins.summary()}")
+        ctx.log(SUITE, f"round {number}: sqlite study loop (GET card, POST grade): {stu.summary()}")
+    note = (
+        f"SQLite under gunicorn, {USERS} students alternating GET /study/ and POST /study/review;"
+        f" best of {ROUNDS} rounds interleaved with /bench/insert; p99 over every round"
+    )
+    if errors:
+        note += f"; {errors} non-2xx/3xx answers"
     return [
         contract_metric("review.http_vs_insert_ratio", study.rps / max(insert.rps, 1e-9), note),
-        contract_metric("review.http_p99_ms", study.p99_ms or 0.0, note),
+        contract_metric("review.http_p99_ms", p99, note),
         Metric.measured("review.http_rps", study.rps, "req/s", note=note),
-        Metric.measured("review.http_errors", study.errors, "count", "= 0", note=note),
+        Metric.measured("review.http_insert_rps", insert.rps, "req/s", note=note),
+        Metric.measured("review.http_errors", errors, "count", "= 0", note=note),
     ]
 
 
@@ -275,7 +368,16 @@ def _query_plan(app, user_id: int, now: datetime) -> list[str]:
     return lines
 
 
-def _time_next_due(ctx: Context, students: int, now: datetime) -> tuple[float, list[str]]:
+REPEATS = 3
+
+
+def _time_next_due(ctx: Context, students: int, now: datetime) -> tuple[float, float, list[str]]:
+    """(median over 25 students of the fastest of REPEATS calls, median of the first calls, query plan).
+
+    The fastest call measures the queries; the first one also pays for reading the student's pages into
+    the cache, which on the large file depends on what else the machine is doing. A full scan would be
+    slow either way. (The small side has only 10 students, so most of its first calls were warm anyway.)
+    """
     with ctx.fresh_database("sqlite") as database:
         _fill(database.url, students, now)
         app = _app(database.url)
@@ -285,38 +387,48 @@ def _time_next_due(ctx: Context, students: int, now: datetime) -> tuple[float, l
             from app.study import service
 
             user_ids = [1 + (i * 7919) % students for i in range(25)]
-            timings = []
+            fastest, first = [], []
             for user_id in user_ids:
-                db.session.expire_all()
-                user = db.session.get(User, user_id)
-                began = time.perf_counter()
-                shown = service.next_card(user, service.everything(), now)
-                timings.append(time.perf_counter() - began)
-                if not isinstance(shown, service.Shown):
-                    raise RuntimeError(f"student {user_id} had nothing due in the bench data")
+                timings = []
+                for _ in range(REPEATS):
+                    db.session.expire_all()
+                    user = db.session.get(User, user_id)
+                    began = time.perf_counter()
+                    shown = service.next_card(user, service.everything(), now)
+                    timings.append(time.perf_counter() - began)
+                    if not isinstance(shown, service.Shown):
+                        raise RuntimeError(f"student {user_id} had nothing due in the bench data")
+                fastest.append(min(timings))
+                first.append(timings[0])
             plan = _query_plan(app, user_ids[0], now)
             db.session.remove()
             db.engine.dispose()
-    return statistics.median(timings) * 1000, plan
+    return statistics.median(fastest) * 1000, statistics.median(first) * 1000, plan
 
 
 def _nextdue(ctx: Context) -> list[Metric]:
     now = datetime.now(UTC)
     big_students = ctx.scale(1_000, 10_000)
-    small_ms, _ = _time_next_due(ctx, 10, now)
-    big_ms, plan = _time_next_due(ctx, big_students, now)
+    small_ms, small_first_ms, _ = _time_next_due(ctx, 10, now)
+    big_ms, big_first_ms, plan = _time_next_due(ctx, big_students, now)
     big_logs = big_students * CARDS_PER_STUDENT
     ctx.log(
-        SUITE, f"next card + today's counts: {small_ms:.2f} ms at 1,000 logs, {big_ms:.2f} ms at {big_logs:,}"
+        SUITE,
+        f"next card + today's counts: {small_ms:.2f} ms at 1,000 logs, {big_ms:.2f} ms at {big_logs:,}"
+        f" (first calls: {small_first_ms:.2f} / {big_first_ms:.2f} ms)",
     )
     ctx.log(SUITE, "query plan (SQLite) of next_card():\n" + "\n".join(plan))
-    note = f"SQLite, median of 25 students; large side {big_logs:,} review logs"
+    note = f"SQLite, median over 25 students of the fastest of {REPEATS} calls; large side {big_logs:,} review logs"
     if ctx.quick:
         note += " (quick mode: 100,000 instead of 1,000,000)"
+    first_note = f"first call per student, cache not warmed; large side {big_logs:,} review logs"
     return [
         contract_metric("review.nextdue_1m_vs_1k_ratio", big_ms / max(small_ms, 1e-9), note),
         Metric.measured("review.nextdue_1k_ms", small_ms, "ms", note=note),
         Metric.measured("review.nextdue_large_ms", big_ms, "ms", note=note),
+        Metric.measured(
+            "review.nextdue_first_call_ratio", big_first_ms / max(small_first_ms, 1e-9), "x", note=first_note
+        ),
     ]
 
 

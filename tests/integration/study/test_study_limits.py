@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from app.auth.service import find_user
 from app.extensions import db
+from app.models import Article, Card, Question
 from app.study import service
 
 # 2025-03-10 in New York is EDT (UTC-4): 08:00 UTC is 04:00 local, the start of the next study day.
@@ -46,16 +47,27 @@ def test_learning_card_comes_back_early_only_when_nothing_else_is_left(app, seed
     assert graded.state == 2
 
 
-def test_new_cards_are_created_lazily_in_deck_order(app, seeded):
+def test_new_cards_are_created_for_todays_budget_only_in_deck_order(app, seeded):
     user = find_user("student")
-    from app.models import Card
-
+    service.update_settings(user, 0.9, 3, 200, "UTC")
     deck = service.article_deck("faw-leapmotor-mou")
     assert db.session.scalar(db.select(db.func.count()).select_from(Card)) == 0
     first = service.next_card(user, deck, now=EVENING)
     again = service.next_card(user, deck, now=EVENING)
     assert again.card.id == first.card.id
-    assert db.session.scalar(db.select(db.func.count()).select_from(Card)) == 1
+    cards = db.session.scalars(db.select(Card).order_by(Card.due, Card.id)).all()
+    assert len(cards) == 3  # the day's new-card limit, not the whole deck
+    expected = db.session.scalars(
+        db.select(Question.id)
+        .join(Article, Question.article_id == Article.id)
+        .where(Article.slug == "faw-leapmotor-mou", Question.status == "approved")
+        .order_by(Question.source_start.is_(None), Question.source_start, Question.uid)
+        .limit(3)
+    ).all()
+    assert [c.question_id for c in cards] == expected
+    assert first.card.id == cards[0].id
     service.grade(user, first.card.id, 4, "r1", deck=deck, now=EVENING)
     second = service.next_card(user, deck, now=EVENING)
+    assert second.card.id == cards[1].id
     assert (second.question.source_start or 0) >= (first.question.source_start or 0)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Card)) == 3

@@ -31,7 +31,13 @@ def test_valid_settings_are_saved(client, student):
     ("field", "value", "message"),
     [
         ("timezone", "Mars/Olympus", "Unknown time zone"),
+        ("timezone", "UTC+2", "Unknown time zone"),
         ("desired_retention", "2", "between 0.70 and 0.97"),
+        ("desired_retention", "0.5", "between 0.70 and 0.97"),
+        ("desired_retention", "nan", "between 0.70 and 0.97"),
+        ("desired_retention", "Infinity", "between 0.70 and 0.97"),
+        ("new_per_day", "-1", "between 0 and 9999"),
+        ("reviews_per_day", "100000", "between 0 and 99999"),
     ],
 )
 def test_bad_value_is_refused_beside_the_field(client, student, field, value, message):
