@@ -6,7 +6,18 @@ import csv
 import io
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -23,7 +34,7 @@ from app.quizzes.forms import (
     seen_from_form,
     zone,
 )
-from app.security import instructor_required
+from app.security import accepts_json, instructor_required
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
@@ -302,18 +313,22 @@ def post_attempt(attempt_id: int):
 
 
 @bp.post("/attempts/<int:attempt_id>/save")
-@login_required
+@accepts_json
 def save(attempt_id: int):
-    """Autosave one answer: JSON {question_id, answer, seq} -> {saved: seq} or an error with a stable code."""
-    attempt = _own_attempt(attempt_id)
+    """Autosave one answer: JSON {question_id, answer, seq} -> {saved: seq} or an error with a stable code.
+
+    The hot path of a quiz, so login is checked by hand after the one query that reads the attempt, its
+    question and its owner: the owner is then already in the session when Flask-Login loads the user.
+    """
     data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return _error_json(service.BadAnswer('Send JSON: {"question_id": …, "answer": …, "seq": …}.'))
+    context = service.autosave_context(attempt_id, data)
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
     try:
-        seq = service.save_answer(attempt, data.get("question_id"), data.get("answer"), data.get("seq"))
+        seq = service.autosave(context, current_user.id)
     except service.QuizError as exc:
         return _error_json(exc)
-    return jsonify(saved=seq, question_id=data.get("question_id"))
+    return jsonify(saved=seq, question_id=data["question_id"])
 
 
 @bp.get("/attempts/<int:attempt_id>/review")

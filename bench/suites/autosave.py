@@ -3,16 +3,36 @@
 Eight students, each in its own attempt, autosave answers as fast as the server takes them (JSON POST with
 an increasing seq, cycling over the quiz's 10 questions). The ratio is autosave req/s over /bench/insert
 req/s on that server; the contract metric is the lower ratio of the backends measured (SQLite, PostgreSQL).
+
+The two are measured side by side: alternating rounds (insert, autosave, insert, autosave, ...) of equal
+length, summed per endpoint. The machine's background load drifts over seconds; a single insert phase
+followed by a single autosave phase would measure the drift as much as the endpoints.
 """
 
 from __future__ import annotations
 
 from bench.harness.context import Context
 from bench.harness.contract import contract_metric
-from bench.harness.load import Response, Session
+from bench.harness.load import LoadResult, Response, Session, fixed
 from bench.harness.metrics import Metric
-from bench.suites.baseline import USERS, measure_insert, warm_up
+from bench.suites.baseline import USERS, warm_up
 from bench.suites.load_quiz300 import PASSWORD, build_fixture, start_attempt
+
+ROUNDS = 3
+
+
+def combined(results: list[LoadResult]) -> LoadResult:
+    """Several runs as one: requests and seconds summed, latencies and status classes pooled."""
+    by_class: dict[str, int] = {}
+    for result in results:
+        for name, count in result.by_class.items():
+            by_class[name] = by_class.get(name, 0) + count
+    return LoadResult(
+        sum(r.requests for r in results),
+        sum(r.seconds for r in results),
+        sorted(latency for r in results for latency in r.latencies_ms),
+        by_class,
+    )
 
 
 def measure(ctx: Context, backend: str) -> tuple[float, float, float, int]:
@@ -24,21 +44,31 @@ def measure(ctx: Context, backend: str) -> tuple[float, float, float, int]:
         counters: dict[int, int] = {}
 
         def setup(session: Session, number: int) -> None:
+            # Each round logs in afresh and resumes the student's one attempt.
             session.login(fixture.usernames[number], PASSWORD)
             attempts[id(session)] = start_attempt(session, fixture.quiz_id)
 
         def save(session: Session, index: int) -> Response:
-            # seq only has to grow per question; one counter per student grows for all of them.
-            seq = counters[id(session)] = counters.get(id(session), 0) + 1
+            # seq only has to grow per question; one counter per attempt grows for all of them.
+            attempt_id = attempts[id(session)]
+            seq = counters[attempt_id] = counters.get(attempt_id, 0) + 1
             qid = question_ids[seq % len(question_ids)]
             options = fixture.answers[qid]
             body = {"question_id": qid, "answer": options[seq % len(options)], "seq": seq}
-            return session.post(f"/quizzes/attempts/{attempts[id(session)]}/save", json_body=body)
+            return session.post(f"/quizzes/attempts/{attempt_id}/save", json_body=body)
 
         warm_up(ctx, server)
-        insert = measure_insert(ctx, server)
-        total, seconds = ctx.scale(3000, 20000), ctx.scale(5, 20)
-        autosave = ctx.load(server, save, users=USERS, total=total, max_seconds=seconds, setup=setup)
+        total = ctx.scale(4000, 25000) // ROUNDS
+        seconds = ctx.scale(6, 21) / ROUNDS
+        inserts, saves = [], []
+        for _ in range(ROUNDS):
+            inserts.append(
+                ctx.load(
+                    server, fixed("POST", "/bench/insert"), users=USERS, total=total, max_seconds=seconds
+                )
+            )
+            saves.append(ctx.load(server, save, users=USERS, total=total, max_seconds=seconds, setup=setup))
+        insert, autosave = combined(inserts), combined(saves)
     ctx.log("autosave", f"{backend} insert: {insert.summary()}")
     ctx.log("autosave", f"{backend} autosave: {autosave.summary()}")
     return autosave.rps, insert.rps, autosave.p99_ms or 0.0, autosave.errors

@@ -1,8 +1,9 @@
 """300 students take one 10-question quiz at once, on SQLite and PostgreSQL, under gunicorn on loopback.
 
 Each student logs in, starts the attempt, autosaves 10 answers and submits twice. Afterwards the suite reads
-the database: every save the server acknowledged must be stored (lost_answers), and no student may have more
-than one submitted attempt or be counted twice (double_submissions); any 5xx answer counts in errors_5xx.
+the database: every save the server acknowledged must be stored and, once the attempt is submitted, graded
+(lost_answers), and no student may have more than one submitted attempt or be counted twice
+(double_submissions); any 5xx answer counts in errors_5xx.
 The accounts are written straight into the database before the server starts (logging in is measured; the
 sign-up form is not), with a cheap password hash so 300 logins do not measure scrypt.
 """
@@ -130,18 +131,29 @@ def student_flow(server: GunicornServer, fixture: QuizFixture, username: str, ou
 
 
 def verify(database_url: str, fixture: QuizFixture, acked: list[tuple[int, int, object]]) -> tuple[int, int]:
-    """(lost answers, double submissions) read back from the database after the run."""
+    """(lost answers, double submissions) read back from the database after the run.
+
+    An acknowledged answer is lost when it is not stored as sent, or when its attempt was submitted but the
+    answer was not graded with it (stored after the grading, so not counted).
+    """
     from app.models import Attempt, Response
 
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
             stored = {
-                (a, q): answer
-                for a, q, answer in conn.execute(
-                    select(Response.attempt_id, Response.question_id, Response.answer)
+                (a, q): (answer, fraction)
+                for a, q, answer, fraction in conn.execute(
+                    select(Response.attempt_id, Response.question_id, Response.answer, Response.fraction)
                 )
             }
+            closed = set(
+                conn.execute(
+                    select(Attempt.id).where(
+                        Attempt.quiz_id == fixture.quiz_id, Attempt.state.in_(("submitted", "finished"))
+                    )
+                ).scalars()
+            )
             per_user = conn.execute(
                 select(Attempt.user_id, func.count())
                 .where(Attempt.quiz_id == fixture.quiz_id, Attempt.state.in_(("submitted", "finished")))
@@ -149,7 +161,12 @@ def verify(database_url: str, fixture: QuizFixture, acked: list[tuple[int, int, 
             ).all()
     finally:
         engine.dispose()
-    lost = sum(1 for a, q, answer in acked if stored.get((a, q), object()) != answer)
+    missing = (object(), None)
+    lost = sum(
+        1
+        for a, q, answer in acked
+        if stored.get((a, q), missing)[0] != answer or (a in closed and stored[(a, q)][1] is None)
+    )
     doubles = sum(count - 1 for _, count in per_user if count > 1)
     return lost, doubles
 

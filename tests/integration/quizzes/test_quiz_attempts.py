@@ -122,6 +122,7 @@ def test_after_the_time_limit_saves_are_refused_and_the_attempt_closes_with_save
     db.session.commit()
     late = _save(client, attempt_id, first_of("short").id, "late", 1)
     assert late.status_code == 409 and "Time is up" in late.json["error"]["message"]
+    assert _stored(attempt_id, first_of("short").id) is None
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt_id)
     assert attempt.state == "finished" and attempt.score == 1.0

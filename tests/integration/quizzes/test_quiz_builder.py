@@ -72,11 +72,11 @@ def test_random_draws_differ_by_seed_and_never_repeat_a_fixed_question(app, make
     service.add_draw(quiz, fixed.topic, 4)
     layouts = set()
     for seed in range(6):
-        layout = service._layout_for(quiz, seed)
+        layout = service.layout_for(quiz, seed)
         ids = [entry["question_id"] for entry in layout]
         assert len(ids) == 5 and len(set(ids)) == 5 and ids[0] == fixed.id
         layouts.add(tuple(ids))
-        assert service._layout_for(quiz, seed) == layout  # the seed alone decides it
+        assert service.layout_for(quiz, seed) == layout  # the seed alone decides it
     assert len(layouts) > 1
 
 

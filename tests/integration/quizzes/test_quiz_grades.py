@@ -45,6 +45,17 @@ def test_gradebook_and_csv(app, make_quiz, demo):
     assert {row.student.username: row.grade for row in service.gradebook(quiz)}["student"] == 2.0
 
 
+def test_grades_csv_does_not_hand_a_formula_to_the_spreadsheet(app, make_quiz, demo):
+    quiz = make_quiz(types=("tf",))
+    demo.student.display_name = '=HYPERLINK("http://evil.example","Grades")'
+    demo.student2.display_name = "-2+3"
+    app.extensions["sqlalchemy"].session.commit()
+    response = login_client(app, "instructor").get(f"/quizzes/{quiz.id}/grades.csv")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(response.get_data(as_text=True)))}
+    assert rows["student"][1] == '\'=HYPERLINK("http://evil.example","Grades")'
+    assert rows["student2"][1] == "'-2+3"
+
+
 def test_item_analysis_page_and_cli_use_first_attempts(app, make_quiz, demo, runner):
     quiz = make_quiz(types=("mcq", "tf"), attempts_allowed=0)
     mcq, tf = first_of("mcq"), first_of("tf")

@@ -1,0 +1,673 @@
+"""Attempts: start, autosave, form save and submit, lazy close at the deadline, what the attempt and review
+pages show, and practice.
+
+One transaction per operation. Autosave is one guarded UPSERT that writes only while the attempt is open
+(on PostgreSQL under FOR SHARE of the attempt row); a form save, the submit and the lazy close take the
+attempt row with a conditional UPDATE. So a save either lands before the submission grades it or is
+refused, and the state changes once: a submit counts once."""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import TextClause, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from app.bank.convert import to_canonical
+from app.courses.service import can_view
+from app.exports.answers import answer_text
+from app.extensions import db
+from app.models import Attempt, Question, Quiz, Response, User, utcnow
+from app.qtypes.schema import parse_question
+from app.quizzes.builder import can_edit, find_questions, layout_for
+from app.quizzes.errors import AttemptClosed, BadAnswer, NoSuchAttempt, NotAllowed, QuizError, StaleSave
+from app.quizzes.grading import ResponseError, grade, validate_response
+
+DONE_STATES = ("submitted", "finished")
+PRACTICE_MAX = 30
+
+_attempts = Attempt.__table__
+_responses = Response.__table__
+
+
+# ---------------------------------------------------------------- attempts
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or utcnow()
+
+
+def window_problem(quiz: Quiz, now: datetime) -> str | None:
+    if quiz.opens_at and now < quiz.opens_at:
+        return f"This quiz opens on {quiz.opens_at:%Y-%m-%d %H:%M} UTC."
+    if quiz.closes_at and now >= quiz.closes_at:
+        return f"This quiz closed on {quiz.closes_at:%Y-%m-%d %H:%M} UTC."
+    return None
+
+
+def can_take(user: User, quiz: Quiz) -> bool:
+    if can_edit(user, quiz):
+        return True
+    return quiz.published and quiz.course is not None and can_view(user, quiz.course)
+
+
+def attempts_of(quiz: Quiz, user: User) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.mode == "quiz")
+            .order_by(Attempt.number)
+        )
+    )
+
+
+def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attempt:
+    """The user's attempt in progress (resumed), or a new one if the window and attempts allow it."""
+    now = _now(now)
+    if not can_take(user, quiz):
+        raise NotAllowed("This quiz is not open to you.")
+    existing = attempts_of(quiz, user)
+    for attempt in existing:
+        close_if_overdue(attempt, now)
+        if attempt.state == "in_progress":
+            return attempt
+    problem = window_problem(quiz, now)
+    if problem:
+        raise QuizError(problem)
+    if quiz.attempts_allowed and len(existing) >= quiz.attempts_allowed:
+        raise QuizError(f"You have used all {quiz.attempts_allowed} attempt(s) allowed for this quiz.")
+    if not quiz.items:
+        raise QuizError("This quiz has no questions yet.")
+    seed = secrets.randbits(31)
+    deadline = None
+    if quiz.time_limit_s:
+        deadline = now + timedelta(seconds=quiz.time_limit_s)
+    if quiz.closes_at:
+        deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
+    attempt = Attempt(
+        mode="quiz",
+        quiz_id=quiz.id,
+        user_id=user.id,
+        number=len(existing) + 1,
+        state="in_progress",
+        layout=layout_for(quiz, seed),
+        started_at=now,
+        deadline_at=deadline,
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Started twice at once (two tabs): the other request's attempt stands; resume it.
+        db.session.rollback()
+        for other in attempts_of(quiz, user):
+            if other.state == "in_progress":
+                return other
+        raise
+    return attempt
+
+
+def get_attempt_for(attempt_id: int, user: User) -> Attempt | None:
+    """The attempt if it is the user's own, or the user teaches its quiz's course; None otherwise (404)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        return None
+    if attempt.user_id == user.id:
+        return attempt
+    if attempt.quiz is not None and can_edit(user, attempt.quiz):
+        return attempt
+    return None
+
+
+def _lock(attempt_id: int, now: datetime) -> bool:
+    """Take the attempt's row lock if it is still open: True when the attempt is in progress and not overdue."""
+    result = db.session.execute(
+        update(_attempts)
+        .where(
+            _attempts.c.id == attempt_id,
+            _attempts.c.state == "in_progress",
+            or_(_attempts.c.deadline_at.is_(None), _attempts.c.deadline_at > now),
+        )
+        .values(state=_attempts.c.state)
+    )
+    return result.rowcount == 1
+
+
+def _closed_message(attempt: Attempt) -> str:
+    if attempt.state == "finished":
+        return "Time is up: this attempt was closed with the answers saved before the deadline."
+    return "This attempt has been submitted; answers can no longer change."
+
+
+def questions_by_id(ids: Iterable[int]) -> dict[int, Question]:
+    """The questions with these ids, by id (grading, the pages and the statistics read them this way)."""
+    ids = list(ids)
+    return {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+
+
+def canonical_by_id(questions: Mapping[int, Question]) -> dict[int, dict]:
+    """Each question as the canonical dict the graders take."""
+    return {qid: to_canonical(q) for qid, q in questions.items()}
+
+
+def _layout_ids(attempt: Attempt) -> list[int]:
+    return [entry["question_id"] for entry in attempt.layout]
+
+
+def _validated(attempt: Attempt, question_id: Any, answer: Any, canonical: Mapping[int, dict]) -> Any:
+    if not isinstance(question_id, int) or question_id not in _layout_ids(attempt):
+        raise BadAnswer(f"Question {question_id!r} is not part of this attempt.", "question_id")
+    try:
+        return validate_response(canonical[question_id], answer)
+    except ResponseError as exc:
+        raise BadAnswer(str(exc), str(question_id)) from None
+
+
+def _write(attempt_id: int, question_id: int, answer: Any, seq: int | None, now: datetime) -> None:
+    """Store one answer inside the locked transaction; seq None means "newer than whatever is stored"."""
+    where = [_responses.c.attempt_id == attempt_id, _responses.c.question_id == question_id]
+    if seq is not None:
+        # The usual case first: one conditional UPDATE; only when it touches nothing do we look why.
+        newer = update(_responses).where(*where, _responses.c.seq < seq)
+        if db.session.execute(newer.values(answer=answer, seq=seq, saved_at=now)).rowcount == 1:
+            return
+    stored = db.session.execute(select(_responses.c.seq).where(*where)).scalar()
+    if stored is None:
+        db.session.execute(
+            insert(_responses).values(
+                attempt_id=attempt_id, question_id=question_id, answer=answer, seq=seq or 1, saved_at=now
+            )
+        )
+        return
+    if seq is not None:
+        raise StaleSave(
+            f"A newer answer (save {stored}) is already stored; this one (save {seq}) was ignored."
+        )
+    db.session.execute(update(_responses).where(*where).values(answer=answer, seq=stored + 1, saved_at=now))
+
+
+# The autosave hot path: one SELECT for what the checks need, one guarded UPSERT, one commit. Whatever can
+# change while the answer is validated (the attempt's state and deadline, the stored seq) is checked again
+# by the UPSERT itself, so a SELECT gone stale never lets a write through; it only decides what to say.
+# (The layout, the owner and the mode never change after the start.)
+_questions_table = Question.__table__
+_INT_MAX = 2**31 - 1  # ids and seq are 32-bit integers on PostgreSQL
+_SAVE_CONTEXT = (
+    select(
+        User,
+        _attempts.c.mode,
+        _attempts.c.state,
+        _attempts.c.deadline_at,
+        _attempts.c.layout,
+        _questions_table.c.qtype,
+        _questions_table.c.options,
+        _questions_table.c.answer,
+        _questions_table.c.settings,
+    )
+    .select_from(_attempts)
+    .join(User, User.id == _attempts.c.user_id)
+    .outerjoin(_questions_table, _questions_table.c.id == bindparam("question_id"))
+    .where(_attempts.c.id == bindparam("attempt_id"))
+)
+# Hand-written rather than sqlalchemy.dialects.*.insert(...).on_conflict_do_update(): SQLAlchemy 2.0 never
+# caches the compiled form of those dialect inserts, and compiling one costs more than running it. A text()
+# statement with typed parameters is compiled once (PostgreSQL gets its ::JSON casts from the types).
+_UPSERT_SQL = """\
+INSERT INTO response (attempt_id, question_id, answer, seq, saved_at)
+SELECT attempt.id, :question_id, :answer, :seq, :now FROM attempt
+WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id AND attempt.mode = 'quiz'
+AND attempt.state = 'in_progress' AND (attempt.deadline_at IS NULL OR attempt.deadline_at > :now)
+{lock}
+ON CONFLICT (attempt_id, question_id) DO UPDATE
+SET answer = excluded.answer, seq = excluded.seq, saved_at = excluded.saved_at
+WHERE response.seq < excluded.seq"""
+_UPSERTS: dict[str, TextClause] = {}
+
+
+def _upsert_response(dialect: str) -> TextClause:
+    """INSERT the answer, or UPDATE the stored one when its seq is lower, only while the attempt is open.
+
+    The row it inserts is SELECTed FROM the attempt, so a closed, overdue or foreign attempt inserts
+    nothing. On PostgreSQL that SELECT takes FOR SHARE on the attempt: the submit's UPDATE of the attempt
+    waits for a save in flight (and its grading then sees the answer), and a save waits for a submit in
+    flight (and then finds the attempt closed). SQLite has one writer at a time, which gives the same.
+    """
+    if dialect not in _UPSERTS:
+        sql = _UPSERT_SQL.format(lock="FOR SHARE OF attempt" if dialect == "postgresql" else "")
+        _UPSERTS[dialect] = text(sql).bindparams(
+            bindparam("attempt_id", type_=_attempts.c.id.type),
+            bindparam("user_id", type_=_attempts.c.user_id.type),
+            bindparam("question_id", type_=_responses.c.question_id.type),
+            bindparam("answer", type_=_responses.c.answer.type),
+            bindparam("seq", type_=_responses.c.seq.type),
+            bindparam("now", type_=_responses.c.saved_at.type),
+        )
+    return _UPSERTS[dialect]
+
+
+def _whole_number(value: Any) -> bool:
+    """A positive int that fits the 32-bit id and seq columns (bool is not a number here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= _INT_MAX
+
+
+@dataclass(frozen=True)
+class AutosaveContext:
+    """What an autosave is checked against, read in one query by `autosave_context`."""
+
+    attempt_id: int
+    payload: dict | None
+    question_id: int | None  # None when the payload names no plausible question id
+    row: Any  # (owner User, mode, state, deadline_at, layout, qtype, options, answer, settings) or None
+
+
+def autosave_context(attempt_id: int, payload: Any) -> AutosaveContext:
+    """Read the attempt, the question the JSON payload names and the attempt's owner in one query.
+
+    The owner is loaded as a User into the session, so when the owner is the one logged in, Flask-Login's
+    user loader (db.session.get) finds them there and the request needs no query of its own for it.
+    """
+    payload = payload if isinstance(payload, dict) else None
+    question_id = payload.get("question_id") if payload else None
+    known_id = question_id if _whole_number(question_id) else None
+    row = None
+    if _whole_number(attempt_id):  # an id out of the column's range is no attempt, not a database error
+        row = db.session.execute(_SAVE_CONTEXT, {"attempt_id": attempt_id, "question_id": known_id}).first()
+    return AutosaveContext(attempt_id, payload, known_id, row)
+
+
+def autosave(context: AutosaveContext, user_id: int, now: datetime | None = None) -> int:
+    """Save one answer sent as JSON {question_id, answer, seq} to the user's attempt; returns the seq stored.
+
+    Raises NoSuchAttempt (404) for an attempt that is not the user's, BadAnswer (422) for a malformed
+    payload or answer, AttemptClosed (409) after the submission or the deadline, StaleSave (409) when an
+    answer with the same or a higher seq is already stored (it is kept; this one is ignored).
+    """
+    now = _now(now)
+    attempt_id, payload, known_id, row = context.attempt_id, context.payload, context.question_id, context.row
+    if row is None or row.User.id != user_id or row.mode != "quiz":
+        raise NoSuchAttempt(f"There is no quiz attempt {attempt_id} of yours.")
+    if payload is None:
+        raise BadAnswer('Send JSON: {"question_id": …, "answer": …, "seq": …}.')
+    seq = payload.get("seq")
+    if not _whole_number(seq):
+        raise BadAnswer(
+            "seq must be a whole number from 1 up, increasing with each save of a question.", "seq"
+        )
+    if row.state != "in_progress" or (row.deadline_at is not None and now >= row.deadline_at):
+        _raise_if_closed(attempt_id, now)
+    if known_id is None or row.qtype is None or all(entry["question_id"] != known_id for entry in row.layout):
+        shown = payload.get("question_id")
+        raise BadAnswer(f"Question {shown!r} is not part of this attempt.", "question_id")
+    shape = {"type": row.qtype, "options": row.options, "answer": row.answer, **(row.settings or {})}
+    try:
+        clean = validate_response(shape, payload.get("answer"))
+    except ResponseError as exc:
+        raise BadAnswer(str(exc), str(known_id)) from None
+    params = {
+        "attempt_id": attempt_id,
+        "user_id": user_id,
+        "question_id": known_id,
+        "answer": clean,
+        "seq": seq,
+        "now": now,
+    }
+    written = db.session.execute(_upsert_response(db.engine.dialect.name), params).rowcount
+    if written == 1:
+        db.session.commit()
+        return seq
+    db.session.rollback()
+    _raise_if_closed(attempt_id, now)
+    stored = db.session.execute(
+        select(_responses.c.seq).where(
+            _responses.c.attempt_id == attempt_id, _responses.c.question_id == known_id
+        )
+    ).scalar()
+    raise StaleSave(f"A newer answer (save {stored}) is already stored; this one (save {seq}) was ignored.")
+
+
+def _raise_if_closed(attempt_id: int, now: datetime) -> None:
+    """Raise AttemptClosed if the attempt is submitted or overdue (closing it first if nobody has yet)."""
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if attempt is None:
+        raise NoSuchAttempt(f"There is no quiz attempt {attempt_id} of yours.")
+    close_if_overdue(attempt, now)
+    if attempt.state != "in_progress":
+        raise AttemptClosed(_closed_message(attempt))
+
+
+def save_answer(
+    attempt: Attempt, question_id: Any, answer: Any, seq: Any, now: datetime | None = None
+) -> int:
+    """autosave() for an Attempt in hand (the CLI, tests); `attempt` is refreshed when it was closed."""
+    payload = {"question_id": question_id, "answer": answer, "seq": seq}
+    try:
+        return autosave(autosave_context(attempt.id, payload), attempt.user_id, now)
+    except AttemptClosed:
+        db.session.refresh(attempt)
+        raise
+
+
+def save_answers(
+    attempt: Attempt,
+    answers: Mapping[int, Any],
+    seen: Mapping[int, int] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Save a whole form (the no-JavaScript path) in one transaction; any bad answer writes nothing.
+
+    `seen` is the seq of each question when the page was rendered: an answer is written only if nothing
+    newer was stored since (a stale second tab never clobbers newer autosaves). None writes them all.
+    """
+    _save_all(attempt, answers, seen, _now(now), submit=False)
+
+
+def submit_attempt(
+    attempt: Attempt,
+    answers: Mapping[int, Any] | None = None,
+    seen: Mapping[int, int] | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Submit (saving `answers` first, as save_answers) and grade; True if this call submitted it, False if
+    it was already closed. Counted once: the state changes only WHERE state = 'in_progress'."""
+    return _save_all(attempt, answers or {}, seen, _now(now), submit=True)
+
+
+def _save_all(
+    attempt: Attempt, answers: Mapping[int, Any], seen: Mapping[int, int] | None, now: datetime, submit: bool
+) -> bool:
+    close_if_overdue(attempt, now)
+    if attempt.state != "in_progress":
+        if submit:
+            return False
+        raise AttemptClosed(_closed_message(attempt))
+    canonical = canonical_by_id(questions_by_id(_layout_ids(attempt)))
+    errors: dict[str, str] = {}
+    clean: dict[int, Any] = {}
+    for qid, raw in answers.items():
+        if seen is not None and qid not in seen:
+            continue
+        try:
+            clean[qid] = _validated(attempt, qid, raw, canonical)
+        except BadAnswer as exc:
+            errors[str(qid)] = str(exc)
+    if errors:
+        raise BadAnswer("Some answers could not be read; fix the ones marked and save again.", errors=errors)
+    attempt_id = attempt.id
+    if submit:
+        result = db.session.execute(
+            update(_attempts)
+            .where(
+                _attempts.c.id == attempt_id,
+                _attempts.c.state == "in_progress",
+                or_(_attempts.c.deadline_at.is_(None), _attempts.c.deadline_at > now),
+            )
+            .values(state="submitted", submitted_at=now)
+        )
+        locked = result.rowcount == 1
+    else:
+        locked = _lock(attempt_id, now)
+    if not locked:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        close_if_overdue(attempt, now)
+        if submit:
+            return False
+        raise AttemptClosed(_closed_message(attempt))
+    stored = dict(
+        db.session.execute(
+            select(_responses.c.question_id, _responses.c.seq).where(_responses.c.attempt_id == attempt_id)
+        ).all()
+    )
+    for qid, value in clean.items():
+        if seen is None or (qid in seen and stored.get(qid, 0) <= seen[qid]):
+            _write(attempt_id, qid, value, None, now)
+    if submit:
+        _grade_into(attempt_id, attempt.layout, canonical)
+    db.session.commit()
+    db.session.refresh(attempt)
+    return True
+
+
+def _grade_into(attempt_id: int, layout: list[dict], canonical: Mapping[int, dict]) -> None:
+    """Grade every saved response of the attempt and store fractions, score and max score (same transaction)."""
+    saved = dict(
+        db.session.execute(
+            select(_responses.c.question_id, _responses.c.answer).where(_responses.c.attempt_id == attempt_id)
+        ).all()
+    )
+    score = 0.0
+    for entry in layout:
+        qid = entry["question_id"]
+        if qid not in saved:
+            continue
+        fraction = grade(canonical[qid], saved[qid]).fraction
+        score += fraction * entry["points"]
+        db.session.execute(
+            update(_responses)
+            .where(_responses.c.attempt_id == attempt_id, _responses.c.question_id == qid)
+            .values(fraction=fraction)
+        )
+    db.session.execute(
+        update(_attempts)
+        .where(_attempts.c.id == attempt_id)
+        .values(score=score, max_score=math.fsum(e["points"] for e in layout))
+    )
+
+
+def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Lazily finish an attempt past its deadline with what was saved; True if this call closed it."""
+    now = _now(now)
+    if attempt.state != "in_progress" or attempt.deadline_at is None or now < attempt.deadline_at:
+        return False
+    attempt_id = attempt.id
+    result = db.session.execute(
+        update(_attempts)
+        .where(_attempts.c.id == attempt_id, _attempts.c.state == "in_progress")
+        .values(state="finished", submitted_at=attempt.deadline_at)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return False
+    _grade_into(attempt_id, attempt.layout, canonical_by_id(questions_by_id(_layout_ids(attempt))))
+    db.session.commit()
+    db.session.refresh(attempt)
+    return True
+
+
+# ---------------------------------------------------------------- what the pages show
+
+
+@dataclass
+class ShownQuestion:
+    """A question as the attempt page shows it: no answer key, no explanation, options in attempt order."""
+
+    id: int
+    number: int
+    qtype: str
+    stem: str
+    points: float
+    options: list[str] = field(default_factory=list)
+    lefts: list[str] = field(default_factory=list)
+    blanks: int = 0
+    unit: str = ""
+    saved: Any = None
+    seq: int = 0
+
+
+def _ordered(values: list[str], order: list[int] | None) -> list[str]:
+    if not order or len(order) != len(values):
+        return list(values)
+    return [values[i] for i in order]
+
+
+def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
+    questions = questions_by_id(_layout_ids(attempt))
+    saved = {
+        r.question_id: r
+        for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
+    }
+    shown = []
+    for number, entry in enumerate(attempt.layout, start=1):
+        q = questions[entry["question_id"]]
+        response = saved.get(q.id)
+        item = ShownQuestion(
+            q.id,
+            number,
+            q.qtype,
+            q.stem,
+            entry["points"],
+            saved=response.answer if response else None,
+            seq=response.seq if response else 0,
+        )
+        if q.qtype in ("mcq", "multi"):
+            item.options = _ordered(list(q.options or []), entry.get("order"))
+        elif q.qtype == "matching":
+            item.lefts = [pair["left"] for pair in q.answer]
+            item.options = _ordered([pair["right"] for pair in q.answer], entry.get("order"))
+        elif q.qtype == "cloze":
+            item.blanks = len(q.answer)
+        elif q.qtype == "numeric":
+            item.unit = q.answer.get("unit", "")
+        shown.append(item)
+    return shown
+
+
+def review_allowed(attempt: Attempt, viewer: User, now: datetime | None = None) -> bool:
+    """Feedback per the quiz's setting; teachers of the course always see it once the attempt is closed."""
+    if attempt.state not in DONE_STATES:
+        return False
+    if attempt.mode == "practice" or attempt.quiz is None or can_edit(viewer, attempt.quiz):
+        return True
+    if attempt.quiz.feedback_timing == "after_close":
+        closes = attempt.quiz.closes_at
+        return closes is None or _now(now) >= closes
+    return True
+
+
+@dataclass
+class ReviewedQuestion:
+    number: int
+    question: Question
+    points: float
+    answer: Any
+    fraction: float | None
+    correct_text: str
+    article_slug: str | None
+    sentence_id: str | None
+
+    @property
+    def earned(self) -> float:
+        return (self.fraction or 0.0) * self.points
+
+    @property
+    def right(self) -> bool:
+        return self.fraction is not None and self.fraction >= 1.0
+
+
+def reviewed_questions(attempt: Attempt) -> list[ReviewedQuestion]:
+    questions = questions_by_id(_layout_ids(attempt))
+    responses = {
+        r.question_id: r
+        for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
+    }
+    reviewed = []
+    for number, entry in enumerate(attempt.layout, start=1):
+        q = questions[entry["question_id"]]
+        response = responses.get(q.id)
+        canonical = to_canonical(q)
+        reviewed.append(
+            ReviewedQuestion(
+                number=number,
+                question=q,
+                points=entry["points"],
+                answer=response.answer if response else None,
+                fraction=response.fraction if response else None,
+                correct_text=answer_text(parse_question(canonical)),
+                article_slug=q.article.slug if q.article else None,
+                sentence_id=q.sentence_ids[0] if q.sentence_ids else None,
+            )
+        )
+    return reviewed
+
+
+def answer_display(answer: Any) -> str:
+    """A stored answer as one line of text for the review page and the gradebook."""
+    if answer is None:
+        return "(no answer)"
+    if isinstance(answer, bool):
+        return "True" if answer else "False"
+    if isinstance(answer, list):
+        return " | ".join(str(a) for a in answer)
+    if isinstance(answer, dict):
+        return " | ".join(f"{k} → {v}" for k, v in answer.items())
+    return str(answer)
+
+
+# ---------------------------------------------------------------- practice
+
+
+def start_practice(user: User, topic: str = "", article: str = "", count: int = 5) -> Attempt:
+    """A practice attempt over `count` approved questions of an article or topic, shuffled by its own id."""
+    if not 1 <= count <= PRACTICE_MAX:
+        raise QuizError(f"Practise between 1 and {PRACTICE_MAX} questions.", "count")
+    pool = [q.id for q in find_questions(topic=topic, article=article, limit=10_000)]
+    if not pool:
+        raise QuizError("No approved questions match; choose another article or topic.", "topic")
+    attempt = Attempt(mode="practice", quiz_id=None, user_id=user.id, number=1, layout=[])
+    db.session.add(attempt)
+    db.session.flush()
+    rng = random.Random(attempt.id)
+    chosen = rng.sample(sorted(pool), min(count, len(pool)))
+    attempt.layout = [
+        {"question_id": qid, "points": 1.0, "order": None, "seed": attempt.id} for qid in chosen
+    ]
+    db.session.commit()
+    return attempt
+
+
+def answer_practice(attempt: Attempt, question_id: Any, answer: Any, now: datetime | None = None) -> float:
+    """Grade one practice answer at once (first answer counts); submits when every question is answered."""
+    now = _now(now)
+    if attempt.mode != "practice" or attempt.state != "in_progress":
+        raise AttemptClosed("This practice session is over; start a new one.")
+    canonical = canonical_by_id(questions_by_id([question_id] if isinstance(question_id, int) else []))
+    clean = _validated(attempt, question_id, answer, canonical)
+    fraction = grade(canonical[question_id], clean).fraction
+    attempt_id = attempt.id
+    if not _lock(attempt_id, now):
+        db.session.rollback()
+        raise AttemptClosed("This practice session is over; start a new one.")
+    try:
+        _write(attempt_id, question_id, clean, 1, now)
+    except StaleSave:
+        db.session.rollback()
+        raise StaleSave("You already answered this question in this session.") from None
+    db.session.execute(
+        update(_responses)
+        .where(_responses.c.attempt_id == attempt_id, _responses.c.question_id == question_id)
+        .values(fraction=fraction)
+    )
+    answered = db.session.execute(
+        select(func.count()).select_from(_responses).where(_responses.c.attempt_id == attempt_id)
+    ).scalar_one()
+    if answered >= len(attempt.layout):
+        totals = db.session.execute(
+            select(func.coalesce(func.sum(_responses.c.fraction), 0.0)).where(
+                _responses.c.attempt_id == attempt_id
+            )
+        ).scalar_one()
+        db.session.execute(
+            update(_attempts)
+            .where(_attempts.c.id == attempt_id)
+            .values(state="submitted", submitted_at=now, score=float(totals), max_score=float(answered))
+        )
+    db.session.commit()
+    db.session.refresh(attempt)
+    return fraction
