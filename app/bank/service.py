@@ -64,9 +64,10 @@ def check_dir(path: Path) -> CheckReport:
     return report
 
 
-def _record(
+def record_revision(
     question: Question, action: str, data: dict, author_id: int | None = None, note: str = ""
 ) -> None:
+    """Append the next revision (number, who, action, snapshot) to the question's history; no commit."""
     number = len(question.revisions) + 1
     question.revisions.append(
         QuestionRevision(number=number, action=action, snapshot=data, author_id=author_id, note=note)
@@ -97,11 +98,11 @@ def load_bank(path: Path) -> LoadSummary:
                 question = Question(origin="bank", checks={})
                 apply_canonical(question, data, article)
                 db.session.add(question)
-                _record(question, "loaded", data, note="created by bank load")
+                record_revision(question, "loaded", data, note="created by bank load")
                 summary.created += 1
             elif apply_canonical(question, data, article):
                 question.version += 1
-                _record(question, "loaded", data, note="updated by bank load")
+                record_revision(question, "loaded", data, note="updated by bank load")
                 summary.updated += 1
             else:
                 summary.unchanged += 1
@@ -109,7 +110,7 @@ def load_bank(path: Path) -> LoadSummary:
             if question.origin == "bank" and uid not in seen and question.status != "retired":
                 question.status = "retired"
                 question.version += 1
-                _record(question, "retired", to_canonical(question), note="removed from questions/")
+                record_revision(question, "retired", to_canonical(question), note="removed from questions/")
                 summary.retired += 1
         db.session.commit()
     except Exception:
@@ -154,7 +155,7 @@ def generate_candidates(article: Article, author_id: int | None = None) -> Gener
             apply_canonical(question, data, article)
             question.status = "candidate"
             db.session.add(question)
-            _record(question, "created", data, author_id, note="generated")
+            record_revision(question, "created", data, author_id, note="generated")
             summary.added += 1
             summary.failing_checks += 0 if candidate.passed else 1
         db.session.commit()

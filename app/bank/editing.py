@@ -1,0 +1,435 @@
+"""The question editor's pure core: form values to the canonical question and back, and where each error goes.
+
+No Flask, no database. `values` is what the editor form holds (`form.data`): plain strings, booleans and
+lists of row dicts. Errors are keyed by form field name (`stem`, `options-2-text`, `pairs-1-left`…) so the
+form can show each message beside its field; `FORM` collects the rest.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.bank.yamlio import BankError, QuestionLocation, validate_question
+from app.qtypes.schema import ID_PATTERN, SLUG_PATTERN
+
+FORM = "_form"  # errors that belong to no single field
+EDITOR_STATUSES = ("candidate", "approved", "rejected", "retired")
+ROW_LIST = {"mcq": "options", "multi": "options", "cloze": "blanks", "matching": "pairs", "short": "accepted"}
+NEW_ROWS = {"mcq": 4, "multi": 5, "cloze": 2, "matching": 4, "short": 3}
+OPTION_LIMITS = {"mcq": (3, 5), "multi": (3, 8)}
+VARIANT_SEPARATOR = "|"
+TOLERANCE_MODES = ("absolute", "relative")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# Control characters are never valid in question text (and PostgreSQL refuses NUL).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LIST_SPLIT = re.compile(r"[,\s]+")
+
+
+@dataclass
+class Built:
+    """The canonical question the form describes (None when it has errors), and the errors by field."""
+
+    data: dict[str, Any] | None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=list)  # the form row of each item of the canonical list
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+
+def _text(values: Mapping[str, Any], name: str) -> str:
+    value = values.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _split_list(text: str) -> list[str]:
+    return [part for part in _LIST_SPLIT.split(text.strip()) if part]
+
+
+def parse_number(text: str) -> float | None:
+    """A finite number typed by a person: `534`, `-2.5`, `1,234.5`; None when it does not parse."""
+    text = text.strip().replace("\u2212", "-")
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def format_number(number: float | int | None) -> str:
+    """A number as a person would type it: 5 rather than 5.0, no exponent for ordinary values."""
+    if number is None:
+        return ""
+    if float(number).is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(float(number))
+
+
+# ---------------------------------------------------------------- form values -> canonical
+
+
+def _common(values: Mapping[str, Any], built: Built) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": _text(values, "uid"),
+        "type": values["qtype"],
+        "stem": _text(values, "stem"),
+        "explanation": _text(values, "explanation"),
+        "topic": _text(values, "topic"),
+        "difficulty": _text(values, "difficulty") or "medium",
+        "tags": _split_list(_text(values, "tags")),
+        "status": _text(values, "status") or "candidate",
+    }
+    if data["status"] == "rejected":
+        data["status"] = (
+            "retired"  # the schema knows no "rejected": it is validated (and exported) as retired
+        )
+    if not re.match(ID_PATTERN, data["id"]):
+        built.add(
+            "uid",
+            f"The id {data['id']!r} is not valid: use 3–81 lower-case letters, digits, dots, dashes or "
+            "underscores, starting with a letter or digit.",
+        )
+    if not data["topic"]:
+        built.add("topic", "Give the question a topic, e.g. key-figures.")
+    elif not re.match(SLUG_PATTERN, data["topic"]):
+        built.add(
+            "topic", f"Topic {data['topic']!r} is not a slug: use lower-case letters, digits and dashes."
+        )
+    bad_tags = [tag for tag in data["tags"] if not re.match(SLUG_PATTERN, tag)]
+    if bad_tags:
+        built.add(
+            "tags",
+            f"Tag {bad_tags[0]!r} is not a slug: use lower-case letters, digits and dashes, e.g. 'equity-stake'.",
+        )
+    if _text(values, "status") not in EDITOR_STATUSES:
+        built.add("status", f"Choose a status: {', '.join(EDITOR_STATUSES)}.")
+    article, sentence, quote = _text(values, "article"), _text(values, "sentence_id"), _text(values, "quote")
+    if article or sentence or quote:
+        if not article:
+            built.add("article", "Choose the article the quote comes from.")
+        if not sentence:
+            built.add("sentence_id", "Give the id of the sentence the question draws on, e.g. p3s2.")
+        if not quote:
+            built.add("quote", "Quote the source text the answer rests on.")
+        data["source"] = {
+            "article": article,
+            "sentence_id": sentence,
+            "quote": quote,
+            "also": [sid for sid in _split_list(_text(values, "also")) if sid != sentence],
+        }
+    return data
+
+
+def _choices(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
+    qtype = data["type"]
+    texts, correct = [], []
+    for i, row in enumerate(values.get("options") or []):
+        text = (row.get("text") or "").strip()
+        if not text:
+            if row.get("correct"):
+                built.add(
+                    f"options-{i}-text", "This empty row is marked correct: write the option or untick it."
+                )
+            continue
+        built.rows.append(i)
+        texts.append(text)
+        if row.get("correct"):
+            correct.append(text)
+    low, high = OPTION_LIMITS[qtype]
+    if not low <= len(texts) <= high:
+        built.add("options", f"Give {low} to {high} options (this form has {len(texts)}).")
+    if qtype == "mcq" and len(correct) != 1:
+        marked = "none is marked" if not correct else f"{len(correct)} are marked"
+        built.add("options", f"Mark exactly one option as correct ({marked}).")
+    if qtype == "multi" and not correct:
+        built.add("options", "Mark at least one option as correct.")
+    data["options"] = texts
+    data["answer"] = correct[0] if qtype == "mcq" and len(correct) == 1 else correct
+
+
+def _true_false(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
+    answer = _text(values, "answer")
+    if answer not in ("true", "false"):
+        built.add("answer", "Choose whether the statement is true or false.")
+    data["answer"] = answer == "true"
+
+
+def _numeric(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
+    raw_value = _text(values, "value")
+    value = parse_number(raw_value)
+    if value is None:
+        got = f" (got {raw_value!r})" if raw_value else ""
+        built.add("value", f"Enter the answer as a number, e.g. 534 or 12.5{got}.")
+    raw_tolerance = _text(values, "tolerance")
+    tolerance = parse_number(raw_tolerance) if raw_tolerance else 0.0
+    if tolerance is None:
+        built.add(
+            "tolerance", f"Enter the tolerance as a number, 0 for an exact answer (got {raw_tolerance!r})."
+        )
+    elif tolerance < 0:
+        built.add("tolerance", "The tolerance cannot be negative.")
+    raw_multiplier = _text(values, "multiplier")
+    multiplier = parse_number(raw_multiplier) if raw_multiplier else 1.0
+    if multiplier is None or multiplier <= 0:
+        built.add(
+            "multiplier", f"Enter a positive number, e.g. 1000000 for 'US$ million' (got {raw_multiplier!r})."
+        )
+    mode = _text(values, "tolerance_mode") or "absolute"
+    if mode not in TOLERANCE_MODES:
+        built.add("tolerance_mode", "Choose absolute or relative tolerance.")
+    data["answer"] = {
+        "value": value,
+        "tolerance": tolerance,
+        "tolerance_mode": mode,
+        "unit": _text(values, "unit"),
+        "multiplier": multiplier,
+    }
+
+
+def _fuzzy(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
+    raw = _text(values, "fuzzy")
+    if not raw:
+        return
+    fuzzy = parse_number(raw)
+    if fuzzy is None or not 0.5 <= fuzzy <= 1.0:
+        built.add(
+            "fuzzy",
+            f"Enter a similarity between 0.5 and 1.0, or leave it empty for exact matching (got {raw!r}).",
+        )
+    else:
+        data["fuzzy"] = fuzzy
+
+
+def _cloze(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
+    rows = [(row or "").strip() for row in values.get("blanks") or []]
+    while rows and not rows[-1]:
+        rows.pop()  # trailing empty rows are spare rows; an empty row between blanks is an error
+    answer = []
+    for i, row in enumerate(rows):
+        variants = [v.strip() for v in row.split(VARIANT_SEPARATOR) if v.strip()]
+        if not variants:
+            built.add(f"blanks-{i}", f"Blank {{{{{i + 1}}}}} needs at least one accepted answer.")
+        built.rows.append(i)
+        answer.append(variants)
+    if not rows:
+        built.add("blanks", "Give the accepted answers of each blank: {{1}} in the stem is the first row.")
+    data["answer"] = answer
+    _fuzzy(values, data, built)
+
+
+def _matching(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
+    pairs: list[dict[str, str]] = []
+    seen: dict[str, dict[str, int]] = {"left": {}, "right": {}}
+    for i, row in enumerate(values.get("pairs") or []):
+        left, right = (row.get("left") or "").strip(), (row.get("right") or "").strip()
+        if not left and not right:
+            continue
+        if not (left and right):
+            built.add(
+                f"pairs-{i}-{'right' if left else 'left'}", "Fill both sides of the pair, or clear the row."
+            )
+            continue
+        for side, text in (("left", left), ("right", right)):
+            key = " ".join(text.casefold().split())
+            if key in seen[side]:
+                built.add(
+                    f"pairs-{i}-{side}",
+                    f"{text!r} is repeated (also in row {seen[side][key] + 1}): each {side} item must be different.",
+                )
+            else:
+                seen[side][key] = i
+        built.rows.append(i)
+        pairs.append({"left": left, "right": right})
+    if len(pairs) < 2:
+        built.add("pairs", f"Give at least 2 pairs to match (this form has {len(pairs)}).")
+    data["answer"] = pairs
+
+
+def _short(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
+    accepted = []
+    for i, row in enumerate(values.get("accepted") or []):
+        text = (row or "").strip()
+        if text:
+            built.rows.append(i)
+            accepted.append(text)
+    if not accepted:
+        built.add("accepted", "Give at least one accepted answer.")
+    data["answer"] = accepted
+    _fuzzy(values, data, built)
+
+
+_BUILDERS = {
+    "mcq": _choices,
+    "multi": _choices,
+    "tf": _true_false,
+    "numeric": _numeric,
+    "cloze": _cloze,
+    "matching": _matching,
+    "short": _short,
+}
+
+
+def control_characters(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Errors for every field (form name) holding a control character such as NUL."""
+    errors: dict[str, list[str]] = {}
+
+    def visit(name: str, value: Any) -> None:
+        if isinstance(value, str):
+            found = CONTROL.search(value)
+            if found:
+                code = f"U+{ord(found.group()):04X}"
+                errors[name] = [f"Remove the invisible control character ({code}) from this field."]
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                visit(f"{name}-{i}", item)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                visit(f"{name}-{key}", item)
+
+    for name, value in values.items():
+        visit(name, value)
+    return errors
+
+
+def build_question(values: Mapping[str, Any]) -> Built:
+    """The canonical question the editor's values describe, validated by the schema, or field errors."""
+    qtype = values.get("qtype")
+    if qtype not in _BUILDERS:
+        return Built(None, {FORM: [f"Unknown question type {qtype!r}."]})
+    controls = control_characters(values)
+    if controls:
+        return Built(None, controls)
+    built = Built(None)
+    data = _common(values, built)
+    _BUILDERS[qtype](values, data, built)
+    if built.errors:
+        return built
+    _, errors = validate_question(data, QuestionLocation("<editor>", None, None))
+    place_errors(built, errors, qtype)
+    if not built.errors:
+        built.data = data
+    return built
+
+
+# ---------------------------------------------------------------- errors by canonical path -> form field
+
+
+def field_for(path: str | None, qtype: str, rows: Sequence[int]) -> str:
+    """The form field that shows an error found at a canonical path (`options[2]`, `source.quote`…)."""
+    if not path:
+        return FORM
+    simple = {
+        "id": "uid",
+        "stem": "stem",
+        "explanation": "explanation",
+        "topic": "topic",
+        "difficulty": "difficulty",
+        "status": "status",
+        "fuzzy": "fuzzy",
+        "source": "article",
+        "source.article": "article",
+        "source.sentence_id": "sentence_id",
+        "source.quote": "quote",
+        "source.start": "quote",
+        "source.end": "quote",
+    }
+    if path in simple:
+        return simple[path]
+    if path.startswith("tags"):
+        return "tags"
+    if path.startswith("source.also"):
+        return "also"
+    match = re.match(r"^(options|answer)(?:\[(\d+)\])?(?:\.(\w+))?$", path)
+    if not match:
+        return FORM
+    name, index, attr = match.group(1), match.group(2), match.group(3)
+    if qtype == "tf":
+        return "answer"
+    if qtype == "numeric":
+        return attr if attr in ("value", "tolerance", "tolerance_mode", "unit", "multiplier") else "value"
+    row_list = ROW_LIST.get(qtype)
+    if row_list is None:
+        return FORM
+    if index is None or int(index) >= len(rows):
+        return row_list
+    row = rows[int(index)]
+    if qtype in ("mcq", "multi"):
+        return f"options-{row}-text" if name == "options" else "options"
+    if qtype == "matching":
+        return f"pairs-{row}-{attr if attr in ('left', 'right') else 'left'}"
+    return f"{row_list}-{row}"
+
+
+def place_errors(built: Built, errors: Sequence[BankError], qtype: str) -> None:
+    """Put bank-check or schema errors (canonical paths) beside the form fields they are about."""
+    for error in errors:
+        built.add(field_for(error.field, qtype, built.rows), error.message)
+    if built.errors:
+        built.data = None
+
+
+# ---------------------------------------------------------------- canonical -> form values
+
+
+def blank_values(qtype: str) -> dict[str, Any]:
+    """The editor's values for a new question of `qtype`: empty rows to fill in."""
+    values: dict[str, Any] = {"qtype": qtype, "difficulty": "medium", "status": "candidate"}
+    rows = NEW_ROWS.get(qtype, 0)
+    if qtype in ("mcq", "multi"):
+        values["options"] = [{"text": "", "correct": False} for _ in range(rows)]
+    elif qtype == "matching":
+        values["pairs"] = [{"left": "", "right": ""} for _ in range(rows)]
+    elif qtype in ("cloze", "short"):
+        values[ROW_LIST[qtype]] = ["" for _ in range(rows)]
+    elif qtype == "numeric":
+        values.update(tolerance="0", tolerance_mode="absolute", multiplier="1")
+    return values
+
+
+def values_from_canonical(data: Mapping[str, Any], status: str | None = None) -> dict[str, Any]:
+    """The editor's values for an existing question (its canonical dict); `status` may be "rejected"."""
+    qtype = data["type"]
+    source = data.get("source") or {}
+    values: dict[str, Any] = {
+        "qtype": qtype,
+        "uid": data["id"],
+        "stem": data["stem"],
+        "explanation": data.get("explanation") or "",
+        "topic": data.get("topic") or "",
+        "difficulty": data.get("difficulty") or "medium",
+        "tags": ", ".join(data.get("tags") or []),
+        "status": status or data.get("status") or "candidate",
+        "article": source.get("article", ""),
+        "sentence_id": source.get("sentence_id", ""),
+        "also": ", ".join(source.get("also") or []),
+        "quote": source.get("quote", ""),
+    }
+    answer = data.get("answer")
+    if qtype in ("mcq", "multi"):
+        right = {answer} if qtype == "mcq" else set(answer)
+        values["options"] = [{"text": o, "correct": o in right} for o in data["options"]]
+    elif qtype == "tf":
+        values["answer"] = "true" if answer else "false"
+    elif qtype == "numeric":
+        values.update(
+            value=format_number(answer["value"]),
+            tolerance=format_number(answer.get("tolerance", 0)),
+            tolerance_mode=answer.get("tolerance_mode", "absolute"),
+            unit=answer.get("unit", ""),
+            multiplier=format_number(answer.get("multiplier", 1)),
+        )
+    elif qtype == "cloze":
+        values["blanks"] = [f" {VARIANT_SEPARATOR} ".join(variants) for variants in answer]
+    elif qtype == "matching":
+        values["pairs"] = [{"left": p["left"], "right": p["right"]} for p in answer]
+    elif qtype == "short":
+        values["accepted"] = list(answer)
+    if qtype in ("cloze", "short"):
+        values["fuzzy"] = format_number(data.get("fuzzy"))
+    return values

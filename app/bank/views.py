@@ -1,0 +1,258 @@
+"""The bank in the web (instructors): the review queue, decisions, the question editor and its history."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.articles.service import get_article, list_articles
+from app.bank import curation
+from app.bank.editing import CONTROL, FORM, blank_values, build_question, field_for, values_from_canonical
+from app.bank.forms import EDITOR_FORMS, ROW_NOUN, TYPE_LABELS
+from app.models import Question, Segment
+from app.qtypes.schema import CORE_TOPICS, ID_PATTERN, QUESTION_TYPES
+from app.security import instructor_required
+
+bp = Blueprint("bank", __name__, url_prefix="/bank")
+
+
+def _arg(args, name: str) -> str:
+    """A filter value; one with control characters cannot match anything, so it is dropped."""
+    value = args.get(name, "").strip()
+    return "" if CONTROL.search(value) or len(value) > 200 else value
+
+
+def _filters(args, default_status: str) -> curation.Filters:
+    status = args.get("status", default_status)
+    page = args.get("page", "1")
+    return curation.Filters(
+        article=_arg(args, "article"),
+        topic=_arg(args, "topic"),
+        qtype=args.get("qtype", "") if args.get("qtype", "") in QUESTION_TYPES else "",
+        status=status if status in (*curation.QUEUE_STATUSES, "any") else default_status,
+        checks="failed" if args.get("checks") == "failed" else "",
+        page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+    )
+
+
+def _listing(
+    template: str,
+    filters: curation.Filters,
+    endpoint: str,
+    status: int = 200,
+    here: str | None = None,
+    **extra,
+):
+    for key, default in (
+        ("decision_error", None),
+        ("error_field", None),
+        ("error_uids", []),
+        ("posted_reason", ""),
+    ):
+        extra.setdefault(key, default)
+    matching = curation.filter_questions(filters)
+    pages = max(1, -(-len(matching) // curation.PAGE_SIZE))
+    filters.page = min(filters.page, pages)
+    shown = matching[(filters.page - 1) * curation.PAGE_SIZE : filters.page * curation.PAGE_SIZE]
+    return render_template(
+        template,
+        questions=shown,
+        total=len(matching),
+        pages=pages,
+        filters=filters,
+        endpoint=endpoint,
+        contexts=curation.source_contexts(shown),
+        failed={q.id: curation.failed_checks(q) for q in shown},
+        counts=curation.status_counts(),
+        articles=list_articles(),
+        topics=curation.topics(),
+        types=TYPE_LABELS,
+        here=here or request.full_path.rstrip("?"),
+        **extra,
+    ), status
+
+
+@bp.get("/")
+@instructor_required
+def index():
+    return _listing("bank/index.html", _filters(request.args, "approved"), "bank.index")
+
+
+@bp.get("/review")
+@instructor_required
+def review():
+    return _listing("bank/review.html", _filters(request.args, "candidate"), "bank.review")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path inside the bank (the page the decision was made on); anything else goes to the queue."""
+    if CONTROL.search(target or ""):
+        return url_for("bank.review")
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or not parts.path.startswith("/bank/"):
+        return url_for("bank.review")
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@bp.post("/review/decide")
+@instructor_required
+def decide():
+    uids = request.form.getlist("uids")
+    action = request.form.get("action", "")
+    back = _safe_next(request.form.get("next"))
+    try:
+        result = curation.decide(uids, action, request.form.get("reason", ""), current_user)
+    except curation.CurationError as exc:
+        split = urlsplit(back)
+        on_index = split.path.rstrip("/") == "/bank"
+        template, endpoint = (
+            ("bank/index.html", "bank.index") if on_index else ("bank/review.html", "bank.review")
+        )
+        filters = _filters(dict(parse_qsl(split.query)), "approved" if on_index else "candidate")
+        return _listing(
+            template,
+            filters,
+            endpoint,
+            exc.status,
+            back,
+            decision_error=str(exc),
+            error_field=exc.field,
+            error_uids=uids if len(uids) == 1 else [],
+            posted_reason=request.form.get("reason", ""),
+        )
+    verb = "Approved" if action == "approve" else "Rejected"
+    message = f"{verb} {len(result.changed)} question{'' if len(result.changed) == 1 else 's'}"
+    if result.unchanged:
+        message += f" ({len(result.unchanged)} already {curation.ACTIONS[action]})"
+    flash(message + ".", "success")
+    focus = request.form.get("focus", "")
+    return redirect(back + (f"#q-{focus}" if re.fullmatch(ID_PATTERN, focus) else ""))
+
+
+# ---------------------------------------------------------------- the editor
+
+
+def _article_choices() -> list[tuple[str, str]]:
+    return [(a.slug, a.title) for a in list_articles()]
+
+
+def _editor_page(form, question: Question | None, status: int = 200, sentence: Segment | None = None):
+    context = curation.source_contexts([question]).get(question.id) if question is not None else None
+    return render_template(
+        "bank/edit.html",
+        form=form,
+        question=question,
+        context=context,
+        sentence=sentence,
+        qtype=form.qtype,
+        types=TYPE_LABELS,
+        row_noun=ROW_NOUN.get(form.row_list or "", "row"),
+        topics=sorted({*CORE_TOPICS, *curation.topics()}),
+        new_args={k: v for k, v in request.args.items() if k != "qtype"},
+    ), status
+
+
+def _save(form, question: Question | None, sentence: Segment | None = None):
+    """Validate the posted editor form and save it; the editor page again (422) when anything is wrong."""
+    if form.add_row_requested():
+        form.append_row()
+        return _editor_page(form, question, sentence=sentence)
+    valid = form.validate_on_submit()
+    values = form.values()
+    if question is not None:
+        values["uid"] = question.uid
+    elif not (values.get("uid") or "").strip():
+        values["uid"] = curation.new_uid(values.get("article") or None)
+    built = build_question(values)
+    form.show_errors(built.errors)
+    if not valid or built.data is None:
+        return _editor_page(form, question, 422, sentence)
+    version = form.version.data
+    try:
+        saved = curation.save_question(
+            question,
+            built.data,
+            form.status.data,
+            current_user,
+            note=form.note.data or "",
+            expected_version=int(version) if version and version.isdigit() else None,
+        )
+    except curation.EditorErrors as exc:
+        form.show_errors(_by_field(exc, built))
+        return _editor_page(form, question, 422, sentence)
+    except curation.CurationError as exc:
+        form.show_errors({exc.field or FORM: [str(exc)]})
+        return _editor_page(form, question, exc.status, sentence)
+    if saved.action is None:
+        flash("No changes to save.", "info")
+    else:
+        flash(f"Saved {saved.question.uid} (version {saved.question.version}, {saved.action}).", "success")
+    for warning in saved.warnings:
+        flash(f"Check: {warning.message}", "info")
+    return redirect(url_for("bank.edit", uid=saved.question.uid))
+
+
+def _by_field(exc: curation.EditorErrors, built) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(field_for(error.field, built.data["type"], built.rows), []).append(error.message)
+    return errors
+
+
+@bp.route("/questions/<uid>/edit", methods=["GET", "POST"])
+@instructor_required
+def edit(uid: str):
+    question = curation.get_question(uid)
+    if question is None:
+        abort(404)
+    form_class = EDITOR_FORMS[question.qtype]
+    if request.method == "POST":
+        form = form_class(articles=_article_choices())
+        return _save(form, question)
+    values = values_from_canonical(curation.snapshot_of(question))
+    form = form_class(data={**values, "version": str(question.version)}, articles=_article_choices())
+    return _editor_page(form, question)
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@instructor_required
+def new():
+    qtype = request.args.get("qtype", "mcq")
+    if qtype not in EDITOR_FORMS:
+        abort(404, f"No question type {qtype!r}; choose one of {', '.join(QUESTION_TYPES)}.")
+    form_class = EDITOR_FORMS[qtype]
+    article = get_article(_arg(request.args, "article")) if _arg(request.args, "article") else None
+    sid = request.args.get("sentence", "")
+    sentence = (
+        next((s for s in article.segments if s.sid == sid and not s.excluded), None) if article else None
+    )
+    if request.method == "POST":
+        return _save(form_class(articles=_article_choices()), None, sentence)
+    values = blank_values(qtype)
+    if article is not None:
+        values["article"] = article.slug
+        values["topic"] = article.topics[0] if article.topics else ""
+        if sentence is not None:
+            values["sentence_id"] = sentence.sid
+            selected = " ".join(request.args.get("quote", "").split())
+            values["quote"] = selected if len(selected) >= 3 and selected in sentence.text else sentence.text
+    form = form_class(data=values, articles=_article_choices())
+    return _editor_page(form, None, sentence=sentence)
+
+
+@bp.get("/questions/<uid>/history")
+@instructor_required
+def history(uid: str):
+    question = curation.get_question(uid)
+    if question is None:
+        abort(404)
+    return render_template("bank/history.html", question=question, entries=curation.history(question))
+
+
+@bp.app_template_global()
+def bank_query(endpoint: str, filters: curation.Filters, **changes) -> str:
+    """A listing URL with the current filters and `changes` (used by the filter and page links)."""
+    return url_for(endpoint) + "?" + urlencode(filters.query_args(**changes))
