@@ -1,0 +1,1 @@
+"""A student's own account data: the download of everything the app holds about them."""

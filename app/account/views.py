@@ -1,0 +1,29 @@
+"""Account pages: the download of a user's own data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Blueprint, Response
+from flask_login import current_user, login_required
+
+from app.account import service
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.get("/data.json")
+@login_required
+def data():
+    """Everything the app holds about the logged-in user, as a JSON file download."""
+    body = json.dumps(service.export_data(current_user), ensure_ascii=False, indent=2)
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", current_user.username)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="casewise-{name}-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
