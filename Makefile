@@ -41,6 +41,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r app -ll
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import Flask, abort, request
 from flask_login import current_user, login_required
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
 from app.models import User
@@ -37,7 +38,32 @@ def instructor_required(view):
     return wrapped
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` capped at the largest id an integer column holds: a larger one is a 404, never an
+    overflow in the database driver (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def accepts_json(view):
+    """Mark a view that reads a JSON request body itself; every other view takes form data only."""
+    view.accepts_json = True
+    return view
+
+
 def init_app(app: Flask) -> None:
+    # Before the blueprints register their rules: every <int:…> in the app is an IdConverter.
+    app.url_map.converters["int"] = IdConverter
+
+    @app.before_request
+    def _forms_take_form_data():
+        # Flask-WTF feeds a JSON body to the form fields as it is: a list or a number where a form expects
+        # text is a crash, not a message. Only views marked @accepts_json get a JSON body.
+        view = app.view_functions.get(request.endpoint or "")
+        if request.is_json and view is not None and not getattr(view, "accepts_json", False):
+            abort(415, "This address takes a submitted form, not JSON. Send the form fields as form data.")
+
     @app.after_request
     def _security_headers(response):
         frame_ancestors = app.config.get("FRAME_ANCESTORS", "'self'")

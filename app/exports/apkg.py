@@ -30,7 +30,7 @@ STYLE = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }\n
 
 def _fixed_id(name: str) -> int:
     """A stable 31-bit id for a note type or deck, derived from a fixed name."""
-    digest = hashlib.sha1(name.encode()).hexdigest()[:7]  # noqa: S324 - an id, not security
+    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:7]  # an id, not security
     return int(digest, 16) | (1 << 30)
 
 

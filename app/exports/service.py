@@ -16,6 +16,13 @@ FORMATS = tuple(EXPORTERS)
 SCOPES = ("bank", "quiz", "article", "topic")
 
 
+def scope_quiz(scope: str, scope_id: str | None) -> Quiz | None:
+    """The quiz a "quiz" scope names, or None (not a quiz scope, not an id, no such quiz)."""
+    if scope != "quiz" or not scope_id or not (scope_id.isascii() and scope_id.isdigit()):
+        return None
+    return db.session.get(Quiz, int(scope_id)) if int(scope_id) < 2**31 else None
+
+
 def build_selection(scope: str = "bank", scope_id: str | None = None) -> ExportSelection:
     """Approved questions of a quiz, an article, a topic or the whole bank, as canonical dicts."""
     articles = {a.slug: a for a in db.session.scalars(select(Article))}
@@ -35,7 +42,7 @@ def build_selection(scope: str = "bank", scope_id: str | None = None) -> ExportS
         query = query.where(Question.topic == scope_id)
         title = f"Topic: {scope_id}"
     elif scope == "quiz":
-        quiz = db.session.get(Quiz, int(scope_id)) if scope_id and scope_id.isdigit() else None
+        quiz = scope_quiz(scope, scope_id)
         if quiz is None:
             raise ExportError(f"No quiz with the id {scope_id!r}.")
         fixed = [item for item in quiz.items if item.question_id is not None]

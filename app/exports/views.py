@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, SubmitField
 
 from app.exports import IMPORTERS, ExportError, ImportFormatError, service
+from app.quizzes.service import can_edit
 from app.security import instructor_required
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -35,7 +36,11 @@ class ImportForm(FlaskForm):
 
 def _scope_args() -> tuple[str, str | None]:
     scope = request.args.get("scope", "bank")
-    return scope, request.args.get("id") or None
+    scope_id = request.args.get("id") or None
+    quiz = service.scope_quiz(scope, scope_id)
+    if quiz is not None and not can_edit(current_user, quiz):
+        abort(403)  # a quiz belongs to its course: only the course's teachers export it
+    return scope, scope_id
 
 
 @bp.get("/")
