@@ -54,8 +54,10 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.account.views import bp as account_bp
     from app.articles.views import bp as articles_bp
     from app.auth.views import bp as auth_bp
+    from app.bank.views import bp as bank_bp
     from app.courses.views import bp as courses_bp
     from app.errors import register_error_handlers
     from app.exports.views import bp as exports_bp
@@ -70,6 +72,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(study_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(bank_bp)
+    app.register_blueprint(account_bp)
     register_error_handlers(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from app.bench_views import bp as bench_bp
@@ -79,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.articles.cli import article_cli
+    from app.backup import backup_command, restore_command
     from app.bank.cli import bank_cli
     from app.cli import seed_command, user_cli
     from app.exports.cli import export_command, import_command
@@ -93,6 +98,8 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(generate_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -43,8 +43,9 @@ def _need_browser() -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The real app on SQLite with the seed case loaded, served by werkzeug in a thread."""
+def live_app(tmp_path_factory):
+    """The app behind `live_server`, on SQLite with the seed case loaded; tests may call services in its
+    app context to set up what a journey needs."""
     _need_browser()
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
     app = create_app(
@@ -59,13 +60,19 @@ def live_server(tmp_path_factory):
     for args in (["db", "upgrade"], ["seed"]):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The real app on SQLite with the seed case loaded, served by werkzeug in a thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
