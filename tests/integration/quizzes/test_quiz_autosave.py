@@ -219,9 +219,9 @@ def _wait_for_a_lock_wait() -> None:
     pytest.fail("no session ever waited for the attempt's row lock")
 
 
+# Row locks are PostgreSQL's; SQLite's single writer is covered by the race test above.
+@pytest.mark.parametrize("backend", ["postgres"])
 def test_a_save_waits_for_a_submit_in_flight_and_is_refused(app, backend, make_quiz, demo):
-    if backend != "postgres":
-        pytest.skip("row locks are PostgreSQL's; SQLite's single writer is covered by the race test")
     quiz = make_quiz(types=("mcq", "short"))
     mcq = first_of("mcq")
     user_id, mcq_id, answer = demo.student.id, mcq.id, mcq.answer
@@ -241,9 +241,9 @@ def test_a_save_waits_for_a_submit_in_flight_and_is_refused(app, backend, make_q
     _assert_counted_or_refused(outcome["save"], attempt_id, mcq_id, answer)
 
 
+# Row locks are PostgreSQL's; SQLite's single writer is covered by the race test above.
+@pytest.mark.parametrize("backend", ["postgres"])
 def test_a_submit_waits_for_a_save_in_flight_and_counts_it(app, backend, make_quiz, demo):
-    if backend != "postgres":
-        pytest.skip("row locks are PostgreSQL's; SQLite's single writer is covered by the race test")
     quiz = make_quiz(types=("mcq", "short"))
     mcq = first_of("mcq")
     user_id, mcq_id, answer = demo.student.id, mcq.id, mcq.answer
