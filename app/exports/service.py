@@ -23,6 +23,17 @@ def scope_quiz(scope: str, scope_id: str | None) -> Quiz | None:
     return db.session.get(Quiz, int(scope_id)) if int(scope_id) < 2**31 else None
 
 
+def scope_title(scope: str, scope_id: str | None) -> str | None:
+    """What a person calls the exported scope: the quiz's or article's title, the topic; None for the bank."""
+    if scope == "quiz":
+        quiz = scope_quiz(scope, scope_id)
+        return quiz.title if quiz else scope_id
+    if scope == "article" and scope_id:
+        title = db.session.scalar(select(Article.title).where(Article.slug == scope_id))
+        return title or scope_id
+    return scope_id
+
+
 def build_selection(scope: str = "bank", scope_id: str | None = None) -> ExportSelection:
     """Approved questions of a quiz, an article, a topic or the whole bank, as canonical dicts."""
     articles = {a.slug: a for a in db.session.scalars(select(Article))}

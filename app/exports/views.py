@@ -60,6 +60,7 @@ def index():
         formats=FORMAT_LABELS,
         scope=scope,
         scope_id=scope_id,
+        scope_title=service.scope_title(scope, scope_id),
         fmt=fmt,
         result=result,
         error=error,

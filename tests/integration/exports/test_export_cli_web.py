@@ -140,3 +140,16 @@ def test_web_import_of_a_truncated_zip_writes_nothing(seeded, client, auth):
     assert response.status_code == 422
     assert b"Nothing was imported" in response.data
     assert _count() == before
+
+
+def test_export_page_names_the_article_by_its_title(seeded, client, auth):
+    from markupsafe import escape
+
+    from app.models import Article
+
+    article = db.session.scalars(select(Article)).first()
+    auth.login("instructor")
+    page = client.get(f"/exports/?scope=article&id={article.slug}").get_data(as_text=True)
+    assert f"Export an article: {escape(article.title)}" in page
+    unknown = client.get("/exports/?scope=article&id=no-such-article").get_data(as_text=True)
+    assert "Export an article: no-such-article" in unknown
