@@ -25,6 +25,7 @@ from app.exports.answers import (
 )
 from app.exports.markup import html_to_markdown
 from app.exports.model import (
+    CATEGORY_ROOT,
     ExportResult,
     ExportSelection,
     ImportFormatError,
@@ -39,7 +40,6 @@ from app.exports.model import (
 )
 from app.qtypes.schema import MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
 
-CATEGORY_ROOT = "$course$/top/Casewise"
 SPECIAL = "\\~=#{}:"
 ARROW = "->"
 # Escaped characters stand in as private-use code points while the structure is parsed (as Moodle does).

@@ -122,6 +122,10 @@ def stable_import_id(prefix: str, *parts: str) -> str:
     return f"{prefix}-{digest}"
 
 
+# Moodle's question-bank category every GIFT and Moodle XML export files its questions under, per topic.
+CATEGORY_ROOT = "$course$/top/Casewise"
+
+
 def topic_from_category(category: str) -> str:
     """The last segment of an LMS category path ('$course$/top/Casewise/Key figures') as a topic slug."""
     last = category.rstrip("/").rsplit("/", 1)[-1]

@@ -27,6 +27,7 @@ from app.exports.answers import (
 from app.exports.archive import xml_bytes
 from app.exports.markup import html, html_to_markdown, inline_html
 from app.exports.model import (
+    CATEGORY_ROOT,
     ExportResult,
     ExportSelection,
     ImportFormatError,
@@ -41,7 +42,6 @@ from app.exports.model import (
 )
 from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
 
-CATEGORY_ROOT = "$course$/top/Casewise"
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 # One embedded answer: {weight:TYPE:answers}, where answers may hold backslash-escaped characters.
 CLOZE_RE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")

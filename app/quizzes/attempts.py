@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -507,16 +507,21 @@ def _ordered(values: list[str], order: list[int] | None) -> list[str]:
     return [values[i] for i in order]
 
 
-def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
+def _layout_rows(attempt: Attempt) -> Iterator[tuple[int, dict, Question, Response | None]]:
+    """The attempt's questions in layout order: number, layout entry, question and saved response (or None)."""
     questions = questions_by_id(_layout_ids(attempt))
-    saved = {
+    responses = {
         r.question_id: r
         for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
     }
-    shown = []
     for number, entry in enumerate(attempt.layout, start=1):
-        q = questions[entry["question_id"]]
-        response = saved.get(q.id)
+        question = questions[entry["question_id"]]
+        yield number, entry, question, responses.get(question.id)
+
+
+def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
+    shown = []
+    for number, entry, q, response in _layout_rows(attempt):
         item = ShownQuestion(
             q.id,
             number,
@@ -572,15 +577,8 @@ class ReviewedQuestion:
 
 
 def reviewed_questions(attempt: Attempt) -> list[ReviewedQuestion]:
-    questions = questions_by_id(_layout_ids(attempt))
-    responses = {
-        r.question_id: r
-        for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
-    }
     reviewed = []
-    for number, entry in enumerate(attempt.layout, start=1):
-        q = questions[entry["question_id"]]
-        response = responses.get(q.id)
+    for number, entry, q, response in _layout_rows(attempt):
         canonical = to_canonical(q)
         reviewed.append(
             ReviewedQuestion(
