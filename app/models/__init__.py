@@ -5,7 +5,7 @@ from app.models.base import Base, utcnow
 from app.models.bench import BenchPing
 from app.models.question import Question, QuestionRevision
 from app.models.quiz import Attempt, Quiz, QuizItem, Response
-from app.models.study import Card, ReviewLog
+from app.models.study import Card, ReviewLog, StudyDay
 from app.models.user import ROLES, Course, Enrolment, User
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Response",
     "ReviewLog",
     "Segment",
+    "StudyDay",
     "User",
     "utcnow",
 ]

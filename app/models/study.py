@@ -1,8 +1,9 @@
-"""Flashcard state per (student, question) and the log of every review, replayable by FSRS."""
+"""Flashcard state per (student, question), the log of every review (replayable by FSRS), and the
+answers of each study day."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,8 +42,8 @@ class ReviewLog(Base):
         # A retried POST carries the same request id: the database refuses to grade twice.
         UniqueConstraint("user_id", "request_id"),
         CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
-        # Today's answers by the state they were given in, read on every card shown: the index alone
-        # answers it (state_before included), so the cost is one index entry per answer today.
+        # A student's answers by time: undo (the last one today), statistics, and the day counts in
+        # study_day, which the migration that made it filled from this index.
         Index("ix_review_log_user_reviewed_state", "user_id", "reviewed_at", "state_before"),
     )
 
@@ -58,3 +59,20 @@ class ReviewLog(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     card: Mapped[Card] = relationship()
+
+
+class StudyDay(Base):
+    """How many answers a student gave in one study day (4 AM to 4 AM on their clock), by the state the
+    card was in: what the daily limits spend. Each grade adds to it and each undo takes back, in the
+    same transaction as the review log row, so the limits read one row instead of counting the day's
+    log (which grows with every answer). The review log stays the record; this is its daily sum.
+    """
+
+    __tablename__ = "study_day"
+    __table_args__ = (CheckConstraint("new_done >= 0 AND reviews_done >= 0 AND done >= 0", name="counts"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    new_done: Mapped[int] = mapped_column(default=0)  # answers on cards that were new
+    reviews_done: Mapped[int] = mapped_column(default=0)  # answers on cards that were in review
+    done: Mapped[int] = mapped_column(default=0)  # every answer, learning steps included

@@ -1,16 +1,18 @@
-"""The study queue's SQL: the heads of every queue in one statement, today's counts in another.
+"""The study queue's SQL: the queue heads with today's answers in one statement, what is left in another.
 
 Core statements over the card, question and review_log tables, so the hot path builds no ORM objects.
 Every part reads an index range and stops at a LIMIT, so the cost follows the daily limits, not the size
 of the deck or of the review log (the query plans are in README.md). Each statement is built once per
-deck shape with named parameters and reused, so a request spends no time rebuilding SQL.
+deck shape with named parameters, compiled once per database (app/study/prepared.py) and run on the
+driver, so a request spends no time rebuilding SQL or in the ORM's execution layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    delete,
     exists,
     func,
     insert,
@@ -31,10 +34,9 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.engine import Row
 
-from app.extensions import db
-from app.models import Article, Card, Question, ReviewLog
+from app.models import Article, Card, Question, ReviewLog, StudyDay
+from app.study.prepared import Driver, from_db_time
 from app.study.scheduler import (
     STATE_LEARNING,
     STATE_NEW,
@@ -128,29 +130,61 @@ def _built(name: str, deck: DeckFilter, build: Callable[[ColumnElement[bool]], A
     return statement
 
 
-def _run(statement: Any, deck: DeckFilter, **params: Any):
-    return db.session.execute(statement, {**params, **dict(deck.params)})
+def _run(d: Driver, statement: Any, deck: DeckFilter, params: dict[str, Any]) -> Any:
+    """Run the deck's statement, compiled with the deck's values fixed (a course deck's lists expanded)."""
+    return d.run(statement, params, deck.params)
 
 
 # --- Rows -------------------------------------------------------------------------------------------
+
+# Columns of FACE_NAMES that are JSON: parsed only for the card that is shown.
+_FACE_JSON = frozenset({"tags", "answer", "options", "settings", "sentence_ids"})
+_DUE, _LAST_REVIEW = 6, 7  # positions of the datetimes in CARD_COLUMNS
 
 
 @dataclass(frozen=True)
 class CardRow:
     """One card as the queue and the grade read it: its keys, its scheduling state and, when the
-    statement read them (the queue heads do), its question's FACE_COLUMNS by name."""
+    statement read them (the queue heads do), its question's FACE_COLUMNS as the driver returned them."""
 
     id: int
     question_id: int
     data: CardData
-    question: dict[str, Any] | None = None
+    faces_row: tuple | None = None
+    json_out: Callable[[Any], Any] | None = None
+
+    @cached_property
+    def question(self) -> dict[str, Any] | None:
+        """The question's FACE_NAMES columns by name, JSON parsed; None when the statement did not read them."""
+        if self.faces_row is None or self.json_out is None:
+            return None
+        return faces_dict(self.faces_row, self.json_out)
 
 
-def card_row(row: Row | tuple, faces: bool = False) -> CardRow:
-    """A row of CARD_COLUMNS (in that order) as a CardRow; with `faces`, FACE_COLUMNS follow them."""
+def faces_dict(values: Sequence[Any], json_out: Callable[[Any], Any]) -> dict[str, Any]:
+    """A driver row of FACE_COLUMNS as a dict by FACE_NAMES, JSON columns parsed."""
+    return {
+        name: json_out(value) if name in _FACE_JSON else value
+        for name, value in zip(FACE_NAMES, values, strict=True)
+    }
+
+
+def card_row(row: Sequence[Any], d: Driver, faces: bool = False) -> CardRow:
+    """A driver row of CARD_COLUMNS (in that order) as a CardRow; with `faces`, FACE_COLUMNS follow them."""
     end = len(CARD_COLUMNS)
-    question = dict(zip(FACE_NAMES, row[end : end + len(FACE_NAMES)], strict=True)) if faces else None
-    return CardRow(row[0], row[1], CardData(*row[2:end]), question)
+    data = CardData(
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        from_db_time(row[_DUE]),
+        from_db_time(row[_LAST_REVIEW]),
+        row[8],
+        row[9],
+    )
+    if not faces:
+        return CardRow(row[0], row[1], data)
+    return CardRow(row[0], row[1], data, tuple(row[end : end + len(FACE_NAMES)]), d.json_out)
 
 
 def deck_cards(deck: ColumnElement[bool], *where: ColumnElement[bool]) -> Select:
@@ -183,9 +217,9 @@ class Heads:
     uncarded_question_id: int | None
 
 
-def _first(stmt: Select) -> Select:
-    # Each head is its own ORDER BY ... LIMIT 1, wrapped so that UNION ALL accepts it on both databases.
-    return select(stmt.limit(1).subquery())
+def _wrapped(stmt: Select) -> Select:
+    # Each head is its own ORDER BY ... LIMIT, wrapped so that UNION ALL accepts it on both databases.
+    return select(stmt.subquery())
 
 
 def _typed_null(column):
@@ -200,7 +234,7 @@ def _heads_statement(deck: ColumnElement[bool]):
     def head(*where: ColumnElement[bool]) -> Select:
         # The card's question comes along: the card shown needs no second statement for its faces.
         cards = deck_cards(deck, *where).add_columns(*FACE_COLUMNS).select_from(_FACE_JOIN)
-        return cards.order_by(*by_due)
+        return cards.order_by(*by_due).limit(1)
 
     parts = [
         head(card_t.c.state == STATE_LEARNING),
@@ -209,8 +243,10 @@ def _heads_statement(deck: ColumnElement[bool]):
         head(card_t.c.state == STATE_NEW),
         # Only while the deck has no new card: the search for a question without a card reads the
         # whole deck, so it runs once per batch of new cards (see service._materialise), not per card.
+        # The guard is the LIMIT (0 while a new card exists), which both databases check before
+        # reading a row; as a WHERE term, SQLite still walked every approved question.
         uncarded(deck)
-        .where(~new_cards.correlate(None).exists())
+        .limit(case((new_cards.correlate(None).exists(), 0), else_=1))
         .with_only_columns(
             _typed_null(card_t.c.id),
             question_t.c.id.label("question_id"),
@@ -220,7 +256,7 @@ def _heads_statement(deck: ColumnElement[bool]):
         )
         .order_by(*DECK_ORDER),
     ]
-    return union_all(*(_first(part) for part in parts))
+    return union_all(*(_wrapped(part) for part in parts))
 
 
 def heads_statement(deck: DeckFilter = EVERYTHING):
@@ -230,15 +266,15 @@ def heads_statement(deck: DeckFilter = EVERYTHING):
     return _built("heads", deck, _heads_statement)
 
 
-def _heads_from(rows) -> Heads:
+def _heads_from(rows, d: Driver) -> Heads:
     learning: CardRow | None = None
     review = new = None
     uncarded_id = None
     for row in rows:
         if row[0] is None:
-            uncarded_id = row[1]  # None too on the all-NULL row of an empty outer join (read_queue)
+            uncarded_id = row[1]  # None too on the all-NULL row of an empty outer join (read_pick)
             continue
-        found = card_row(row, faces=True)
+        found = card_row(row, d, faces=True)
         state = found.data.state
         if state == STATE_REVIEW:
             review = found
@@ -249,16 +285,122 @@ def _heads_from(rows) -> Heads:
     return Heads(learning, review, new, uncarded_id)
 
 
-def read_heads(user_id: int, deck: DeckFilter, day_end: datetime) -> Heads:
-    return _heads_from(_run(heads_statement(deck), deck, user_id=user_id, day_end=day_end))
+# --- Today's answers and the heads: what choosing the next card needs -------------------------------
 
 
-# --- Today's counts ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Today:
+    """Answers in the study day so far: on cards that were new, on cards in review, and all of them."""
+
+    new_done: int = 0
+    reviews_done: int = 0
+    done: int = 0
+
+
+study_day_t = StudyDay.__table__
+# The day's row, or zeros when the student has not answered yet today: an aggregate over at most one row
+# always gives one row.
+_TODAY = (
+    select(
+        func.coalesce(func.sum(study_day_t.c.new_done), 0).label("new"),
+        func.coalesce(func.sum(study_day_t.c.reviews_done), 0).label("review"),
+        func.coalesce(func.sum(study_day_t.c.done), 0).label("done"),
+    )
+    .where(study_day_t.c.user_id == bindparam("user_id"), study_day_t.c.day == bindparam("day"))
+    .subquery("today")
+)
+
+
+def _pick_statement(deck: ColumnElement[bool]):
+    heads = _heads_statement(deck).subquery("heads")
+    # One row per head, each carrying today's answers; with no head at all, one row of answers and NULLs.
+    return select(_TODAY.c.new, _TODAY.c.review, _TODAY.c.done, heads).select_from(
+        _TODAY.outerjoin(heads, true())
+    )
+
+
+def pick_statement(deck: DeckFilter = EVERYTHING):
+    """Today's answers (new, review, all) from study_day joined with every row of heads_statement: all
+    that choosing the next card needs, in one round trip. Parameters: user_id, day, day_end, the deck's."""
+    return _built("pick", deck, _pick_statement)
+
+
+def read_pick(d: Driver, user_id: int, deck: DeckFilter, day: date, day_end: datetime) -> tuple[Heads, Today]:
+    params = {"user_id": user_id, "day": d.day(day), "day_end": d.time(day_end)}
+    rows = _run(d, pick_statement(deck), deck, params).fetchall()
+    new_done, reviews_done, done = (int(value) for value in rows[0][:3])
+    return _heads_from((row[3:] for row in rows), d), Today(new_done, reviews_done, done)
+
+
+_DONE_TODAY = select(_TODAY.c.new, _TODAY.c.review, _TODAY.c.done)
+
+
+def done_today(d: Driver, user_id: int, day: date) -> Today:
+    """The answers of the user's study day `day`, from its study_day row."""
+    row = d.run(_DONE_TODAY, {"user_id": user_id, "day": d.day(day)}).fetchone()
+    return Today(int(row[0]), int(row[1]), int(row[2]))
+
+
+def _tally_statement(dialect_name: str):
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert_for = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect_name]
+    add = {name: bindparam(name, type_=Integer) for name in ("new_done", "reviews_done", "done")}
+    statement = insert_for(study_day_t).values(user_id=bindparam("user_id"), day=bindparam("day"), **add)
+    return statement.on_conflict_do_update(
+        index_elements=[study_day_t.c.user_id, study_day_t.c.day],
+        set_={name: study_day_t.c[name] + statement.excluded[name] for name in add},
+    )
+
+
+_TALLY = {name: _tally_statement(name) for name in ("sqlite", "postgresql")}
+# Undo takes an answer back from its day; never below zero (a day counted before study_day existed).
+_UNTALLY = (
+    update(study_day_t)
+    .where(study_day_t.c.user_id == bindparam("user_id"), study_day_t.c.day == bindparam("day"))
+    .values(
+        {
+            study_day_t.c[name]: case(
+                (
+                    study_day_t.c[name] >= bindparam(f"take_{name}"),
+                    study_day_t.c[name] - bindparam(f"take_{name}"),
+                ),
+                else_=0,
+            )
+            for name in ("new_done", "reviews_done", "done")
+        }
+    )
+)
+
+
+def _spent(state_before: int) -> dict[str, int]:
+    return {
+        "new_done": int(state_before == STATE_NEW),
+        "reviews_done": int(state_before == STATE_REVIEW),
+        "done": 1,
+    }
+
+
+def count_answer(d: Driver, user_id: int, day: date, state_before: int) -> None:
+    """Add one answer, given on a card in `state_before`, to the user's study day (not committed)."""
+    d.run(
+        _TALLY[d.dialect_key.partition("+")[0]],
+        {"user_id": user_id, "day": d.day(day), **_spent(state_before)},
+    )
+
+
+def uncount_answer(d: Driver, user_id: int, day: date, state_before: int) -> None:
+    """Take one answer back from the user's study day (undo; not committed)."""
+    taken = {f"take_{name}": value for name, value in _spent(state_before).items()}
+    d.run(_UNTALLY, {"user_id": user_id, "day": d.day(day), **taken})
+
+
+# --- What is left today: the numbers on the progress bar ----------------------------------------------
 
 
 # Counts stop at this many cards per queue: a student who raised the limits to thousands sees "200+ left",
 # and each request reads at most this many index entries. The default limits (20 new, 200 reviews) never
-# reach it. What is shown next never depends on it: pick_next only asks whether a queue is empty.
+# reach it. What is shown next never depends on it: choosing reads only the heads and today's answers.
 COUNT_CAP = 200
 
 
@@ -281,29 +423,7 @@ def _capped(stmt: Select, cap: str):
     return select(func.count()).select_from(inner).scalar_subquery()
 
 
-def _sum_if(condition: ColumnElement[bool]):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _today_subquery():
-    return (
-        select(
-            func.count().label("done"),
-            _sum_if(log_t.c.state_before == STATE_NEW).label("new"),
-            _sum_if(log_t.c.state_before == STATE_REVIEW).label("review"),
-        )
-        .where(
-            log_t.c.user_id == bindparam("user_id"),
-            log_t.c.reviewed_at >= bindparam("day_start"),
-            log_t.c.reviewed_at < bindparam("day_end"),
-        )
-        .subquery()
-    )
-
-
-def _counts_statement(deck: ColumnElement[bool]):
-    today = _today_subquery()
-
+def _available_statement(deck: ColumnElement[bool]):
     def learning_due(state: int):
         due = deck_cards(deck, card_t.c.state == state, card_t.c.due <= bindparam("now"))
         return due.with_only_columns(func.count(), maintain_column_froms=True).scalar_subquery()
@@ -313,21 +433,17 @@ def _counts_statement(deck: ColumnElement[bool]):
         _capped(deck_cards(deck, card_t.c.state == STATE_NEW), "new_cap").label("new_cards"),
         (learning_due(STATE_LEARNING) + learning_due(STATE_RELEARNING)).label("learning_due"),
         _capped(review_due, "review_cap").label("review_due"),
-        today.c.new.label("new_done"),
-        today.c.review.label("reviews_done"),
-        today.c.done.label("done"),
-    ).select_from(today)
+    )
 
 
-def counts_statement(deck: DeckFilter = EVERYTHING):
-    """One row: new cards (capped at :new_cap), learning cards due by :now, review cards due before
-    :day_end (capped at :review_cap), and the answers in [:day_start, :day_end) by the state their
-    card was in. Parameters: user_id, now, day_start, day_end, new_cap, review_cap and the deck's own.
+def available_statement(deck: DeckFilter = EVERYTHING):
+    """One row: new cards (capped at :new_cap), learning cards due by :now and review cards due before
+    :day_end (capped at :review_cap). Parameters: user_id, now, day_end, new_cap, review_cap, the deck's.
 
     A cap at the daily limit never changes what `remaining_today` returns: it takes min(available, what
     the limit leaves), and that is at most the limit. A cap at COUNT_CAP changes only the number shown.
     """
-    return _built("counts", deck, _counts_statement)
+    return _built("available", deck, _available_statement)
 
 
 def _uncarded_count_statement(deck: ColumnElement[bool]):
@@ -335,29 +451,19 @@ def _uncarded_count_statement(deck: ColumnElement[bool]):
     return select(func.count()).select_from(inner)
 
 
-def _queue_statement(deck: ColumnElement[bool]):
-    counts = _counts_statement(deck).subquery("counts")
-    heads = _heads_statement(deck).subquery("heads")
-    # One row per head, each carrying the counts; with no head at all, one row of counts and NULLs.
-    return select(counts, heads).select_from(counts.outerjoin(heads, true()))
-
-
-def queue_statement(deck: DeckFilter = EVERYTHING):
-    """counts_statement's row joined with every row of heads_statement: the whole queue in one round
-    trip. Parameters: those of both."""
-    return _built("queue", deck, _queue_statement)
-
-
-def read_queue(
+def read_counts(
+    d: Driver,
     user_id: int,
     deck: DeckFilter,
     now: datetime,
-    day_start: datetime,
     day_end: datetime,
     new_limit: int,
     review_limit: int,
-) -> tuple[Heads, Counts]:
-    """The queue heads and today's counts; questions of the deck without a card count as new cards.
+    today: Today,
+    heads: Heads,
+) -> Counts:
+    """What is available today, beside `today`'s answers; questions of the deck without a card count
+    as new cards.
 
     Those are counted by a second statement, only while the new cards fall short of what the new-card
     limit leaves today (once today's batch exists, see service._materialise, never) and only when a
@@ -365,69 +471,186 @@ def read_queue(
     """
     new_cap, review_cap = min(new_limit, COUNT_CAP), min(review_limit, COUNT_CAP)
     params = {"user_id": user_id, "new_cap": new_cap}
-    rows = _run(
-        queue_statement(deck),
+    row = _run(
+        d,
+        available_statement(deck),
         deck,
-        now=now,
-        day_start=day_start,
-        day_end=day_end,
-        review_cap=review_cap,
-        **params,
-    ).all()
-    new_cards, learning, review, new_done, reviews_done, done = (int(v) for v in rows[0][:6])
-    heads = _heads_from(row[6:] for row in rows)
+        {"now": d.time(now), "day_end": d.time(day_end), "review_cap": review_cap, **params},
+    ).fetchone()
+    new_cards, learning, review = (int(value) for value in row)
     uncarded_possible = heads.new is not None or heads.uncarded_question_id is not None
-    if uncarded_possible and new_cards < min(new_cap, new_limit - new_done):
+    if uncarded_possible and new_cards < min(new_cap, new_limit - today.new_done):
         statement = _built("uncarded_count", deck, _uncarded_count_statement)
-        new_cards += int(_run(statement, deck, **params).scalar_one())
+        new_cards += int(_run(d, statement, deck, params).fetchone()[0])
     new_cards = min(new_cards, new_cap)
     capped = (new_cap < new_limit and new_cards == new_cap) or (
         review_cap < review_limit and review == review_cap
     )
-    counts = Counts(
-        QueueCounts(new=new_cards, learning=learning, review=review), new_done, reviews_done, done, capped
-    )
-    return heads, counts
+    available = QueueCounts(new=new_cards, learning=learning, review=review)
+    return Counts(available, today.new_done, today.reviews_done, today.done, capped)
 
 
 def _next_uncarded_statement(deck: ColumnElement[bool]):
     return uncarded(deck).order_by(*DECK_ORDER).limit(bindparam("count", type_=Integer))
 
 
-def next_uncarded(user_id: int, deck: DeckFilter, count: int) -> list[int]:
+def next_uncarded(d: Driver, user_id: int, deck: DeckFilter, count: int) -> list[int]:
     """The ids of the first `count` questions of the deck, in deck order, the user has no card for."""
     statement = _built("next_uncarded", deck, _next_uncarded_statement)
-    return list(_run(statement, deck, user_id=user_id, count=count).scalars())
-
-
-_DONE_TODAY = (lambda today: select(today.c.new, today.c.review, today.c.done))(_today_subquery())
-
-
-def done_today(user_id: int, day_start: datetime, day_end: datetime) -> tuple[int, int, int]:
-    """(new, review, total) answers in [day_start, day_end), by index on review_log(user_id, reviewed_at)."""
-    row = db.session.execute(
-        _DONE_TODAY, {"user_id": user_id, "day_start": day_start, "day_end": day_end}
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    return [row[0] for row in _run(d, statement, deck, {"user_id": user_id, "count": count}).fetchall()]
 
 
 # --- Reading and writing one card ---------------------------------------------------------------------
+
+_CARD_STATE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+INSERT_CARD = insert(card_t).values(
+    {name: bindparam(name) for name in ("user_id", "question_id", "created_at", *_CARD_STATE)}
+)
+
+
+def insert_new_cards(d: Driver, user_id: int, question_ids: list[int], now: datetime) -> None:
+    """New cards for `question_ids`, each due a microsecond after the one before, so the new queue
+    (due, id) keeps the order given (not committed)."""
+    rows = []
+    for position, question_id in enumerate(question_ids):
+        due = d.time(now + timedelta(microseconds=position))
+        rows.append(
+            {"user_id": user_id, "question_id": question_id, "created_at": d.time(now), "state": STATE_NEW,
+             "step": None, "stability": None, "difficulty": None, "due": due, "last_review": None,
+             "reps": 0, "lapses": 0}
+        )  # fmt: skip
+    d.run_many(INSERT_CARD, rows)
+
 
 OWN_CARD = (
     select(*CARD_COLUMNS, question_t.c.status)
     .select_from(_CARD_JOIN)
     .where(card_t.c.id == bindparam("card_id"), card_t.c.user_id == bindparam("user_id"))
 )
-# Values are given at execution: one dict per row, keyed by column name.
-INSERT_CARD = insert(card_t)
-INSERT_LOG = insert(log_t)
+
+
+def read_own_card(d: Driver, user_id: int, card_id: int) -> tuple[CardRow, str] | None:
+    """The user's card and its question's status, or None (no such card, or another student's)."""
+    row = d.run(OWN_CARD, {"card_id": card_id, "user_id": user_id}).fetchone()
+    return None if row is None else (card_row(row, d), row[-1])
+
+
+_LOG_VALUES = (
+    "user_id", "card_id", "request_id", "rating", "reviewed_at", "duration_ms", "state_before",
+    "card_before", "created_at",
+)  # fmt: skip
+INSERT_LOG = insert(log_t).values({name: bindparam(name) for name in _LOG_VALUES})
 # `reps` as read: when another window graded the card in between, this updates nothing.
-UPDATE_GRADED_CARD = update(card_t).where(
-    card_t.c.id == bindparam("card_pk"), card_t.c.reps == bindparam("reps_before")
+UPDATE_GRADED_CARD = (
+    update(card_t)
+    .where(card_t.c.id == bindparam("card_pk"), card_t.c.reps == bindparam("reps_before"))
+    .values({name: bindparam(f"new_{name}") for name in _CARD_STATE})
 )
+
+
+def write_grade(
+    d: Driver,
+    user_id: int,
+    card: CardRow,
+    after: CardData,
+    request_id: str,
+    rating: int,
+    reviewed_at: datetime,
+    duration_ms: int | None,
+    day: date,
+) -> bool:
+    """The review log row, the card's new state and the day's count, in one transaction (not committed).
+
+    False when the card's `reps` moved since it was read (graded in another window): roll back.
+    A repeated (user, request_id) raises the driver's IntegrityError (Driver.integrity_errors).
+    """
+    before = card.data
+    at = d.time(reviewed_at)
+    d.run(
+        INSERT_LOG,
+        {
+            "user_id": user_id,
+            "card_id": card.id,
+            "request_id": request_id,
+            "rating": rating,
+            "reviewed_at": at,
+            "duration_ms": duration_ms,
+            "state_before": before.state,
+            "card_before": d.json_in(before.to_dict()),
+            "created_at": at,
+        },
+    )
+    updated = d.run(
+        UPDATE_GRADED_CARD,
+        {"card_pk": card.id, "reps_before": before.reps, **_state_values(d, after)},
+    )
+    if updated.rowcount != 1:
+        return False
+    count_answer(d, user_id, day, before.state)
+    return True
+
+
+_LAST_ANSWER = (
+    select(log_t.c.id, log_t.c.card_id, log_t.c.state_before, log_t.c.card_before)
+    .where(
+        log_t.c.user_id == bindparam("user_id"),
+        log_t.c.reviewed_at >= bindparam("day_start"),
+        log_t.c.reviewed_at < bindparam("day_end"),
+    )
+    .order_by(log_t.c.reviewed_at.desc(), log_t.c.id.desc())
+    .limit(1)
+)
+
+
+def last_answer(
+    d: Driver, user_id: int, day_start: datetime, day_end: datetime
+) -> tuple[int, int, int, dict] | None:
+    """(log id, card id, state_before, card_before) of the user's last answer in [day_start, day_end)."""
+    params = {"user_id": user_id, "day_start": d.time(day_start), "day_end": d.time(day_end)}
+    row = d.run(_LAST_ANSWER, params).fetchone()
+    return None if row is None else (row[0], row[1], row[2], d.json_out(row[3]))
+
+
+_RESTORE_CARD = (
+    update(card_t)
+    .where(card_t.c.id == bindparam("card_pk"), card_t.c.user_id == bindparam("user_id"))
+    .values({name: bindparam(f"new_{name}") for name in _CARD_STATE})
+)
+_DELETE_LOG = delete(log_t).where(log_t.c.id == bindparam("log_id"))
+
+
+def _state_values(d: Driver, data: CardData) -> dict[str, Any]:
+    return {
+        "new_state": data.state,
+        "new_step": data.step,
+        "new_stability": data.stability,
+        "new_difficulty": data.difficulty,
+        "new_due": d.time(data.due),
+        "new_last_review": d.time(data.last_review),
+        "new_reps": data.reps,
+        "new_lapses": data.lapses,
+    }
+
+
+def restore_card(d: Driver, user_id: int, card_id: int, data: CardData) -> None:
+    d.run(_RESTORE_CARD, {"card_pk": card_id, "user_id": user_id, **_state_values(d, data)})
+
+
+def delete_log(d: Driver, log_id: int) -> None:
+    d.run(_DELETE_LOG, {"log_id": log_id})
+
+
 EARLIER_ANSWER = select(log_t.c.card_id, log_t.c.rating, log_t.c.reviewed_at, log_t.c.card_before).where(
     log_t.c.user_id == bindparam("user_id"), log_t.c.request_id == bindparam("request_id")
 )
+
+
+def earlier_answer(d: Driver, user_id: int, request_id: str) -> tuple[int, int, datetime, dict] | None:
+    """(card id, rating, reviewed_at, card_before) of the user's answer to `request_id`, if any."""
+    row = d.run(EARLIER_ANSWER, {"user_id": user_id, "request_id": request_id}).fetchone()
+    if row is None:
+        return None
+    return row[0], row[1], from_db_time(row[2]), d.json_out(row[3])
 
 
 # A card's question read on its own (a card shown outside the queue, as after an undo).
@@ -436,3 +659,10 @@ QUESTION_ON_CARD = (
     .select_from(question_t.outerjoin(article_t, question_t.c.article_id == article_t.c.id))
     .where(question_t.c.id == bindparam("question_id"))
 )
+
+
+def read_faces(d: Driver, question_id: int) -> dict[str, Any]:
+    row = d.run(QUESTION_ON_CARD, {"question_id": question_id}).fetchone()
+    if row is None:
+        raise LookupError(f"question {question_id} does not exist")
+    return faces_dict(row, d.json_out)

@@ -6,15 +6,15 @@ transaction committed here. The scheduling itself is the pure core in app/study/
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, exists, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, case, exists, func, select
 
 from app.bank.convert import to_canonical
 from app.extensions import db
@@ -22,6 +22,7 @@ from app.models import Article, Card, Course, Enrolment, Question, QuizItem, Rev
 from app.models.quiz import Quiz
 from app.study import queries
 from app.study.cards import CardFaces, card_faces
+from app.study.prepared import Driver, driver
 from app.study.queries import EVERYTHING, CardRow, DeckFilter
 from app.study.scheduler import (
     LEARN_AHEAD,
@@ -149,29 +150,25 @@ def _card_values(data: CardData) -> dict[str, Any]:
     }
 
 
-def _commit() -> None:
-    """Commit a study write without expiring the rest of the session.
+def _commit(d: Driver) -> None:
+    """Commit a study write on the study connection (app/study/prepared.py).
 
-    Study writes touch only card and review_log rows, through Core statements; the user and the
-    questions the session holds are unchanged, so reloading them after every grade would be wasted
-    queries. Card and ReviewLog objects someone loaded through the ORM are expired as usual.
+    Card and ReviewLog objects someone loaded through the ORM session in this context are expired, so
+    they read the new rows; nothing else in the session is touched.
     """
+    d.commit()
     session = db.session()
-    written = [obj for obj in session.identity_map.values() if isinstance(obj, Card | ReviewLog)]
-    expire = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
-    for obj in written:
+    for obj in [obj for obj in session.identity_map.values() if isinstance(obj, Card | ReviewLog)]:
         session.expire(obj)
 
 
-def done_today(user: User, now: datetime) -> tuple[int, int, int]:
-    """(new, review, total) answers today in the user's study day, from review_log by index."""
-    start, end = day_bounds(study_day(now, user.timezone), user.timezone)
-    return queries.done_today(user.id, start, end)
+def done_today(user: User, now: datetime) -> queries.Today:
+    """Answers today in the user's study day (new, review, all), from its study_day row."""
+    d = driver()
+    try:
+        return queries.done_today(d, user.id, study_day(now, user.timezone))
+    finally:
+        d.end_read()
 
 
 def limits_of(user: User) -> Limits:
@@ -181,22 +178,24 @@ def limits_of(user: User) -> Limits:
 @dataclass(frozen=True)
 class Queue:
     heads: QueueHeads
-    remaining: QueueCounts
-    done: int
-    new_done: int
+    budget: QueueCounts  # the heads the daily limits still allow (1 or 0 each): enough to choose
+    today: queries.Today
     day_end: datetime
     cards: dict[int, CardRow]  # the head cards by id, so the picked one needs no second read
-    capped: bool  # a queue count stopped at queries.COUNT_CAP: `remaining` may be more
+    rows: queries.Heads
 
 
 def _queue(user: User, deck: Deck, now: datetime) -> Queue:
-    """The queue heads and today's counts, in one statement (see app/study/queries.py)."""
+    """The queue heads and today's answers, in one statement (see app/study/queries.py).
+
+    Choosing needs no count of what is available: the review queue goes first while the review budget
+    lasts, so new cards only come up when there is no review head or no budget, and in both cases
+    `remaining_today` gives the same yes or no for "a head" as for the whole queue.
+    """
     tz = user.timezone
-    day_start, day_end = day_bounds(study_day(now, tz), tz)
-    limits = limits_of(user)
-    heads, counts = queries.read_queue(
-        user.id, deck.filter, now, day_start, day_end, limits.new_per_day, limits.reviews_per_day
-    )
+    day = study_day(now, tz)
+    _, day_end = day_bounds(day, tz)
+    heads, today = queries.read_pick(driver(), user.id, deck.filter, day, day_end)
     cards = {row.id: row for row in (heads.learning, heads.review, heads.new) if row is not None}
     new: Candidate | None = None
     if heads.new is not None:
@@ -208,36 +207,42 @@ def _queue(user: User, deck: Deck, now: datetime) -> Queue:
         review=Candidate(heads.review.id, heads.review.data) if heads.review else None,
         new=new,
     )
+    present = QueueCounts(new=int(new is not None), learning=0, review=int(heads.review is not None))
+    budget = remaining_today(limits_of(user), today.new_done, today.reviews_done, present)
+    return Queue(queue_heads, budget, today, day_end, cards, heads)
+
+
+def _left_today(user: User, deck: Deck, now: datetime, queue: Queue) -> tuple[int, bool]:
+    """(cards left today, whether a count stopped at queries.COUNT_CAP): the progress bar's numbers."""
+    limits, d = limits_of(user), driver()
+    try:
+        counts = queries.read_counts(
+            d, user.id, deck.filter, now, queue.day_end, limits.new_per_day, limits.reviews_per_day,
+            queue.today, queue.rows,
+        )  # fmt: skip
+    finally:
+        d.end_read()
     remaining = remaining_today(limits, counts.new_done, counts.reviews_done, counts.available)
-    return Queue(queue_heads, remaining, counts.done, counts.new_done, day_end, cards, counts.capped)
+    return max(_total(remaining), 1), counts.capped
 
 
 def _materialise(user: User, deck: Deck, now: datetime, count: int) -> CardRow | None:
     """Create the cards of the next `count` questions of the deck (today's new-card budget) and
     return the first: the new queue then reads them by index, and the deck-wide search for questions
     without a card runs once per batch instead of once per card.
-
-    Each card is due a microsecond after the one before, so the new queue (due, id) keeps deck order.
     """
-    question_ids = queries.next_uncarded(user.id, deck.filter, count)
-    rows = [
-        {
-            "user_id": user.id,
-            "question_id": question_id,
-            "created_at": now,
-            **_card_values(CardData.new(now + timedelta(microseconds=position))),
-        }
-        for position, question_id in enumerate(question_ids)
-    ]
-    if rows:
+    d = driver()
+    question_ids = queries.next_uncarded(d, user.id, deck.filter, count)
+    if question_ids:
         try:
-            db.session.execute(queries.INSERT_CARD, rows)
-            _commit()
-        except IntegrityError:
+            queries.insert_new_cards(d, user.id, question_ids, now)
+            _commit(d)
+        except d.integrity_errors:
             # Another window created cards of this deck at the same moment: use what is there now.
-            db.session.rollback()
-    _, day_end = day_bounds(study_day(now, user.timezone), user.timezone)
-    return queries.read_heads(user.id, deck.filter, day_end).new
+            d.rollback()
+    day = study_day(now, user.timezone)
+    _, day_end = day_bounds(day, user.timezone)
+    return queries.read_pick(d, user.id, deck.filter, day, day_end)[0].new
 
 
 # --- The card on screen ----------------------------------------------------------------------------
@@ -252,27 +257,51 @@ class Button:
 
 @dataclass(frozen=True)
 class Shown:
-    """One card ready to render: the four buttons and today's progress.
+    """One card chosen to study, with what the page shows around it.
 
-    The question, its faces and its link into the article are read when the page first asks for them:
-    choosing and grading a card never needs them.
+    Only choosing is done up front. The question's faces, the intervals on the four buttons and the
+    numbers of the progress bar are worked out when the page first asks for them: grading never needs
+    them, and a client that only wants the card's id does not pay for them.
     """
 
     card: CardRow
-    buttons: list[Button]
     queue: str
     early: bool
     done: int
-    remaining: int
-    remaining_capped: bool = False  # "200+ left": the counts stop at queries.COUNT_CAP per queue
+    now: datetime
+    retention: float
+    left: Callable[[], tuple[int, bool]]  # (cards left today, capped at queries.COUNT_CAP)
+
+    @cached_property
+    def buttons(self) -> list[Button]:
+        """Again/Hard/Good/Easy with the interval each would give, as FSRS computes it now."""
+        data = self.card.data
+        intervals = preview_intervals(data, max(self.now, data.last_review or self.now), self.retention)
+        return [Button(r, LABELS[r], format_interval(intervals[r])) for r in RATINGS]
+
+    @cached_property
+    def _left(self) -> tuple[int, bool]:
+        return self.left()
+
+    @property
+    def remaining(self) -> int:
+        return self._left[0]
+
+    @property
+    def remaining_capped(self) -> bool:
+        """ "200+ left": a count stopped at queries.COUNT_CAP."""
+        return self._left[1]
 
     @cached_property
     def question(self) -> SimpleNamespace:
         """The question's columns as attributes (a read-only view: no ORM object is built for a card)."""
         columns = self.card.question
         if columns is None:
-            row = db.session.execute(queries.QUESTION_ON_CARD, {"question_id": self.card.question_id}).one()
-            columns = dict(zip(queries.FACE_NAMES, row, strict=True))
+            d = driver()
+            try:
+                columns = queries.read_faces(d, self.card.question_id)
+            finally:
+                d.end_read()
         # `article` is what to_canonical falls back on without a slug: no article, no source link.
         return SimpleNamespace(**columns, id=self.card.question_id, article=None)
 
@@ -306,29 +335,6 @@ class Done:
 LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
-def _shown(
-    user: User,
-    card: CardRow,
-    queue: str,
-    early: bool,
-    done: int,
-    remaining: int,
-    now: datetime,
-    capped: bool = False,
-) -> Shown:
-    data = card.data
-    intervals = preview_intervals(data, max(now, data.last_review or now), user.desired_retention)
-    return Shown(
-        card=card,
-        buttons=[Button(r, LABELS[r], format_interval(intervals[r])) for r in RATINGS],
-        queue=queue,
-        early=early,
-        done=done,
-        remaining=remaining,
-        remaining_capped=capped,
-    )
-
-
 def _total(counts: QueueCounts) -> int:
     return counts.new + counts.learning + counts.review
 
@@ -337,30 +343,40 @@ def next_card(user: User, deck: Deck, now: datetime | None = None) -> Shown | Do
     """The card to study next in `deck`, or Done. Cards of new questions are created when the new
     queue first needs one, for today's new-card budget only (see `_materialise`)."""
     now = _now(now)
+    try:
+        return _next_card(user, deck, now)
+    finally:
+        driver().end_read()
+
+
+def _next_card(user: User, deck: Deck, now: datetime) -> Shown | Done:
     for _attempt in range(2):
         queue = _queue(user, deck, now)
-        picked = pick_next(queue.heads, queue.remaining, now, queue.day_end)
+        picked = pick_next(queue.heads, queue.budget, now, queue.day_end)
         if picked is None:
             break
         if picked.card_id != _UNCREATED:
             card = queue.cards[picked.card_id]
-        elif (card := _materialise(user, deck, now, max(1, user.new_per_day - queue.new_done))) is None:
+        elif (card := _materialise(user, deck, now, max(1, user.new_per_day - queue.today.new_done))) is None:
             continue  # the deck changed in between (a question retired): read the queues again
-        remaining = max(_total(queue.remaining), 1)
-        return _shown(user, card, picked.queue, picked.early, queue.done, remaining, now, queue.capped)
+        left = partial(_left_today, user, deck, now, queue)
+        return Shown(card, picked.queue, picked.early, queue.today.done, now, user.desired_retention, left)
     head = queue.heads.learning
     come_back = head.card.due if head is not None and head.card.due < queue.day_end else None
-    return Done(queue.done, come_back, user.timezone)
+    return Done(queue.today.done, come_back, user.timezone)
 
 
 def show_card(user: User, card_id: Any, now: datetime | None = None) -> Shown:
     """A given card of the user (after undo, the card just restored), whatever its queue position."""
     now = _now(now)
-    card, status = _own_card(user, card_id)
+    try:
+        card, status = _own_card(user, card_id)
+    finally:
+        driver().end_read()
     if status != "approved":
         raise StudyError(409, "This question has been retired and is no longer studied.", "retired")
-    _, _, done = done_today(user, now)
-    return _shown(user, card, "undo", False, done, 1, now)
+    done = done_today(user, now).done
+    return Shown(card, "undo", False, done, now, user.desired_retention, lambda: (1, False))
 
 
 # Card ids are INTEGER columns (32 bits on PostgreSQL, like app.security.IdConverter's limit): a larger
@@ -374,12 +390,10 @@ def _own_card(user: User, card_id: Any) -> tuple[CardRow, str]:
         card_id = int(card_id)
     except (TypeError, ValueError):
         card_id = 0
-    row = None
-    if 0 < card_id <= _MAX_ID:
-        row = db.session.execute(queries.OWN_CARD, {"card_id": card_id, "user_id": user.id}).first()
-    if row is None:  # another student's card looks exactly like a missing one
+    found = queries.read_own_card(driver(), user.id, card_id) if 0 < card_id <= _MAX_ID else None
+    if found is None:  # another student's card looks exactly like a missing one
         raise StudyError(404, "There is no such card.", "no_card")
-    return queries.card_row(row), row[-1]
+    return found
 
 
 # --- Grading and undo ------------------------------------------------------------------------------
@@ -435,7 +449,11 @@ def _duration(duration_ms: Any) -> int | None:
 
 def _earlier_answer(user: User, request_id: str) -> Graded | None:
     """The answer already given to `request_id`, recomputed from its log (FSRS is deterministic here)."""
-    row = db.session.execute(queries.EARLIER_ANSWER, {"user_id": user.id, "request_id": request_id}).first()
+    d = driver()
+    try:
+        row = queries.earlier_answer(d, user.id, request_id)
+    finally:
+        d.end_read()
     if row is None:
         return None
     card_id, rating, reviewed_at, card_before = row
@@ -451,7 +469,7 @@ def _check_due(user: User, card: CardData, deck: Deck, now: datetime) -> None:
         return
     if card.state in (STATE_LEARNING, STATE_RELEARNING) and card.due <= now + LEARN_AHEAD:
         queue = _queue(user, deck, now)
-        picked = pick_next(queue.heads, queue.remaining, now, queue.day_end)
+        picked = pick_next(queue.heads, queue.budget, now, queue.day_end)
         if picked is not None and picked.early:
             return
     raise StudyError(409, "This card is not due yet.", "not_due")
@@ -477,69 +495,61 @@ def grade(
     now = _now(now)
     rating = parse_rating(rating)
     request_id = _check_request_id(request_id)
+    d = driver()
     try:
         card, status = _own_card(user, card_id)
         if status != "approved":
             raise StudyError(409, "This question has been retired and can no longer be graded.", "retired")
         _check_due(user, card.data, deck or everything(), now)
     except StudyError:
+        d.end_read()
         if (earlier := _earlier_answer(user, request_id)) is not None:
             return earlier
         raise
     before = card.data
     after = review(before, rating, max(now, before.last_review or now), user.desired_retention)
-    values = {
-        "user_id": user.id,
-        "card_id": card.id,
-        "request_id": request_id,
-        "rating": rating,
-        "reviewed_at": now,
-        "duration_ms": _duration(duration_ms),
-        "state_before": before.state,
-        "card_before": before.to_dict(),
-    }
+    day = study_day(now, user.timezone)
     try:
-        db.session.execute(queries.INSERT_LOG, values)
-        updated = db.session.execute(
-            queries.UPDATE_GRADED_CARD,
-            {"card_pk": card.id, "reps_before": before.reps, **_card_values(after)},
+        written = queries.write_grade(
+            d, user.id, card, after, request_id, rating, now, _duration(duration_ms), day
         )
-        if updated.rowcount != 1:
-            db.session.rollback()
-            raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
-        _commit()
-    except IntegrityError:
-        db.session.rollback()
+    except d.integrity_errors:
+        d.rollback()
         if (earlier := _earlier_answer(user, request_id)) is None:
             raise
         return earlier
+    except BaseException:
+        d.rollback()
+        raise
+    if not written:
+        d.rollback()
+        raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
+    _commit(d)
     return Graded(card.id, rating, after.state, after.due, format_interval(after.due - now), False)
 
 
 def undo_last(user: User, now: datetime | None = None) -> int:
-    """Undo the user's last review of today: restore the card from its snapshot, delete the log.
+    """Undo the user's last review of today: restore the card from its snapshot, delete the log and
+    take the answer back from the day's count, in one transaction.
 
     Returns the restored card's id. Nothing to undo today raises a 409 StudyError.
     """
     now = _now(now)
-    start, end = day_bounds(study_day(now, user.timezone), user.timezone)
-    log, card_t = queries.log_t, queries.card_t
-    row = db.session.execute(
-        select(log.c.id, log.c.card_id, log.c.card_before)
-        .where(log.c.user_id == user.id, log.c.reviewed_at >= start, log.c.reviewed_at < end)
-        .order_by(log.c.reviewed_at.desc(), log.c.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        raise StudyError(409, "There is nothing to undo today.", "nothing_to_undo")
-    log_id, card_id, card_before = row
-    db.session.execute(
-        update(card_t)
-        .where(card_t.c.id == card_id, card_t.c.user_id == user.id)
-        .values(_card_values(CardData.from_dict(card_before)))
-    )
-    db.session.execute(delete(log).where(log.c.id == log_id))
-    _commit()
+    day = study_day(now, user.timezone)
+    start, end = day_bounds(day, user.timezone)
+    d = driver()
+    try:
+        row = queries.last_answer(d, user.id, start, end)
+        if row is None:
+            raise StudyError(409, "There is nothing to undo today.", "nothing_to_undo")
+        log_id, card_id, state_before, card_before = row
+        queries.restore_card(d, user.id, card_id, CardData.from_dict(card_before))
+        queries.delete_log(d, log_id)
+        queries.uncount_answer(d, user.id, day, state_before)
+    except BaseException:
+        d.rollback()
+        raise
+    _commit(d)
     return card_id
 
 

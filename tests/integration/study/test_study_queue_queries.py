@@ -1,5 +1,6 @@
-"""The queue in one statement (app/study/queries.py): heads and today's counts with every state mixed,
-deck filters, the daily limits and the count cap, checked against a world built row by row."""
+"""The queue (app/study/queries.py): the heads and today's answers in one statement, what is left in
+another, with every state mixed, deck filters, the daily limits and the count cap, checked against a
+world built row by row."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ import pytest
 from sqlalchemy import event, insert
 
 from app.extensions import db
-from app.models import Article, Card, Question, ReviewLog
+from app.models import Article, Card, Question, ReviewLog, StudyDay
 from app.study import queries, service
-from app.study.scheduler import CardData, Limits, day_bounds, remaining_today
+from app.study.prepared import driver
+from app.study.scheduler import CardData, Limits, day_bounds, remaining_today, study_day
 
 NOW = datetime(2026, 5, 6, 15, 0, tzinfo=UTC)  # study day 2026-05-06 in UTC: 04:00 to 04:00 the next day
-DAY_START, DAY_END = day_bounds(date(2026, 5, 6), "UTC")
-MIN, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+DAY = date(2026, 5, 6)
+DAY_START, DAY_END = day_bounds(DAY, "UTC")
+MIN, HOUR, DAY_LENGTH = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 _uids = count(1)
 
 
@@ -54,7 +57,7 @@ def card(user, on: Question, state: int, due: datetime) -> Card:
         stability=5.0 if reviewed else None,
         difficulty=5.0 if reviewed else None,
         due=due,
-        last_review=min(due, NOW) - DAY if reviewed else None,
+        last_review=min(due, NOW) - DAY_LENGTH if reviewed else None,
         reps=3 if reviewed else 0,
         lapses=0,
     )
@@ -64,7 +67,8 @@ def card(user, on: Question, state: int, due: datetime) -> Card:
 
 
 def log(user, on: Card, state_before: int, at: datetime) -> None:
-    snapshot = CardData.new(at - DAY).to_dict()
+    """A review log row and its count in the study day, as a grade writes them."""
+    snapshot = CardData.new(at - DAY_LENGTH).to_dict()
     db.session.add(
         ReviewLog(
             user_id=user.id,
@@ -76,10 +80,23 @@ def log(user, on: Card, state_before: int, at: datetime) -> None:
             card_before=snapshot,
         )
     )
+    day = study_day(at, user.timezone)
+    tally = db.session.get(StudyDay, (user.id, day))
+    if tally is None:
+        tally = StudyDay(user_id=user.id, day=day, new_done=0, reviews_done=0, done=0)
+        db.session.add(tally)
+    tally.new_done += state_before == 0
+    tally.reviews_done += state_before == 2
+    tally.done += 1
+    db.session.flush()
 
 
 def read(user, deck: queries.DeckFilter = queries.EVERYTHING, new_limit: int = 20, review_limit: int = 200):
-    return queries.read_queue(user.id, deck, NOW, DAY_START, DAY_END, new_limit, review_limit)
+    d = driver()
+    heads, today = queries.read_pick(d, user.id, deck, DAY, DAY_END)
+    counts = queries.read_counts(d, user.id, deck, NOW, DAY_END, new_limit, review_limit, today, heads)
+    d.end_read()
+    return heads, counts
 
 
 @pytest.fixture
@@ -93,13 +110,13 @@ def world(app, make_user):
     w["learning_due"] = card(alice, question(one), 1, NOW - 5 * MIN)
     w["learning_later"] = card(alice, question(two), 1, NOW + 30 * MIN)
     w["relearning_due"] = card(alice, question(two, "risks"), 3, NOW - MIN)
-    w["overdue"] = card(alice, question(one), 2, NOW - 2 * DAY)
+    w["overdue"] = card(alice, question(one), 2, NOW - 2 * DAY_LENGTH)
     w["due_tonight"] = card(alice, question(two), 2, DAY_END - HOUR)
     w["due_tomorrow"] = card(alice, question(one), 2, DAY_END + HOUR)
-    card(alice, question(one, status="retired"), 2, NOW - 3 * DAY)  # would be the review head
+    card(alice, question(one, status="retired"), 2, NOW - 3 * DAY_LENGTH)  # would be the review head
     w["uncarded"] = [question(one), question(one), question(two, "risks")]
     question(one, status="candidate")  # not approved: never a new card
-    bobs = card(bob, w["uncarded"][0], 2, NOW - DAY)  # Bob's card leaves it uncarded for Alice
+    bobs = card(bob, w["uncarded"][0], 2, NOW - DAY_LENGTH)  # Bob's card leaves it uncarded for Alice
     for at, state_before in [(NOW - HOUR, 0), (NOW - 2 * HOUR, 0), (NOW - 3 * HOUR, 2), (NOW - 4 * HOUR, 1)]:
         log(alice, w["learning_due"], state_before, at)
     for hours in range(5):
@@ -178,7 +195,7 @@ def test_counts_stop_at_the_cap_and_say_so(app, make_user):
         insert(Card),
         [
             {"user_id": alice.id, "question_id": qid, "state": 2, "stability": 5.0, "difficulty": 5.0,
-             "due": NOW - HOUR, "last_review": NOW - DAY, "reps": 1, "lapses": 0}
+             "due": NOW - HOUR, "last_review": NOW - DAY_LENGTH, "reps": 1, "lapses": 0}
             for qid in question_ids
         ],
     )  # fmt: skip
@@ -221,27 +238,40 @@ def test_limits_hold_through_a_whole_session(world):
     assert seen[2:] == ["review", "review", "new"]
 
 
-def test_next_card_is_one_statement_and_a_grade_three(world):
+def test_next_card_is_one_statement_and_a_grade_four(world, monkeypatch, request):
     alice, deck = world["alice"], service.everything()
     # The steady state: today's new cards exist, so no search for questions without a card.
     service.update_settings(alice, 0.9, 2, 200, "UTC")
     assert alice.timezone == "UTC"  # the user row is loaded before counting, as a request would have it
     statements: list[str] = []
+    d = driver()
+    run = d.run
 
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
+    def record(statement, params, fixed=()):
+        statements.append(d.prepared(statement, fixed).sql)
+        return run(statement, params, fixed)
 
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        shown = service.next_card(alice, deck, now=NOW)
-        assert len(statements) == 1, statements
-        assert shown.faces.front_text.startswith("Statement number")  # from the same row
-        assert len(statements) == 1, statements
-        statements.clear()
-        service.grade(alice, shown.card.id, 3, "one-statement", deck=deck, now=NOW)
-        assert [s.split()[0] for s in statements] == ["SELECT", "INSERT", "UPDATE"], statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    monkeypatch.setattr(d, "run", record)
+    session_statements: list[str] = []
+
+    def on_session(_conn, _cursor, statement, *_args) -> None:
+        session_statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", on_session)
+    request.addfinalizer(lambda: event.remove(db.engine, "before_cursor_execute", on_session))
+    shown = service.next_card(alice, deck, now=NOW)
+    assert len(statements) == 1, statements
+    assert shown.faces.front_text.startswith("Statement number")  # from the same row
+    assert shown.buttons[2].label == "Good"  # computed, not read
+    assert len(statements) == 1, statements
+    assert shown.remaining >= 1  # the progress bar's counts: read when the page shows them
+    assert len(statements) == 2, statements
+    statements.clear()
+    service.grade(alice, shown.card.id, 3, "one-statement", deck=deck, now=NOW)
+    # The card, then the log row, the card's new state and the day's count.
+    assert [s.split()[0] for s in statements] == ["SELECT", "INSERT", "UPDATE", "INSERT"], statements
+    assert "study_day" in statements[-1]
+    assert session_statements == []  # nothing went through the ORM session
 
 
 def test_a_retry_after_the_card_came_due_again_replays_the_first_grade(world):
