@@ -222,7 +222,9 @@ def validate_timezone(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=512)
 def _zone(tz: str) -> ZoneInfo:
+    # Every card shown and graded asks for the student's zone twice; names that fail are not cached.
     return ZoneInfo(validate_timezone(tz))
 
 

@@ -156,6 +156,56 @@ def _anki_rps(tmp: Path, n: int, synchronous: str | None = "NORMAL") -> tuple[fl
     return n / elapsed, version
 
 
+def _floor_rps(ctx: Context, n: int) -> float:
+    """What SQLite and fsrs alone cost per answer on our schema, with no Casewise code at all: a bare
+    sqlite3 loop that reads the next new card and the card by id, steps FSRS five times (the four button
+    intervals and the grade), inserts the log row, updates the card and commits. Our service does this
+    and more (deck filter, today's count, due and ownership checks, idempotency); the gap between this
+    floor and Anki is what any Python implementation on this schema starts from."""
+    import fsrs
+
+    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    with ctx.fresh_database("sqlite") as database:
+        conn = sqlite3.connect(_sqlite_path(database.url))
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=10000"):
+            conn.execute(f"PRAGMA {pragma}")
+        _insert_users(conn, 1)
+        _insert_questions(conn, n)
+        now = _ts(datetime.now(UTC))
+        conn.execute(
+            "INSERT INTO card (user_id, question_id, state, reps, lapses, due, created_at)"
+            " SELECT 1, id, 0, 0, 0, ?, ? FROM question",
+            (now, now),
+        )
+        conn.commit()
+        began = time.perf_counter()
+        for i in range(n):
+            (card_id,) = conn.execute(
+                "SELECT card.id FROM card JOIN question ON question.id = card.question_id"
+                " WHERE card.user_id = 1 AND card.state = 0 AND question.status = 'approved'"
+                " ORDER BY card.due, card.id LIMIT 1"
+            ).fetchone()
+            conn.execute("SELECT * FROM card WHERE id = ? AND user_id = 1", (card_id,)).fetchone()
+            at = datetime.now(UTC)
+            for rating in (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy):
+                scheduler.review_card(fsrs.Card(card_id=0), rating, at)
+            after, _ = scheduler.review_card(fsrs.Card(card_id=0), fsrs.Rating.Good, at)
+            conn.execute(
+                "INSERT INTO review_log (user_id, card_id, request_id, rating, reviewed_at, state_before,"
+                " card_before, created_at) VALUES (1, ?, ?, 3, ?, 0, ?, ?)",
+                (card_id, f"floor-{i}", _ts(at), json.dumps({"state": 0, "due": _ts(at)}), _ts(at)),
+            )
+            conn.execute(
+                "UPDATE card SET state = 1, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?,"
+                " reps = 1 WHERE id = ? AND reps = 0",
+                (after.step, after.stability, after.difficulty, _ts(after.due), _ts(at), card_id),
+            )
+            conn.commit()
+        elapsed = time.perf_counter() - began
+        conn.close()
+    return n / elapsed
+
+
 def _inproc(ctx: Context) -> list[Metric]:
     n = ctx.scale(200, 1000)
     try:
@@ -163,18 +213,20 @@ def _inproc(ctx: Context) -> list[Metric]:
     except ImportError as exc:
         return [contract_metric("review.inproc_vs_anki_ratio", None, f"anki not installed: {exc}")]
     _ours_rps(ctx, WARM_UP)
-    ours, anki, shipped = [], [], []
+    ours, anki, shipped, floor = [], [], [], []
     anki_version = ""
     for _ in range(ROUNDS):
         ours.append(_ours_rps(ctx, n))
+        floor.append(_floor_rps(ctx, n))
         rps, anki_version = _anki_rps(ctx.tmp, n)
         anki.append(rps)
         shipped.append(_anki_rps(ctx.tmp, n, synchronous=None)[0])
-    best, anki_best, shipped_best = max(ours), max(anki), max(shipped)
+    best, anki_best, shipped_best, floor_best = max(ours), max(anki), max(shipped), max(floor)
     ctx.log(
         SUITE,
         f"in-process, {n} answers, best of {ROUNDS}: ours {best:.0f}/s, anki {anki_version} {anki_best:.0f}/s"
-        f" (synchronous=NORMAL, like ours), {shipped_best:.0f}/s as shipped (FULL: an fsync per answer)",
+        f" (synchronous=NORMAL, like ours), {shipped_best:.0f}/s as shipped (FULL: an fsync per answer);"
+        f" bare sqlite3 + fsrs on our schema {floor_best:.0f}/s",
     )
     note = (
         f"SQLite, {n} new cards answered Good, best of {ROUNDS} after a warm-up; anki=={anki_version} v3"
@@ -187,6 +239,12 @@ def _inproc(ctx: Context) -> list[Metric]:
         Metric.measured("review.anki_rps", anki_best, "answers/s", note=note),
         Metric.measured("review.anki_shipped_rps", shipped_best, "answers/s", note=shipped_note),
         Metric.measured("review.inproc_vs_anki_shipped_ratio", best / shipped_best, "x", note=shipped_note),
+        Metric.measured(
+            "review.floor_vs_anki_ratio",
+            floor_best / anki_best,
+            "x",
+            note="a bare sqlite3 loop on our schema (no Casewise code): the same statements and five fsrs steps",
+        ),
     ]
 
 
