@@ -13,6 +13,11 @@ SETTINGS_FIELDS = ("fuzzy",)
 
 def to_canonical(question: Question, article_slug: str | None = None) -> dict[str, Any]:
     """The question as a validated canonical dict (the shape of YAML, JSON export and the cores)."""
+    return parse_question(canonical_fields(question, article_slug)).model_dump(mode="json")
+
+
+def canonical_fields(question: Question, article_slug: str | None = None) -> dict[str, Any]:
+    """The question's columns in the canonical shape, as stored: not validated."""
     data: dict[str, Any] = {
         "id": question.uid,
         "type": question.qtype,
@@ -39,7 +44,7 @@ def to_canonical(question: Question, article_slug: str | None = None) -> dict[st
             "end": question.source_end,
             "also": list(question.sentence_ids[1:]),
         }
-    return parse_question(data).model_dump(mode="json")
+    return data
 
 
 def apply_canonical(question: Question, data: dict[str, Any], article: Article | None) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app.articles.document import IngestedArticle
 from app.articles.service import get_article, to_document
 from app.bank.check import check_bank, normalise
-from app.bank.convert import apply_canonical, to_canonical
+from app.bank.convert import apply_canonical, canonical_fields, to_canonical
 from app.bank.editing import CONTROL
 from app.bank.history import DiffLine, changed_fields, diff_snapshots
 from app.bank.service import record_revision
@@ -187,34 +187,8 @@ def snapshot_of(question: Question) -> dict[str, Any]:
     try:
         data = to_canonical(question)
     except ValidationError:
-        data = _as_stored(question)
+        data = canonical_fields(question)
     data["status"] = question.status
-    return data
-
-
-def _as_stored(question: Question) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": question.uid,
-        "type": question.qtype,
-        "stem": question.stem,
-        "explanation": question.explanation,
-        "topic": question.topic,
-        "difficulty": question.difficulty,
-        "tags": list(question.tags or []),
-        "answer": question.answer,
-        **{k: v for k, v in (question.settings or {}).items() if k == "fuzzy"},
-    }
-    if question.options is not None:
-        data["options"] = list(question.options)
-    if question.article is not None and question.sentence_ids:
-        data["source"] = {
-            "article": question.article.slug,
-            "sentence_id": question.sentence_ids[0],
-            "quote": question.quote,
-            "start": question.source_start,
-            "end": question.source_end,
-            "also": list(question.sentence_ids[1:]),
-        }
     return data
 
 

@@ -30,7 +30,6 @@ from flask import Flask, g
 from sqlalchemy import BindParameter
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.visitors import iterate
 
 from app.extensions import db
@@ -84,7 +83,7 @@ class Driver:
         self.sqlite = isinstance(self.conn, sqlite3.Connection)
         dialect = db.engine.dialect
         self.dialect_key = f"{dialect.name}+{dialect.driver}"
-        self.integrity_errors = (db.engine.dialect.loaded_dbapi.IntegrityError, IntegrityError)
+        self.integrity_errors = db.engine.dialect.loaded_dbapi.IntegrityError
 
     # --- statements
 

@@ -228,6 +228,9 @@ def _typed_null(column):
 
 
 def _heads_statement(deck: ColumnElement[bool]):
+    """One row per non-empty queue: learning (state 1), relearning (3), review due before :day_end (2),
+    new (0), and, when there is no new card, the first question of the deck without a card (card id
+    NULL). Parameters: user_id, day_end and the deck's own."""
     by_due = (card_t.c.due, card_t.c.id)
     new_cards = deck_cards(deck, card_t.c.state == STATE_NEW)
 
@@ -257,13 +260,6 @@ def _heads_statement(deck: ColumnElement[bool]):
         .order_by(*DECK_ORDER),
     ]
     return union_all(*(_wrapped(part) for part in parts))
-
-
-def heads_statement(deck: DeckFilter = EVERYTHING):
-    """One statement, one row per non-empty queue: learning (state 1), relearning (3), review due
-    before :day_end (2), new (0), and, when there is no new card, the first question of the deck
-    without a card (card id NULL). Parameters: user_id, day_end and the deck's own."""
-    return _built("heads", deck, _heads_statement)
 
 
 def _heads_from(rows, d: Driver) -> Heads:
@@ -320,7 +316,7 @@ def _pick_statement(deck: ColumnElement[bool]):
 
 
 def pick_statement(deck: DeckFilter = EVERYTHING):
-    """Today's answers (new, review, all) from study_day joined with every row of heads_statement: all
+    """Today's answers (new, review, all) from study_day joined with every row of _heads_statement: all
     that choosing the next card needs, in one round trip. Parameters: user_id, day, day_end, the deck's."""
     return _built("pick", deck, _pick_statement)
 

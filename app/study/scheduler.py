@@ -351,7 +351,7 @@ def pick_next(
                 (CardData.new sets due to the creation time, so this is deck order)
       counts:   `remaining_today(limits, new_done, reviews_done, available)` where `available` is
                 COUNT(*) over the same filters (learning: due <= :now), and new_done/reviews_done
-                come from review_log(user_id, reviewed_at) in day_bounds() grouped by state_before.
+                come from the student's study_day row for the day (kept by each grade and undo).
     A deck filter (article, topic, course) joins question and narrows each query the same way.
     """
     now = _utc(now, "now")

@@ -137,19 +137,6 @@ def _now(now: datetime | None) -> datetime:
     return now if now is not None else datetime.now(UTC)
 
 
-def _card_values(data: CardData) -> dict[str, Any]:
-    return {
-        "state": data.state,
-        "step": data.step,
-        "stability": data.stability,
-        "difficulty": data.difficulty,
-        "due": data.due,
-        "last_review": data.last_review,
-        "reps": data.reps,
-        "lapses": data.lapses,
-    }
-
-
 def _commit(d: Driver) -> None:
     """Commit a study write on the study connection (app/study/prepared.py).
 
@@ -289,7 +276,7 @@ class Shown:
 
     @property
     def remaining_capped(self) -> bool:
-        """ "200+ left": a count stopped at queries.COUNT_CAP."""
+        """Whether a count stopped at queries.COUNT_CAP ("200+ left")."""
         return self._left[1]
 
     @cached_property

@@ -370,7 +370,7 @@ def wait_until_every_worker_serves(port: int, log_path: Path, workers: int = 2, 
             for conn in conns:
                 conn.getresponse().read()
         except (OSError, http.client.HTTPException):
-            pass
+            pass  # a worker being killed drops its connections: the load goes on
         finally:
             for conn in conns:
                 conn.close()
