@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-QUESTION_TYPES = ("mcq", "multi", "tf", "numeric", "cloze", "matching", "short")
+QUESTION_TYPES = ("mcq", "multi", "tf", "numeric", "cloze", "matching", "short", "essay")
 STATUSES = ("candidate", "approved", "retired")
 DIFFICULTIES = ("easy", "medium", "hard")
 CORE_TOPICS = ("key-figures", "partnership-models", "strategic-risks", "comprehension")
@@ -179,7 +179,35 @@ class Short(QuestionBase):
     fuzzy: float | None = Field(default=None, ge=0.5, le=1.0)
 
 
-Question = Annotated[MCQ | Multi | TF | Numeric | Cloze | Matching | Short, Field(discriminator="type")]
+MAX_ESSAY_WORD_LIMIT = 20_000
+
+
+class Essay(QuestionBase):
+    """Written analysis, graded by hand: a prompt in safe Markdown, an optional word limit, model answer
+    (`answer`) and rubric (Markdown). Never auto-graded."""
+
+    type: Literal["essay"]
+    stem: str = Field(min_length=8, max_length=8000)
+    answer: str = Field(default="", max_length=20000, description="the model answer, shown after grading")
+    rubric: str = Field(default="", max_length=8000)
+    word_limit: int | None = None
+
+    @field_validator("word_limit", mode="before")
+    @classmethod
+    def _positive_whole_number(cls, v: object) -> object:
+        if v is None:
+            return v
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 < v <= MAX_ESSAY_WORD_LIMIT:
+            raise ValueError(
+                f"word_limit must be a whole number of words from 1 to {MAX_ESSAY_WORD_LIMIT}, e.g. 400, "
+                f"not {v!r}; leave it out for no limit"
+            )
+        return v
+
+
+Question = Annotated[
+    MCQ | Multi | TF | Numeric | Cloze | Matching | Short | Essay, Field(discriminator="type")
+]
 QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
 
 

@@ -24,6 +24,7 @@ from app.courses.service import can_view
 from app.exports.answers import answer_text
 from app.extensions import db
 from app.models import Attempt, Question, Quiz, Response, User, utcnow
+from app.qtypes.registry import get_type
 from app.qtypes.schema import parse_question
 from app.quizzes.builder import can_edit, find_questions, layout_for
 from app.quizzes.errors import AttemptClosed, BadAnswer, NoSuchAttempt, NotAllowed, QuizError, StaleSave
@@ -501,12 +502,6 @@ class ShownQuestion:
     seq: int = 0
 
 
-def _ordered(values: list[str], order: list[int] | None) -> list[str]:
-    if not order or len(order) != len(values):
-        return list(values)
-    return [values[i] for i in order]
-
-
 def _layout_rows(attempt: Attempt) -> Iterator[tuple[int, dict, Question, Response | None]]:
     """The attempt's questions in layout order: number, layout entry, question and saved response (or None)."""
     questions = questions_by_id(_layout_ids(attempt))
@@ -531,15 +526,10 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
             saved=response.answer if response else None,
             seq=response.seq if response else 0,
         )
-        if q.qtype in ("mcq", "multi"):
-            item.options = _ordered(list(q.options or []), entry.get("order"))
-        elif q.qtype == "matching":
-            item.lefts = [pair["left"] for pair in q.answer]
-            item.options = _ordered([pair["right"] for pair in q.answer], entry.get("order"))
-        elif q.qtype == "cloze":
-            item.blanks = len(q.answer)
-        elif q.qtype == "numeric":
-            item.unit = q.answer.get("unit", "")
+        for attr, value in (
+            get_type(q.qtype).shown(list(q.options or []), q.answer, entry.get("order")).items()
+        ):
+            setattr(item, attr, value)
         shown.append(item)
     return shown
 

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.qtypes.registry import get_type
 from app.quizzes.service import ShownQuestion
 
 GRADING_CHOICES = [
@@ -107,14 +108,7 @@ class PracticeForm(FlaskForm):
 
 def answer_from_form(form: MultiDict, question: ShownQuestion) -> Any:
     """One question's answer as posted by the attempt form (the same shape quiz.js sends as JSON)."""
-    name = f"q-{question.id}"
-    if question.qtype == "multi":
-        return form.getlist(name)
-    if question.qtype == "cloze":
-        return [form.get(f"{name}-{i}", "") for i in range(1, question.blanks + 1)]
-    if question.qtype == "matching":
-        return {left: form.get(f"{name}-{i}", "") for i, left in enumerate(question.lefts, start=1)}
-    return form.get(name) or None
+    return get_type(question.qtype).from_form(form, f"q-{question.id}", question)
 
 
 def answers_from_form(form: MultiDict, questions: list[ShownQuestion]) -> dict[int, Any]:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.qtypes.schema import parse_question
+from app.qtypes.schema import QUESTION_TYPES, parse_question
 from app.quizzes.grading import (
     GRADERS,
     MAX_TEXT,
@@ -54,12 +54,13 @@ ALL = [MCQ, MULTI, TF, NUMERIC, PERCENT, RELATIVE, CLOZE, SHORT, MATCHING]
 
 
 def test_every_schema_type_has_a_grader_and_a_validator():
-    assert set(GRADERS) == set(VALIDATORS) == {"mcq", "multi", "tf", "numeric", "cloze", "matching", "short"}
+    assert set(GRADERS) == set(VALIDATORS) == set(QUESTION_TYPES)
+    assert set(QUESTION_TYPES) == {"mcq", "multi", "tf", "numeric", "cloze", "matching", "short", "essay"}
 
 
 def test_unknown_type_is_a_programming_error_not_a_response_error():
-    with pytest.raises(ValueError, match="unknown question type 'essay'"):
-        grade({"type": "essay"}, "x")
+    with pytest.raises(ValueError, match="unknown question type 'poem'"):
+        grade({"type": "poem"}, "x")
 
 
 # ---------------------------------------------------------------- blank responses
