@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import BLANK_RE, Cloze, Numeric, Question
 
 BLANK_LINE = "_____"
 SOURCE_LABEL = "Source: "
@@ -72,36 +74,46 @@ def fill_blanks(question: Cloze, blank: str = BLANK_LINE, keep: int | None = Non
     return BLANK_RE.sub(replace, question.stem)
 
 
+def _numeric_text(question: Numeric) -> str:
+    answer = question.answer
+    text = format_number(answer.value)
+    if answer.tolerance:
+        margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
+        text += f" (±{format_number(margin)})"
+    return f"{text} {answer.unit}".strip()
+
+
+# The correct answer in one line of plain text, per registered type (CSV, flashcard backs, Quizlet, review).
+ANSWER_TEXT: dict[str, Callable[[Any], str]] = {
+    "mcq": lambda q: q.answer,
+    "multi": lambda q: " | ".join(q.answer),
+    "tf": lambda q: "True" if q.answer else "False",
+    "numeric": _numeric_text,
+    "cloze": lambda q: " | ".join(" / ".join(variants) for variants in q.answer),
+    "matching": lambda q: " | ".join(f"{pair.left} → {pair.right}" for pair in q.answer),
+    "short": lambda q: " / ".join(q.answer),
+    "essay": lambda q: q.answer,  # the model answer ('' when none); graded by hand
+}
+# The choices a student sees, in one line ('' for typed answers).
+OPTIONS_TEXT: dict[str, Callable[[Any], str]] = {
+    "mcq": lambda q: " | ".join(q.options),
+    "multi": lambda q: " | ".join(q.options),
+    "tf": lambda q: "",
+    "numeric": lambda q: "",
+    "cloze": lambda q: "",
+    "matching": lambda q: " | ".join(sorted(pair.right for pair in q.answer)),
+    "short": lambda q: "",
+    "essay": lambda q: "",
+}
+
+
 def answer_text(question: Question) -> str:
     """The correct answer in one line of plain text (CSV, flashcard backs, Quizlet definitions)."""
-    if isinstance(question, MCQ):
-        return question.answer
-    if isinstance(question, Multi):
-        return " | ".join(question.answer)
-    if isinstance(question, TF):
-        return "True" if question.answer else "False"
-    if isinstance(question, Numeric):
-        answer = question.answer
-        text = format_number(answer.value)
-        if answer.tolerance:
-            margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
-            text += f" (±{format_number(margin)})"
-        return f"{text} {answer.unit}".strip()
-    if isinstance(question, Cloze):
-        return " | ".join(" / ".join(variants) for variants in question.answer)
-    if isinstance(question, Matching):
-        return " | ".join(f"{pair.left} → {pair.right}" for pair in question.answer)
-    if isinstance(question, Short):
-        return " / ".join(question.answer)
-    raise TypeError(f"unknown question type {type(question).__name__}")
+    return ANSWER_TEXT[question.type](question)
 
 
 def options_text(question: Question) -> str:
-    if isinstance(question, MCQ | Multi):
-        return " | ".join(question.options)
-    if isinstance(question, Matching):
-        return " | ".join(sorted(pair.right for pair in question.answer))
-    return ""
+    return OPTIONS_TEXT[question.type](question)
 
 
 def source_line(question: Question, article_title: str) -> str:

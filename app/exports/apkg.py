@@ -1,4 +1,5 @@
-"""Anki deck (.apkg) through genanki: Basic notes for most questions, Cloze notes for cloze questions.
+"""Anki deck (.apkg) through genanki: Basic notes for most questions (an essay: prompt / model answer and
+rubric), Cloze notes for cloze questions.
 
 GUIDs come from the question ids and the note types and deck have fixed ids, so importing a later export
 of the same bank updates the notes instead of adding copies. Notes are stamped with the selection's
@@ -14,7 +15,9 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import genanki
 
@@ -22,7 +25,7 @@ from app.exports.answers import answer_text, source_line
 from app.exports.archive import build_zip
 from app.exports.markup import html, inline_html
 from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Question
+from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Question
 
 DEFAULT_STAMP = datetime(2024, 1, 1, tzinfo=UTC)
 STYLE = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }\n.source { color: #555; }"
@@ -84,28 +87,6 @@ def _tags(question: Question) -> list[str]:
     return [anki_tag(tag) for tag in dict.fromkeys(tags)]
 
 
-def _front(question: Question) -> str:
-    front = html(question.stem)
-    if isinstance(question, MCQ | Multi):
-        items = "".join(f"<li>{inline_html(option)}</li>" for option in question.options)
-        front += f'<ol type="A">{items}</ol>'
-    elif isinstance(question, TF):
-        front += "<p><em>True or false?</em></p>"
-    elif isinstance(question, Matching):
-        items = "".join(f"<li>{inline_html(pair.left)}</li>" for pair in question.answer)
-        front += f"<ul>{items}</ul>"
-    return front
-
-
-def _back(question: Question) -> str:
-    if isinstance(question, Matching):
-        rows = "".join(f"<li>{inline_html(p.left)} → {inline_html(p.right)}</li>" for p in question.answer)
-        return f"<ul>{rows}</ul>"
-    if isinstance(question, Multi):
-        return "<ul>" + "".join(f"<li>{inline_html(a)}</li>" for a in question.answer) + "</ul>"
-    return html_lib.escape(answer_text(question))
-
-
 def _cloze_text(question: Cloze) -> str:
     """The stem with {{n}} as Anki's {{cN::first variant}}."""
 
@@ -116,15 +97,74 @@ def _cloze_text(question: Cloze) -> str:
     return BLANK_RE.sub(replace, html(question.stem))
 
 
+def _basic(
+    question: Question, front_extra: str = "", back: str | None = None
+) -> tuple[genanki.Model, list[str]]:
+    """A Basic note: the stem (and `front_extra`) on the front, the answer on the back."""
+    answer = html_lib.escape(answer_text(question)) if back is None else back
+    return BASIC_MODEL, [html(question.stem) + front_extra, answer]
+
+
+def _choices(question: MCQ | Multi) -> tuple[genanki.Model, list[str]]:
+    items = "".join(f"<li>{inline_html(option)}</li>" for option in question.options)
+    back = None
+    if isinstance(question, Multi):
+        back = "<ul>" + "".join(f"<li>{inline_html(a)}</li>" for a in question.answer) + "</ul>"
+    return _basic(question, f'<ol type="A">{items}</ol>', back)
+
+
+def _truefalse(question: TF) -> tuple[genanki.Model, list[str]]:
+    return _basic(question, "<p><em>True or false?</em></p>")
+
+
+def _typed(question: Question) -> tuple[genanki.Model, list[str]]:
+    return _basic(question)
+
+
+def _matching(question: Matching) -> tuple[genanki.Model, list[str]]:
+    items = "".join(f"<li>{inline_html(pair.left)}</li>" for pair in question.answer)
+    rows = "".join(f"<li>{inline_html(p.left)} → {inline_html(p.right)}</li>" for p in question.answer)
+    return _basic(question, f"<ul>{items}</ul>", f"<ul>{rows}</ul>")
+
+
+def _cloze(question: Cloze) -> tuple[genanki.Model, list[str]]:
+    return CLOZE_MODEL, [_cloze_text(question)]
+
+
+def _essay(question: Essay) -> tuple[genanki.Model, list[str]]:
+    """A Basic card: the prompt (and word limit) on the front, the model answer and rubric on the back."""
+    limit = f"<p><em>Answer in at most {question.word_limit} words.</em></p>" if question.word_limit else ""
+    parts = [html(question.answer) if question.answer else "<p><em>No model answer.</em></p>"]
+    if question.rubric:
+        parts.append("<p><strong>Rubric</strong></p>" + html(question.rubric))
+    return _basic(question, limit, "".join(parts))
+
+
+# One note builder per registered type: its Anki note type and the fields before explanation and source.
+# The handlers test fails when a registered type is missing here.
+HANDLERS: dict[str, Callable[[Any], tuple[genanki.Model, list[str]]]] = {
+    "mcq": _choices,
+    "multi": _choices,
+    "tf": _truefalse,
+    "numeric": _typed,
+    "short": _typed,
+    "matching": _matching,
+    "cloze": _cloze,
+    "essay": _essay,
+}
+
+
 def _note(question: Question, selection: ExportSelection) -> genanki.Note:
     article = selection.article_title(question.source.article) if question.source else ""
     explanation = html(question.explanation) if question.explanation else ""
     source = html_lib.escape(source_line(question, article))
-    if isinstance(question, Cloze):
-        model, fields = CLOZE_MODEL, [_cloze_text(question), explanation, source]
-    else:
-        model, fields = BASIC_MODEL, [_front(question), _back(question), explanation, source]
-    return genanki.Note(model=model, fields=fields, tags=_tags(question), guid=genanki.guid_for(question.id))
+    model, fields = HANDLERS[question.type](question)
+    return genanki.Note(
+        model=model,
+        fields=[*fields, explanation, source],
+        tags=_tags(question),
+        guid=genanki.guid_for(question.id),
+    )
 
 
 def export_apkg(selection: ExportSelection) -> ExportResult:

@@ -4,13 +4,16 @@ Blackboard, Brightspace and Schoology.
 The profile has multiple choice, multiple response, true/false, fill-in-the-blank (one blank, exact text),
 pattern match and essay. So: mcq, multi, tf and short map directly; a numeric question becomes
 fill-in-the-blank on its number's text (a tolerance cannot be expressed); a one-blank cloze becomes
-fill-in-the-blank with the blank shown as a line; matching and cloze with several blanks have no CC type and
-are skipped. Points become ``cc_weighting`` (an integer 1–99).
+fill-in-the-blank with the blank shown as a line; essay is the profile's essay (not computer-scored; its word
+limit, rubric and model answer have no place in the profile); matching and cloze with several blanks have
+no CC type and are skipped. Points become ``cc_weighting`` (an integer 1–99).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
@@ -25,28 +28,27 @@ from app.exports.answers import (
 )
 from app.exports.archive import build_zip, lom_title, manifest_head, xml_bytes
 from app.exports.markup import html, inline_html
-from app.exports.model import ExportError, ExportResult, ExportSelection, export_filename, prepare
+from app.exports.model import (
+    ExportError,
+    ExportResult,
+    ExportSelection,
+    Unsupported,
+    export_filename,
+    prepare,
+)
 from app.exports.qti12 import sub
-from app.qtypes.schema import MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import MCQ, TF, Cloze, Essay, Multi, Numeric, Question, Short
 
 CC_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
 CC_QTI_XSD = "http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_qtiasiv1p2p1_v1p0.xsd"
 ASSESSMENT_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
 
-PROFILES = {
-    "mcq": "cc.multiple_choice.v0p1",
-    "multi": "cc.multiple_response.v0p1",
-    "tf": "cc.true_false.v0p1",
-    "short": "cc.fib.v0p1",
-    "numeric": "cc.fib.v0p1",
-    "cloze": "cc.fib.v0p1",
-}
-
 
 def _skip_reason(question: Question) -> str | None:
-    if isinstance(question, Matching):
-        return "Common Cartridge 1.1 has no matching type; export as qti12-canvas, qti21 or moodle-xml"
+    handler = HANDLERS[question.type]
+    if isinstance(handler, Unsupported):
+        return handler.reason
     if isinstance(question, Cloze) and len(question.answer) > 1:
         return (
             f"Common Cartridge 1.1 fill-in-the-blank has one blank, this cloze has {len(question.answer)}; "
@@ -65,6 +67,18 @@ def _conversion(question: Question) -> str | None:
         return reason
     if isinstance(question, Cloze):
         return "cloze with one blank -> fill-in-the-blank (the blank is shown as a line)"
+    if isinstance(question, Essay):
+        dropped = [
+            name
+            for name, value in (
+                ("word limit", question.word_limit),
+                ("rubric", question.rubric),
+                ("model answer", question.answer),
+            )
+            if value
+        ]
+        if dropped:
+            return f"essay without its {', '.join(dropped)} (the CC 1.1 essay profile has no place for them)"
     return None
 
 
@@ -90,40 +104,69 @@ def _stem_markdown(question: Question) -> str:
     return stem_with_unit(question)
 
 
+def _choice(presentation: etree._Element, processing: etree._Element, question: Question) -> None:
+    if isinstance(question, TF):
+        choices = [("true", "True"), ("false", "False")]
+        correct = {"true" if question.answer else "false"}
+    else:
+        choices = [(f"c{i}", inline_html(option)) for i, option in enumerate(question.options, start=1)]
+        wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
+        correct = {f"c{i}" for i, option in enumerate(question.options, start=1) if option in wanted}
+    cardinality = "Multiple" if isinstance(question, Multi) else "Single"
+    qti12.choice_response(presentation, "response1", cardinality, choices)
+    condvar = qti12.scoring_condition(processing)
+    if isinstance(question, Multi):
+        both = sub(condvar, "and")
+        for ident, _ in choices:
+            target = both if ident in correct else sub(both, "not")
+            sub(target, "varequal", ident, respident="response1")
+    else:
+        sub(condvar, "varequal", next(iter(correct)), respident="response1")
+
+
+def _fib(presentation: etree._Element, processing: etree._Element, question: Question) -> None:
+    qti12.text_response(presentation)
+    # One condition per accepted text: the profile's rules want varequal directly under conditionvar.
+    for accepted in _accepted_texts(question):
+        condvar = qti12.scoring_condition(processing)
+        sub(condvar, "varequal", accepted, respident="response1", case="No")
+
+
+def _essay(presentation: etree._Element, processing: etree._Element, question: Question) -> None:
+    """The profile's essay: a typed response and no scoring condition (qmd_computerscored is No)."""
+    qti12.text_response(presentation)
+
+
+# One entry per registered type: the CC profile and the item's response and scoring, or Unsupported with the
+# reason the question is skipped. The handlers test fails when a registered type is missing here.
+HANDLERS: dict[str, tuple[str, Callable[[etree._Element, etree._Element, Any], None]] | Unsupported] = {
+    "mcq": ("cc.multiple_choice.v0p1", _choice),
+    "multi": ("cc.multiple_response.v0p1", _choice),
+    "tf": ("cc.true_false.v0p1", _choice),
+    "short": ("cc.fib.v0p1", _fib),
+    "numeric": ("cc.fib.v0p1", _fib),
+    "cloze": ("cc.fib.v0p1", _fib),
+    "matching": Unsupported(
+        "Common Cartridge 1.1 has no matching type; export as qti12-canvas, qti21 or moodle-xml"
+    ),
+    "essay": ("cc.essay.v0p1", _essay),
+}
+
+
 def _build_item(section: etree._Element, question: Question, weight: str, feedback: str) -> None:
+    handler = HANDLERS[question.type]
+    assert not isinstance(handler, Unsupported)  # skipped before
+    profile, body = handler
+    scored = "No" if profile == "cc.essay.v0p1" else "Yes"
     item = sub(section, "item", ident=f"q_{question.id}", title=question.id)
     qti12.metadata(
         sub(item, "itemmetadata"),
-        [("cc_profile", PROFILES[question.type]), ("cc_weighting", weight), ("qmd_computerscored", "Yes")],
+        [("cc_profile", profile), ("cc_weighting", weight), ("qmd_computerscored", scored)],
     )
     presentation = sub(item, "presentation")
     qti12.material(presentation, html(_stem_markdown(question)))
     processing = qti12.resprocessing(item)
-
-    if isinstance(question, MCQ | Multi | TF):
-        if isinstance(question, TF):
-            choices = [("true", "True"), ("false", "False")]
-            correct = {"true" if question.answer else "false"}
-        else:
-            choices = [(f"c{i}", inline_html(option)) for i, option in enumerate(question.options, start=1)]
-            wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
-            correct = {f"c{i}" for i, option in enumerate(question.options, start=1) if option in wanted}
-        cardinality = "Multiple" if isinstance(question, Multi) else "Single"
-        qti12.choice_response(presentation, "response1", cardinality, choices)
-        condvar = qti12.scoring_condition(processing)
-        if isinstance(question, Multi):
-            both = sub(condvar, "and")
-            for ident, _ in choices:
-                target = both if ident in correct else sub(both, "not")
-                sub(target, "varequal", ident, respident="response1")
-        else:
-            sub(condvar, "varequal", next(iter(correct)), respident="response1")
-    else:
-        qti12.text_response(presentation)
-        # One condition per accepted text: the profile's rules want varequal directly under conditionvar.
-        for accepted in _accepted_texts(question):
-            condvar = qti12.scoring_condition(processing)
-            sub(condvar, "varequal", accepted, respident="response1", case="No")
+    body(presentation, processing, question)
     if feedback:
         qti12.item_feedback(item, processing, html(feedback))
 

@@ -2,10 +2,11 @@
 
 Full CSV columns: id,type,topic,difficulty,stem,options,answer,explanation,article,sentence_id,quote. Lists
 (options, several answers, matching pairs, a blank's variants) are joined with ' | '; stems keep their
-Markdown. The Quizlet variant (``export_quizlet``) writes term<TAB>definition lines with no header, the
-layout Quizlet's "Import" box expects by default (tab between term and definition, one card per line);
-the stem is the term (blanks shown as _____) and the answer text is the definition. With ``delimiter=","``
-it writes a quoted CSV instead, for spreadsheets or Quizlet's "custom" comma setting.
+Markdown; an essay's answer cell is its model answer. The Quizlet variant (``export_quizlet``) writes
+term<TAB>definition lines with no header, the layout Quizlet's "Import" box expects by default (tab
+between term and definition, one card per line); the stem is the term (blanks shown as _____) and the
+answer text is the definition. With ``delimiter=","`` it writes a quoted CSV instead, for spreadsheets or
+Quizlet's "custom" comma setting.
 """
 
 from __future__ import annotations
@@ -13,16 +14,47 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
+from typing import Any
 
 from app.exports.answers import BLANK_LINE, answer_text, fill_blanks, options_text, stem_with_unit
 from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
-from app.qtypes.schema import Cloze, Question
+from app.qtypes.schema import Cloze, Essay, Question
 
 COLUMNS = ("id", "type", "topic", "difficulty", "stem", "options", "answer", "explanation", "article",
            "sentence_id", "quote")  # fmt: skip
 
 
-def _row(question: Question) -> list[str]:
+def _essay_cells(question: Essay, converted: list[tuple[str, str]]) -> tuple[str, str]:
+    dropped = [
+        name for name, value in (("word limit", question.word_limit), ("rubric", question.rubric)) if value
+    ]
+    if dropped:
+        converted.append(
+            (question.id, f"essay without its {', '.join(dropped)} (no CSV column; export JSON)")
+        )
+    return "", question.answer
+
+
+def _cells(question: Question, converted: list[tuple[str, str]]) -> tuple[str, str]:
+    return options_text(question), answer_text(question)
+
+
+# The options and answer cells per registered type; the handlers test fails when a type is missing here.
+HANDLERS: dict[str, Callable[[Any, list[tuple[str, str]]], tuple[str, str]]] = {
+    "mcq": _cells,
+    "multi": _cells,
+    "tf": _cells,
+    "numeric": _cells,
+    "cloze": _cells,
+    "matching": _cells,
+    "short": _cells,
+    "essay": _essay_cells,
+}
+
+
+def _row(question: Question, converted: list[tuple[str, str]]) -> list[str]:
+    options, answer = HANDLERS[question.type](question, converted)
     source = question.source
     return [
         question.id,
@@ -30,8 +62,8 @@ def _row(question: Question) -> list[str]:
         question.topic,
         question.difficulty,
         question.stem,
-        options_text(question),
-        answer_text(question),
+        options,
+        answer,
         question.explanation,
         source.article if source else "",
         source.sentence_id if source else "",
@@ -45,12 +77,14 @@ def export_csv(selection: ExportSelection) -> ExportResult:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
+    converted: list[tuple[str, str]] = []
     for question in questions:
-        writer.writerow(_row(question))
+        writer.writerow(_row(question, converted))
     return ExportResult(
         data=buffer.getvalue().encode("utf-8"),
         filename=export_filename(selection, ".csv"),
         mimetype="text/csv; charset=utf-8",
+        converted=converted,
     )
 
 

@@ -3,7 +3,8 @@
 Export: $CATEGORY per topic, ::id:: titles, [markdown] text, // [id:] [tag:] comments Moodle reads,
 general feedback (explanation and source) after ####. mcq =right ~wrong; multi ~%w% weights (right ones add
 up to 100, wrong ones to -100); tf {TRUE}/{FALSE}; numeric {#value:margin}; short {=a =b}; matching
-{=left -> right}; a one-blank cloze is a missing-word question. Converted: a cloze with several blanks
+{=left -> right}; essay {} (its word limit, rubric and model answer reported as dropped); a one-blank cloze
+is a missing-word question. Converted: a cloze with several blanks
 becomes one missing-word question per blank (the other blanks shown filled in); '->' inside a matching item
 becomes '→' because GIFT cannot escape it.
 """
@@ -11,6 +12,8 @@ becomes '→' because GIFT cannot escape it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from app.exports.answers import (
     BLANK_LINE,
@@ -38,7 +41,7 @@ from app.exports.model import (
     unwrap_zip,
     validated_import,
 )
-from app.qtypes.schema import MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
 
 SPECIAL = "\\~=#{}:"
 ARROW = "->"
@@ -63,30 +66,6 @@ def _answer_block(lines: list[str], feedback: str) -> str:
     return "{" + body + "\n}"
 
 
-def _choice_lines(question: Question, converted: list[tuple[str, str]]) -> list[str]:
-    if isinstance(question, MCQ):
-        return [("=" if o == question.answer else "~") + escape(o) for o in question.options]
-    if isinstance(question, Multi):
-        right = iter(shares(len(question.answer)))
-        wrong = iter(shares(len(question.options) - len(question.answer), -100))
-        return [
-            f"~%{next(right) if o in question.answer else next(wrong)}%{escape(o)}" for o in question.options
-        ]
-    if isinstance(question, Short):
-        return ["=" + escape(a) for a in question.answer]
-    if isinstance(question, Matching):
-        lines = []
-        for pair in question.answer:
-            if ARROW in pair.left or ARROW in pair.right:
-                converted.append(
-                    (question.id, f"'{ARROW}' in a matching item written as '→' (GIFT cannot escape it)")
-                )
-            left, right = (text.replace(ARROW, "→") for text in (pair.left, pair.right))
-            lines.append(f"={escape(left)} {ARROW} {escape(right)}")
-        return lines
-    raise TypeError(question.type)
-
-
 def _header(name: str, idnumber: str, question: Question) -> str:
     tags = "".join(f" [tag:{tag}]" for tag in question.tags)
     return f"// [id:{idnumber}]{tags}\n::{escape(name)}::[markdown]"
@@ -99,33 +78,107 @@ def _missing_word(question: Cloze, keep: int, feedback: str, name: str, idnumber
     return f"{_header(name, idnumber, question)}{escape(before)}{block}{escape(after)}"
 
 
-def _question(question: Question, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
-    if isinstance(question, Cloze):
-        count = len(question.answer)
-        if count == 1:
-            return [_missing_word(question, 1, feedback, question.id, question.id)]
-        converted.append(
-            (
-                question.id,
-                f"cloze with {count} blanks -> {count} missing-word questions, other blanks filled in",
-            )
+def _cloze(question: Cloze, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    count = len(question.answer)
+    if count == 1:
+        return [_missing_word(question, 1, feedback, question.id, question.id)]
+    converted.append(
+        (
+            question.id,
+            f"cloze with {count} blanks -> {count} missing-word questions, other blanks filled in",
         )
-        return [
-            _missing_word(
-                question, k, feedback, f"{question.id} (blank {k} of {count})", f"{question.id}-blank{k}"
+    )
+    return [
+        _missing_word(
+            question, k, feedback, f"{question.id} (blank {k} of {count})", f"{question.id}-blank{k}"
+        )
+        for k in range(1, count + 1)
+    ]
+
+
+def _head(question: Question) -> str:
+    return _header(question.id, question.id, question) + escape(stem_with_unit(question))
+
+
+def _closing(feedback: str) -> str:
+    return (f"####{escape(feedback)}" if feedback else "") + "}"
+
+
+def _truefalse(question: TF, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    return [_head(question) + "{" + ("TRUE" if question.answer else "FALSE") + _closing(feedback)]
+
+
+def _numerical(question: Numeric, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    answer = question.answer
+    margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
+    block = "{#" + format_number(answer.value) + (f":{format_number(margin)}" if margin else "")
+    return [_head(question) + block + _closing(feedback)]
+
+
+def _mcq(question: MCQ, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    lines = [("=" if o == question.answer else "~") + escape(o) for o in question.options]
+    return [_head(question) + _answer_block(lines, feedback)]
+
+
+def _multi(question: Multi, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    right = iter(shares(len(question.answer)))
+    wrong = iter(shares(len(question.options) - len(question.answer), -100))
+    lines = [
+        f"~%{next(right) if o in question.answer else next(wrong)}%{escape(o)}" for o in question.options
+    ]
+    return [_head(question) + _answer_block(lines, feedback)]
+
+
+def _short(question: Short, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    return [_head(question) + _answer_block(["=" + escape(a) for a in question.answer], feedback)]
+
+
+def _matching(question: Matching, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    lines = []
+    for pair in question.answer:
+        if ARROW in pair.left or ARROW in pair.right:
+            converted.append(
+                (question.id, f"'{ARROW}' in a matching item written as '→' (GIFT cannot escape it)")
             )
-            for k in range(1, count + 1)
-        ]
-    head = _header(question.id, question.id, question) + escape(stem_with_unit(question))
-    if isinstance(question, TF):
-        block = "{" + ("TRUE" if question.answer else "FALSE")
-        return [head + block + (f"####{escape(feedback)}" if feedback else "") + "}"]
-    if isinstance(question, Numeric):
-        answer = question.answer
-        margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
-        block = "{#" + format_number(answer.value) + (f":{format_number(margin)}" if margin else "")
-        return [head + block + (f"####{escape(feedback)}" if feedback else "") + "}"]
-    return [head + _answer_block(_choice_lines(question, converted), feedback)]
+        left, right = (text.replace(ARROW, "→") for text in (pair.left, pair.right))
+        lines.append(f"={escape(left)} {ARROW} {escape(right)}")
+    return [_head(question) + _answer_block(lines, feedback)]
+
+
+def _essay(question: Essay, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    # GIFT's essay is an empty answer block; it has no word limit, rubric or model answer to carry.
+    dropped = [
+        name
+        for name, value in (
+            ("word limit", question.word_limit),
+            ("rubric", question.rubric),
+            ("model answer", question.answer),
+        )
+        if value
+    ]
+    if dropped:
+        converted.append(
+            (question.id, f"essay without its {', '.join(dropped)} (GIFT's essay cannot carry them)")
+        )
+    return [_head(question) + "{" + _closing(feedback)]
+
+
+# One handler per registered type, each returning the type's GIFT question(s); the handlers test fails
+# when a registered type is missing here.
+HANDLERS: dict[str, Callable[[Any, str, list[tuple[str, str]]], list[str]]] = {
+    "mcq": _mcq,
+    "multi": _multi,
+    "tf": _truefalse,
+    "numeric": _numerical,
+    "cloze": _cloze,
+    "matching": _matching,
+    "short": _short,
+    "essay": _essay,
+}
+
+
+def _question(question: Question, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+    return HANDLERS[question.type](question, feedback, converted)
 
 
 def export_gift(selection: ExportSelection) -> ExportResult:

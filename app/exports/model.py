@@ -53,6 +53,14 @@ class ExportSelection:
 
 
 @dataclass(frozen=True)
+class Unsupported:
+    """An exporter's explicit entry for a type its format cannot carry: questions of it are skipped, and the
+    conversion report says why and which format to use instead."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class ExportResult:
     """The file, and the questions the format could not carry as they are (``(question id, reason)``)."""
 

@@ -4,7 +4,8 @@ Export: a category per topic ($course$/top/Casewise/<topic>); mcq and multi are 
 false, multi with Moodle's partial credit and penalties for wrong choices), tf truefalse, numeric numerical
 (absolute tolerance; the unit as Moodle's unit and, when the stem lacks it, "(answer in …)"), short
 shortanswer, matching matching, cloze the embedded-answers type with {1:SHORTANSWER:=a~=b} per blank
-({1:NUMERICAL:=n:0} when every variant is a number). The explanation and the source quote are the general
+({1:NUMERICAL:=n:0} when every variant is a number), essay essay (word limit; rubric and model answer as
+grader information). The explanation and the source quote are the general
 feedback; the question id is the Moodle idnumber.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
@@ -40,7 +43,7 @@ from app.exports.model import (
     unwrap_zip,
     validated_import,
 )
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 # One embedded answer: {weight:TYPE:answers}, where answers may hold backslash-escaped characters.
@@ -77,17 +80,109 @@ def _cloze_blank(variants: list[str]) -> str:
     return "{1:SHORTANSWER:" + "~".join("=" + _cloze_escape(v) for v in variants) + "}"
 
 
+def _choice(element: etree._Element, question: MCQ | Multi) -> None:
+    single = isinstance(question, MCQ)
+    _field(element, "single", "true" if single else "false")
+    _field(element, "shuffleanswers", "true")
+    _field(element, "answernumbering", "abc")
+    _field(element, "showstandardinstruction", "0")
+    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+        _text(element, tag, "", "html")
+    if single:
+        for option in question.options:
+            _answer(element, "100" if option == question.answer else "0", inline_html(option))
+    else:
+        # Right choices share 100 %, wrong ones -100 %, so ticking everything scores nothing.
+        right = iter(shares(len(question.answer)))
+        wrong = iter(shares(len(question.options) - len(question.answer), -100))
+        for option in question.options:
+            fraction = next(right) if option in question.answer else next(wrong)
+            _answer(element, fraction, inline_html(option))
+
+
+def _truefalse(element: etree._Element, question: TF) -> None:
+    _answer(element, "100" if question.answer else "0", "true", "moodle_auto_format")
+    _answer(element, "0" if question.answer else "100", "false", "moodle_auto_format")
+
+
+def _numerical(element: etree._Element, question: Numeric) -> None:
+    answer = question.answer
+    node = _answer(element, "100", format_number(answer.value), "moodle_auto_format")
+    margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
+    _field(node, "tolerance", format_number(margin))
+    if answer.unit:
+        units = etree.SubElement(element, "units")
+        unit = etree.SubElement(units, "unit")
+        _field(unit, "multiplier", "1")
+        _field(unit, "unit_name", answer.unit)
+    _field(element, "unitgradingtype", "0")
+    _field(element, "unitpenalty", "0.1000000")
+    # 3 = units are not asked for; Moodle shows the first unit beside the answer box.
+    _field(element, "showunits", "3")
+    _field(element, "unitsleft", "0")
+
+
+def _shortanswer(element: etree._Element, question: Short) -> None:
+    _field(element, "usecase", "0")
+    for accepted in question.answer:
+        _answer(element, "100", accepted, "moodle_auto_format")
+
+
+def _matching(element: etree._Element, question: Matching) -> None:
+    _field(element, "shuffleanswers", "true")
+    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+        _text(element, tag, "", "html")
+    for pair in question.answer:
+        sub = _text(element, "subquestion", inline_html(pair.left), "html")
+        answer = etree.SubElement(sub, "answer")
+        etree.SubElement(answer, "text").text = pair.right
+
+
+def _cloze(element: etree._Element, question: Cloze) -> None:
+    """The blanks are embedded in the question text (written by `_question`); nothing else to add."""
+
+
+def _essay(element: etree._Element, question: Essay) -> None:
+    # Moodle's essay: an HTML editor, no attachments, the word limit; the rubric and the model answer go in
+    # the grader information, which Moodle shows to graders and never to students.
+    _field(element, "responseformat", "editor")
+    _field(element, "responserequired", "1")
+    _field(element, "responsefieldlines", "15")
+    _field(element, "minwordlimit", "")
+    _field(element, "maxwordlimit", str(question.word_limit) if question.word_limit else "")
+    _field(element, "attachments", "0")
+    _field(element, "attachmentsrequired", "0")
+    _field(element, "maxbytes", "0")
+    _field(element, "filetypeslist", "")
+    info = "\n\n".join(
+        part
+        for part in (
+            f"**Rubric**\n\n{question.rubric}" if question.rubric else "",
+            f"**Model answer**\n\n{question.answer}" if question.answer else "",
+        )
+        if part
+    )
+    _text(element, "graderinfo", html(info) if info else "", "html")
+    _text(element, "responsetemplate", "", "html")
+
+
+# One handler per registered type: Moodle's question type and what its <question> holds beyond the shared
+# fields. tests/unit/exports/test_exports_handlers.py fails when a registered type is missing here.
+HANDLERS: dict[str, tuple[str, Callable[[etree._Element, Any], None]]] = {
+    "mcq": ("multichoice", _choice),
+    "multi": ("multichoice", _choice),
+    "tf": ("truefalse", _truefalse),
+    "numeric": ("numerical", _numerical),
+    "short": ("shortanswer", _shortanswer),
+    "matching": ("matching", _matching),
+    "cloze": ("cloze", _cloze),
+    "essay": ("essay", _essay),
+}
+
+
 def _question(quiz: etree._Element, question: Question, points: float, feedback: str) -> None:
-    kinds = {
-        "mcq": "multichoice",
-        "multi": "multichoice",
-        "tf": "truefalse",
-        "numeric": "numerical",
-        "short": "shortanswer",
-        "matching": "matching",
-        "cloze": "cloze",
-    }
-    element = etree.SubElement(quiz, "question", type=kinds[question.type])
+    kind, body = HANDLERS[question.type]
+    element = etree.SubElement(quiz, "question", type=kind)
     _text(element, "name", question.id)
     stem_html = html(stem_with_unit(question))
     if isinstance(question, Cloze):
@@ -95,58 +190,10 @@ def _question(quiz: etree._Element, question: Question, points: float, feedback:
     _text(element, "questiontext", stem_html, "html")
     _text(element, "generalfeedback", html(feedback) if feedback else "", "html")
     _field(element, "defaultgrade", format_number(points))
-    _field(element, "penalty", "1" if isinstance(question, TF) else "0.3333333")
+    _field(element, "penalty", "1" if isinstance(question, TF) else ("0" if kind == "essay" else "0.3333333"))
     _field(element, "hidden", "0")
     _field(element, "idnumber", question.id)
-
-    if isinstance(question, MCQ | Multi):
-        single = isinstance(question, MCQ)
-        _field(element, "single", "true" if single else "false")
-        _field(element, "shuffleanswers", "true")
-        _field(element, "answernumbering", "abc")
-        _field(element, "showstandardinstruction", "0")
-        for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
-            _text(element, tag, "", "html")
-        if single:
-            for option in question.options:
-                _answer(element, "100" if option == question.answer else "0", inline_html(option))
-        else:
-            # Right choices share 100 %, wrong ones -100 %, so ticking everything scores nothing.
-            right = iter(shares(len(question.answer)))
-            wrong = iter(shares(len(question.options) - len(question.answer), -100))
-            for option in question.options:
-                fraction = next(right) if option in question.answer else next(wrong)
-                _answer(element, fraction, inline_html(option))
-    elif isinstance(question, TF):
-        _answer(element, "100" if question.answer else "0", "true", "moodle_auto_format")
-        _answer(element, "0" if question.answer else "100", "false", "moodle_auto_format")
-    elif isinstance(question, Numeric):
-        answer = question.answer
-        node = _answer(element, "100", format_number(answer.value), "moodle_auto_format")
-        margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
-        _field(node, "tolerance", format_number(margin))
-        if answer.unit:
-            units = etree.SubElement(element, "units")
-            unit = etree.SubElement(units, "unit")
-            _field(unit, "multiplier", "1")
-            _field(unit, "unit_name", answer.unit)
-        _field(element, "unitgradingtype", "0")
-        _field(element, "unitpenalty", "0.1000000")
-        # 3 = units are not asked for; Moodle shows the first unit beside the answer box.
-        _field(element, "showunits", "3")
-        _field(element, "unitsleft", "0")
-    elif isinstance(question, Short):
-        _field(element, "usecase", "0")
-        for accepted in question.answer:
-            _answer(element, "100", accepted, "moodle_auto_format")
-    elif isinstance(question, Matching):
-        _field(element, "shuffleanswers", "true")
-        for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
-            _text(element, tag, "", "html")
-        for pair in question.answer:
-            sub = _text(element, "subquestion", inline_html(pair.left), "html")
-            answer = etree.SubElement(sub, "answer")
-            etree.SubElement(answer, "text").text = pair.right
+    body(element, question)
 
     if question.tags:
         tags = etree.SubElement(element, "tags")

@@ -1,12 +1,15 @@
 """Canvas classic quiz export: the QTI 1.2 zip Canvas writes itself (manifest, assessment, assessment_meta.xml).
 
-Every question type has a Canvas type, so nothing is skipped or converted. The explanation and the source
-quote travel as the item's general feedback (Canvas "general answer comments", shown right or wrong).
+Every question type has a Canvas type (essay is essay_question), so nothing is skipped or converted. The
+explanation and the source quote travel as the item's general feedback (Canvas "general answer comments",
+shown right or wrong).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
@@ -16,23 +19,13 @@ from app.exports.archive import build_zip, lom_title, manifest_head, xml_bytes
 from app.exports.markup import html, inline_html
 from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
 from app.exports.qti12 import sub
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
 
 CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 IMSMD_NS = "http://www.imsglobal.org/xsd/imsmd_v1p2"
 QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
 LEARNING_APP = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
-
-CANVAS_TYPES = {
-    "mcq": "multiple_choice_question",
-    "multi": "multiple_answers_question",
-    "tf": "true_false_question",
-    "numeric": "numerical_question",
-    "cloze": "fill_in_multiple_blanks_question",
-    "matching": "matching_question",
-    "short": "short_answer_question",
-}
 
 
 def item_ident(question: Question) -> str:
@@ -64,92 +57,135 @@ def _stem_html(question: Question) -> str:
     return f"<div>{html(stem_with_unit(question))}</div>"
 
 
+def _choice(
+    presentation: etree._Element, processing: etree._Element, question: Question, ids: _ChoiceIds
+) -> list[str]:
+    if isinstance(question, TF):
+        choices = [(ids.next(), "True"), (ids.next(), "False")]
+        correct = {choices[0 if question.answer else 1][0]}
+    else:
+        choices = [(ids.next(), inline_html(option)) for option in question.options]
+        wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
+        correct = {
+            ident for (ident, _), option in zip(choices, question.options, strict=True) if option in wanted
+        }
+    answer_ids = [ident for ident, _ in choices]
+    cardinality = "Multiple" if isinstance(question, Multi) else "Single"
+    qti12.choice_response(presentation, "response1", cardinality, choices)
+    condvar = qti12.scoring_condition(processing)
+    if isinstance(question, Multi):
+        both = sub(condvar, "and")
+        for ident in answer_ids:
+            target = both if ident in correct else sub(both, "not")
+            sub(target, "varequal", ident, respident="response1")
+    else:
+        sub(condvar, "varequal", next(iter(correct)), respident="response1")
+    return answer_ids
+
+
+def _numerical(
+    presentation: etree._Element, processing: etree._Element, question: Numeric, ids: _ChoiceIds
+) -> list[str]:
+    qti12.text_response(presentation, fibtype="Decimal")
+    condvar = qti12.scoring_condition(processing)
+    either = sub(condvar, "or")
+    sub(either, "varequal", format_number(question.answer.value), respident="response1")
+    low, high = numeric_bounds(question)
+    if high > low:
+        both = sub(either, "and")
+        sub(both, "vargte", format_number(low), respident="response1")
+        sub(both, "varlte", format_number(high), respident="response1")
+    return []
+
+
+def _short(
+    presentation: etree._Element, processing: etree._Element, question: Short, ids: _ChoiceIds
+) -> list[str]:
+    qti12.text_response(presentation)
+    condvar = qti12.scoring_condition(processing)
+    for accepted in question.answer:
+        sub(condvar, "varequal", accepted, respident="response1")
+    return []
+
+
+def _cloze(
+    presentation: etree._Element, processing: etree._Element, question: Cloze, ids: _ChoiceIds
+) -> list[str]:
+    answer_ids: list[str] = []
+    share = f"{100 / len(question.answer):.2f}"
+    for number_, variants in enumerate(question.answer, start=1):
+        blank = f"blank{number_}"
+        choices = [(ids.next(), variant) for variant in variants]
+        answer_ids += [ident for ident, _ in choices]
+        lid = sub(presentation, "response_lid", ident=f"response_{blank}")
+        qti12.material(lid, blank, texttype="text/plain")
+        render = sub(lid, "render_choice")
+        for ident, variant in choices:
+            qti12.material(sub(render, "response_label", ident=ident), variant, texttype="text/plain")
+        condvar = qti12.scoring_condition(processing, action="Add", score=share)
+        sub(condvar, "varequal", choices[0][0], respident=f"response_{blank}")
+    return answer_ids
+
+
+def _matching(
+    presentation: etree._Element, processing: etree._Element, question: Matching, ids: _ChoiceIds
+) -> list[str]:
+    share = f"{100 / len(question.answer):.2f}"
+    pairs = [(ids.next(), pair) for pair in question.answer]
+    # Canvas lists every right-hand item in each drop-down; sorted so the order gives nothing away.
+    rights = sorted(((ids.next(), pair.right) for _, pair in pairs), key=lambda item: item[1].casefold())
+    match_id = {text: ident for ident, text in rights}
+    for ident, pair in pairs:
+        lid = sub(presentation, "response_lid", ident=f"response_{ident}")
+        qti12.material(lid, inline_html(pair.left))
+        render = sub(lid, "render_choice")
+        for right_ident, text in rights:
+            qti12.material(sub(render, "response_label", ident=right_ident), text, texttype="text/plain")
+        condvar = qti12.scoring_condition(processing, action="Add", score=share)
+        sub(condvar, "varequal", match_id[pair.right], respident=f"response_{ident}")
+    return [ident for ident, _ in pairs]
+
+
+def _essay(
+    presentation: etree._Element, processing: etree._Element, question: Essay, ids: _ChoiceIds
+) -> list[str]:
+    """Canvas's essay_question: a free-text response with no scoring condition (graded in SpeedGrader)."""
+    qti12.text_response(presentation)
+    return []
+
+
+# One handler per registered type: Canvas's question_type and the item's response and scoring. The handlers
+# test fails when a registered type is missing here.
+HANDLERS: dict[str, tuple[str, Callable[[etree._Element, etree._Element, Any, _ChoiceIds], list[str]]]] = {
+    "mcq": ("multiple_choice_question", _choice),
+    "multi": ("multiple_answers_question", _choice),
+    "tf": ("true_false_question", _choice),
+    "numeric": ("numerical_question", _numerical),
+    "cloze": ("fill_in_multiple_blanks_question", _cloze),
+    "matching": ("matching_question", _matching),
+    "short": ("short_answer_question", _short),
+    "essay": ("essay_question", _essay),
+}
+
+
 def _build_item(
     section: etree._Element, question: Question, number: int, points: float, feedback: str
 ) -> None:
-    ids = _ChoiceIds(number)
+    canvas_type, body = HANDLERS[question.type]
     item = sub(section, "item", ident=item_ident(question), title=question.id)
     meta_block = sub(item, "itemmetadata")
-    answer_ids: list[str] = []
-
     presentation = sub(item, "presentation")
     stem_html = _stem_html(question)
     if isinstance(question, Cloze):
         stem_html = BLANK_RE.sub(lambda m: f"[blank{m.group(1)}]", stem_html)
     qti12.material(presentation, stem_html)
     processing = qti12.resprocessing(item)
-
-    if isinstance(question, MCQ | Multi | TF):
-        if isinstance(question, TF):
-            choices = [(ids.next(), "True"), (ids.next(), "False")]
-            correct = {choices[0 if question.answer else 1][0]}
-        else:
-            choices = [(ids.next(), inline_html(option)) for option in question.options]
-            wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
-            correct = {
-                ident
-                for (ident, _), option in zip(choices, question.options, strict=True)
-                if option in wanted
-            }
-        answer_ids = [ident for ident, _ in choices]
-        cardinality = "Multiple" if isinstance(question, Multi) else "Single"
-        qti12.choice_response(presentation, "response1", cardinality, choices)
-        condvar = qti12.scoring_condition(processing)
-        if isinstance(question, Multi):
-            both = sub(condvar, "and")
-            for ident in answer_ids:
-                target = both if ident in correct else sub(both, "not")
-                sub(target, "varequal", ident, respident="response1")
-        else:
-            sub(condvar, "varequal", next(iter(correct)), respident="response1")
-    elif isinstance(question, Numeric):
-        qti12.text_response(presentation, fibtype="Decimal")
-        condvar = qti12.scoring_condition(processing)
-        either = sub(condvar, "or")
-        sub(either, "varequal", format_number(question.answer.value), respident="response1")
-        low, high = numeric_bounds(question)
-        if high > low:
-            both = sub(either, "and")
-            sub(both, "vargte", format_number(low), respident="response1")
-            sub(both, "varlte", format_number(high), respident="response1")
-    elif isinstance(question, Short):
-        qti12.text_response(presentation)
-        condvar = qti12.scoring_condition(processing)
-        for accepted in question.answer:
-            sub(condvar, "varequal", accepted, respident="response1")
-    elif isinstance(question, Cloze):
-        share = f"{100 / len(question.answer):.2f}"
-        for number_, variants in enumerate(question.answer, start=1):
-            blank = f"blank{number_}"
-            choices = [(ids.next(), variant) for variant in variants]
-            answer_ids += [ident for ident, _ in choices]
-            lid = sub(presentation, "response_lid", ident=f"response_{blank}")
-            qti12.material(lid, blank, texttype="text/plain")
-            render = sub(lid, "render_choice")
-            for ident, variant in choices:
-                qti12.material(sub(render, "response_label", ident=ident), variant, texttype="text/plain")
-            condvar = qti12.scoring_condition(processing, action="Add", score=share)
-            sub(condvar, "varequal", choices[0][0], respident=f"response_{blank}")
-    elif isinstance(question, Matching):
-        share = f"{100 / len(question.answer):.2f}"
-        pairs = [(ids.next(), pair) for pair in question.answer]
-        # Canvas lists every right-hand item in each drop-down; sorted so the order gives nothing away.
-        rights = sorted(((ids.next(), pair.right) for _, pair in pairs), key=lambda item: item[1].casefold())
-        match_id = {text: ident for ident, text in rights}
-        answer_ids = [ident for ident, _ in pairs]
-        for ident, pair in pairs:
-            lid = sub(presentation, "response_lid", ident=f"response_{ident}")
-            qti12.material(lid, inline_html(pair.left))
-            render = sub(lid, "render_choice")
-            for right_ident, text in rights:
-                qti12.material(sub(render, "response_label", ident=right_ident), text, texttype="text/plain")
-            condvar = qti12.scoring_condition(processing, action="Add", score=share)
-            sub(condvar, "varequal", match_id[pair.right], respident=f"response_{ident}")
+    answer_ids = body(presentation, processing, question, _ChoiceIds(number))
 
     qti12.metadata(
         meta_block,
         [
-            ("question_type", CANVAS_TYPES[question.type]),
+            ("question_type", canvas_type),
             ("points_possible", _points(points)),
             ("original_answer_ids", ",".join(answer_ids)),
             ("assessment_question_identifierref", f"aq_{question.id}"),

@@ -1,7 +1,8 @@
 """IMS QTI 2.1 content package: one assessmentItem per question, an assessmentTest and an imsmanifest.xml.
 
 Every type has a QTI 2.1 interaction, so nothing is skipped: mcq/multi/tf are choiceInteraction, numeric,
-short and cloze are textEntryInteraction (one per blank, inline in the stem), matching is matchInteraction.
+short and cloze are textEntryInteraction (one per blank, inline in the stem), matching is matchInteraction,
+essay is extendedTextInteraction with no response processing (scored by a person).
 Each item scores 0–1 (multi, matching and cloze with partial credit); the test weights items by quiz points.
 The explanation and source quote are modal feedback shown after the attempt.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from lxml import etree
 
@@ -18,7 +20,7 @@ from app.exports.answers import feedback_markdown, format_number, shares
 from app.exports.archive import build_zip, lom_title, manifest_head, xml_bytes
 from app.exports.markup import append_html, html, inline_html
 from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -99,6 +101,186 @@ def _text_entry(ident: str, expected: int) -> etree._Element:
     return element
 
 
+_Parts = tuple[Callable[[etree._Element], None], Callable[[etree._Element], None]]
+"""How a type builds its item body and scores it; both run once the response declarations exist."""
+
+
+def _choice(item: etree._Element, question: MCQ | Multi | TF, stem_html: str) -> _Parts:
+    if isinstance(question, TF):
+        choices = [("true", "True"), ("false", "False")]
+        correct = ["true" if question.answer else "false"]
+    else:
+        choices = [(f"C{i}", option) for i, option in enumerate(question.options, start=1)]
+        wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
+        correct = [ident for ident, option in choices if option in wanted]
+    multiple = isinstance(question, Multi)
+    declaration = _response(item, "RESPONSE", "multiple" if multiple else "single", "identifier")
+    _correct(declaration, correct)
+    if multiple:
+        # Partial credit as Moodle gives it: the right choices share 1, the wrong ones share -1.
+        right = iter(shares(len(correct), 1, places=7))
+        wrong = iter(shares(len(choices) - len(correct), -1, places=7))
+        entries = [(ident, next(right) if ident in correct else next(wrong)) for ident, _ in choices]
+        _mapping(declaration, entries, lowerBound="0", upperBound="1")
+
+    def choice_body(body: etree._Element) -> None:
+        append_html(body, stem_html, QTI_NS)
+        interaction = q(
+            body,
+            "choiceInteraction",
+            responseIdentifier="RESPONSE",
+            shuffle="false" if isinstance(question, TF) else "true",
+            maxChoices="0" if multiple else "1",
+        )
+        for ident, text in choices:
+            choice = q(interaction, "simpleChoice", identifier=ident)
+            append_html(choice, inline_html(text), QTI_NS)
+
+    build_body = choice_body
+    if multiple:
+        score = partial(_score_mapped, identifiers=["RESPONSE"])
+    else:
+        score = partial(_score_if, condition=_match_correct("RESPONSE"))
+    return build_body, score
+
+
+def _numeric(item: etree._Element, question: Numeric, stem_html: str) -> _Parts:
+    answer = question.answer
+    declaration = _response(item, "RESPONSE", "single", "float")
+    _correct(declaration, [format_number(answer.value)])
+
+    def numeric_body(body: etree._Element) -> None:
+        append_html(body, stem_html, QTI_NS)
+        line = q(body, "p")
+        line.append(_text_entry("RESPONSE", len(format_number(answer.value)) + 4))
+        if answer.unit:
+            line[-1].tail = f" {answer.unit}"
+
+    def within(branch: etree._Element) -> None:
+        if answer.tolerance == 0:
+            equal = q(branch, "equal", toleranceMode="exact")
+        elif answer.tolerance_mode == "relative":
+            percent = format_number(answer.tolerance * 100)
+            equal = q(branch, "equal", toleranceMode="relative", tolerance=f"{percent} {percent}")
+        else:
+            margin = format_number(answer.tolerance)
+            equal = q(branch, "equal", toleranceMode="absolute", tolerance=f"{margin} {margin}")
+        q(equal, "variable", identifier="RESPONSE")
+        q(equal, "correct", identifier="RESPONSE")
+
+    build_body = numeric_body
+    score = partial(_score_if, condition=_guard_null("RESPONSE", within))
+    return build_body, score
+
+
+def _short(item: etree._Element, question: Short, stem_html: str) -> _Parts:
+    declaration = _response(item, "RESPONSE", "single", "string")
+    _correct(declaration, [question.answer[0]])
+    _mapping(declaration, [(text, "1") for text in question.answer])
+
+    def short_body(body: etree._Element) -> None:
+        append_html(body, stem_html, QTI_NS)
+        q(body, "p").append(_text_entry("RESPONSE", max(len(text) for text in question.answer)))
+
+    build_body = short_body
+    score = partial(_score_mapped, identifiers=["RESPONSE"])
+    return build_body, score
+
+
+def _cloze(item: etree._Element, question: Cloze, stem_html: str) -> _Parts:
+    identifiers = [f"RESPONSE_{n}" for n in range(1, len(question.answer) + 1)]
+    for ident, variants in zip(identifiers, question.answer, strict=True):
+        declaration = _response(item, ident, "single", "string")
+        _correct(declaration, [variants[0]])
+        _mapping(declaration, [(text, "1") for text in variants])
+
+    def blanks(text: str) -> list[str | etree._Element]:
+        pieces: list[str | etree._Element] = []
+        position = 0
+        for match in BLANK_RE.finditer(text):
+            pieces.append(text[position : match.start()])
+            number = int(match.group(1))
+            longest = max(len(v) for v in question.answer[number - 1])
+            pieces.append(_text_entry(f"RESPONSE_{number}", longest))
+            position = match.end()
+        pieces.append(text[position:])
+        return [piece for piece in pieces if not isinstance(piece, str) or piece]
+
+    build_body = partial(append_html, source=stem_html, ns=QTI_NS, text_hook=blanks)
+    score = partial(_score_mapped, identifiers=identifiers)
+    return build_body, score
+
+
+def _matching(item: etree._Element, question: Matching, stem_html: str) -> _Parts:
+    lefts = [(f"L{i}", pair.left) for i, pair in enumerate(question.answer, start=1)]
+    right_of = {pair.right: f"R{i}" for i, pair in enumerate(question.answer, start=1)}
+    pairs = [f"{left} {right_of[pair.right]}" for (left, _), pair in zip(lefts, question.answer, strict=True)]
+    declaration = _response(item, "RESPONSE", "multiple", "directedPair")
+    _correct(declaration, pairs)
+    entries = list(zip(pairs, shares(len(pairs), 1, places=7), strict=True))
+    _mapping(declaration, entries, lowerBound="0", upperBound="1")
+
+    def matching_body(body: etree._Element) -> None:
+        append_html(body, stem_html, QTI_NS)
+        interaction = q(
+            body,
+            "matchInteraction",
+            responseIdentifier="RESPONSE",
+            shuffle="true",
+            maxAssociations=str(len(pairs)),
+        )
+        left_set = q(interaction, "simpleMatchSet")
+        for ident, text in lefts:
+            append_html(
+                q(left_set, "simpleAssociableChoice", identifier=ident, matchMax="1"),
+                inline_html(text),
+                QTI_NS,
+            )
+        right_set = q(interaction, "simpleMatchSet")
+        for right, ident in sorted(right_of.items(), key=lambda item: item[1]):
+            append_html(
+                q(right_set, "simpleAssociableChoice", identifier=ident, matchMax="1"),
+                inline_html(right),
+                QTI_NS,
+            )
+
+    build_body = matching_body
+    score = partial(_score_mapped, identifiers=["RESPONSE"])
+    return build_body, score
+
+
+def _essay(item: etree._Element, question: Essay, stem_html: str) -> _Parts:
+    """extendedTextInteraction with the word limit as expectedLength (in characters, ~6 per word) and no
+    scoring: the item is scored by a person (Moodle, Canvas and Inspera grade it by hand)."""
+    _response(item, "RESPONSE", "single", "string")
+
+    def essay_body(body: etree._Element) -> None:
+        append_html(body, stem_html, QTI_NS)
+        interaction = q(body, "extendedTextInteraction", responseIdentifier="RESPONSE", format="plain")
+        if question.word_limit:
+            interaction.set("expectedLength", str(question.word_limit * 6))
+        interaction.set("expectedLines", "15")
+
+    def no_score(processing: etree._Element) -> None:
+        """Nothing: SCORE keeps its default until a person grades the response."""
+
+    return essay_body, no_score
+
+
+# One handler per registered type: it declares the responses on the item and returns how the body is built
+# and how it is scored. The handlers test fails when a registered type is missing here.
+HANDLERS: dict[str, Callable[[etree._Element, Any, str], _Parts]] = {
+    "mcq": _choice,
+    "multi": _choice,
+    "tf": _choice,
+    "numeric": _numeric,
+    "short": _short,
+    "cloze": _cloze,
+    "matching": _matching,
+    "essay": _essay,
+}
+
+
 def _item(question: Question, article_title: str) -> etree._Element:
     item = _root(
         "assessmentItem",
@@ -107,143 +289,10 @@ def _item(question: Question, article_title: str) -> etree._Element:
         adaptive="false",
         timeDependent="false",
     )
-    # Each type sets how its body is built and how it is scored; both run once the declarations exist.
-    build_body: Callable[[etree._Element], None]
-    score: Callable[[etree._Element], None]
     # A numeric item shows its unit beside the answer box, so the stem needs no unit hint.
     stem_html = html(question.stem)
 
-    if isinstance(question, MCQ | Multi | TF):
-        if isinstance(question, TF):
-            choices = [("true", "True"), ("false", "False")]
-            correct = ["true" if question.answer else "false"]
-        else:
-            choices = [(f"C{i}", option) for i, option in enumerate(question.options, start=1)]
-            wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
-            correct = [ident for ident, option in choices if option in wanted]
-        multiple = isinstance(question, Multi)
-        declaration = _response(item, "RESPONSE", "multiple" if multiple else "single", "identifier")
-        _correct(declaration, correct)
-        if multiple:
-            # Partial credit as Moodle gives it: the right choices share 1, the wrong ones share -1.
-            right = iter(shares(len(correct), 1, places=7))
-            wrong = iter(shares(len(choices) - len(correct), -1, places=7))
-            entries = [(ident, next(right) if ident in correct else next(wrong)) for ident, _ in choices]
-            _mapping(declaration, entries, lowerBound="0", upperBound="1")
-
-        def choice_body(body: etree._Element) -> None:
-            append_html(body, stem_html, QTI_NS)
-            interaction = q(
-                body,
-                "choiceInteraction",
-                responseIdentifier="RESPONSE",
-                shuffle="false" if isinstance(question, TF) else "true",
-                maxChoices="0" if multiple else "1",
-            )
-            for ident, text in choices:
-                choice = q(interaction, "simpleChoice", identifier=ident)
-                append_html(choice, inline_html(text), QTI_NS)
-
-        build_body = choice_body
-        if multiple:
-            score = partial(_score_mapped, identifiers=["RESPONSE"])
-        else:
-            score = partial(_score_if, condition=_match_correct("RESPONSE"))
-    elif isinstance(question, Numeric):
-        answer = question.answer
-        declaration = _response(item, "RESPONSE", "single", "float")
-        _correct(declaration, [format_number(answer.value)])
-
-        def numeric_body(body: etree._Element) -> None:
-            append_html(body, stem_html, QTI_NS)
-            line = q(body, "p")
-            line.append(_text_entry("RESPONSE", len(format_number(answer.value)) + 4))
-            if answer.unit:
-                line[-1].tail = f" {answer.unit}"
-
-        def within(branch: etree._Element) -> None:
-            if answer.tolerance == 0:
-                equal = q(branch, "equal", toleranceMode="exact")
-            elif answer.tolerance_mode == "relative":
-                percent = format_number(answer.tolerance * 100)
-                equal = q(branch, "equal", toleranceMode="relative", tolerance=f"{percent} {percent}")
-            else:
-                margin = format_number(answer.tolerance)
-                equal = q(branch, "equal", toleranceMode="absolute", tolerance=f"{margin} {margin}")
-            q(equal, "variable", identifier="RESPONSE")
-            q(equal, "correct", identifier="RESPONSE")
-
-        build_body = numeric_body
-        score = partial(_score_if, condition=_guard_null("RESPONSE", within))
-    elif isinstance(question, Short):
-        declaration = _response(item, "RESPONSE", "single", "string")
-        _correct(declaration, [question.answer[0]])
-        _mapping(declaration, [(text, "1") for text in question.answer])
-
-        def short_body(body: etree._Element) -> None:
-            append_html(body, stem_html, QTI_NS)
-            q(body, "p").append(_text_entry("RESPONSE", max(len(text) for text in question.answer)))
-
-        build_body = short_body
-        score = partial(_score_mapped, identifiers=["RESPONSE"])
-    elif isinstance(question, Cloze):
-        identifiers = [f"RESPONSE_{n}" for n in range(1, len(question.answer) + 1)]
-        for ident, variants in zip(identifiers, question.answer, strict=True):
-            declaration = _response(item, ident, "single", "string")
-            _correct(declaration, [variants[0]])
-            _mapping(declaration, [(text, "1") for text in variants])
-
-        def blanks(text: str) -> list[str | etree._Element]:
-            pieces: list[str | etree._Element] = []
-            position = 0
-            for match in BLANK_RE.finditer(text):
-                pieces.append(text[position : match.start()])
-                number = int(match.group(1))
-                longest = max(len(v) for v in question.answer[number - 1])
-                pieces.append(_text_entry(f"RESPONSE_{number}", longest))
-                position = match.end()
-            pieces.append(text[position:])
-            return [piece for piece in pieces if not isinstance(piece, str) or piece]
-
-        build_body = partial(append_html, source=stem_html, ns=QTI_NS, text_hook=blanks)
-        score = partial(_score_mapped, identifiers=identifiers)
-    elif isinstance(question, Matching):
-        lefts = [(f"L{i}", pair.left) for i, pair in enumerate(question.answer, start=1)]
-        right_of = {pair.right: f"R{i}" for i, pair in enumerate(question.answer, start=1)}
-        pairs = [
-            f"{left} {right_of[pair.right]}" for (left, _), pair in zip(lefts, question.answer, strict=True)
-        ]
-        declaration = _response(item, "RESPONSE", "multiple", "directedPair")
-        _correct(declaration, pairs)
-        entries = list(zip(pairs, shares(len(pairs), 1, places=7), strict=True))
-        _mapping(declaration, entries, lowerBound="0", upperBound="1")
-
-        def matching_body(body: etree._Element) -> None:
-            append_html(body, stem_html, QTI_NS)
-            interaction = q(
-                body,
-                "matchInteraction",
-                responseIdentifier="RESPONSE",
-                shuffle="true",
-                maxAssociations=str(len(pairs)),
-            )
-            left_set = q(interaction, "simpleMatchSet")
-            for ident, text in lefts:
-                append_html(
-                    q(left_set, "simpleAssociableChoice", identifier=ident, matchMax="1"),
-                    inline_html(text),
-                    QTI_NS,
-                )
-            right_set = q(interaction, "simpleMatchSet")
-            for right, ident in sorted(right_of.items(), key=lambda item: item[1]):
-                append_html(
-                    q(right_set, "simpleAssociableChoice", identifier=ident, matchMax="1"),
-                    inline_html(right),
-                    QTI_NS,
-                )
-
-        build_body = matching_body
-        score = partial(_score_mapped, identifiers=["RESPONSE"])
+    build_body, score = HANDLERS[question.type](item, question, stem_html)
 
     feedback = feedback_markdown(question, article_title)
     outcome = q(item, "outcomeDeclaration", identifier="SCORE", cardinality="single", baseType="float")
