@@ -135,6 +135,8 @@ def _fib(presentation: etree._Element, processing: etree._Element, question: Que
 def _essay(presentation: etree._Element, processing: etree._Element, question: Question) -> None:
     """The profile's essay: a typed response and no scoring condition (qmd_computerscored is No)."""
     qti12.text_response(presentation)
+    # No score is set: a condition that always holds, as Canvas writes it (the schema wants one).
+    sub(sub(sub(processing, "respcondition", continue_="Yes"), "conditionvar"), "other")
 
 
 # One entry per registered type: the CC profile and the item's response and scoring, or Unsupported with the

@@ -151,6 +151,8 @@ def _essay(
 ) -> list[str]:
     """Canvas's essay_question: a free-text response with no scoring condition (graded in SpeedGrader)."""
     qti12.text_response(presentation)
+    # No score is set: a condition that always holds, as Canvas writes it (the schema wants one).
+    sub(sub(sub(processing, "respcondition", continue_="Yes"), "conditionvar"), "other")
     return []
 
 
