@@ -8,13 +8,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.articles.document import EXCLUSION_REASONS, IngestedArticle
 from app.bank.yamlio import BankError, QuestionLocation, validate_question
-from app.qtypes.schema import MCQ, Cloze, Multi, Numeric, Question, Short, Source
+from app.qtypes.schema import MCQ, Cloze, Essay, Multi, Numeric, Question, Short, Source
 
 BANK = "<bank>"  # the `file` of findings about the bank as a whole
 MAX_POSITION_SHARE = 0.40  # above this share of mcq answers at one position, the bank is unbalanced
@@ -192,36 +192,73 @@ def _lint_options(question: MCQ | Multi, loc: QuestionLocation) -> tuple[list[Ba
     return errors, warnings
 
 
+def _lint_numeric(question: Numeric, loc: QuestionLocation) -> tuple[list[BankError], list[BankError]]:
+    errors, warnings, qid = [], [], question.id
+    answer = question.answer
+    if not (math.isfinite(answer.value) and math.isfinite(answer.tolerance)):
+        errors.append(loc.error("answer.value", "value and tolerance must be finite numbers", qid))
+    if answer.multiplier != 1 and not answer.unit:
+        message = f"multiplier {answer.multiplier:g} without a unit; say the scale, e.g. 'US$ million'"
+        errors.append(loc.error("answer.unit", message, qid))
+    if answer.tolerance_mode == "relative" and answer.tolerance >= 1:
+        message = f"relative tolerance {answer.tolerance:g} accepts answers off by {answer.tolerance:.0%}"
+        warnings.append(loc.error("answer.tolerance", message, qid))
+    return errors, warnings
+
+
+def _lint_cloze(question: Cloze, loc: QuestionLocation) -> tuple[list[BankError], list[BankError]]:
+    warnings = []
+    for i, variants in enumerate(question.answer):
+        repeated = [v for v, n in Counter(normalise(v).casefold() for v in variants).items() if n > 1]
+        if repeated:
+            message = f"blank {i + 1} repeats variant {repeated[0]!r}"
+            warnings.append(loc.error(f"answer[{i}]", message, question.id))
+    return [], warnings
+
+
+def _lint_short(question: Short, loc: QuestionLocation) -> tuple[list[BankError], list[BankError]]:
+    repeated = [v for v, n in Counter(normalise(v).casefold() for v in question.answer).items() if n > 1]
+    if repeated:
+        return [], [loc.error("answer", f"accepted answer {repeated[0]!r} is listed twice", question.id)]
+    return [], []
+
+
+def _lint_essay(question: Essay, loc: QuestionLocation) -> tuple[list[BankError], list[BankError]]:
+    warnings = []
+    if question.status == "approved" and not question.rubric:
+        message = "no rubric; say what earns the points so graders agree (e.g. '- names both sides (2)')"
+        warnings.append(loc.error("rubric", message, question.id))
+    if question.status == "approved" and not question.answer:
+        message = (
+            "no model answer (answer); write one grounded in the article for graders and the review page"
+        )
+        warnings.append(loc.error("answer", message, question.id))
+    return [], warnings
+
+
+def _no_lint(question: Question, loc: QuestionLocation) -> tuple[list[BankError], list[BankError]]:
+    return [], []
+
+
+# Type-specific rules per registered type: (errors, warnings).
+LINTS: dict[str, Callable[[Any, QuestionLocation], tuple[list[BankError], list[BankError]]]] = {
+    "mcq": _lint_options,
+    "multi": _lint_options,
+    "tf": _no_lint,
+    "numeric": _lint_numeric,
+    "cloze": _lint_cloze,
+    "matching": _no_lint,
+    "short": _lint_short,
+    "essay": _lint_essay,
+}
+
+
 def _lint(question: Question, loc: QuestionLocation) -> tuple[list[BankError], list[BankError]]:
     """Rules the schema cannot express: item-writing lint and type-specific sanity."""
-    errors: list[BankError] = []
-    warnings: list[BankError] = []
-    qid = question.id
-    if isinstance(question, MCQ | Multi):
-        errors, warnings = _lint_options(question, loc)
-    elif isinstance(question, Numeric):
-        answer = question.answer
-        if not (math.isfinite(answer.value) and math.isfinite(answer.tolerance)):
-            errors.append(loc.error("answer.value", "value and tolerance must be finite numbers", qid))
-        if answer.multiplier != 1 and not answer.unit:
-            message = f"multiplier {answer.multiplier:g} without a unit; say the scale, e.g. 'US$ million'"
-            errors.append(loc.error("answer.unit", message, qid))
-        if answer.tolerance_mode == "relative" and answer.tolerance >= 1:
-            message = f"relative tolerance {answer.tolerance:g} accepts answers off by {answer.tolerance:.0%}"
-            warnings.append(loc.error("answer.tolerance", message, qid))
-    elif isinstance(question, Cloze):
-        for i, variants in enumerate(question.answer):
-            repeated = [v for v, n in Counter(normalise(v).casefold() for v in variants).items() if n > 1]
-            if repeated:
-                message = f"blank {i + 1} repeats variant {repeated[0]!r}"
-                warnings.append(loc.error(f"answer[{i}]", message, qid))
-    elif isinstance(question, Short):
-        repeated = [v for v, n in Counter(normalise(v).casefold() for v in question.answer).items() if n > 1]
-        if repeated:
-            warnings.append(loc.error("answer", f"accepted answer {repeated[0]!r} is listed twice", qid))
+    errors, warnings = LINTS[question.type](question, loc)
     if question.status == "approved" and not question.explanation:
         message = "no explanation; say why the answer is right and why a tempting distractor is wrong"
-        warnings.append(loc.error("explanation", message, qid))
+        warnings.append(loc.error("explanation", message, question.id))
     return errors, warnings
 
 

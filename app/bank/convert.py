@@ -8,7 +8,7 @@ from app.models import Article, Question
 from app.qtypes.schema import parse_question
 
 # Type-specific fields kept in Question.settings rather than in their own columns.
-SETTINGS_FIELDS = ("fuzzy",)
+SETTINGS_FIELDS = ("fuzzy", "word_limit", "rubric")
 
 
 def to_canonical(question: Question, article_slug: str | None = None) -> dict[str, Any]:

@@ -264,6 +264,20 @@ def _short(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> Non
     _fuzzy(values, data, built)
 
 
+def _essay(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
+    data["answer"] = _text(values, "model_answer")
+    data["rubric"] = _text(values, "rubric")
+    raw = _text(values, "word_limit")
+    if raw:
+        if not raw.isdigit() or int(raw) <= 0:
+            built.add(
+                "word_limit",
+                f"Enter the word limit as a positive whole number, e.g. 400, or leave it empty (got {raw!r}).",
+            )
+        else:
+            data["word_limit"] = int(raw)
+
+
 _BUILDERS = {
     "mcq": _choices,
     "multi": _choices,
@@ -272,6 +286,7 @@ _BUILDERS = {
     "cloze": _cloze,
     "matching": _matching,
     "short": _short,
+    "essay": _essay,
 }
 
 
@@ -332,6 +347,8 @@ def field_for(path: str | None, qtype: str, rows: Sequence[int]) -> str:
         "difficulty": "difficulty",
         "status": "status",
         "fuzzy": "fuzzy",
+        "rubric": "rubric",
+        "word_limit": "word_limit",
         "source": "article",
         "source.article": "article",
         "source.sentence_id": "sentence_id",
@@ -351,6 +368,8 @@ def field_for(path: str | None, qtype: str, rows: Sequence[int]) -> str:
     name, index, attr = match.group(1), match.group(2), match.group(3)
     if qtype == "tf":
         return "answer"
+    if qtype == "essay":
+        return "model_answer"
     if qtype == "numeric":
         return attr if attr in ("value", "tolerance", "tolerance_mode", "unit", "multiplier") else "value"
     row_list = ROW_LIST.get(qtype)
@@ -430,6 +449,10 @@ def values_from_canonical(data: Mapping[str, Any], status: str | None = None) ->
         values["pairs"] = [{"left": p["left"], "right": p["right"]} for p in answer]
     elif qtype == "short":
         values["accepted"] = list(answer)
+    elif qtype == "essay":
+        values["model_answer"] = answer or ""
+        values["rubric"] = data.get("rubric") or ""
+        values["word_limit"] = format_number(data.get("word_limit"))
     if qtype in ("cloze", "short"):
         values["fuzzy"] = format_number(data.get("fuzzy"))
     return values

@@ -33,6 +33,7 @@ TYPE_LABELS = {
     "cloze": "Fill the blanks (cloze)",
     "matching": "Matching",
     "short": "Short answer",
+    "essay": "Essay (graded by hand)",
 }
 ROW_NOUN = {"options": "option", "blanks": "blank", "pairs": "pair", "accepted": "answer"}
 _TEXT = 2000
@@ -185,6 +186,20 @@ class ShortForm(QuestionForm):
     fuzzy = StringField("Typo tolerance (0.5–1.0, empty for exact)", validators=[Length(max=10)])
 
 
+class EssayForm(QuestionForm):
+    qtype = "essay"
+    model_answer = TextAreaField(
+        "Model answer (optional; graders see it, students after grading)",
+        validators=[Length(max=20000, message="Keep the model answer under 20,000 characters.")],
+    )
+    rubric = TextAreaField(
+        "Rubric (optional; what earns the points)",
+        validators=[Length(max=8000, message="Keep the rubric under 8,000 characters.")],
+    )
+    word_limit = StringField("Word limit (optional, a whole number)", validators=[Length(max=10)])
+
+
 EDITOR_FORMS: dict[str, type[QuestionForm]] = {
-    form.qtype: form for form in (McqForm, MultiForm, TfForm, NumericForm, ClozeForm, MatchingForm, ShortForm)
+    form.qtype: form
+    for form in (McqForm, MultiForm, TfForm, NumericForm, ClozeForm, MatchingForm, ShortForm, EssayForm)
 }

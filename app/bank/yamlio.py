@@ -23,30 +23,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from app.qtypes.schema import (
-    MCQ,
-    SLUG_PATTERN,
-    TF,
-    Cloze,
-    Matching,
-    Multi,
-    Numeric,
-    Question,
-    QuestionBase,
-    Short,
-    parse_question,
-)
+from app.qtypes.registry import TYPES
+from app.qtypes.schema import SLUG_PATTERN, Question, QuestionBase, parse_question
 
 FILE_KEYS = ("article", "topic", "questions")
-MODELS: dict[str, type[QuestionBase]] = {
-    "mcq": MCQ,
-    "multi": Multi,
-    "tf": TF,
-    "numeric": Numeric,
-    "cloze": Cloze,
-    "matching": Matching,
-    "short": Short,
-}
+MODELS: dict[str, type[QuestionBase]] = {name: qtype.schema for name, qtype in TYPES.items()}
 ALLOWED_TYPES = ", ".join(MODELS)
 FOLD_WIDTH = 92  # characters of text per line in folded scalars; keeps lines under ~100 with indentation
 FOLD_AFTER = 96  # strings longer than this are written as folded block scalars

@@ -15,7 +15,7 @@ class Question(Base):
     __tablename__ = "question"
     __table_args__ = (
         CheckConstraint(
-            "qtype IN ('mcq', 'multi', 'tf', 'numeric', 'cloze', 'matching', 'short')", name="qtype"
+            "qtype IN ('mcq', 'multi', 'tf', 'numeric', 'cloze', 'matching', 'short', 'essay')", name="qtype"
         ),
         CheckConstraint("status IN ('candidate', 'approved', 'retired', 'rejected')", name="status"),
         CheckConstraint("origin IN ('bank', 'generated', 'written', 'imported')", name="origin"),

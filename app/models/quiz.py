@@ -94,6 +94,8 @@ class Attempt(Base):
     submitted_at: Mapped[datetime | None]
     score: Mapped[float | None]
     max_score: Mapped[float | None]
+    # Responses a person must still grade (essays): while above 0 the score is pending, not final.
+    ungraded: Mapped[int] = mapped_column(default=0, server_default="0")
 
     quiz = relationship("Quiz")
     responses: Mapped[list[Response]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
@@ -101,7 +103,10 @@ class Attempt(Base):
 
 class Response(Base):
     __tablename__ = "response"
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id"),
+        CheckConstraint("manual_points IS NULL OR manual_points >= 0", name="manual_points"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
@@ -110,6 +115,15 @@ class Response(Base):
     # Client sequence number: a save with seq <= the stored one is stale and never overwrites.
     seq: Mapped[int] = mapped_column(default=0)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The credit in [0, 1]: automatic, or manual_points / the question's points once a person graded it.
+    # NULL while an essay waits for grading.
     fraction: Mapped[float | None]
+    # Manual grading (essays; short answers regraded by hand): points given, the comment the student reads,
+    # who graded and when. manual_points NULL = not graded by hand.
+    manual_points: Mapped[float | None]
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    graded_at: Mapped[datetime | None]
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
+    graded_by = relationship("User")

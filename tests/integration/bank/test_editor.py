@@ -263,7 +263,7 @@ def test_new_question_type_is_chosen_in_the_url(instructor):
     for qtype in QUESTION_TYPES:
         page = instructor.get(f"/bank/questions/new?qtype={qtype}")
         assert page.status_code == 200, qtype
-    assert instructor.get("/bank/questions/new?qtype=essay").status_code == 404
+    assert instructor.get("/bank/questions/new?qtype=poem").status_code == 404
     assert instructor.get("/bank/questions/no-such-question/edit").status_code == 404
     assert instructor.get("/bank/questions/no-such-question/history").status_code == 404
 

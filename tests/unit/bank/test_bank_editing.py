@@ -66,7 +66,7 @@ def test_every_question_in_the_committed_bank_survives_the_editor_unchanged():
         assert built.errors == {}, (data["id"], built.errors)
         assert _comparable(built.data) == _comparable(data), data["id"]
         seen_types.add(data["type"])
-    assert seen_types == {"mcq", "multi", "tf", "numeric", "cloze", "matching", "short"}
+    assert seen_types == {"mcq", "multi", "tf", "numeric", "cloze", "matching", "short", "essay"}
 
 
 def test_mcq_rows_become_options_and_the_ticked_one_the_answer_blank_rows_ignored():

@@ -101,10 +101,10 @@ MCQ = """\
     ("body", "line", "field", "fragment"),
     [
         pytest.param(
-            GOOD.replace("type: tf", "type: essay"),
+            GOOD.replace("type: tf", "type: poem"),
             4,
             "type",
-            "unknown type 'essay'; allowed types: mcq, multi, tf, numeric, cloze, matching, short",
+            "unknown type 'poem'; allowed types: mcq, multi, tf, numeric, cloze, matching, short, essay",
             id="unknown-type",
         ),
         pytest.param(
