@@ -94,7 +94,7 @@ class QuestionType:
     auto_graded: ClassVar[bool] = True
     # Whether an instructor may override the automatic grade by hand on the grading screen.
     hand_gradable: ClassVar[bool] = False
-    # The partial of templates/quizzes/types/ that renders the type's inputs on the attempt page.
+    # The partial that renders the type's inputs on the attempt page ("" = a branch of quizzes/_macros.html).
     attempt_template: ClassVar[str] = ""
 
     @classmethod
@@ -108,7 +108,9 @@ class QuestionType:
         raise NotImplementedError
 
     @classmethod
-    def shown(cls, options: list[str], answer: Any, order: list[int] | None) -> dict:
+    def shown(
+        cls, options: list[str], answer: Any, order: list[int] | None, settings: dict | None = None
+    ) -> dict:
         """What the attempt page needs besides the stem (options in attempt order, blanks, unit…); no key."""
         return {}
 

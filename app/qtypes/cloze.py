@@ -21,7 +21,6 @@ class ClozeType(QuestionType):
     label = "Cloze (fill in the blanks)"
     schema = Cloze
     answer_shape = "a list of texts, one per blank, in blank order"
-    attempt_template = "quizzes/types/cloze.html"
 
     @classmethod
     def validate(cls, question: dict, response: Any) -> list[str]:
@@ -46,7 +45,9 @@ class ClozeType(QuestionType):
         return Grade.of(Fraction(sum(results), len(results)), {"blanks": results})
 
     @classmethod
-    def shown(cls, options: list[str], answer: Any, order: list[int] | None) -> dict:
+    def shown(
+        cls, options: list[str], answer: Any, order: list[int] | None, settings: dict | None = None
+    ) -> dict:
         return {"blanks": len(answer)}
 
     @classmethod

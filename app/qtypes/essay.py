@@ -39,8 +39,10 @@ class EssayType(QuestionType):
         return Grade(0.0, False, detail, pending=True)
 
     @classmethod
-    def shown(cls, options: list[str], answer: Any, order: list[int] | None) -> dict:
-        return {}
+    def shown(
+        cls, options: list[str], answer: Any, order: list[int] | None, settings: dict | None = None
+    ) -> dict:
+        return {"word_limit": (settings or {}).get("word_limit")}
 
     @classmethod
     def card_back(cls, q: Essay) -> str:

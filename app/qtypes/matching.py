@@ -25,7 +25,6 @@ class MatchingType(QuestionType):
     label = "Matching"
     schema = Matching
     answer_shape = "an object {left item: right item}, or a list of [left, right] pairs"
-    attempt_template = "quizzes/types/matching.html"
 
     @classmethod
     def validate(cls, question: dict, response: Any) -> dict[str, str]:
@@ -55,7 +54,9 @@ class MatchingType(QuestionType):
         return Grade.of(Fraction(sum(results.values()), len(results)), {"pairs": results})
 
     @classmethod
-    def shown(cls, options: list[str], answer: Any, order: list[int] | None) -> dict:
+    def shown(
+        cls, options: list[str], answer: Any, order: list[int] | None, settings: dict | None = None
+    ) -> dict:
         return {
             "lefts": [pair["left"] for pair in answer],
             "options": ordered([pair["right"] for pair in answer], order),

@@ -14,7 +14,6 @@ class McqType(QuestionType):
     label = "Multiple choice (one answer)"
     schema = MCQ
     answer_shape = "the text of one option"
-    attempt_template = "quizzes/types/mcq.html"
 
     @classmethod
     def validate(cls, question: dict, response: Any) -> str:
@@ -29,7 +28,9 @@ class McqType(QuestionType):
         return Grade.of(int(clean == question["answer"]), {"chosen": clean})
 
     @classmethod
-    def shown(cls, options: list[str], answer: Any, order: list[int] | None) -> dict:
+    def shown(
+        cls, options: list[str], answer: Any, order: list[int] | None, settings: dict | None = None
+    ) -> dict:
         return {"options": ordered(options, order)}
 
     @classmethod

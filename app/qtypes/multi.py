@@ -14,7 +14,6 @@ class MultiType(QuestionType):
     label = "Multiple answers (partial credit)"
     schema = Multi
     answer_shape = 'a list of option texts, e.g. ["first", "third"]'
-    attempt_template = "quizzes/types/multi.html"
 
     @classmethod
     def validate(cls, question: dict, response: Any) -> list[str]:
@@ -37,7 +36,9 @@ class MultiType(QuestionType):
         )
 
     @classmethod
-    def shown(cls, options: list[str], answer: Any, order: list[int] | None) -> dict:
+    def shown(
+        cls, options: list[str], answer: Any, order: list[int] | None, settings: dict | None = None
+    ) -> dict:
         return {"options": ordered(options, order)}
 
     @classmethod

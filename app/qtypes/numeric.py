@@ -33,7 +33,6 @@ class NumericType(QuestionType):
     label = "Numeric"
     schema = Numeric
     answer_shape = 'the number as typed, e.g. "534 million", or a JSON number'
-    attempt_template = "quizzes/types/typed.html"
 
     @classmethod
     def validate(cls, question: dict, response: Any) -> str | float:
@@ -64,7 +63,9 @@ class NumericType(QuestionType):
         return Grade.of(int(ok), {"value": value})
 
     @classmethod
-    def shown(cls, options: list[str], answer: Any, order: list[int] | None) -> dict:
+    def shown(
+        cls, options: list[str], answer: Any, order: list[int] | None, settings: dict | None = None
+    ) -> dict:
         return {"unit": answer.get("unit", "")}
 
     @classmethod

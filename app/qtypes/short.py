@@ -15,7 +15,6 @@ class ShortType(QuestionType):
     schema = Short
     answer_shape = "the answer as typed (text, at most 500 characters)"
     hand_gradable = True
-    attempt_template = "quizzes/types/typed.html"
 
     @classmethod
     def validate(cls, question: dict, response: Any) -> str:

@@ -13,7 +13,6 @@ class TfType(QuestionType):
     label = "True / false"
     schema = TF
     answer_shape = "true or false"
-    attempt_template = "quizzes/types/tf.html"
 
     @classmethod
     def validate(cls, question: dict, response: Any) -> bool:

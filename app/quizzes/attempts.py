@@ -436,28 +436,49 @@ def _save_all(
 
 
 def _grade_into(attempt_id: int, layout: list[dict], canonical: Mapping[int, dict]) -> None:
-    """Grade every saved response of the attempt and store fractions, score and max score (same transaction)."""
+    """Grade every saved response of the attempt and store fractions, score and max score (same transaction).
+
+    A response a person must grade (an essay) keeps a NULL fraction and counts in `attempt.ungraded`.
+    """
     saved = dict(
         db.session.execute(
             select(_responses.c.question_id, _responses.c.answer).where(_responses.c.attempt_id == attempt_id)
         ).all()
     )
-    score = 0.0
     for entry in layout:
         qid = entry["question_id"]
         if qid not in saved:
             continue
-        fraction = grade(canonical[qid], saved[qid]).fraction
-        score += fraction * entry["points"]
+        result = grade(canonical[qid], saved[qid])
         db.session.execute(
             update(_responses)
             .where(_responses.c.attempt_id == attempt_id, _responses.c.question_id == qid)
-            .values(fraction=fraction)
+            .values(fraction=None if result.pending else result.fraction)
         )
+    rescore(attempt_id, layout)
+
+
+def rescore(attempt_id: int, layout: list[dict]) -> None:
+    """The attempt's score from its responses' fractions (automatic or by hand) and how many still wait for
+    a person; the caller commits. While `ungraded` is above 0 the score is what is known so far."""
+    # A blank answer was graded 0 on submission, so a NULL fraction here is a response waiting for a person.
+    fractions = dict(
+        db.session.execute(
+            select(_responses.c.question_id, _responses.c.fraction).where(
+                _responses.c.attempt_id == attempt_id
+            )
+        ).all()
+    )
+    known = [
+        fractions[e["question_id"]] * e["points"]
+        for e in layout
+        if fractions.get(e["question_id"]) is not None
+    ]
+    ungraded = sum(1 for e in layout if e["question_id"] in fractions and fractions[e["question_id"]] is None)
     db.session.execute(
         update(_attempts)
         .where(_attempts.c.id == attempt_id)
-        .values(score=score, max_score=math.fsum(e["points"] for e in layout))
+        .values(score=math.fsum(known), max_score=math.fsum(e["points"] for e in layout), ungraded=ungraded)
     )
 
 
@@ -498,6 +519,7 @@ class ShownQuestion:
     lefts: list[str] = field(default_factory=list)
     blanks: int = 0
     unit: str = ""
+    word_limit: int | None = None
     saved: Any = None
     seq: int = 0
 
@@ -527,7 +549,7 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
             seq=response.seq if response else 0,
         )
         for attr, value in (
-            get_type(q.qtype).shown(list(q.options or []), q.answer, entry.get("order")).items()
+            get_type(q.qtype).shown(list(q.options or []), q.answer, entry.get("order"), q.settings).items()
         ):
             setattr(item, attr, value)
         shown.append(item)
@@ -556,6 +578,17 @@ class ReviewedQuestion:
     correct_text: str
     article_slug: str | None
     sentence_id: str | None
+    comment: str = ""
+    graded_by_hand: bool = False
+
+    @property
+    def pending(self) -> bool:
+        """Answered but waiting for a person to grade it (an essay)."""
+        return (
+            self.fraction is None
+            and self.answer is not None
+            and not get_type(self.question.qtype).auto_graded
+        )
 
     @property
     def earned(self) -> float:
@@ -580,6 +613,8 @@ def reviewed_questions(attempt: Attempt) -> list[ReviewedQuestion]:
                 correct_text=answer_text(parse_question(canonical)),
                 article_slug=q.article.slug if q.article else None,
                 sentence_id=q.sentence_ids[0] if q.sentence_ids else None,
+                comment=(response.comment or "") if response else "",
+                graded_by_hand=bool(response and response.manual_points is not None),
             )
         )
     return reviewed
@@ -605,7 +640,12 @@ def start_practice(user: User, topic: str = "", article: str = "", count: int = 
     """A practice attempt over `count` approved questions of an article or topic, shuffled by its own id."""
     if not 1 <= count <= PRACTICE_MAX:
         raise QuizError(f"Practise between 1 and {PRACTICE_MAX} questions.", "count")
-    pool = [q.id for q in find_questions(topic=topic, article=article, limit=10_000)]
+    # Practice gives feedback at once, so it draws only types graded automatically (no essays).
+    pool = [
+        q.id
+        for q in find_questions(topic=topic, article=article, limit=10_000)
+        if get_type(q.qtype).auto_graded
+    ]
     if not pool:
         raise QuizError("No approved questions match; choose another article or topic.", "topic")
     attempt = Attempt(mode="practice", quiz_id=None, user_id=user.id, number=1, layout=[])

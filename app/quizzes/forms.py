@@ -43,6 +43,7 @@ TYPE_CHOICES = [
     ("cloze", "Fill the blanks"),
     ("matching", "Matching"),
     ("short", "Short answer"),
+    ("essay", "Essay"),
 ]
 
 

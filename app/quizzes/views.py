@@ -453,3 +453,7 @@ def practice_answer(attempt_id: int):
     except service.QuizError as exc:
         flash(str(exc), "info")
     return redirect(url_for("quizzes.practice_attempt", attempt_id=attempt.id) + f"#q{question.id}")
+
+
+# The manual-grading routes live beside these on the same blueprint.
+from app.quizzes import grading_views  # noqa: E402, F401
