@@ -1,0 +1,132 @@
+"""An instructor grades essays and a short answer by keyboard on the grading screen (desktop and 390 px);
+the student then reads the grade and the comment on the review page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.service import find_user
+from app.courses.service import find_by_code
+from app.extensions import db
+from app.models import Question
+from app.quizzes import service
+from tests.e2e.a11y import assert_focus_visible, capture
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.browser
+ESSAYS = {
+    "student": "FAW brings **scale**: 3.2 million vehicles in 2024 and the Hongqi brand. Leapmotor brings its "
+    "four-leaf clover architecture. The risk: Stellantis's stake could be diluted. Deepen it, carefully.",
+    "student2": "Leapmotor needs a stronger partner and FAW needs intelligence. I would deepen the deal.",
+}
+
+
+def _first(qtype: str) -> Question:
+    return db.session.scalars(
+        select(Question).where(Question.qtype == qtype, Question.status == "approved").order_by(Question.uid)
+    ).first()
+
+
+@pytest.fixture(scope="module")
+def graded_quiz(live_app):
+    """A published quiz (short 2 points, essay 10) that two students have submitted."""
+    with live_app.app_context():
+        instructor = find_user("instructor")
+        quiz = service.save_quiz(
+            instructor,
+            service.QuizSettings(
+                title="Case analysis: FAW and Leapmotor", course=find_by_code("FAWDEMO8"), published=True
+            ),
+        )
+        short, essay = _first("short"), _first("essay")
+        service.add_questions(quiz, [short.id], points=2)
+        service.add_questions(quiz, [essay.id], points=10)
+        attempts = {}
+        for username, text in ESSAYS.items():
+            attempt = service.start_attempt(quiz, find_user(username))
+            service.submit_attempt(attempt, {short.id: "no idea", essay.id: text})
+            attempts[username] = attempt.id
+        return quiz.id, attempts
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_grading_by_keyboard(browser, live_server, graded_quiz, viewport):
+    quiz_id, attempts = graded_quiz
+    size = {"width": 1280, "height": 900} if viewport == "desktop" else {"width": 390, "height": 844}
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, live_server, "instructor")
+        page.goto(f"{live_server}/quizzes/{quiz_id}/grading")
+        items = page.locator("article.grading-item")
+        if viewport == "desktop":
+            assert page.locator(".grading-pick", has_text="2 of 2 need grading").count() == 1
+            assert items.count() == 2 and page.locator("details summary", has_text="Rubric").count() == 1
+            capture(page, "grading-screen")
+            page.set_viewport_size(size)
+            # j moves to the first response; a points above the maximum is refused beside the field.
+            page.locator("h1").click()
+            page.keyboard.press("j")
+            first_points = items.nth(0).locator("input[name=points]")
+            assert first_points.evaluate("el => el === document.activeElement")
+            assert_focus_visible(page)
+            first_points.fill("12")
+            page.keyboard.press("Enter")
+            items.nth(0).locator(
+                ".grade-message.error", has_text="above this question's maximum of 10"
+            ).wait_for()
+            first_points.fill("8")
+            items.nth(0).locator("textarea[name=comment]").fill("Good use of the *3.2 million* figure.")
+            items.nth(0).locator("textarea[name=comment]").press("Control+Enter")
+            items.nth(0).locator(".grade-message", has_text="Saved: 8 / 10").wait_for()
+            second_points = items.nth(1).locator("input[name=points]")
+            assert second_points.evaluate("el => el === document.activeElement")  # moved on by itself
+            second_points.fill("5")
+            page.keyboard.press("Enter")
+            items.nth(1).locator(".grade-message", has_text="Attempt score").wait_for()
+            assert items.locator(".badge-ok").count() == 2
+            # The single-key shortcuts can be switched off: j then does nothing.
+            page.get_by_label(re.compile("Single-key shortcuts")).uncheck()
+            page.locator("h1").click()
+            page.keyboard.press("j")
+            assert not first_points.evaluate("el => el === document.activeElement")
+            page.reload()
+            assert page.get_by_label(re.compile("Single-key shortcuts")).is_checked() is False
+            page.get_by_label(re.compile("Single-key shortcuts")).check()
+            # The short answer, by student: override the automatic 0.
+            page.get_by_role("link", name="By student").click()
+            page.get_by_role("link", name=re.compile("Sam Student")).click()
+            short_id = page.locator("article.grading-item", has_text="Graded automatically").get_attribute("id")
+            short = page.locator(f"#{short_id}")
+            short.locator("input[name=points]").fill("2")
+            short.locator("input[name=points]").press("Enter")
+            short.locator(".grade-message", has_text="Attempt score: 10 / 12").wait_for()
+        else:
+            assert items.count() == 2
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"the grading screen scrolls sideways by {overflow}px at 390 px"
+            items.nth(0).locator("input[name=points]").focus()
+            assert_focus_visible(page)
+    finally:
+        context.close()
+
+
+def test_the_student_reads_the_grade_and_comment(browser, live_server, graded_quiz):
+    quiz_id, attempts = graded_quiz
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        login(page, live_server, "student")
+        page.goto(f"{live_server}/quizzes/attempts/{attempts['student']}/review")
+        text = page.locator("main").inner_text()
+        if "Needs grading" in text:  # run alone, before the grading test: nothing graded yet
+            assert "score is pending" in text
+        else:
+            assert "10.0 / 12.0" in text and "Comment from your instructor" in text
+            assert page.locator(".grader-comment em", has_text="3.2 million").count() == 1
+    finally:
+        context.close()
