@@ -11,6 +11,10 @@
   // The answer in the JSON shape the server validates (the same shape the form fallback produces).
   function answerOf(fieldset) {
     var type = fieldset.getAttribute("data-type");
+    if (type === "essay") {
+      var area = fieldset.querySelector("textarea");
+      return area ? area.value : null;
+    }
     var inputs = Array.prototype.slice.call(fieldset.querySelectorAll("input, select"));
     if (type === "mcq" || type === "tf") {
       var checked = fieldset.querySelector("input:checked");
@@ -110,7 +114,9 @@
     });
     form.addEventListener("input", function (event) {
       var fieldset = event.target.closest("fieldset.question");
-      if (fieldset && event.target.type === "text") { saver.schedule(fieldset, 800); }
+      if (fieldset && (event.target.type === "text" || event.target.tagName === "TEXTAREA")) {
+        saver.schedule(fieldset, 800);
+      }
     });
   });
 })();

@@ -100,7 +100,9 @@ def test_grading_by_keyboard(browser, live_server, graded_quiz, viewport):
             # The short answer, by student: override the automatic 0.
             page.get_by_role("link", name="By student").click()
             page.get_by_role("link", name=re.compile("Sam Student")).click()
-            short_id = page.locator("article.grading-item", has_text="Graded automatically").get_attribute("id")
+            short_id = page.locator("article.grading-item", has_text="Graded automatically").get_attribute(
+                "id"
+            )
             short = page.locator(f"#{short_id}")
             short.locator("input[name=points]").fill("2")
             short.locator("input[name=points]").press("Enter")
@@ -128,5 +130,49 @@ def test_the_student_reads_the_grade_and_comment(browser, live_server, graded_qu
         else:
             assert "10.0 / 12.0" in text and "Comment from your instructor" in text
             assert page.locator(".grader-comment em", has_text="3.2 million").count() == 1
+    finally:
+        context.close()
+
+
+def test_the_student_writes_an_essay_with_a_live_word_count(browser, live_app, live_server):
+    with live_app.app_context():
+        quiz = service.save_quiz(
+            find_user("instructor"),
+            service.QuizSettings(
+                title="Essay: the partnership", course=find_by_code("FAWDEMO8"), published=True
+            ),
+        )
+        service.add_questions(quiz, [_first("essay").id], points=10)
+        quiz_id = quiz.id
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, live_server, "student2")
+        page.goto(f"{live_server}/quizzes/{quiz_id}")
+        page.get_by_role("button", name="Start attempt").click()
+        page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
+        box = page.get_by_label(re.compile("^Your answer"))
+        count = page.locator(".word-count")
+        assert count.inner_text() == "0 words of 400"
+        box.type("FAW brings scale; Leapmotor brings technology.")
+        assert count.inner_text() == "6 words of 400" and "over" not in (count.get_attribute("class") or "")
+        box.fill("word " * 401)
+        assert (
+            count.inner_text() == "401 words of 400 — over the limit by 1"
+            and "over" in count.get_attribute("class")
+        )
+        box.fill(ESSAYS["student"])
+        page.locator(".save-status", has_text="Saved").wait_for()  # autosaved as typed, the text itself
+        page.reload()
+        assert box.input_value() == ESSAYS["student"]
+        capture(page, "essay-attempt")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.get_by_role("button", name="Submit attempt").click()
+        page.wait_for_url(re.compile(r"/review$"))
+        assert "Needs grading" in page.locator(".score").inner_text()
+        assert page.locator(".feedback .verdict", has_text="Needs grading").count() == 1
+        assert page.locator(".essay-given strong", has_text="scale").count() == 1
+        capture(page, "essay-review-pending")
     finally:
         context.close()
