@@ -54,7 +54,7 @@ def random_guess_score(question: dict) -> float | None:
     mcq 1/options; tf 1/2; matching 1/pairs (a random one-to-one matching gets each pair right with that
     chance); multi: the exact expectation of our partial-credit rule when the student picks as many
     options as there are right ones, uniformly at random (Moodle's assumption that the stem says how many);
-    numeric, short, cloze: 0, typed answers are not guessable. None for an unknown type.
+    numeric, short, cloze, essay: 0, typed answers are not guessable. None for an unknown type.
     """
     qtype = question.get("type")
     if qtype == "mcq":
@@ -76,7 +76,7 @@ def random_guess_score(question: dict) -> float | None:
             )
             / ways
         )
-    if qtype in ("numeric", "short", "cloze"):
+    if qtype in ("numeric", "short", "cloze", "essay"):
         return 0.0
     return None
 
