@@ -4,9 +4,9 @@ Export: $CATEGORY per topic, ::id:: titles, [markdown] text, // [id:] [tag:] com
 general feedback (explanation and source) after ####. mcq =right ~wrong; multi ~%w% weights (right ones add
 up to 100, wrong ones to -100); tf {TRUE}/{FALSE}; numeric {#value:margin}; short {=a =b}; matching
 {=left -> right}; essay {} (its word limit, rubric and model answer reported as dropped); a one-blank cloze
-is a missing-word question. Converted: a cloze with several blanks
-becomes one missing-word question per blank (the other blanks shown filled in); '->' inside a matching item
-becomes '→' because GIFT cannot escape it.
+is a missing-word question. Converted: a cloze with several blanks becomes one missing-word question per
+blank (the other blanks shown filled in); '->' inside a matching item becomes '→' because GIFT cannot
+escape it. Import reads every type back, an empty answer block as an essay.
 """
 
 from __future__ import annotations
@@ -308,9 +308,8 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
     fields: dict = {"explanation": split_feedback(clean(general))}
 
     if not answer:
-        warnings.append(f"{where}: an essay question (empty answer block) has no Casewise type; skipped")
-        return None
-    if answer.startswith("#"):
+        fields.update(type="essay")  # GIFT's essay: an empty answer block
+    elif answer.startswith("#"):
         stem, unit = strip_unit_hint(stem)
         numeric = _numeric_answer(answer, where)
         fields.update(type="numeric", answer={**numeric, "unit": unit})

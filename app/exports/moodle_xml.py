@@ -301,6 +301,24 @@ def _numeric(element: etree._Element, where: str) -> dict:
     return {"value": value, "tolerance": abs(tolerance), "unit": unit}
 
 
+def _essay_fields(element: etree._Element, where: str, warnings: list[str]) -> dict:
+    """An essay: Moodle's word limit, and the grader information as rubric (and model answer, when it is
+    split the way our export writes it)."""
+    fields: dict = {"type": "essay"}
+    limit = _child_text(element, "maxwordlimit").strip()
+    if limit.isdigit() and int(limit) > 0:
+        fields["word_limit"] = int(limit)
+    elif limit:
+        warnings.append(f"{where}: word limit {limit!r} is not a positive whole number; dropped")
+    info = _rich_text(element, "graderinfo")
+    rubric, marker, model = info.partition("**Model answer**")
+    rubric = rubric.strip()
+    rubric = rubric[len("**Rubric**") :].strip() if rubric.startswith("**Rubric**") else rubric
+    fields["rubric"] = rubric
+    fields["answer"] = model.strip() if marker else ""
+    return fields
+
+
 def _question_data(element: etree._Element, kind: str, where: str, warnings: list[str]) -> dict | None:
     """The canonical fields for one Moodle question, or None (with a warning) for a type Casewise lacks."""
     if kind == "multichoice":
@@ -336,6 +354,8 @@ def _question_data(element: etree._Element, kind: str, where: str, warnings: lis
     if kind in ("cloze", "multianswer"):
         stem, answers = _cloze(element, where, warnings)
         return {"type": "cloze", "stem": stem, "answer": answers}
+    if kind == "essay":
+        return _essay_fields(element, where, warnings)
     warnings.append(f"{where}: question type '{kind}' has no Casewise equivalent; skipped")
     return None
 

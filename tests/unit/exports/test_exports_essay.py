@@ -176,3 +176,14 @@ def test_json_round_trips_every_essay_field(selection):
     assert sorted(IMPORTERS["json"](data).questions, key=lambda q: q["id"]) == sorted(
         selection.questions, key=lambda q: q["id"]
     )
+
+
+def test_moodle_xml_and_gift_essays_import_back(selection):
+    moodle = IMPORTERS["moodle-xml"](EXPORTERS["moodle-xml"](selection).data)
+    gains = next(q for q in moodle.questions if "FAW–Leapmotor" in q["stem"])
+    assert (gains["type"], gains["word_limit"], gains["status"]) == ("essay", 300, "candidate")
+    assert gains["rubric"].startswith("- Names what both sides gain")
+    assert "*electric-vehicle technology*" in gains["answer"]
+    assert moodle.warnings == []
+    gift = IMPORTERS["gift"](EXPORTERS["gift"](selection).data)
+    assert [(q["type"], q.get("word_limit")) for q in gift.questions] == [("essay", None), ("essay", None)]

@@ -185,14 +185,14 @@ def test_non_utf8_gift_is_rejected():
         IMPORTERS["gift"]("::q::Caf\u00e9 au lait?{=yes =oui}".encode("latin-1"))
 
 
-def test_descriptions_and_essays_are_skipped_with_a_warning():
+def test_descriptions_are_skipped_with_a_warning_and_essays_import():
     text = "// a comment\nJust some text.\n\n::e::Write an essay about it.{}\n\n" + GOOD.replace("q1", "q3")
     result = IMPORTERS["gift"](text.encode())
-    assert [q["stem"] for q in result.questions] == ["What is the answer here?"]
-    assert result.warnings == [
-        "line 1: text without an answer block (a description); skipped",
-        "line 4 (question 'e'): an essay question (empty answer block) has no Casewise type; skipped",
+    assert [(q["type"], q["stem"]) for q in result.questions] == [
+        ("essay", "Write an essay about it."),
+        ("mcq", "What is the answer here?"),
     ]
+    assert result.warnings == ["line 1: text without an answer block (a description); skipped"]
 
 
 def test_moodle_style_gift_without_our_markers_imports():

@@ -183,13 +183,13 @@ def test_malformed_moodle_xml_names_what_and_where(data, message):
 
 def test_types_casewise_lacks_are_skipped_with_a_warning():
     data = (
-        b"<quiz>\n<question type='essay'><name><text>e</text></name><questiontext format='html'>"
+        b"<quiz>\n<question type='calculated'><name><text>e</text></name><questiontext format='html'>"
         b"<text>Discuss the deal.</text></questiontext></question></quiz>"
     )
     result = IMPORTERS["moodle-xml"](data)
     assert result.questions == []
     assert result.warnings == [
-        "line 2 (question 'e'): question type 'essay' has no Casewise equivalent; skipped"
+        "line 2 (question 'e'): question type 'calculated' has no Casewise equivalent; skipped"
     ]
 
 
