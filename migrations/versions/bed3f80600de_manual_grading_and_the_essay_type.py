@@ -25,9 +25,24 @@ NEW_TYPES = OLD_TYPES + ", 'essay'"
 
 
 def _qtype_check(types: str) -> None:
-    with op.batch_alter_table('question', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_question_qtype'), type_='check')
-        batch_op.create_check_constraint('qtype', f'qtype IN ({types})')
+    if op.get_bind().dialect.name != 'sqlite':
+        with op.batch_alter_table('question', schema=None) as batch_op:
+            batch_op.drop_constraint(batch_op.f('ck_question_qtype'), type_='check')
+            batch_op.create_check_constraint('qtype', f'qtype IN ({types})')
+        return
+    # SQLite changes a check by copying the table, dropping the old one and renaming the copy. Dropping
+    # `question` would fail the foreign keys of cards, quiz items and responses, so they are off for the
+    # copy, as SQLite's procedure for altering a table says (the pragma only works outside a
+    # transaction), and every foreign key is checked right after.
+    with op.get_context().autocommit_block():
+        op.execute('PRAGMA foreign_keys=OFF')
+        with op.batch_alter_table('question', schema=None) as batch_op:
+            batch_op.drop_constraint(batch_op.f('ck_question_qtype'), type_='check')
+            batch_op.create_check_constraint('qtype', f'qtype IN ({types})')
+        op.execute('PRAGMA foreign_keys=ON')
+        broken = op.get_bind().exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+        if broken:
+            raise RuntimeError(f'foreign keys broken by rebuilding question: {broken[:5]}')
 
 
 def upgrade():

@@ -25,7 +25,7 @@ from app.articles import service as articles
 from app.bank.convert import apply_canonical
 from app.courses import service as courses
 from app.extensions import db
-from app.models import Article, Attempt, Card, Course, Question, Quiz, QuizItem, User
+from app.models import Article, Attempt, Card, Course, Question, Quiz, QuizItem, Response, User
 from app.quizzes import service as quizzes
 from app.study import service as study
 
@@ -341,6 +341,12 @@ PARAM_DEFAULTS: dict[str, Callable[[World], Any]] = {
     "topic": lambda w: w.topic,
     "uid": lambda w: w.candidate.uid,
     "filename": lambda w: "style.css",
+    # Student A's short answer in the submitted attempt (gradable by hand).
+    "response_id": lambda w: db.session.scalar(
+        select(Response.id).where(
+            Response.attempt_id == w.attempt_done.id, Response.question_id == w.questions["short"].id
+        )
+    ),
 }
 
 # Per-route URL values (path parameters, and "?name" for query arguments) where the default is not the

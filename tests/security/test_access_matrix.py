@@ -82,6 +82,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "quizzes.gradebook": {"GET": "           login  403    403    200    403    200"},
     "quizzes.grades_csv": {"GET": "          login  403    403    200    403    200"},
     "quizzes.analysis": {"GET": "            login  403    403    200    403    200"},
+    "quizzes.grading": {"GET": "             login  403    403    200    403    200"},
+    "quizzes.grade": {"POST": "              login  403    403    ok     403    ok"},
     "study.course_stats": {"GET": "          login  403    403    200    403    200"},
     "exports.index": {"GET": "               login  403    403    200    403    200"},  # ?scope=quiz (course 1)
     "exports.download": {"GET": "            login  403    403    200    403    200"},  # ?scope=quiz (course 1)
@@ -111,6 +113,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "quizzes.post_attempt": lambda w: {"data": {"save": "1"}},
     "quizzes.practice_answer": lambda w: {"data": {"question_id": w.practice.layout[0]["question_id"]}},
     "quizzes.change_item": lambda w: {"data": {"action": "up"}},
+    "quizzes.grade": lambda w: {"data": {"points": "1", "comment": "Checked by hand."}},
     "study.review": lambda w: {
         "data": {"card_id": w.card.id, "rating": "3", "request_id": uuid.uuid4().hex, "deck": "all"}
     },
