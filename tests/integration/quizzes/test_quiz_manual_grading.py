@@ -56,7 +56,11 @@ def test_an_essay_waits_for_a_person_and_grading_it_recomputes_the_score(app, ta
     review = student.get(f"/quizzes/attempts/{attempt.id}/review").get_data(as_text=True)
     assert "Needs grading" in review and "score is pending" in review and "1 response" in review
 
+    assert "Needs grading</span> score pending" in student.get(f"/quizzes/{quiz.id}").get_data(as_text=True)
+
     teacher = login_client(app, "instructor")
+    gradebook = teacher.get(f"/quizzes/{quiz.id}/gradebook").get_data(as_text=True)
+    assert "pending: 1 attempt to grade" in gradebook and "#1: needs grading" in gradebook
     page = teacher.get(f"/quizzes/{quiz.id}/grading").get_data(as_text=True)
     assert "1 of 1 need grading" in page and "<strong>scale</strong>" in page and "Rubric" in page
     assert "Single-key shortcuts" in page
@@ -80,6 +84,7 @@ def test_an_essay_waits_for_a_person_and_grading_it_recomputes_the_score(app, ta
 
     review = student.get(f"/quizzes/attempts/{attempt.id}/review").get_data(as_text=True)
     assert "Needs grading" not in review and "8.5 / 12.0" in review
+    assert "8.5 / 12.0" in teacher.get(f"/quizzes/{quiz.id}/gradebook").get_data(as_text=True)
     assert "Comment from your instructor" in review and "<em>capacity</em>" in review
     assert "Model answer" in review
 
