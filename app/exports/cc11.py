@@ -157,7 +157,8 @@ HANDLERS: dict[str, tuple[str, Callable[[etree._Element, etree._Element, Any], N
 
 def _build_item(section: etree._Element, question: Question, weight: str, feedback: str) -> None:
     handler = HANDLERS[question.type]
-    assert not isinstance(handler, Unsupported)  # skipped before
+    if isinstance(handler, Unsupported):  # export_cc11 skips these before building items
+        raise ExportError(f"{question.id}: {handler.reason}")
     profile, body = handler
     scored = "No" if profile == "cc.essay.v0p1" else "Yes"
     item = sub(section, "item", ident=f"q_{question.id}", title=question.id)

@@ -197,3 +197,23 @@ def test_practice_never_draws_an_essay(app, demo):
     attempt = service.start_practice(demo.student, topic="partnership-models", count=30)
     qtypes = {q.qtype for q in service.questions_by_id([e["question_id"] for e in attempt.layout]).values()}
     assert "essay" not in qtypes and len(attempt.layout) >= 10
+
+
+def test_essay_text_and_comments_are_sanitised_markdown(app, make_quiz, demo):
+    quiz = make_quiz(types=("essay",))
+    essay = first_of("essay")
+    attempt = service.start_attempt(quiz, demo.student)
+    hostile = "**Bold** <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
+    assert service.submit_attempt(attempt, {essay.id: hostile})
+    teacher = login_client(app, "instructor")
+    page = teacher.get(f"/quizzes/{quiz.id}/grading").get_data(as_text=True)
+    assert "<strong>Bold</strong>" in page
+    assert "<script>alert" not in page and 'href="javascript' not in page and "<img" not in page
+    row = _response(attempt.id, essay.id)
+    assert (
+        teacher.post(f"/quizzes/responses/{row.id}/grade", json={"points": 1, "comment": hostile}).status_code
+        == 200
+    )
+    review = login_client(app, "student").get(f"/quizzes/attempts/{attempt.id}/review").get_data(as_text=True)
+    assert review.count("<strong>Bold</strong>") == 2  # the essay and the comment
+    assert "<script>alert" not in review and 'href="javascript' not in review and "<img" not in review
