@@ -20,7 +20,9 @@ def test_every_schema_file_matches_its_recorded_checksum():
         for path in FORMATS_DIR.rglob("*")
         if path.is_file() and path.name not in {"SHA256SUMS", "README.md"}
     }
-    assert on_disk == set(listed), "a file in tests/fixtures/schemas is missing from SHA256SUMS, or vice versa"
+    assert on_disk == set(listed), (
+        "a file in tests/fixtures/schemas is missing from SHA256SUMS, or vice versa"
+    )
     for name, digest in listed.items():
         assert hashlib.sha256((FORMATS_DIR / name).read_bytes()).hexdigest() == digest, f"{name} was modified"
 
