@@ -13,6 +13,7 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -23,15 +24,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.quizzes.service import ShownQuestion
 
 GRADING_CHOICES = [
-    ("highest", "Highest attempt"),
-    ("last", "Last attempt"),
-    ("first", "First attempt"),
-    ("average", "Average of attempts"),
+    SelectChoice("highest", "Highest attempt"),
+    SelectChoice("last", "Last attempt"),
+    SelectChoice("first", "First attempt"),
+    SelectChoice("average", "Average of attempts"),
 ]
 FEEDBACK_CHOICES = [
-    ("after_submission", "Right after the student submits"),
-    ("immediate", "Immediately (graded quizzes: right after submitting; practice: after each answer)"),
-    ("after_close", "Only after the quiz closes"),
+    SelectChoice("after_submission", "Right after the student submits"),
+    SelectChoice(
+        "immediate", "Immediately (graded quizzes: right after submitting; practice: after each answer)"
+    ),
+    SelectChoice("after_close", "Only after the quiz closes"),
 ]
 TYPE_CHOICES = [
     ("", "Any type"),

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app.extensions import db
 from app.models import Attempt, Course, Quiz, utcnow
@@ -103,7 +104,7 @@ def show(quiz_id: int):
 
 def _quiz_form(quiz: Quiz | None = None) -> QuizForm:
     form = QuizForm(obj=quiz)
-    form.course_id.choices = [(c.id, c.title) for c in service.managed_courses(current_user)]
+    form.course_id.choices = [SelectChoice(c.id, c.title) for c in service.managed_courses(current_user)]
     if quiz is not None and request.method == "GET":
         form.time_limit.data = quiz.time_limit_s // 60 if quiz.time_limit_s else None
         tz = zone(current_user.timezone)
@@ -168,7 +169,7 @@ def _builder(quiz: Quiz, form: QuizForm, status: int = 200, draw_form: DrawForm 
     present = {item.question_id for item in quiz.items}
     draw_form = draw_form or DrawForm(formdata=None)
     topics = service.topics()
-    draw_form.draw_topic.choices = [(t, t) for t in topics]
+    draw_form.draw_topic.choices = [SelectChoice(t) for t in topics]
     from app.articles.service import list_articles
 
     return render_template(
@@ -217,7 +218,7 @@ def add_items(quiz_id: int):
 def add_draw(quiz_id: int):
     quiz = _managed_quiz(quiz_id)
     form = DrawForm()
-    form.draw_topic.choices = [(t, t) for t in service.topics()]
+    form.draw_topic.choices = [SelectChoice(t) for t in service.topics()]
     if form.validate_on_submit():
         try:
             service.add_draw(quiz, form.draw_topic.data, form.draw_count.data, float(form.points.data))
@@ -397,8 +398,10 @@ def practice():
     from app.articles.service import list_articles
 
     form = PracticeForm()
-    form.article.choices = [("", "Any article")] + [(a.slug, a.title) for a in list_articles()]
-    form.topic.choices = [("", "Any topic")] + [(t, t) for t in service.topics()]
+    form.article.choices = [SelectChoice("", "Any article")] + [
+        SelectChoice(a.slug, a.title) for a in list_articles()
+    ]
+    form.topic.choices = [SelectChoice("", "Any topic")] + [SelectChoice(t) for t in service.topics()]
     if form.validate_on_submit():
         try:
             attempt = service.start_practice(
