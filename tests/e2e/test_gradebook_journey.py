@@ -195,4 +195,8 @@ def test_item_analysis_and_builder_ids(page, live_server, world):
           return dup; }"""
     )
     assert duplicates == []
+    # Every item's controls name their item, so a screen reader's list of fields tells them apart.
+    for n in (1, 2, 3):
+        assert page.get_by_label(f"Points for item {n}", exact=True).count() == 1
+        assert page.get_by_role("button", name=f"Remove item {n}", exact=True).count() == 1
     check_a11y(page, "quiz builder")
