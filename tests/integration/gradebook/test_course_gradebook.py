@@ -63,7 +63,7 @@ def test_grid_applies_each_quizs_method_and_shows_pending_grades(app, make_quiz,
     assert "1.5 / 2" in html and "1 / 2" in html  # average of 2 and 1; the last attempt's 1
     assert "Ada Instructor" not in html.split("<tbody>")[1]  # only students are rows, no preview
     per_quiz = client.get(f"/quizzes/{last.id}/gradebook").get_data(as_text=True)
-    assert "#1: <span class=\"badge pending\">needs grading</span>" in per_quiz
+    assert '#1: <span class="badge pending">needs grading</span>' in per_quiz
 
     response = client.get(f"/courses/{demo.course.id}/gradebook.csv")
     assert response.mimetype == "text/csv"
