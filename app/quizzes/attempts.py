@@ -83,6 +83,8 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
         close_if_overdue(attempt, now)
         if attempt.state == "in_progress":
             return attempt
+    if quiz.course is not None and quiz.course.archived_at is not None and not can_edit(user, quiz):
+        raise QuizError("This course is archived: its quizzes take no new attempts.")
     rules = rules_for(quiz, user)
     problem = window_problem(quiz, now, rules)
     if problem:

@@ -136,6 +136,10 @@ def set_override(
         )
     if not 0 <= extra <= MAX_EXTRA_ATTEMPTS:
         raise OverrideError(f"Extra attempts must be between 0 and {MAX_EXTRA_ATTEMPTS}.", "extra_attempts")
+    if extra and not quiz.attempts_allowed:
+        raise OverrideError(
+            "This quiz already allows unlimited attempts; extra attempts would change nothing.", "extra_attempts"
+        )
     if closes_at is not None and quiz.opens_at is not None and closes_at <= quiz.opens_at:
         raise OverrideError(
             f"The close date must be after the quiz opens ({quiz.opens_at:%Y-%m-%d %H:%M} UTC).", "closes_at"

@@ -61,6 +61,8 @@ def test_grid_applies_each_quizs_method_and_shows_pending_grades(app, make_quiz,
     html = page.get_data(as_text=True)
     assert "Average quiz" in html and "Last quiz" in html and "needs grading" in html
     assert "1.5 / 2" in html and "1 / 2" in html  # average of 2 and 1; the last attempt's 1
+    last_attempt = service.attempts_of(last, demo.student)[-1]
+    assert f'href="/quizzes/attempts/{last_attempt.id}/review">1 / 2</a>' in html  # the counted attempt
     assert "Ada Instructor" not in html.split("<tbody>")[1]  # only students are rows, no preview
     per_quiz = client.get(f"/quizzes/{last.id}/gradebook").get_data(as_text=True)
     assert '#1: <span class="badge pending">needs grading</span>' in per_quiz

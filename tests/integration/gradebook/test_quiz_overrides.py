@@ -84,6 +84,24 @@ def test_bad_overrides_are_refused_beside_the_field_and_write_nothing(
     assert _count() == 0
 
 
+def test_extra_attempts_on_an_unlimited_quiz_are_refused(app, make_quiz, demo):
+    quiz = make_quiz(types=("tf",), attempts_allowed=0)
+    with pytest.raises(overrides.OverrideError, match="already allows unlimited attempts"):
+        overrides.set_override(quiz, demo.student.id, None, 2, None)
+    assert _count() == 0
+
+
+def test_an_archived_courses_quiz_takes_no_new_attempt(app, make_quiz, demo):
+    from app.courses.service import set_archived
+
+    quiz = make_quiz(types=("tf",))
+    set_archived(demo.course, True)
+    with pytest.raises(service.QuizError, match="archived"):
+        service.start_attempt(quiz, demo.student)
+    assert _count(Attempt) == 0
+    assert service.start_preview(quiz, demo.instructor).mode == "preview"
+
+
 def test_override_for_someone_outside_the_course_is_404_naming_them(app, make_quiz, demo, make_user):
     quiz = make_quiz(types=("tf",))
     outsider = make_user("outsider", display_name="Olga Outsider")
