@@ -148,7 +148,11 @@ def start_preview(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
         deadline_at=now + timedelta(seconds=limit) if limit else None,
     )
     db.session.add(attempt)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # started twice at once: the other request's preview stands
+        db.session.rollback()
+        return start_preview(quiz, user, now)
     return attempt
 
 
