@@ -150,9 +150,18 @@ def start_preview(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
     db.session.add(attempt)
     try:
         db.session.commit()
-    except IntegrityError:  # started twice at once: the other request's preview stands
+    except IntegrityError:  # started twice at once: the other request's preview stands; resume it
         db.session.rollback()
-        return start_preview(quiz, user, now)
+        for other in db.session.scalars(
+            select(Attempt).where(
+                Attempt.quiz_id == quiz.id,
+                Attempt.user_id == user.id,
+                Attempt.mode == "preview",
+                Attempt.state == "in_progress",
+            )
+        ):
+            return other
+        raise
     return attempt
 
 
