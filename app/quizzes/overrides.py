@@ -138,7 +138,8 @@ def set_override(
         raise OverrideError(f"Extra attempts must be between 0 and {MAX_EXTRA_ATTEMPTS}.", "extra_attempts")
     if extra and not quiz.attempts_allowed:
         raise OverrideError(
-            "This quiz already allows unlimited attempts; extra attempts would change nothing.", "extra_attempts"
+            "This quiz already allows unlimited attempts; extra attempts would change nothing.",
+            "extra_attempts",
         )
     if closes_at is not None and quiz.opens_at is not None and closes_at <= quiz.opens_at:
         raise OverrideError(
