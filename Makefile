@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-pg lint format bench bench-quick migrate seed clean
+.PHONY: run test lint format bench bench-quick migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,16 +27,16 @@ migrate: $(VENV)/.runtime-installed
 seed: migrate
 	$(FLASK) seed
 
+# `seed` prints the demo logins and the course code once.
 run: seed
 	@echo ""
 	@echo "Casewise is starting on http://$(HOST):$(PORT)"
-	@echo "  Demo logins (password: casewise-demo): instructor, student, student2"
-	@echo "  Demo course join code: FAWDEMO8"
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Extra pytest arguments pass through: make test ARGS="-k study"
 test: $(VENV)/.dev-installed
-	$(BIN)/pytest
+	$(BIN)/pytest $(ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -64,6 +64,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.courses.views import bp as courses_bp
     from app.errors import register_error_handlers
     from app.exports.views import bp as exports_bp
+    from app.gradebook.views import bp as gradebook_bp
+    from app.gradebook.views import grades_bp
     from app.main.views import bp as main_bp
     from app.quizzes.views import bp as quizzes_bp
     from app.study.views import bp as study_bp
@@ -74,6 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(articles_bp)
     app.register_blueprint(study_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(gradebook_bp)
+    app.register_blueprint(grades_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(bank_bp)
     app.register_blueprint(account_bp)

@@ -231,8 +231,12 @@ def _atomic_file(path: Path, overwrite: bool) -> Iterator[Path]:
     """A temporary file beside `path`, moved into place only when the block succeeds."""
     if path.exists() and not overwrite:
         raise BackupError(f"{path} already exists; choose a new file name or pass --force to replace it")
-    if not path.parent.is_dir():
-        raise BackupError(f"the folder {path.parent} does not exist; create it first")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(
+            f"cannot create the folder {path.parent} ({exc.strerror}); choose another path"
+        ) from exc
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     os.close(handle)
     temporary = Path(name)

@@ -1,4 +1,4 @@
-"""Top-level CLI: `flask seed` (articles, bank, demo accounts; idempotent) and `flask user create`."""
+"""Top-level CLI: `flask seed` (articles, bank, demo accounts and content; idempotent) and `flask user create`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.articles import service as articles
 from app.auth import service as accounts
 from app.bank import service as bank
 from app.courses import service as courses
+from app.demo import seed_demo
 
 DEMO_COURSE_CODE = "FAWDEMO8"
 DEMO_ACCOUNTS = (
@@ -69,8 +70,11 @@ def seed_accounts(password: str) -> list[tuple[str, bool]]:
 @click.command("seed")
 @with_appcontext
 @click.option("--no-accounts", is_flag=True, help="Load articles and the bank only.")
-def seed_command(no_accounts: bool) -> None:
-    """Load the seed articles, the curated bank in questions/, and demo accounts (idempotent)."""
+@click.option("--no-demo", is_flag=True, help="Leave out the demo quizzes, review queue and study history.")
+def seed_command(no_accounts: bool, no_demo: bool) -> None:
+    """Load the seed articles, the curated bank in questions/, demo accounts, and demo content that shows
+    every journey: quizzes in the demo course, generated candidates to review and a study history
+    (idempotent: a second run changes nothing)."""
     for slug, changed in seed_articles():
         click.echo(f"article {slug}: {'loaded' if changed else 'unchanged'}")
     if any(bank.QUESTIONS_DIR.glob("*.yaml")):
@@ -83,6 +87,14 @@ def seed_command(no_accounts: bool) -> None:
         password = current_app.config["DEMO_PASSWORD"]
         for name, created in seed_accounts(password):
             click.echo(f"{name}: {'created' if created else 'exists'}")
+        if not no_demo:
+            demo = seed_demo(
+                accounts.find_user("instructor"),
+                accounts.find_user("student"),
+                courses.find_by_code(DEMO_COURSE_CODE),
+            )
+            for line in demo or ["demo content: unchanged"]:
+                click.echo(line)
         click.echo(
             f"Demo logins (password {password!r}): instructor, student, student2; course code {DEMO_COURSE_CODE}"
         )

@@ -7,13 +7,17 @@ database (skipped with a printed reason when PostgreSQL is unreachable, except i
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.extensions import db as _db
@@ -89,23 +93,105 @@ def database_url(backend, tmp_path, request) -> str:
     return request.getfixturevalue("pg_url")
 
 
+def _test_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "testing-not-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "DEMO_PASSWORD": "casewise-demo",
+        "INSTRUCTOR_SIGNUP_CODE": "teach-2025",
+    }
+
+
+# Fixtures that ask for a seeded database, and the `flask seed` arguments that build it.
+SEED_VARIANTS = {"seeded": ["seed", "--no-demo"], "seeded_demo": ["seed"]}
+
+
+class SeedTemplates:
+    """Each seeded database is built once per session through the real CLI, then cloned for every test
+    that asks for it: a file copy on SQLite, `CREATE DATABASE … TEMPLATE …` on PostgreSQL."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.built: dict[tuple[str, str], tuple[str, str]] = {}  # (backend, variant) -> (where, output)
+        self.pg_names: list[str] = []
+
+    def _build(self, url: str, variant: str) -> str:
+        app = create_app(_test_config(url))
+        with app.app_context():
+            _db.create_all()
+        # The command gets its own app context, so the study driver's connection is released with it.
+        result = app.test_cli_runner().invoke(args=SEED_VARIANTS[variant])
+        with app.app_context():
+            _db.engine.dispose()
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def _template(self, backend: str, variant: str) -> tuple[str, str]:
+        key = (backend, variant)
+        if key not in self.built:
+            if backend == "sqlite":
+                path = self.folder / f"{variant}.db"
+                self.built[key] = (str(path), self._build(f"sqlite:///{path}", variant))
+            else:
+                name = f"casewise_tmpl_{uuid.uuid4().hex[:10]}"
+                self.pg_names.append(name)
+                with self._admin() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                url = make_url(pg_base_url()).set(database=name).render_as_string(hide_password=False)
+                self.built[key] = (name, self._build(url, variant))
+        return self.built[key]
+
+    def _admin(self):
+        return create_engine(pg_base_url(), isolation_level="AUTOCOMMIT", poolclass=NullPool).connect()
+
+    def clone(self, backend: str, variant: str, database_url: str) -> str:
+        """Make `database_url` a copy of the template; returns the seed command's output."""
+        where, output = self._template(backend, variant)
+        if backend == "sqlite":
+            # SQLite's backup API copies what is still in the template's WAL file too.
+            with (
+                closing(sqlite3.connect(where)) as source,
+                closing(sqlite3.connect(make_url(database_url).database)) as copy,
+            ):
+                source.backup(copy)
+        else:
+            target = make_url(database_url).database
+            with self._admin() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{where}"'))
+        return output
+
+    def drop(self) -> None:
+        if self.pg_names:
+            with self._admin() as conn:
+                for name in self.pg_names:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def seed_templates(tmp_path_factory) -> Iterator[SeedTemplates]:
+    templates = SeedTemplates(tmp_path_factory.mktemp("seed-templates"))
+    yield templates
+    templates.drop()
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "testing-not-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "DEMO_PASSWORD": "casewise-demo",
-            "INSTRUCTOR_SIGNUP_CODE": "teach-2025",
-        }
-    )
-    with app.app_context():
-        _db.drop_all()
-        _db.create_all()
+def app(database_url, backend, request):
+    """The app on a fresh empty database, or on a clone of a seeded template when the test asks for
+    `seeded` or `seeded_demo` (the seed command's output is then `app.config["SEED_OUTPUT"]`)."""
+    variant = next((name for name in SEED_VARIANTS if name in request.fixturenames), None)
+    output = None
+    if variant is not None:
+        output = request.getfixturevalue("seed_templates").clone(backend, variant, database_url)
+    app = create_app(_test_config(database_url) | {"SEED_OUTPUT": output})
+    if variant is None:
+        with app.app_context():
+            _db.drop_all()
+            _db.create_all()
     yield app
     with app.app_context():
         _db.session.remove()
@@ -156,8 +242,13 @@ def make_course(app, make_user):
 
 
 @pytest.fixture
-def seeded(app, runner):
-    """The seed case loaded through the real CLI."""
-    result = runner.invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    return result
+def seeded(app) -> SimpleNamespace:
+    """The seed case (articles, bank, demo accounts and course) as `flask seed --no-demo` loads it,
+    cloned from a template built once per session; `.output` is what the command printed."""
+    return SimpleNamespace(output=app.config["SEED_OUTPUT"])
+
+
+@pytest.fixture
+def seeded_demo(app) -> SimpleNamespace:
+    """Everything `flask seed` loads, demo quizzes, review queue and study history included."""
+    return SimpleNamespace(output=app.config["SEED_OUTPUT"])

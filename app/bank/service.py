@@ -135,10 +135,13 @@ class GenerationSummary:
     failing_checks: int = 0
 
 
-def generate_candidates(article: Article, author_id: int | None = None) -> GenerationSummary:
+def generate_candidates(
+    article: Article, author_id: int | None = None, limit: int | None = None
+) -> GenerationSummary:
     """Run the generator on an article and queue its candidates for review, in one transaction.
 
-    Candidates already in the bank (same stable id, whatever their status) are not added again.
+    Candidates already in the bank (same stable id, whatever their status) are not added again;
+    `limit` keeps only the best-ranked that many new ones (the demo seed queues a handful).
     """
     from app.generation import generate
 
@@ -151,6 +154,8 @@ def generate_candidates(article: Article, author_id: int | None = None) -> Gener
             if data["id"] in existing:
                 summary.already_queued += 1
                 continue
+            if limit is not None and summary.added >= limit:
+                break
             question = Question(origin="generated", rank_score=candidate.score, checks=dict(candidate.checks))
             apply_canonical(question, data, article)
             question.status = "candidate"

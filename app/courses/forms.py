@@ -28,3 +28,7 @@ class JoinForm(FlaskForm):
         ],
     )
     submit = SubmitField("Join course")
+
+
+class EditCourseForm(CourseForm):
+    submit = SubmitField("Save course")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.courses import service
-from app.courses.forms import CourseForm, JoinForm
+from app.courses.forms import CourseForm, EditCourseForm, JoinForm
 from app.extensions import db
 from app.models import Course
 from app.quizzes import service as quizzes
@@ -48,22 +48,41 @@ def join():
             course = service.join_course(current_user, form.code.data)
         except service.CourseError as exc:
             form.code.errors.append(str(exc))
+            status = exc.status if exc.status != 400 else 422
         else:
             flash(f"You joined {course.title}.", "success")
             return redirect(url_for("courses.show", course_id=course.id))
+    else:
+        status = 422
     return render_template(
         "courses/index.html", courses=service.courses_for(current_user), join_form=form
-    ), 422
+    ), status
+
+
+def _course_or_404(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _managed_course(course_id: int) -> Course:
+    course = _course_or_404(course_id)
+    if not service.can_manage(current_user, course):
+        abort(403)
+    return course
 
 
 @bp.get("/<int:course_id>")
 @login_required
 def show(course_id: int):
-    course = db.session.get(Course, course_id)
-    if course is None:
-        abort(404)
+    course = _course_or_404(course_id)
     if not service.can_view(current_user, course):
         abort(403)
+    return _course_page(course)
+
+
+def _course_page(course: Course, status: int = 200):
     manage = service.can_manage(current_user, course)
     students = service.students_of(course) if manage else []
     return render_template(
@@ -72,4 +91,63 @@ def show(course_id: int):
         manage=manage,
         students=students,
         course_quizzes=quizzes.quizzes_for_course(course, current_user),
-    )
+    ), status
+
+
+@bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(course_id: int):
+    course = _managed_course(course_id)
+    form = EditCourseForm(obj=course)
+    if form.validate_on_submit():
+        try:
+            service.update_course(course, form.title.data, form.description.data or "")
+        except service.CourseError as exc:
+            form.title.errors.append(str(exc))
+        else:
+            flash("Course saved.", "success")
+            return redirect(url_for("courses.show", course_id=course.id))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("courses/edit.html", course=course, form=form), status
+
+
+@bp.post("/<int:course_id>/students/<int:user_id>/remove")
+@login_required
+def remove_student(course_id: int, user_id: int):
+    course = _managed_course(course_id)
+    try:
+        student = service.remove_student(course, current_user, user_id)
+    except service.CourseError as exc:
+        flash(str(exc), "error")
+        return _course_page(course, exc.status)
+    flash(f"{student.display_name} was removed from the course; their past attempts are kept.", "success")
+    return redirect(url_for("courses.show", course_id=course.id))
+
+
+@bp.post("/<int:course_id>/code")
+@login_required
+def regenerate_code(course_id: int):
+    course = _managed_course(course_id)
+    try:
+        code = service.regenerate_code(course)
+    except service.CourseError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"New join code: {code}. The old code no longer works.", "success")
+    return redirect(url_for("courses.show", course_id=course.id))
+
+
+@bp.post("/<int:course_id>/archive")
+@login_required
+def archive(course_id: int):
+    course = _managed_course(course_id)
+    archived = request.form.get("archived") == "1"
+    service.set_archived(course, archived)
+    if archived:
+        flash(
+            "Course archived: students no longer see it and nobody can join. Unarchive it any time.",
+            "success",
+        )
+    else:
+        flash("Course restored: students see it again and can join with its code.", "success")
+    return redirect(url_for("courses.show", course_id=course.id))

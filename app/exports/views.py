@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, SubmitField
+from wtforms import SelectChoice, SelectField, SubmitField
 
 from app.exports import IMPORTERS, ExportError, ImportFormatError, service
 from app.quizzes.service import can_edit
@@ -29,7 +29,7 @@ FORMAT_LABELS = {
 
 
 class ImportForm(FlaskForm):
-    fmt = SelectField("Format", choices=[(f, FORMAT_LABELS.get(f, f)) for f in IMPORTERS])
+    fmt = SelectField("Format", choices=[SelectChoice(f, FORMAT_LABELS.get(f, f)) for f in IMPORTERS])
     file = FileField("File")
     submit = SubmitField("Import")
 

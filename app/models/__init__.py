@@ -4,7 +4,7 @@ from app.models.article import Article, Segment
 from app.models.base import Base, utcnow
 from app.models.bench import BenchPing
 from app.models.question import Question, QuestionRevision
-from app.models.quiz import Attempt, Quiz, QuizItem, Response
+from app.models.quiz import Attempt, Quiz, QuizItem, QuizOverride, Response
 from app.models.study import Card, ReviewLog, StudyDay
 from app.models.user import ROLES, Course, Enrolment, User
 
@@ -21,6 +21,7 @@ __all__ = [
     "QuestionRevision",
     "Quiz",
     "QuizItem",
+    "QuizOverride",
     "Response",
     "ReviewLog",
     "Segment",

@@ -71,13 +71,17 @@ class QuizItem(Base):
 
 
 class Attempt(Base):
-    """in_progress -> submitted (by the student) or finished (closed by the server when overdue)."""
+    """in_progress -> submitted (by the student) or finished (closed by the server when overdue).
+
+    mode: 'quiz' (counted), 'practice' (self-paced, no quiz) or 'preview' (an instructor trying the quiz as
+    a student: never counted in grades, statistics or attempts allowed; numbered -1, -2, … so its numbers
+    never take one a real attempt needs)."""
 
     __tablename__ = "attempt"
     __table_args__ = (
         UniqueConstraint("quiz_id", "user_id", "number"),
         CheckConstraint("state IN ('in_progress', 'submitted', 'finished')", name="state"),
-        CheckConstraint("mode IN ('quiz', 'practice')", name="mode"),
+        CheckConstraint("mode IN ('quiz', 'practice', 'preview')", name="mode"),
         Index("ix_attempt_user_quiz", "user_id", "quiz_id"),
     )
 
@@ -127,3 +131,26 @@ class Response(Base):
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
     graded_by = relationship("User")
+
+
+class QuizOverride(Base):
+    """One student's accommodation on one quiz: another time limit, extra attempts, another close date.
+
+    NULL (or 0 extra attempts) keeps the quiz's own setting."""
+
+    __tablename__ = "quiz_override"
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "user_id"),
+        CheckConstraint("time_limit_s IS NULL OR time_limit_s > 0", name="time_limit"),
+        CheckConstraint("extra_attempts >= 0 AND extra_attempts <= 100", name="extra_attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    time_limit_s: Mapped[int | None]
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    closes_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User")

@@ -60,6 +60,8 @@ class Course(Base):
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the instructor archives the course: it leaves students' lists and refuses joins.
+    archived_at: Mapped[datetime | None]
 
     owner: Mapped[User] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="course", cascade="all, delete-orphan")

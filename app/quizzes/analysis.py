@@ -5,11 +5,14 @@ Pure: a score matrix (one dict per attempt) in, test and per-question statistics
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
+from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from math import comb
+from typing import Any
 
 from app.quizzes.grading import multi_fraction
 
@@ -207,6 +210,105 @@ def analyse(
         if stats.n:
             variances.append(variance)
     return _test(totals, math.fsum(max_scores.values()), variances), items
+
+
+MIN_RELIABLE = 10  # fewer first attempts than this: discrimination and the thirds say little
+TYPED_SHOWN = 5  # typed answers (numeric, short, cloze, matching): the most common ones, then "other"
+NO_ANSWER = "(no answer)"
+OTHER = "(other answers)"
+
+
+@dataclass(frozen=True)
+class ResponseCount:
+    """One option (or typed answer) of a question: how many attempts chose it, and the share of all
+    attempts, of the top third and of the bottom third by total score (percentages; None when the group
+    is empty)."""
+
+    label: str
+    correct: bool
+    count: int
+    share: float | None
+    top_share: float | None
+    bottom_share: float | None
+
+
+def _typed_label(answer: Any) -> str:
+    if isinstance(answer, str):
+        return " ".join(answer.split())
+    if isinstance(answer, list):
+        return " | ".join(_typed_label(a) for a in answer)
+    if isinstance(answer, dict):
+        return " | ".join(f"{k} → {_typed_label(v)}" for k, v in answer.items())
+    return json.dumps(answer) if not isinstance(answer, int | float) else f"{answer:g}"
+
+
+def response_analysis(
+    question: dict, responses: Sequence[tuple[Any, float | None, float]]
+) -> list[ResponseCount]:
+    """Moodle's response analysis of one question over the attempts that included it.
+
+    `responses`: (stored answer or None, fraction or None, the attempt's total score) per attempt. The
+    attempts are ranked by total score; the top and bottom thirds are the first and last n // 3 (none when
+    n < 3). mcq and tf count each option, multi each ticked option (so counts may sum past n); the typed
+    types count the TYPED_SHOWN most common answers (right when their fraction is 1) and the rest as one
+    row. A "(no answer)" row counts the blanks when there are any.
+    """
+    n = len(responses)
+    ranked = sorted(range(n), key=lambda i: -responses[i][2])
+    third = n // 3
+    top = set(ranked[:third])
+    bottom = set(ranked[n - third :]) if third else set()
+    qtype = question.get("type")
+
+    def chosen(answer: Any) -> list[str]:
+        if answer is None:
+            return [NO_ANSWER]
+        if qtype == "tf":
+            return ["True" if answer else "False"]
+        if qtype == "multi":
+            return [str(a) for a in answer] or [NO_ANSWER]
+        return [str(answer) if qtype == "mcq" else _typed_label(answer)]
+
+    picks = [chosen(answer) for answer, _, _ in responses]
+    if qtype in ("mcq", "multi"):
+        key = question.get("answer")
+        right = set(key) if isinstance(key, list) else {key}
+        labels = [(str(option), str(option) in right) for option in question.get("options", [])]
+    elif qtype == "tf":
+        labels = [("True", question.get("answer") is True), ("False", question.get("answer") is False)]
+    else:
+        counts = Counter(label for p in picks for label in p if label != NO_ANSWER)
+        correct = {
+            _typed_label(answer)
+            for answer, fraction, _ in responses
+            if answer is not None and (fraction or 0) >= 1
+        }
+        common = [label for label, _ in counts.most_common(TYPED_SHOWN)]
+        labels = [(label, label in correct) for label in common]
+        if len(counts) > TYPED_SHOWN:
+            shown = set(common)
+            picks = [[label if label in shown or label == NO_ANSWER else OTHER for label in p] for p in picks]
+            labels.append((OTHER, False))
+    if any(NO_ANSWER in p for p in picks):
+        labels.append((NO_ANSWER, False))
+
+    def share(label: str, group: Sequence[int] | set[int]) -> float | None:
+        if not group:
+            return None
+        return 100 * sum(1 for i in group if label in picks[i]) / len(group)
+
+    everyone = range(n)
+    return [
+        ResponseCount(
+            label,
+            correct,
+            sum(1 for p in picks if label in p),
+            share(label, everyone),
+            share(label, top),
+            share(label, bottom),
+        )
+        for label, correct in labels
+    ]
 
 
 def to_json(test: TestStats, items: Sequence[ItemStats]) -> dict:

@@ -29,8 +29,10 @@ from app.qtypes.schema import parse_question
 from app.quizzes.builder import can_edit, find_questions, layout_for
 from app.quizzes.errors import AttemptClosed, BadAnswer, NoSuchAttempt, NotAllowed, QuizError, StaleSave
 from app.quizzes.grading import ResponseError, grade, validate_response
+from app.quizzes.overrides import Rules, deadline, rules_for
 
 DONE_STATES = ("submitted", "finished")
+TIMED_MODES = ("quiz", "preview")  # attempts at a quiz, autosaved and submitted the same way
 PRACTICE_MAX = 30
 
 _attempts = Attempt.__table__
@@ -44,11 +46,15 @@ def _now(now: datetime | None) -> datetime:
     return now or utcnow()
 
 
-def window_problem(quiz: Quiz, now: datetime) -> str | None:
-    if quiz.opens_at and now < quiz.opens_at:
-        return f"This quiz opens on {quiz.opens_at:%Y-%m-%d %H:%M} UTC."
-    if quiz.closes_at and now >= quiz.closes_at:
-        return f"This quiz closed on {quiz.closes_at:%Y-%m-%d %H:%M} UTC."
+def window_problem(quiz: Quiz, now: datetime, rules: Rules | None = None) -> str | None:
+    """Why the quiz cannot be started now (before it opens, after it closes), or None; `rules` carries a
+    student's own close date when they have an override."""
+    opens_at = rules.opens_at if rules else quiz.opens_at
+    closes_at = rules.closes_at if rules else quiz.closes_at
+    if opens_at and now < opens_at:
+        return f"This quiz opens on {opens_at:%Y-%m-%d %H:%M} UTC."
+    if closes_at and now >= closes_at:
+        return f"This quiz closed on {closes_at:%Y-%m-%d %H:%M} UTC."
     return None
 
 
@@ -78,19 +84,17 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
         close_if_overdue(attempt, now)
         if attempt.state == "in_progress":
             return attempt
-    problem = window_problem(quiz, now)
+    if quiz.course is not None and quiz.course.archived_at is not None and not can_edit(user, quiz):
+        raise QuizError("This course is archived: its quizzes take no new attempts.")
+    rules = rules_for(quiz, user)
+    problem = window_problem(quiz, now, rules)
     if problem:
         raise QuizError(problem)
-    if quiz.attempts_allowed and len(existing) >= quiz.attempts_allowed:
-        raise QuizError(f"You have used all {quiz.attempts_allowed} attempt(s) allowed for this quiz.")
+    if rules.attempts_allowed and len(existing) >= rules.attempts_allowed:
+        raise QuizError(f"You have used all {rules.attempts_allowed} attempt(s) allowed for this quiz.")
     if not quiz.items:
         raise QuizError("This quiz has no questions yet.")
     seed = secrets.randbits(31)
-    deadline = None
-    if quiz.time_limit_s:
-        deadline = now + timedelta(seconds=quiz.time_limit_s)
-    if quiz.closes_at:
-        deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
     attempt = Attempt(
         mode="quiz",
         quiz_id=quiz.id,
@@ -99,7 +103,7 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
         state="in_progress",
         layout=layout_for(quiz, seed),
         started_at=now,
-        deadline_at=deadline,
+        deadline_at=deadline(rules, now),
     )
     db.session.add(attempt)
     try:
@@ -110,6 +114,54 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
         for other in attempts_of(quiz, user):
             if other.state == "in_progress":
                 return other
+        raise
+    return attempt
+
+
+def start_preview(quiz: Quiz, user: User, now: datetime | None = None) -> Attempt:
+    """An instructor's try of the quiz as a student sees it: the quiz's layout, shuffles and time limit,
+    but whatever its window or publication, and never counted (mode 'preview'); an open one is resumed."""
+    now = _now(now)
+    if not can_edit(user, quiz):
+        raise NotAllowed("Only the quiz's instructors can preview it.")
+    if not quiz.items:
+        raise QuizError("Add questions before previewing: this quiz has none.")
+    previews = list(
+        db.session.scalars(
+            select(Attempt).where(
+                Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.mode == "preview"
+            )
+        )
+    )
+    for attempt in previews:
+        close_if_overdue(attempt, now)
+        if attempt.state == "in_progress":
+            return attempt
+    limit = quiz.time_limit_s
+    attempt = Attempt(
+        mode="preview",
+        quiz_id=quiz.id,
+        user_id=user.id,
+        number=-(len(previews) + 1),
+        state="in_progress",
+        layout=layout_for(quiz, secrets.randbits(31)),
+        started_at=now,
+        deadline_at=now + timedelta(seconds=limit) if limit else None,
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # started twice at once: the other request's preview stands; resume it
+        db.session.rollback()
+        for other in db.session.scalars(
+            select(Attempt).where(
+                Attempt.quiz_id == quiz.id,
+                Attempt.user_id == user.id,
+                Attempt.mode == "preview",
+                Attempt.state == "in_progress",
+            )
+        ):
+            return other
         raise
     return attempt
 
@@ -222,7 +274,7 @@ _SAVE_CONTEXT = (
 _UPSERT_SQL = """\
 INSERT INTO response (attempt_id, question_id, answer, seq, saved_at)
 SELECT attempt.id, :question_id, :answer, :seq, :now FROM attempt
-WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id AND attempt.mode = 'quiz'
+WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id AND attempt.mode IN ('quiz', 'preview')
 AND attempt.state = 'in_progress' AND (attempt.deadline_at IS NULL OR attempt.deadline_at > :now)
 {lock}
 ON CONFLICT (attempt_id, question_id) DO UPDATE
@@ -291,7 +343,7 @@ def autosave(context: AutosaveContext, user_id: int, now: datetime | None = None
     """
     now = _now(now)
     attempt_id, payload, known_id, row = context.attempt_id, context.payload, context.question_id, context.row
-    if row is None or row.User.id != user_id or row.mode != "quiz":
+    if row is None or row.User.id != user_id or row.mode not in TIMED_MODES:
         raise NoSuchAttempt(f"There is no quiz attempt {attempt_id} of yours.")
     if payload is None:
         raise BadAnswer('Send JSON: {"question_id": …, "answer": …, "seq": …}.')

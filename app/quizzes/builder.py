@@ -86,6 +86,36 @@ def save_quiz(owner: User, settings: QuizSettings, quiz: Quiz | None = None) -> 
     return quiz
 
 
+def publish_problems(quiz: Quiz | None) -> list[str]:
+    """Why publishing `quiz` as it stands deserves a second look: no questions, fixed questions no longer
+    approved, draws larger than their topic's approved pool. Empty when it is ready (or already published)."""
+    if quiz is not None and quiz.published:
+        return []
+    items = list(quiz.items) if quiz is not None else []
+    if not items:
+        return ["This quiz has no questions yet: students would open an empty quiz."]
+    problems = []
+    unapproved = [i.question for i in items if i.question is not None and i.question.status != "approved"]
+    if unapproved:
+        uids = ", ".join(q.uid for q in unapproved[:5]) + (" …" if len(unapproved) > 5 else "")
+        problems.append(
+            f"{len(unapproved)} question{'s are' if len(unapproved) != 1 else ' is'} not approved ({uids})."
+        )
+    for item in items:
+        if item.draw_topic is None:
+            continue
+        pool = db.session.scalar(
+            select(func.count())
+            .select_from(Question)
+            .where(Question.status == "approved", Question.topic == item.draw_topic)
+        )
+        if pool < item.draw_count:
+            problems.append(
+                f"The draw of {item.draw_count} from {item.draw_topic} has only {pool} approved question(s)."
+            )
+    return problems
+
+
 def can_edit(user: User, quiz: Quiz) -> bool:
     if user.is_admin:
         return True

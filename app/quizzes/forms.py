@@ -13,6 +13,7 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -24,15 +25,17 @@ from app.qtypes.registry import get_type
 from app.quizzes.service import ShownQuestion
 
 GRADING_CHOICES = [
-    ("highest", "Highest attempt"),
-    ("last", "Last attempt"),
-    ("first", "First attempt"),
-    ("average", "Average of attempts"),
+    SelectChoice("highest", "Highest attempt"),
+    SelectChoice("last", "Last attempt"),
+    SelectChoice("first", "First attempt"),
+    SelectChoice("average", "Average of attempts"),
 ]
 FEEDBACK_CHOICES = [
-    ("after_submission", "Right after the student submits"),
-    ("immediate", "Immediately (graded quizzes: right after submitting; practice: after each answer)"),
-    ("after_close", "Only after the quiz closes"),
+    SelectChoice("after_submission", "Right after the student submits"),
+    SelectChoice(
+        "immediate", "Immediately (graded quizzes: right after submitting; practice: after each answer)"
+    ),
+    SelectChoice("after_close", "Only after the quiz closes"),
 ]
 TYPE_CHOICES = [
     ("", "Any type"),
@@ -77,6 +80,7 @@ class QuizForm(FlaskForm):
     shuffle_questions = BooleanField("Shuffle the order of questions")
     shuffle_options = BooleanField("Shuffle the options of each question")
     published = BooleanField("Published (students of the course can see and take it)")
+    confirm_publish = BooleanField("Publish anyway: I have read the warning above")
     submit = SubmitField("Save quiz")
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
@@ -84,8 +88,12 @@ class QuizForm(FlaskForm):
             raise ValidationError("The quiz must close after it opens; choose a later closing time.")
 
     def aware(self, value: datetime | None, timezone: str) -> datetime | None:
-        """A local time typed by the instructor, in their time zone, as an aware datetime."""
-        return None if value is None else value.replace(tzinfo=zone(timezone))
+        return aware(value, timezone)
+
+
+def aware(value: datetime | None, timezone: str) -> datetime | None:
+    """A local time typed by the instructor, in their time zone, as an aware datetime."""
+    return None if value is None else value.replace(tzinfo=zone(timezone))
 
 
 class AddQuestionsForm(FlaskForm):
@@ -94,10 +102,30 @@ class AddQuestionsForm(FlaskForm):
 
 
 class DrawForm(FlaskForm):
+    """Shares field names with AddQuestionsForm on the builder page, so its ids are set apart."""
+
     draw_topic = SelectField("Topic", choices=[])
     draw_count = IntegerField("How many", default=5, validators=[NumberRange(min=1, max=100)])
-    points = DecimalField("Points each", default=1, validators=[NumberRange(min=0.01, max=1000)])
-    add = SubmitField("Add random draw")
+    points = DecimalField(
+        "Points each", default=1, validators=[NumberRange(min=0.01, max=1000)], id="draw-points"
+    )
+    add = SubmitField("Add random draw", id="draw-add")
+
+
+class OverrideForm(FlaskForm):
+    """One student's accommodation on a quiz; empty fields keep the quiz's setting."""
+
+    student = SelectField("Student", coerce=int, choices=[], validate_choice=False)
+    time_limit = IntegerField(
+        "Time limit in minutes (optional)",
+        validators=[Optional(), NumberRange(min=1, max=7 * 24 * 60, message="Between 1 and 10080 minutes.")],
+    )
+    extra_attempts = IntegerField(
+        "Extra attempts (optional)",
+        validators=[Optional(), NumberRange(min=0, max=100, message="Between 0 and 100.")],
+    )
+    closes_at = DateTimeLocalField("Closes at, for this student (optional)", validators=[Optional()])
+    submit = SubmitField("Save override")
 
 
 class PracticeForm(FlaskForm):

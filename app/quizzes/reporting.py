@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from app.courses.service import can_manage, students_of
 from app.extensions import db
 from app.models import Attempt, Course, Quiz, Response, User, utcnow
-from app.quizzes.analysis import ItemStats, TestStats, analyse
+from app.quizzes.analysis import ItemStats, ResponseCount, TestStats, analyse, response_analysis
 from app.quizzes.attempts import DONE_STATES, attempts_of, canonical_by_id, close_if_overdue, questions_by_id
 from app.quizzes.builder import GRADING_METHODS, max_points
 
@@ -139,6 +140,8 @@ class QuizStatistics:
     test: TestStats
     items: list[ItemStats]
     labels: dict[int, str]
+    stems: dict[int, str] = field(default_factory=dict)  # the full stem of each question
+    responses: dict[int, list[ResponseCount]] = field(default_factory=dict)  # Moodle's response analysis
 
 
 def statistics(quiz: Quiz, now: datetime | None = None) -> QuizStatistics:
@@ -162,14 +165,15 @@ def statistics(quiz: Quiz, now: datetime | None = None) -> QuizStatistics:
     for attempt in first.values():
         for entry in attempt.layout:
             max_scores.setdefault(entry["question_id"], entry["points"])
-    fractions: dict[tuple[int, int], float | None] = {
-        (attempt_id, qid): fraction
-        for attempt_id, qid, fraction in db.session.execute(
-            select(Response.attempt_id, Response.question_id, Response.fraction).where(
-                Response.attempt_id.in_([a.id for a in first.values()])
-            )
+    fractions: dict[tuple[int, int], float | None] = {}
+    answers: dict[tuple[int, int], Any] = {}
+    for attempt_id, qid, fraction, answer in db.session.execute(
+        select(Response.attempt_id, Response.question_id, Response.fraction, Response.answer).where(
+            Response.attempt_id.in_([a.id for a in first.values()])
         )
-    }
+    ):
+        fractions[(attempt_id, qid)] = fraction
+        answers[(attempt_id, qid)] = answer
     matrix = [
         {
             e["question_id"]: (fractions.get((a.id, e["question_id"])) or 0.0) * e["points"]
@@ -183,4 +187,18 @@ def statistics(quiz: Quiz, now: datetime | None = None) -> QuizStatistics:
     canonical = canonical_by_id(questions)
     test, items = analyse(matrix, max_scores, canonical)
     labels = {qid: f"{q.uid}: {q.stem[:60]}" for qid, q in questions.items()}
-    return QuizStatistics(test, items, labels)
+    totals = [math.fsum(score or 0.0 for score in row.values()) for row in matrix]
+    responses = {
+        qid: response_analysis(
+            canonical[qid],
+            [
+                (answers.get((a.id, qid)), fractions.get((a.id, qid)), total)
+                for a, total in zip(first.values(), totals, strict=True)
+                if any(e["question_id"] == qid for e in a.layout)
+            ],
+        )
+        for qid in max_scores
+        if qid in canonical
+    }
+    stems = {qid: f"{q.uid}: {q.stem}" for qid, q in questions.items()}
+    return QuizStatistics(test, items, labels, stems, responses)

@@ -19,18 +19,21 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app.extensions import db
 from app.models import Attempt, Course, Quiz, utcnow
-from app.quizzes import service
+from app.quizzes import overrides, service
 from app.quizzes.charts import item_chart
 from app.quizzes.forms import (
     TYPE_CHOICES,
     AddQuestionsForm,
     DrawForm,
+    OverrideForm,
     PracticeForm,
     QuizForm,
     answers_from_form,
+    aware,
     seen_from_form,
     zone,
 )
@@ -86,13 +89,15 @@ def show(quiz_id: int):
     attempts = service.attempts_of(quiz, current_user)
     for attempt in attempts:
         service.close_if_overdue(attempt)
+    rules = overrides.rules_for(quiz, current_user)
     return render_template(
         "quizzes/show.html",
         quiz=quiz,
         attempts=attempts,
+        rules=rules,
         manage=service.can_edit(current_user, quiz),
         in_progress=next((a for a in attempts if a.state == "in_progress"), None),
-        window_problem=service.window_problem(quiz, utcnow()),
+        window_problem=service.window_problem(quiz, utcnow(), rules),
         max_points=service.max_points(quiz),
         question_count=service.question_count(quiz),
     )
@@ -103,7 +108,7 @@ def show(quiz_id: int):
 
 def _quiz_form(quiz: Quiz | None = None) -> QuizForm:
     form = QuizForm(obj=quiz)
-    form.course_id.choices = [(c.id, c.title) for c in service.managed_courses(current_user)]
+    form.course_id.choices = [SelectChoice(c.id, c.title) for c in service.managed_courses(current_user)]
     if quiz is not None and request.method == "GET":
         form.time_limit.data = quiz.time_limit_s // 60 if quiz.time_limit_s else None
         tz = zone(current_user.timezone)
@@ -137,6 +142,13 @@ def _settings(form: QuizForm) -> service.QuizSettings:
 def _save_settings(form: QuizForm, quiz: Quiz | None) -> Quiz | None:
     if not form.validate_on_submit():
         return None
+    if form.published.data and not form.confirm_publish.data:
+        problems = service.publish_problems(quiz)
+        if problems:
+            # A confirm step on the server: the form comes back with the warning and a "Publish anyway" box.
+            form.published.errors = [*problems, "Fix this first, or tick “Publish anyway” and save again."]
+            form.confirm_publish.flags.shown = True
+            return None
     try:
         return service.save_quiz(current_user, _settings(form), quiz)
     except service.NotAllowed as exc:
@@ -168,7 +180,7 @@ def _builder(quiz: Quiz, form: QuizForm, status: int = 200, draw_form: DrawForm 
     present = {item.question_id for item in quiz.items}
     draw_form = draw_form or DrawForm(formdata=None)
     topics = service.topics()
-    draw_form.draw_topic.choices = [(t, t) for t in topics]
+    draw_form.draw_topic.choices = [SelectChoice(t) for t in topics]
     from app.articles.service import list_articles
 
     return render_template(
@@ -217,7 +229,7 @@ def add_items(quiz_id: int):
 def add_draw(quiz_id: int):
     quiz = _managed_quiz(quiz_id)
     form = DrawForm()
-    form.draw_topic.choices = [(t, t) for t in service.topics()]
+    form.draw_topic.choices = [SelectChoice(t) for t in service.topics()]
     if form.validate_on_submit():
         try:
             service.add_draw(quiz, form.draw_topic.data, form.draw_count.data, float(form.points.data))
@@ -255,6 +267,19 @@ def start(quiz_id: int):
     except service.QuizError as exc:
         flash(str(exc), "error")
         return redirect(url_for("quizzes.show", quiz_id=quiz.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.post("/<int:quiz_id>/preview")
+@instructor_required
+def preview(quiz_id: int):
+    """Try the quiz as a student: an attempt in preview mode that no grade, statistic or limit counts."""
+    quiz = _managed_quiz(quiz_id)
+    try:
+        attempt = service.start_preview(quiz, current_user)
+    except service.QuizError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
@@ -354,13 +379,64 @@ def review(attempt_id: int):
 # ---------------------------------------------------------------- gradebook and statistics
 
 
+def _override_form(quiz: Quiz) -> OverrideForm:
+    form = OverrideForm()
+    form.student.choices = overrides.student_choices(quiz)
+    return form
+
+
+def _results_page(quiz: Quiz, form: OverrideForm | None = None, status: int = 200):
+    return render_template(
+        "quizzes/gradebook.html",
+        quiz=quiz,
+        rows=service.gradebook(quiz),
+        columns=service.CSV_COLUMNS,
+        override_form=form or _override_form(quiz),
+        overrides=overrides.overrides_of(quiz),
+        tz=zone(current_user.timezone),
+    ), status
+
+
 @bp.get("/<int:quiz_id>/gradebook")
 @login_required
 def gradebook(quiz_id: int):
+    return _results_page(_managed_quiz(quiz_id))
+
+
+@bp.post("/<int:quiz_id>/overrides")
+@login_required
+def set_override(quiz_id: int):
+    """Give one student another time limit, extra attempts or another close date (in the instructor's zone)."""
     quiz = _managed_quiz(quiz_id)
-    return render_template(
-        "quizzes/gradebook.html", quiz=quiz, rows=service.gradebook(quiz), columns=service.CSV_COLUMNS
-    )
+    form = _override_form(quiz)
+    if not form.validate_on_submit():
+        return _results_page(quiz, form, 422)
+    try:
+        override = overrides.set_override(
+            quiz,
+            form.student.data,
+            form.time_limit.data * 60 if form.time_limit.data else None,
+            form.extra_attempts.data,
+            aware(form.closes_at.data, current_user.timezone),
+        )
+    except service.QuizError as exc:
+        target = getattr(form, exc.field or "student", form.student)
+        target.errors = [*target.errors, str(exc)]
+        return _results_page(quiz, form, exc.status)
+    flash(f"Override saved for {override.user.display_name}.", "success")
+    return redirect(url_for("quizzes.gradebook", quiz_id=quiz.id) + "#overrides")
+
+
+@bp.post("/<int:quiz_id>/overrides/<int:user_id>/delete")
+@login_required
+def delete_override(quiz_id: int, user_id: int):
+    quiz = _managed_quiz(quiz_id)
+    try:
+        overrides.clear_override(quiz, user_id)
+    except overrides.NotInCourse:
+        abort(404)
+    flash("Override removed: the quiz's own settings apply again.", "success")
+    return redirect(url_for("quizzes.gradebook", quiz_id=quiz.id) + "#overrides")
 
 
 @bp.get("/<int:quiz_id>/grades.csv")
@@ -397,8 +473,10 @@ def practice():
     from app.articles.service import list_articles
 
     form = PracticeForm()
-    form.article.choices = [("", "Any article")] + [(a.slug, a.title) for a in list_articles()]
-    form.topic.choices = [("", "Any topic")] + [(t, t) for t in service.topics()]
+    form.article.choices = [SelectChoice("", "Any article")] + [
+        SelectChoice(a.slug, a.title) for a in list_articles()
+    ]
+    form.topic.choices = [SelectChoice("", "Any topic")] + [SelectChoice(t) for t in service.topics()]
     if form.validate_on_submit():
         try:
             attempt = service.start_practice(

@@ -139,7 +139,8 @@ def prepare_database(env: dict[str, str], seed: bool = False) -> None:
     mode = "migrate" if has_migrations() else "create-all"
     _run_step([sys.executable, "-m", "bench.harness.schema", mode], env, f"creating the schema ({mode})")
     if seed:
-        _run_step([sys.executable, "-m", "flask", "--app", "wsgi", "seed"], env, "flask seed")
+        # The benches build their own quizzes and study data; the demo content would only add noise.
+        _run_step([sys.executable, "-m", "flask", "--app", "wsgi", "seed", "--no-demo"], env, "flask seed")
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -44,8 +44,8 @@ def _need_browser() -> None:
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
-    """The app behind `live_server`, on SQLite with the seed case loaded; tests may call services in its
-    app context to set up what a journey needs."""
+    """The app behind `live_server`, on SQLite with the seed case loaded (without the demo content); tests
+    may call services in its app context to set up what a journey needs."""
     _need_browser()
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
     app = create_app(
@@ -57,7 +57,9 @@ def live_app(tmp_path_factory):
         }
     )
     runner = app.test_cli_runner()
-    for args in (["db", "upgrade"], ["seed"]):
+    # The journeys build their own quizzes and study from scratch; the demo content has its own server
+    # in test_demo_journey.py.
+    for args in (["db", "upgrade"], ["seed", "--no-demo"]):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
     yield app

@@ -335,6 +335,9 @@ def test_instructor_journey(browser, live_server, live_app):
     page.get_by_role("checkbox", name=re.compile("^Published")).check()
     capture(page, "quiz-new")
     page.get_by_role("button", name="Save quiz").click()
+    # Publishing a quiz with no questions yet asks for a confirmation first.
+    page.get_by_role("checkbox", name=re.compile("^Publish anyway")).check()
+    page.get_by_role("button", name="Save quiz").click()
     page.wait_for_url(re.compile(r"/quizzes/\d+/edit$"))
     quiz_url = page.url.removesuffix("/edit")
     page.locator("select[name=article]").select_option(slug)

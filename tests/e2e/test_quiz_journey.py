@@ -20,6 +20,9 @@ def _build_quiz(page, base: str) -> str:
     page.get_by_label("Course", exact=True).select_option(label="Strategy in the EV industry (demo)")
     page.get_by_role("checkbox", name=re.compile("^Published")).check()
     page.get_by_role("button", name="Save quiz").click()
+    # Publishing a quiz with no questions yet asks for a confirmation first.
+    page.get_by_role("checkbox", name=re.compile("^Publish anyway")).check()
+    page.get_by_role("button", name="Save quiz").click()
     page.wait_for_url(re.compile(r"/quizzes/\d+/edit$"))
     edit_url = page.url
     page.locator("select[name=type]").select_option("mcq")

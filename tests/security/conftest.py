@@ -347,6 +347,7 @@ PARAM_DEFAULTS: dict[str, Callable[[World], Any]] = {
             Response.attempt_id == w.attempt_done.id, Response.question_id == w.questions["short"].id
         )
     ),
+    "user_id": lambda w: w.user("student_a").id,
 }
 
 # Per-route URL values (path parameters, and "?name" for query arguments) where the default is not the
@@ -358,6 +359,7 @@ ROUTE_ARGS: dict[str, dict[str, Callable[[World], Any]]] = {
     "quizzes.practice_attempt": {"attempt_id": lambda w: w.practice.id},
     "quizzes.practice_answer": {"attempt_id": lambda w: w.practice.id},
     "study.index": {"?card": lambda w: w.card.id},  # student A's card: anyone else gets 404
+    "courses.remove_student": {"user_id": lambda w: w.user("other_teacher").id},
     "bank.edit": {"uid": lambda w: w.questions["mcq"].uid},
     "bank.history": {"uid": lambda w: w.questions["mcq"].uid},
     "exports.index": {"?scope": lambda w: "quiz", "?id": lambda w: w.quiz.id},

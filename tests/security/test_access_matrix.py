@@ -49,6 +49,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "courses.index": {"GET": "               login  200    200    200    200    200"},
     "courses.join": {"POST": "               login  ok     ok     ok     ok     ok"},
     "quizzes.index": {"GET": "               login  200    200    200    200    200"},
+    "grades.mine": {"GET": "                 login  200    200    200    200    200"},
     "quizzes.practice": {"GET": "            login  200    200    200    200    200",
                          "POST": "           login  ok     ok     ok     ok     ok"},
     "study.decks": {"GET": "                 login  200    200    200    200    200"},
@@ -84,6 +85,18 @@ ACCESS: dict[str, dict[str, str]] = {
     "quizzes.analysis": {"GET": "            login  403    403    200    403    200"},
     "quizzes.grading": {"GET": "             login  403    403    200    403    200"},
     "quizzes.grade": {"POST": "              login  403    403    ok     403    ok"},
+    "quizzes.preview": {"POST": "            login  403    403    ok     403    ok"},
+    "quizzes.set_override": {"POST": "       login  403    403    ok     403    ok"},
+    # no override for A on the quiz: its teachers get 404, everyone else is refused first
+    "quizzes.delete_override": {"POST": "    login  403    403    404    403    404"},
+    "gradebook.course": {"GET": "            login  403    403    200    403    200"},
+    "gradebook.course_csv": {"GET": "        login  403    403    200    403    200"},
+    "courses.edit": {"GET": "                login  403    403    200    403    200",
+                     "POST": "               login  403    403    ok     403    ok"},
+    "courses.regenerate_code": {"POST": "    login  403    403    ok     403    ok"},
+    "courses.archive": {"POST": "            login  403    403    ok     403    ok"},  # empty body: unarchive
+    # user_id is the other course's instructor, not a student here: 404 once access is granted
+    "courses.remove_student": {"POST": "     login  403    403    404    403    404"},
     "study.course_stats": {"GET": "          login  403    403    200    403    200"},
     "exports.index": {"GET": "               login  403    403    200    403    200"},  # ?scope=quiz (course 1)
     "exports.download": {"GET": "            login  403    403    200    403    200"},  # ?scope=quiz (course 1)
@@ -114,6 +127,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "quizzes.practice_answer": lambda w: {"data": {"question_id": w.practice.layout[0]["question_id"]}},
     "quizzes.change_item": lambda w: {"data": {"action": "up"}},
     "quizzes.grade": lambda w: {"data": {"points": "1", "comment": "Checked by hand."}},
+    "quizzes.set_override": lambda w: {"data": {"student": w.user("student_a").id, "extra_attempts": "1"}},
     "study.review": lambda w: {
         "data": {"card_id": w.card.id, "rating": "3", "request_id": uuid.uuid4().hex, "deck": "all"}
     },
@@ -211,6 +225,7 @@ PERSONAL_PAGES = (
     "/study/stats",
     "/study/settings",
     "/account/data.json",
+    "/grades",
 )
 
 

@@ -158,6 +158,7 @@ def _feed_payloads(app, world) -> dict:
             "grading_method": "highest",
             "feedback_timing": "after_submission",
             "published": "y",
+            "confirm_publish": "y",  # it has no questions yet
         },
     )
     assert quiz.status_code == 302, quiz.data

@@ -31,9 +31,11 @@ def test_close_before_open_is_refused_beside_the_field(app, demo):
 
 def test_instructor_builds_a_quiz_with_fixed_questions_and_a_draw(app, demo):
     client = login_client(app, "instructor")
-    response = client.post(
-        "/quizzes/new", data={**SETTINGS, "course_id": str(demo.course.id), "published": "y"}
-    )
+    settings = {**SETTINGS, "course_id": str(demo.course.id), "published": "y"}
+    warned = client.post("/quizzes/new", data=settings)  # publishing an empty quiz asks for a confirmation
+    assert warned.status_code == 422 and "no questions yet" in warned.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Quiz)) == 0
+    response = client.post("/quizzes/new", data={**settings, "confirm_publish": "y"})
     assert response.status_code == 302
     quiz = db.session.scalar(select(Quiz))
     mcq = first_of("mcq")

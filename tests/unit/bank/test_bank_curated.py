@@ -15,17 +15,11 @@ from app.qtypes.registry import TYPES
 from app.qtypes.schema import CORE_TOPICS, QUESTION_TYPES
 
 ROOT = Path(__file__).resolve().parents[3]
-# The repo keeps the seeds under their slugs; before that the shared originals are used.
-SEEDS = {
-    "faw-leapmotor-mou": "000_fb359b6966e45cd4.txt",
-    "faw-leapmotor-stake": "004_48ef2a854c7f2d5d.txt",
-}
-SHARED_SEEDS = Path("/work/shared/seeds")
+SEEDS = ("faw-leapmotor-mou", "faw-leapmotor-stake")
 
 
 def seed_path(slug: str) -> Path:
-    in_repo = ROOT / "seeds" / f"{slug}.txt"
-    return in_repo if in_repo.exists() else SHARED_SEEDS / SEEDS[slug]
+    return ROOT / "seeds" / f"{slug}.txt"
 
 
 @pytest.fixture(scope="module")

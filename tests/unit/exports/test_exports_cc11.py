@@ -1,4 +1,4 @@
-"""Common Cartridge 1.1: the official XSDs (shared/formats/validate.py) and the Schematron rules they embed."""
+"""Common Cartridge 1.1: the official XSDs (tests/fixtures/schemas/validate.py) and the Schematron rules they embed."""
 
 from __future__ import annotations
 
