@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 
 from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Matching, Multi, Numeric, Question, Short
+from app.rendering import BLANK_LINE as BLANK_LINE  # one blank everywhere; the exporters import it here
 
-BLANK_LINE = "_____"
 SOURCE_LABEL = "Source: "
 
 

@@ -70,6 +70,11 @@ class QuizForm(FlaskForm):
             NumberRange(min=0, max=100, message="Between 0 (unlimited) and 100."),
         ],
     )
+    per_page = IntegerField(
+        "Questions per page (0 = all on one page)",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=100, message="Between 0 (all on one page) and 100.")],
+    )
     grading_method = SelectField("Grade by", choices=GRADING_CHOICES, default="highest")
     feedback_timing = SelectField("Show feedback", choices=FEEDBACK_CHOICES, default="after_submission")
     shuffle_questions = BooleanField("Shuffle the order of questions")

@@ -369,6 +369,20 @@ def _grade_matching(question: dict, matched: dict[str, str]) -> Grade:
     return Grade.of(Fraction(sum(results.values()), len(results)), {"pairs": results})
 
 
+# What each type's autosave answer looks like: one sentence per type, rendered into the attempt page as
+# data-answer-shape so the browser's collectors (app/static/quiz.js) and these validators visibly agree.
+# `essay` is collected by the client already; its validator arrives with the essay type.
+ANSWER_SHAPES: dict[str, str] = {
+    "mcq": "one string: the exact text of the chosen option",
+    "multi": "list of strings: the exact text of every chosen option (may be empty)",
+    "tf": 'one string, "true" or "false" (or a JSON boolean)',
+    "numeric": 'one string: the number as typed, e.g. "534", "534 million" or "10.6%"',
+    "cloze": "list of N strings, one per blank in order (an empty string for a blank left empty)",
+    "matching": 'object {left item: chosen right item} (a right item of "" leaves that left item unmatched)',
+    "short": "one string: the answer as typed",
+    "essay": "one string: the written answer",
+}
+
 VALIDATORS: dict[str, Callable[[dict, Any], Any]] = {
     "mcq": _validate_mcq,
     "multi": _validate_multi,
