@@ -135,6 +135,8 @@
   Saver.prototype.send = function (fieldset) {
     var st = this.of(fieldset), self = this;
     if (this.closed || !st.dirty) { return; }
+    clearTimeout(st.timer);  // this save carries the latest answer: a pending one is not needed
+    st.timer = null;
     if (st.inFlight) { return; }  // sent again when the save in flight settles
     st.dirty = false;
     st.inFlight = true;
@@ -168,9 +170,9 @@
       var seen = fieldset.querySelector(".seen-seq");
       if (seen && parseInt(seen.value, 10) < seq) { seen.value = String(seq); }
       st.failures = 0;
-      if (st.dirty) { this.send(fieldset); return; }
-      if (!st.timer) { setStatus(fieldset, "Saved", "ok"); }
       updateMap(fieldset);
+      if (st.dirty && !st.timer) { this.send(fieldset); return; }  // changed while this save was in flight
+      if (!st.dirty) { setStatus(fieldset, "Saved", "ok"); }        // else the typing delay sends it soon
       return;
     }
     if (result.status === 409) {
@@ -288,7 +290,7 @@
     var announce = el.querySelector(".timer-announce");
     if (isNaN(left0) || !out) { return; }
     var end = Date.now() + left0 * 1000;
-    var warned = { five: left0 <= 300, one: left0 <= 60 }, flushed = false;
+    var warned = { five: false, one: false }, flushed = false;
     function say(text) { if (announce) { announce.textContent = text; } }
     function tick() {
       var left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
@@ -296,8 +298,9 @@
       out.textContent = left > 0 ? (h ? h + ":" + (m < 10 ? "0" : "") : "") + m + ":" + (s < 10 ? "0" : "") + s : "Time is up";
       el.classList.toggle("warning", left <= 300 && left > 60);
       el.classList.toggle("urgent", left <= 60);
-      if (left <= 300 && !warned.five) { warned.five = true; say("5 minutes left."); }
-      if (left <= 60 && !warned.one) { warned.one = true; say("1 minute left."); }
+      // Said once each, from the page's load on: a page opened with 3 minutes left says "5 minutes left".
+      if (left > 0 && left <= 60 && !warned.one) { warned.one = warned.five = true; say("1 minute left."); }
+      if (left > 60 && left <= 300 && !warned.five) { warned.five = true; say("5 minutes left."); }
       if (left <= 3 && !flushed && saver) { flushed = true; saver.flush(); }
       if (left > 0) { setTimeout(tick, 500); return; }
       say("Time is up. Your saved answers are being submitted.");
@@ -324,7 +327,7 @@
     dialog.querySelector(".confirm").addEventListener("click", function () {
       confirmed = true;
       dialog.close();
-      form.submit();
+      HTMLFormElement.prototype.submit.call(form);  // form.submit is shadowed by the field named "submit"
     });
   }
 
