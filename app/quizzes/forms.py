@@ -132,6 +132,7 @@ def seen_from_form(form: MultiDict, questions: list[ShownQuestion]) -> dict[int,
     seen = {}
     for question in questions:
         value = form.get(f"seq-{question.id}", "")
-        if value.isdigit():
+        # ASCII digits only, and short: "²".isdigit() is True but int("²") fails; 5,000 digits overflow int().
+        if value.isascii() and value.isdigit() and len(value) <= 10:
             seen[question.id] = int(value)
     return seen
