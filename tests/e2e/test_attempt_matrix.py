@@ -68,7 +68,8 @@ def matrix(live_app):
         ids = [row.question.id for row in rows]
         quiz_id = make("Every question type", ids, time_limit_s=3600)
         timed_id = make("Six seconds", ids[:1], time_limit_s=6)
-        yield {"quiz": quiz_id, "timed": timed_id, "rows": rows}
+        paged_id = make("Three per page", ids, per_page=3)
+        yield {"quiz": quiz_id, "timed": timed_id, "paged": paged_id, "rows": rows}
 
 
 def _answer(fieldset, row) -> None:
@@ -336,4 +337,31 @@ def test_refused_saves_retry_explain_and_stop_when_closed(browser, live_server, 
     )
     assert fieldset.locator("input[type=text]").is_disabled()
     assert _stored(live_app, attempt_id)[short.question.id].answer == short.right()
+    page.context.close()
+
+
+def test_answers_are_saved_when_moving_between_pages(browser, live_server, live_app, matrix):
+    """Three questions per page: "Next page" saves through the form, and a map link to another page sends
+    an answer still inside its typing delay before it leaves."""
+    rows = matrix["rows"]
+    tf, numeric = rows[2], rows[3]
+    page = _new_page(browser, "desktop")
+    login(page, live_server, "matrix-retry", "casewise-demo-retry")
+    page.goto(f"{live_server}/quizzes/{matrix['paged']}")
+    page.get_by_role("button", name=re.compile("Start attempt|Continue")).click()
+    page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    assert "page 1 of 3" in page.locator("h1").inner_text()
+    assert page.locator("fieldset.question").count() == 3
+    page.locator(f'fieldset[data-qid="{tf.question.id}"]').get_by_label("True", exact=True).check()
+    page.get_by_role("button", name="Next page").click()
+    page.wait_for_url(re.compile(r"\?page=2$"))
+    _wait_stored(live_app, attempt_id, tf)
+    page.locator(f'input[name="q-{numeric.question.id}"]').fill(numeric.right())
+    page.locator(f'.qlink[data-qid="{rows[6].question.id}"]').click()  # question 7, on page 3
+    page.wait_for_url(re.compile(r"\?page=3#q\d+$"))
+    _wait_stored(live_app, attempt_id, numeric)
+    assert "page 3 of 3" in page.locator("h1").inner_text()
+    for row in (tf, numeric):
+        assert page.locator(f'.qlink.answered[data-qid="{row.question.id}"]').count() == 1
     page.context.close()
