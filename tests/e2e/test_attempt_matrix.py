@@ -179,6 +179,8 @@ def test_every_type_autosaves_reloads_and_grades(browser, live_server, live_app,
         matching = page.locator('fieldset[data-qtype="matching"]')
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         matching.screenshot(path=str(SCREENSHOTS / "attempt-matching-phone.png"))
+        matching.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "attempt-phone-viewport.png"))  # the sticky map in place
     screenshot(page, f"attempt-matrix-{size}")
 
     page.reload()
