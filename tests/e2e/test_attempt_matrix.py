@@ -20,7 +20,7 @@ from app.courses.service import find_by_code, join_course
 from app.extensions import db
 from app.models import Attempt, Response
 from app.quizzes import service
-from tests.e2e.a11y import _OVERFLOW_JS, check_a11y
+from tests.e2e.a11y import _OVERFLOW_JS, assert_focus_not_covered, check_a11y
 from tests.e2e.conftest import SCREENSHOTS, login, screenshot
 from tests.integration.quizzes.matrix import matrix_rows
 
@@ -28,26 +28,8 @@ pytestmark = pytest.mark.browser
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 STUDENT = {"desktop": "student", "phone": "student2"}
 DB_WAIT_S = 10
+STICKY = (".attempt-actions", ".quiz-nav")  # the bars that stay in view on the attempt page
 SAVED = re.compile(r"^Saved$")  # has_text is a case-blind substring: 'Not saved yet' would match
-
-# Each focus stop reached with Tab: the focused control must not sit under the sticky action bar (nor, on
-# a phone, under the sticky question map), unless it is inside that bar (WCAG 2.4.11).
-_COVERED_JS = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const r = el.getBoundingClientRect();
-  const what = el.tagName.toLowerCase() + '[name=' + (el.name || '') + '] ' +
-    (el.textContent || '').trim().slice(0, 30);
-  for (const sel of ['.attempt-actions', '.quiz-nav']) {
-    const bar = document.querySelector(sel);
-    if (!bar || bar.contains(el) || getComputedStyle(bar).position !== 'sticky') continue;
-    const b = bar.getBoundingClientRect();
-    const overlap = Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top);
-    if (overlap > 1 && r.right > b.left && r.left < b.right) return what + ' under ' + sel;
-  }
-  if (r.bottom < 0 || r.top > window.innerHeight) return what + ' off screen';
-  return null;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +125,7 @@ def _tab_through_unobscured(page, stops: int) -> int:
     seen = 0
     for _ in range(stops):
         page.keyboard.press("Tab")
-        covered = page.evaluate(_COVERED_JS)
-        assert covered is None, f"the focused control is hidden: {covered}"
+        assert_focus_not_covered(page, STICKY)
         seen += 1
     return seen
 
