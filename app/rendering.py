@@ -65,7 +65,10 @@ def cloze_text(stem: str) -> str:
 
 
 def _visible_blank(number: int) -> Markup:
-    return Markup('<span class="blank" aria-label="blank {0}">{1} ({0})</span>').format(number, BLANK_LINE)
+    # The line is drawn for the eye; a screen reader hears "blank (1)" instead of five underscores.
+    return Markup(
+        '<span class="blank"><span aria-hidden="true">{1}</span><span class="visually-hidden">blank</span> ({0})</span>'
+    ).format(number, BLANK_LINE)
 
 
 def cloze_markdown(stem: str, blank: Callable[[int], str] | None = None) -> Markup:

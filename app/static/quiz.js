@@ -147,6 +147,7 @@
       method: "POST",
       credentials: "same-origin",
       redirect: "error",
+      keepalive: true,  // a save sent as the page is left (pagehide, a link) still reaches the server
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify({ question_id: qid, answer: answerOf(fieldset), seq: seq })
     }).then(function (response) {

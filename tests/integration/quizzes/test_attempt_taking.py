@@ -247,7 +247,10 @@ def test_cloze_blanks_read_as_numbered_blanks_on_review_and_builder(app, matrix_
     client.post(f"/quizzes/attempts/{attempt_id}", data={"submit": "1"})
     review = client.get(f"/quizzes/attempts/{attempt_id}/review").get_data(as_text=True)
     assert "{{1}}" not in review and "[blank" not in review
-    assert '<span class="blank" aria-label="blank 2">_____ (2)</span>' in review
+    assert (
+        '<span class="blank"><span aria-hidden="true">_____</span><span class="visually-hidden">blank</span> (2)</span>'
+        in review
+    )
     builder = login_client(app, "instructor").get(f"/quizzes/{quiz.id}/edit").get_data(as_text=True)
     assert "{{1}}" not in builder and "_____ (1)" in builder
     assert cloze2.question.stem.split("{{1}}")[0].strip()[:20] in builder

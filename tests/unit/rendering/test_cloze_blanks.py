@@ -19,8 +19,14 @@ def test_plain_text_numbers_each_blank():
 def test_html_shows_a_visible_numbered_blank_and_keeps_markdown_safe():
     html = cloze_markdown("The *deal* closed on {{1}} in {{2}} <script>x</script>.")
     assert "{{" not in html and "[blank" not in html
-    assert '<span class="blank" aria-label="blank 1">_____ (1)</span>' in html
-    assert '<span class="blank" aria-label="blank 2">_____ (2)</span>' in html
+    assert (
+        '<span class="blank"><span aria-hidden="true">_____</span><span class="visually-hidden">blank</span> (1)</span>'
+        in html
+    )
+    assert (
+        '<span class="blank"><span aria-hidden="true">_____</span><span class="visually-hidden">blank</span> (2)</span>'
+        in html
+    )
     assert "<em>deal</em>" in html and "<script>" not in html
 
 
