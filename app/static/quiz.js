@@ -242,7 +242,7 @@
 
   // ------------------------------------------------------------ flags for review
 
-  function setFlag(form, box) {
+  function setFlag(form, box, saver) {
     var fieldset = box.closest("fieldset.question");
     var wanted = box.checked;
     fieldset.classList.toggle("is-flagged", wanted);
@@ -254,6 +254,12 @@
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify({ question_id: parseInt(fieldset.getAttribute("data-qid"), 10), flagged: wanted })
     }).then(function (response) {
+      if (response.status === 409) {  // submitted or past the deadline: say so, as a refused save does
+        return response.json().catch(function () { return null; }).then(function (body) {
+          var error = (body && body.error) || {};
+          saver.close(sentence(error.message) || "This attempt is closed; answers can no longer change.");
+        });
+      }
       if (!response.ok) { throw new Error(String(response.status)); }
       setStatus(fieldset, wanted ? "Flagged for review." : "Flag removed.", "ok");
     }).catch(function () {
@@ -349,7 +355,7 @@
     trackCurrent(form);
     form.addEventListener("change", function (event) {
       var target = event.target;
-      if (target.classList.contains("flag-box")) { setFlag(form, target); return; }
+      if (target.classList.contains("flag-box")) { setFlag(form, target, saver); return; }
       var fieldset = target.closest("fieldset.question");
       if (fieldset) { saver.schedule(fieldset, 0); }
     });
