@@ -1,12 +1,16 @@
-"""Limited Markdown for question text and explanations, rendered safely (markdown-it, then nh3)."""
+"""Limited Markdown for question text and explanations, rendered safely (markdown-it, then nh3); and cloze
+blanks shown one way everywhere: a numbered line "_____ (1)", or an inline input on the attempt page."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
+
+from app.qtypes.schema import BLANK_RE
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
 ALLOWED_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "a"}
@@ -40,3 +44,36 @@ def markdown_to_html(text: str) -> str:
 def render_markdown(text: str) -> Markup:
     """Jinja filter `markdown`: safe HTML for limited Markdown (emphasis, lists, code)."""
     return Markup(markdown_to_html(text))  # noqa: S704 - nh3 has sanitised it  # nosec
+
+
+# ---------------------------------------------------------------- cloze blanks
+
+BLANK_LINE = "_____"
+# A placeholder that survives Markdown and sanitising untouched (letters and digits only).
+_SLOT = "CWBLANKSLOT{}X"
+_SLOT_RE = re.compile(r"CWBLANKSLOT(\d+)X")
+
+
+def blank_label(number: int) -> str:
+    """How a blank reads in plain text: '_____ (1)'."""
+    return f"{BLANK_LINE} ({number})"
+
+
+def cloze_text(stem: str) -> str:
+    """Jinja filter `cloze_text`: the stem as plain text with each {{n}} shown as '_____ (n)'."""
+    return BLANK_RE.sub(lambda m: blank_label(int(m.group(1))), stem)
+
+
+def _visible_blank(number: int) -> Markup:
+    # The line is drawn for the eye; a screen reader hears "blank (1)" instead of five underscores.
+    return Markup(
+        '<span class="blank"><span aria-hidden="true">{1}</span><span class="visually-hidden">blank</span> ({0})</span>'
+    ).format(number, BLANK_LINE)
+
+
+def cloze_markdown(stem: str, blank: Callable[[int], str] | None = None) -> Markup:
+    """Jinja filter `cloze_markdown`: the stem as safe Markdown HTML, each {{n}} replaced by `blank(n)`
+    (trusted markup such as an input, e.g. a Jinja macro) or, by default, a visible numbered blank."""
+    make = blank or _visible_blank
+    html = markdown_to_html(BLANK_RE.sub(lambda m: _SLOT.format(m.group(1)), stem or ""))
+    return Markup(_SLOT_RE.sub(lambda m: str(make(int(m.group(1)))), html))  # noqa: S704  # nosec

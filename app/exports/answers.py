@@ -7,8 +7,8 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from app.qtypes.schema import BLANK_RE, Cloze, Numeric, Question
+from app.rendering import BLANK_LINE as BLANK_LINE  # one blank everywhere; the exporters import it here
 
-BLANK_LINE = "_____"
 SOURCE_LABEL = "Source: "
 
 

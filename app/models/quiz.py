@@ -21,6 +21,7 @@ class Quiz(Base):
         CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at", name="window"),
         CheckConstraint("time_limit_s IS NULL OR time_limit_s > 0", name="time_limit"),
         CheckConstraint("attempts_allowed >= 0", name="attempts"),
+        CheckConstraint("per_page >= 0", name="per_page"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,8 @@ class Quiz(Base):
     shuffle_options: Mapped[bool] = mapped_column(default=False)
     feedback_timing: Mapped[str] = mapped_column(String(20), default="after_submission")
     published: Mapped[bool] = mapped_column(default=False)
+    # Questions per page of an attempt; 0 = all on one page.
+    per_page: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     items: Mapped[list[QuizItem]] = relationship(
@@ -100,6 +103,8 @@ class Attempt(Base):
     max_score: Mapped[float | None]
     # Responses a person must still grade (essays): while above 0 the score is pending, not final.
     ungraded: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Question ids the student flagged for review (the navigation panel and the summary show them).
+    flagged: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     quiz = relationship("Quiz")
     responses: Mapped[list[Response]] = relationship(back_populates="attempt", cascade="all, delete-orphan")

@@ -27,8 +27,16 @@ from app.models import Attempt, Question, Quiz, Response, User, utcnow
 from app.qtypes.registry import get_type
 from app.qtypes.schema import parse_question
 from app.quizzes.builder import can_edit, find_questions, layout_for
-from app.quizzes.errors import AttemptClosed, BadAnswer, NoSuchAttempt, NotAllowed, QuizError, StaleSave
-from app.quizzes.grading import ResponseError, grade, validate_response
+from app.quizzes.errors import (
+    AttemptClosed,
+    BadAnswer,
+    NoSuchAttempt,
+    NotAllowed,
+    NotInAttempt,
+    QuizError,
+    StaleSave,
+)
+from app.quizzes.grading import ANSWER_SHAPES, ResponseError, grade, validate_response
 from app.quizzes.overrides import Rules, deadline, rules_for
 
 DONE_STATES = ("submitted", "finished")
@@ -337,9 +345,10 @@ def autosave_context(attempt_id: int, payload: Any) -> AutosaveContext:
 def autosave(context: AutosaveContext, user_id: int, now: datetime | None = None) -> int:
     """Save one answer sent as JSON {question_id, answer, seq} to the user's attempt; returns the seq stored.
 
-    Raises NoSuchAttempt (404) for an attempt that is not the user's, BadAnswer (422) for a malformed
-    payload or answer, AttemptClosed (409) after the submission or the deadline, StaleSave (409) when an
-    answer with the same or a higher seq is already stored (it is kept; this one is ignored).
+    Raises NoSuchAttempt (404) for an attempt that is not the user's, NotInAttempt (404) for a question
+    the attempt does not hold, BadAnswer (422) for a malformed payload or answer, AttemptClosed (409)
+    after the submission or the deadline, StaleSave (409) when an answer with the same or a higher seq is
+    already stored (it is kept; this one is ignored).
     """
     now = _now(now)
     attempt_id, payload, known_id, row = context.attempt_id, context.payload, context.question_id, context.row
@@ -356,7 +365,7 @@ def autosave(context: AutosaveContext, user_id: int, now: datetime | None = None
         _raise_if_closed(attempt_id, now)
     if known_id is None or row.qtype is None or all(entry["question_id"] != known_id for entry in row.layout):
         shown = payload.get("question_id")
-        raise BadAnswer(f"Question {shown!r} is not part of this attempt.", "question_id")
+        raise NotInAttempt(f"Question {shown!r} is not part of this attempt.", "question_id")
     shape = {"type": row.qtype, "options": row.options, "answer": row.answer, **(row.settings or {})}
     try:
         clean = validate_response(shape, payload.get("answer"))
@@ -411,13 +420,15 @@ def save_answers(
     answers: Mapping[int, Any],
     seen: Mapping[int, int] | None = None,
     now: datetime | None = None,
+    flags: Mapping[int, bool] | None = None,
 ) -> None:
     """Save a whole form (the no-JavaScript path) in one transaction; any bad answer writes nothing.
 
     `seen` is the seq of each question when the page was rendered: an answer is written only if nothing
     newer was stored since (a stale second tab never clobbers newer autosaves). None writes them all.
+    `flags` sets or clears the review flag of the questions the form showed.
     """
-    _save_all(attempt, answers, seen, _now(now), submit=False)
+    _save_all(attempt, answers, seen, _now(now), submit=False, flags=flags)
 
 
 def submit_attempt(
@@ -431,8 +442,44 @@ def submit_attempt(
     return _save_all(attempt, answers or {}, seen, _now(now), submit=True)
 
 
+def _merged_flags(attempt_id: int, layout_ids: list[int], flags: Mapping[int, bool]) -> list[int]:
+    stored = set(
+        db.session.execute(select(_attempts.c.flagged).where(_attempts.c.id == attempt_id)).scalar() or []
+    )
+    return [qid for qid in layout_ids if flags.get(qid, qid in stored)]
+
+
+def set_flag(attempt: Attempt, question_id: Any, flagged: Any, now: datetime | None = None) -> list[int]:
+    """Flag (or unflag) one question of an attempt in progress for review; returns the flagged ids in order.
+
+    NotInAttempt (404) for a question the attempt does not hold, BadAnswer (422) when `flagged` is not a
+    boolean, AttemptClosed (409) once the attempt is submitted or overdue."""
+    now = _now(now)
+    layout_ids = _layout_ids(attempt)
+    if attempt.mode != "quiz" or not _whole_number(question_id) or question_id not in layout_ids:
+        raise NotInAttempt(f"Question {question_id!r} is not part of this attempt.", "question_id")
+    if not isinstance(flagged, bool):
+        raise BadAnswer("flagged must be true or false.", "flagged")
+    attempt_id = attempt.id
+    if not _lock(attempt_id, now):
+        db.session.rollback()
+        db.session.refresh(attempt)
+        close_if_overdue(attempt, now)
+        raise AttemptClosed(_closed_message(attempt))
+    result = _merged_flags(attempt_id, layout_ids, {question_id: flagged})
+    db.session.execute(update(_attempts).where(_attempts.c.id == attempt_id).values(flagged=result))
+    db.session.commit()
+    db.session.refresh(attempt)
+    return result
+
+
 def _save_all(
-    attempt: Attempt, answers: Mapping[int, Any], seen: Mapping[int, int] | None, now: datetime, submit: bool
+    attempt: Attempt,
+    answers: Mapping[int, Any],
+    seen: Mapping[int, int] | None,
+    now: datetime,
+    submit: bool,
+    flags: Mapping[int, bool] | None = None,
 ) -> bool:
     close_if_overdue(attempt, now)
     if attempt.state != "in_progress":
@@ -480,6 +527,9 @@ def _save_all(
     for qid, value in clean.items():
         if seen is None or (qid in seen and stored.get(qid, 0) <= seen[qid]):
             _write(attempt_id, qid, value, None, now)
+    if flags is not None:
+        merged = _merged_flags(attempt_id, _layout_ids(attempt), flags)
+        db.session.execute(update(_attempts).where(_attempts.c.id == attempt_id).values(flagged=merged))
     if submit:
         _grade_into(attempt_id, attempt.layout, canonical)
     db.session.commit()
@@ -574,6 +624,16 @@ class ShownQuestion:
     word_limit: int | None = None
     saved: Any = None
     seq: int = 0
+    flagged: bool = False
+    page: int = 1
+
+    @property
+    def answer_shape(self) -> str:
+        return ANSWER_SHAPES.get(self.qtype, "")
+
+    @property
+    def answered(self) -> bool:
+        return self.saved is not None  # stored answers are validated: a blank one is stored as None
 
 
 def _layout_rows(attempt: Attempt) -> Iterator[tuple[int, dict, Question, Response | None]]:
@@ -588,8 +648,29 @@ def _layout_rows(attempt: Attempt) -> Iterator[tuple[int, dict, Question, Respon
         yield number, entry, question, responses.get(question.id)
 
 
+def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:
+    """Whole seconds until the attempt's deadline (0 when past), None without one: the page's countdown
+    runs from this, so a wrong clock in the browser does not move the deadline."""
+    if attempt.deadline_at is None:
+        return None
+    return max(0, math.ceil((attempt.deadline_at - _now(now)).total_seconds()))
+
+
+def per_page(attempt: Attempt) -> int:
+    """Questions per page of this attempt (0: all on one page); practice is always one page."""
+    return attempt.quiz.per_page if attempt.mode == "quiz" and attempt.quiz is not None else 0
+
+
+def page_count(attempt: Attempt) -> int:
+    size = per_page(attempt)
+    return max(1, math.ceil(len(attempt.layout) / size)) if size else 1
+
+
 def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
+    """Every question of the attempt as the attempt page shows it, with its page and review flag."""
     shown = []
+    size = per_page(attempt)
+    flagged = set(attempt.flagged or [])
     for number, entry, q, response in _layout_rows(attempt):
         item = ShownQuestion(
             q.id,
@@ -599,6 +680,8 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
             entry["points"],
             saved=response.answer if response else None,
             seq=response.seq if response else 0,
+            flagged=q.id in flagged,
+            page=(number - 1) // size + 1 if size else 1,
         )
         for attr, value in (
             get_type(q.qtype).shown(list(q.options or []), q.answer, entry.get("order"), q.settings).items()

@@ -38,6 +38,7 @@ class QuizSettings:
     shuffle_options: bool = False
     feedback_timing: str = "after_submission"
     published: bool = False
+    per_page: int = 0  # questions per attempt page; 0 = all on one page
 
 
 def settings_problems(settings: QuizSettings) -> dict[str, str]:
@@ -47,6 +48,8 @@ def settings_problems(settings: QuizSettings) -> dict[str, str]:
         problems["closes_at"] = "The quiz must close after it opens; choose a later closing time."
     if settings.time_limit_s is not None and settings.time_limit_s <= 0:
         problems["time_limit"] = "A time limit is a positive number of minutes; leave it empty for none."
+    if settings.per_page < 0:
+        problems["per_page"] = "Questions per page is 0 (all on one page) or a positive number."
     if settings.attempts_allowed < 0:
         problems["attempts_allowed"] = "Attempts allowed is 0 (unlimited) or more."
     if settings.grading_method not in GRADING_METHODS:
@@ -80,6 +83,7 @@ def save_quiz(owner: User, settings: QuizSettings, quiz: Quiz | None = None) -> 
         "shuffle_options",
         "feedback_timing",
         "published",
+        "per_page",
     ):
         setattr(quiz, name, getattr(settings, name))
     db.session.commit()

@@ -45,3 +45,10 @@ class NoSuchAttempt(QuizError):
 
     status = 404
     code = "not_found"
+
+
+class NotInAttempt(QuizError):
+    """An autosave names a question this attempt does not hold."""
+
+    status = 404
+    code = "not_in_attempt"

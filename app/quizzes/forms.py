@@ -75,6 +75,11 @@ class QuizForm(FlaskForm):
             NumberRange(min=0, max=100, message="Between 0 (unlimited) and 100."),
         ],
     )
+    per_page = IntegerField(
+        "Questions per page (0 = all on one page)",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=100, message="Between 0 (all on one page) and 100.")],
+    )
     grading_method = SelectField("Grade by", choices=GRADING_CHOICES, default="highest")
     feedback_timing = SelectField("Show feedback", choices=FEEDBACK_CHOICES, default="after_submission")
     shuffle_questions = BooleanField("Shuffle the order of questions")
@@ -150,6 +155,7 @@ def seen_from_form(form: MultiDict, questions: list[ShownQuestion]) -> dict[int,
     seen = {}
     for question in questions:
         value = form.get(f"seq-{question.id}", "")
-        if value.isdigit():
+        # ASCII digits only, and short: "²".isdigit() is True but int("²") fails; 5,000 digits overflow int().
+        if value.isascii() and value.isdigit() and len(value) <= 10:
             seen[question.id] = int(value)
     return seen

@@ -15,6 +15,7 @@ from app.qtypes.reading import accepts, normalise_text, read_number, within_tole
 from app.qtypes.registry import TYPES, get_type
 
 __all__ = [
+    "ANSWER_SHAPES",
     "GRADERS",
     "MAX_TEXT",
     "VALIDATORS",
@@ -31,6 +32,9 @@ __all__ = [
 
 VALIDATORS: dict[str, Callable[[dict, Any], Any]] = {name: cls.validate for name, cls in TYPES.items()}
 GRADERS: dict[str, Callable[[dict, Any], Grade]] = {name: cls.grade for name, cls in TYPES.items()}
+# What each type's autosave answer looks like, rendered into the attempt page as data-answer-shape so the
+# browser's collectors (app/static/quiz.js) and the validators visibly agree.
+ANSWER_SHAPES: dict[str, str] = {name: cls.answer_shape for name, cls in TYPES.items()}
 
 
 def validate_response(question: dict, response: Any) -> Any:

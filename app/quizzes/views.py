@@ -136,6 +136,7 @@ def _settings(form: QuizForm) -> service.QuizSettings:
         shuffle_options=form.shuffle_options.data,
         feedback_timing=form.feedback_timing.data,
         published=form.published.data,
+        per_page=form.per_page.data or 0,
     )
 
 
@@ -283,58 +284,118 @@ def preview(quiz_id: int):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-def _attempt_page(attempt: Attempt, status: int = 200, typed: dict | None = None, errors: dict | None = None):
+def _attempt_page(
+    attempt: Attempt, status: int = 200, typed: dict | None = None, errors: dict | None = None, page: int = 1
+):
     questions = service.shown_questions(attempt)
     if typed:
         for question in questions:
             question.saved = typed.get(question.id, question.saved)
+    pages = service.page_count(attempt)
+    page = min(max(page, 1), pages)
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
         quiz=attempt.quiz,
         questions=questions,
+        on_page=[q for q in questions if q.page == page],
+        page=page,
+        pages=pages,
         errors=errors or {},
+        seconds_left=service.seconds_left(attempt),
     ), status
 
 
-@bp.get("/attempts/<int:attempt_id>")
-@login_required
-def attempt(attempt_id: int):
+def _open_attempt(attempt_id: int) -> Attempt | Response:
+    """The user's quiz attempt still in progress, or the redirect a closed or practice one gets."""
     attempt = _own_attempt(attempt_id)
     if attempt.mode == "practice":
         return redirect(url_for("quizzes.practice_attempt", attempt_id=attempt.id))
     service.close_if_overdue(attempt)
     if attempt.state != "in_progress":
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
-    response, status = _attempt_page(attempt)
+    return attempt
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = _open_attempt(attempt_id)
+    if not isinstance(attempt, Attempt):
+        return attempt
+    response, status = _attempt_page(attempt, page=request.args.get("page", 1, type=int))
     return response, status, {"Cache-Control": "no-store"}
+
+
+@bp.get("/attempts/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int):
+    """Moodle's summary of attempt: what is unanswered or flagged, with links back, before the submit."""
+    attempt = _open_attempt(attempt_id)
+    if not isinstance(attempt, Attempt):
+        return attempt
+    questions = service.shown_questions(attempt)
+    page = render_template(
+        "quizzes/summary.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        questions=questions,
+        pages=service.page_count(attempt),
+        unanswered=[q for q in questions if not q.answered],
+        seconds_left=service.seconds_left(attempt),
+        flagged=[q for q in questions if q.flagged],
+    )
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/attempts/<int:attempt_id>")
 @login_required
 def post_attempt(attempt_id: int):
-    """The no-JavaScript path: the whole form, with "Save" or "Submit"."""
+    """The whole form: "Save", a page change ("goto"), "Finish" (to the summary) or "Submit" (from it)."""
     attempt = _own_attempt(attempt_id)
     questions = service.shown_questions(attempt)
     answers = answers_from_form(request.form, questions)
     seen = seen_from_form(request.form, questions)
+    flags = {qid: f"flag-{qid}" in request.form for qid in seen}
     submitting = "submit" in request.form
+    page = request.form.get("page", 1, type=int)
     try:
         if submitting:
             done = service.submit_attempt(attempt, answers, seen)
         else:
-            service.save_answers(attempt, answers, seen)
+            service.save_answers(attempt, answers, seen, flags=flags)
     except service.BadAnswer as exc:
         flash(str(exc), "error")
-        return _attempt_page(attempt, 422, answers, exc.errors)
+        return _attempt_page(attempt, 422, answers, exc.errors, page)
     except service.AttemptClosed as exc:
         flash(str(exc), "error")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     if submitting:
         flash("Submitted." if done else "This attempt was already closed.", "success" if done else "info")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    if "finish" in request.form:
+        return redirect(url_for("quizzes.summary", attempt_id=attempt.id))
+    goto = request.form.get("goto", type=int)
+    if goto:
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, page=goto))
     flash("Answers saved. You can come back and continue before the deadline.", "success")
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id, page=page if page > 1 else None))
+
+
+@bp.post("/attempts/<int:attempt_id>/flag")
+@accepts_json
+@login_required
+def flag(attempt_id: int):
+    """Flag a question for review: JSON {question_id, flagged} -> {flagged: [ids]} or an error."""
+    attempt = _own_attempt(attempt_id)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error_json(service.BadAnswer('Send JSON: {"question_id": …, "flagged": true or false}.'))
+    try:
+        flagged = service.set_flag(attempt, data.get("question_id"), data.get("flagged"))
+    except service.QuizError as exc:
+        return _error_json(exc)
+    return jsonify(flagged=flagged)
 
 
 @bp.post("/attempts/<int:attempt_id>/save")
@@ -499,13 +560,18 @@ def practice_attempt(attempt_id: int):
     return _practice_page(attempt)
 
 
-def _practice_page(attempt: Attempt, status: int = 200, errors: dict | None = None):
+def _practice_page(
+    attempt: Attempt, status: int = 200, errors: dict | None = None, typed: dict | None = None
+):
     reviewed = {r.question.id: r for r in service.reviewed_questions(attempt)}
     answered = {qid for qid, r in reviewed.items() if r.fraction is not None}
+    questions = service.shown_questions(attempt)
+    for question in questions:
+        question.saved = (typed or {}).get(question.id, question.saved)
     return render_template(
         "quizzes/practice_attempt.html",
         attempt=attempt,
-        questions=service.shown_questions(attempt),
+        questions=questions,
         reviewed=reviewed,
         answered=answered,
         errors=errors or {},
@@ -527,7 +593,9 @@ def practice_answer(attempt_id: int):
     try:
         service.answer_practice(attempt, question.id, answer)
     except service.BadAnswer as exc:
-        return _practice_page(attempt, 422, {question.id: str(exc)})
+        # Errors are keyed by the question id as text, as the attempt form's are; the typed answer stays.
+        message = exc.errors.get(str(question.id), str(exc))
+        return _practice_page(attempt, 422, {str(question.id): message}, {question.id: answer})
     except service.QuizError as exc:
         flash(str(exc), "info")
     return redirect(url_for("quizzes.practice_attempt", attempt_id=attempt.id) + f"#q{question.id}")

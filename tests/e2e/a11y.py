@@ -161,3 +161,29 @@ def capture(page, name: str, *, a11y: bool = True) -> None:
         screenshot(page, f"{name}-phone")
     finally:
         page.set_viewport_size(DESKTOP)
+
+
+# Whether the focused element is hidden by a sticky bar (one it is not inside), or off screen.
+_COVERED_JS = """sticky => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect();
+  const what = el.tagName.toLowerCase() + '[name=' + (el.name || '') + '] ' +
+    (el.textContent || '').trim().slice(0, 30);
+  for (const sel of sticky) {
+    const bar = document.querySelector(sel);
+    if (!bar || bar.contains(el) || !['sticky', 'fixed'].includes(getComputedStyle(bar).position)) continue;
+    const b = bar.getBoundingClientRect();
+    const overlap = Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top);
+    if (overlap > 1 && r.right > b.left && r.left < b.right) return what + ' under ' + sel;
+  }
+  if (r.bottom < 0 || r.top > window.innerHeight) return what + ' off screen';
+  return null;
+}"""
+
+
+def assert_focus_not_covered(page, sticky: tuple[str, ...]) -> None:
+    """WCAG 2.4.11: the focused control is on screen and not under any of the `sticky` bars (CSS
+    selectors of elements that stay in view), unless it is inside that bar."""
+    covered = page.evaluate(_COVERED_JS, list(sticky))
+    assert covered is None, f"the focused control is hidden on {page.url}: {covered}"

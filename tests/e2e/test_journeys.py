@@ -206,7 +206,11 @@ def test_student_journey(browser, live_server, assigned_quiz):
     questions.nth(1).locator(".save-status", has_text="Saved").wait_for()
     questions.nth(2).get_by_label("True", exact=True).check()
     questions.nth(2).locator(".save-status", has_text="Saved").wait_for()
-    page.get_by_role("button", name="Submit attempt").click()
+    # Finish: the summary of the attempt, then the submit and its confirmation.
+    page.locator(".attempt-actions").get_by_role("button", name="Finish attempt…").click()
+    page.wait_for_url(re.compile(r"/summary$"))
+    page.get_by_role("button", name="Submit all and finish").click()
+    page.locator("dialog.confirm-submit").get_by_role("button", name="Submit all and finish").click()
     page.wait_for_url(re.compile(r"/review$"))
     body = page.locator("main").inner_text()
     assert "Score:" in body and "Correct answer" in body and "Read it in the article" in body
@@ -280,7 +284,11 @@ def _student_answers(browser, base: str, quiz_url: str) -> None:
             choices.first.check()
         for box in fieldset.get_by_role("textbox").all():
             box.fill("1")
-    page.get_by_role("button", name="Submit attempt").click()
+    # Finish: the summary of the attempt, then the submit and its confirmation.
+    page.locator(".attempt-actions").get_by_role("button", name="Finish attempt…").click()
+    page.wait_for_url(re.compile(r"/summary$"))
+    page.get_by_role("button", name="Submit all and finish").click()
+    page.locator("dialog.confirm-submit").get_by_role("button", name="Submit all and finish").click()
     page.wait_for_url(re.compile(r"/review$"))
     page.context.close()
 

@@ -61,7 +61,11 @@ def test_quiz_journey(browser, page, phone_page, live_server):
         checked = questions.nth(i).locator("input:checked")
         assert checked.count() == 1 and checked.get_attribute("value") == chosen[i]
     screenshot(student, "quiz-attempt-desktop")
-    student.get_by_role("button", name="Submit attempt").click()
+    # Finish: the summary of the attempt, then the submit and its confirmation.
+    student.locator(".attempt-actions").get_by_role("button", name="Finish attempt…").click()
+    student.wait_for_url(re.compile(r"/summary$"))
+    student.get_by_role("button", name="Submit all and finish").click()
+    student.locator("dialog.confirm-submit").get_by_role("button", name="Submit all and finish").click()
     student.wait_for_url(re.compile(r"/review$"))
     body = student.content()
     assert "Score:" in body and "Correct answer" in body and "Read it in the article" in body

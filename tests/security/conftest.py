@@ -356,6 +356,8 @@ ROUTE_ARGS: dict[str, dict[str, Callable[[World], Any]]] = {
     "quizzes.attempt": {"attempt_id": lambda w: w.attempt_open.id},
     "quizzes.post_attempt": {"attempt_id": lambda w: w.attempt_open.id},
     "quizzes.save": {"attempt_id": lambda w: w.attempt_open.id},
+    "quizzes.flag": {"attempt_id": lambda w: w.attempt_open.id},
+    "quizzes.summary": {"attempt_id": lambda w: w.attempt_open.id},
     "quizzes.practice_attempt": {"attempt_id": lambda w: w.practice.id},
     "quizzes.practice_answer": {"attempt_id": lambda w: w.practice.id},
     "study.index": {"?card": lambda w: w.card.id},  # student A's card: anyone else gets 404

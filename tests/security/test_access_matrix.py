@@ -70,6 +70,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "quizzes.attempt": {"GET": "             login  200    404    404    404    404"},
     "quizzes.post_attempt": {"POST": "       login  ok     404    404    404    404"},
     "quizzes.save": {"POST": "               login  ok     404    404    404    404"},
+    "quizzes.flag": {"POST": "               login  ok     404    404    404    404"},
+    "quizzes.summary": {"GET": "             login  200    404    404    404    404"},
     "quizzes.practice_attempt": {"GET": "    login  200    404    404    404    404"},
     "quizzes.practice_answer": {"POST": "    login  ok     404    404    404    404"},
     # A's finished attempt: A, and the course's teachers
@@ -124,6 +126,7 @@ ACCESS: dict[str, dict[str, str]] = {
 BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "quizzes.save": lambda w: {"json": {"question_id": w.questions["short"].id, "answer": "a", "seq": 50}},
     "quizzes.post_attempt": lambda w: {"data": {"save": "1"}},
+    "quizzes.flag": lambda w: {"json": {"question_id": w.questions["short"].id, "flagged": True}},
     "quizzes.practice_answer": lambda w: {"data": {"question_id": w.practice.layout[0]["question_id"]}},
     "quizzes.change_item": lambda w: {"data": {"action": "up"}},
     "quizzes.grade": lambda w: {"data": {"points": "1", "comment": "Checked by hand."}},

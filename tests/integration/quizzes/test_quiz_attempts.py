@@ -96,7 +96,7 @@ def test_bad_answers_are_422_with_a_message_and_write_nothing(app, make_quiz):
     long = _save(client, attempt_id, short.id, "x" * 501, 1)
     assert long.status_code == 422 and "500" in long.json["error"]["message"]
     other = _save(client, attempt_id, foreign.id, True, 1)
-    assert other.status_code == 422 and "not part of this attempt" in other.json["error"]["message"]
+    assert other.status_code == 404 and "not part of this attempt" in other.json["error"]["message"]
     assert _save(client, attempt_id, short.id, "ok", 0).status_code == 422
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0

@@ -117,7 +117,8 @@ def test_random_guess_scores_with_questions():
         ({"type": "multi", "options": ["a", "b", "c", "d", "e"], "answer": ["a", "b", "c"]}, 0.2),
         ({"type": "cloze"}, 0.0),
         ({"type": "short"}, 0.0),
-        ({"type": "essay"}, None),
+        ({"type": "essay"}, 0.0),
+        ({"type": "no-such-type"}, None),
     ],
 )
 def test_random_guess_score(question, expected):
