@@ -34,7 +34,10 @@ class ClozeType(QuestionType):
             raise ResponseError(
                 f"this cloze question has {blanks} blank(s); send {blanks} answer(s), not {len(response)}"
             )
-        return [as_text(item or "", f"the answer to blank {i}") for i, item in enumerate(response, start=1)]
+        return [
+            as_text("" if item is None else item, f"the answer to blank {i}")
+            for i, item in enumerate(response, start=1)
+        ]
 
     @classmethod
     def grade(cls, question: dict, clean: list[str]) -> Grade:
