@@ -60,7 +60,10 @@ def test_an_essay_waits_for_a_person_and_grading_it_recomputes_the_score(app, ta
 
     teacher = login_client(app, "instructor")
     gradebook = teacher.get(f"/quizzes/{quiz.id}/gradebook").get_data(as_text=True)
-    assert "pending: 1 attempt to grade" in gradebook and '#1: <span class="badge pending">needs grading</span>' in gradebook
+    assert (
+        "pending: 1 attempt to grade" in gradebook
+        and '#1: <span class="badge pending">needs grading</span>' in gradebook
+    )
     page = teacher.get(f"/quizzes/{quiz.id}/grading").get_data(as_text=True)
     assert "1 of 1 need grading" in page and "<strong>scale</strong>" in page and "Rubric" in page
     assert "Single-key shortcuts" in page
