@@ -39,7 +39,7 @@ def _seed_articles() -> list[IngestedArticle]:
 
 def _sentence_pool() -> list[str]:
     """Included sentences of the seeds and fixture articles, in a fixed order."""
-    paths = [*SEEDS, *sorted(FIXTURES.glob("*"))]
+    paths = [*SEEDS, *sorted(p for p in FIXTURES.glob("*") if p.is_file())]
     return [seg.text for path in paths for seg in ingest_file(path).sentences]
 
 
