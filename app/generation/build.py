@@ -7,18 +7,19 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from app.articles.document import IngestedArticle, Segment
+from app.generation import clauses, nlp
 from app.generation import drafts as dr
 from app.generation.checks import CHECK_NAMES, CheckContext, answer_key, norm, run_checks
 from app.generation.entities import index_entities, mid_sentence_caps
 from app.generation.figures import extract_figures
-from app.generation.phrasing import Sentences
-from app.generation.ranking import PositionBalancer, importance, main_entities, score
+from app.generation.phrasing import MARK, Sentences
+from app.generation.ranking import PositionBalancer, focus, importance, main_entities, order_facts, score
 from app.generation.risks import risk_phrases
 from app.qtypes.schema import SLUG_PATTERN, parse_question
 
@@ -35,15 +36,32 @@ class Candidate:
     checks: dict[str, bool | str]
     score: float
     passed: bool
+    fact: str = ""  # what the question tests: "{sentence id}:{answer}" (see fact_key)
+    variants: list[Candidate] = field(default_factory=list)  # other questions on the same fact
 
 
 class CandidateList(list[Candidate]):
-    """The ranked candidates, plus what report() needs to know about what was left out and why."""
+    """One candidate per fact, best first (each with its `variants`), plus what report() needs to know
+    about what was left out and why."""
 
     def __init__(self, items: list[Candidate], dropped: Counter[str], notes: list[str]) -> None:
         super().__init__(items)
         self.dropped = dropped
         self.notes = notes
+
+    def all(self) -> list[Candidate]:
+        """Every candidate: each fact's best question followed by its variants."""
+        return [c for head in self for c in (head, *head.variants)]
+
+
+def fact_key(d: dr.Draft) -> str:
+    """The fact a draft tests: its sentence plus the answer's span (a figure's position, or the answer text),
+    so that the MCQ, numeric, cloze and true/false questions on one figure or one name share a key."""
+    fig = d.info.get("figure")
+    if fig is not None:
+        return f"{d.sid}:figure:{fig.start}"
+    target = d.info.get("true_text") or d.fact or json.dumps(d.answer, sort_keys=True)
+    return f"{d.sid}:{norm(str(target))}"
 
 
 def make_id(article_id: str, qtype: str, stem: str, answer: Any) -> str:
@@ -130,7 +148,88 @@ def _collect(
     drafts += dr.conditional_drafts(facts)
     drafts += dr.role_drafts(facts)
     drafts += dr.matching_drafts(facts)
-    return facts, drafts
+    drafts += _structure_drafts(facts, usable, notes)
+    kept = [d for d in drafts if not _noise(d, facts)]
+    if len(kept) < len(drafts):
+        dropped["currency conversion, ticker, byline or publication date"] += len(drafts) - len(kept)
+    return facts, kept
+
+
+_CONVERSION = re.compile(r"\(\s*(?:about|approximately|approx\.|around|roughly|some)?\s*$")
+_TICKER = re.compile(r"^\.[A-Z]{1,2}\b|^\s*\)|^[A-Z]")
+_BYLINE = re.compile(r"^(?:By [A-Z][\w.]*(?: [A-Z][\w.]*){0,3}|date \d{4}-\d\d-\d\d)\b")
+_PUBLISHED = re.compile(r"\b(?:published|updated|posted|first appeared)\b", re.IGNORECASE)
+
+
+def _noise(d: dr.Draft, facts: dr.Facts) -> bool:
+    """Currency conversions, stock tickers, bylines and publication dates: nothing a case is about."""
+    text = facts.by_sid(d.sid).text
+    if _BYLINE.match(text):
+        return True
+    fig = d.info.get("figure")
+    if fig is None:
+        return False
+    before, after = text[: fig.start], text[fig.end :]
+    if fig.kind in ("money", "per-share") and _CONVERSION.search(before):
+        money_before = [f for f in facts.figures[d.sid] if f.end <= fig.start and f.kind == "money"]
+        if money_before:
+            return True  # "5 billion yen ($37.52 million)": the same amount in another currency
+    if re.match(r"^\.[A-Z]{1,2}\b", after) or re.search(r"\b(?:NYSE|Nasdaq|TSE|HKEX|SSE):\s*$", before):
+        return True  # "SoftBank Group Corp 9984.T", "(NYSE: TM)"
+    return fig.kind in ("date", "year") and bool(_PUBLISHED.search(text))
+
+
+def _structure_drafts(facts: dr.Facts, usable: list[Segment], notes: list[str]) -> list[dr.Draft]:
+    """'Why' questions from cause and purpose clauses, and 'which company / who' questions about what a
+    sentence's subject does, read from the parse (see clauses.py)."""
+    docs = nlp.parse([s.text for s in usable])
+    if docs is None:
+        notes.append("the English pipeline (spaCy) is not installed: no 'why' or subject questions")
+        return []
+    article_text = " ".join(s.text for s in usable)
+    found = [(seg, c) for seg, doc in zip(usable, docs, strict=True) for c in clauses.causes(seg, doc)]
+    all_causes = [c for _, c in found]
+    out: list[dr.Draft] = []
+    for seg, cause in found:
+        parts = clauses.why_draft_parts(cause, all_causes, article_text)
+        if parts is None:
+            continue
+        topic, stem, answer, distractors = parts
+        explanation = f"{dr.states(seg.text)} The other options are not the reason the article gives."
+        tags = ["generated", "why"] + (["risk"] if topic == clauses.TOPIC_RISKS else [])
+        out.append(
+            dr.Draft("mcq", topic, stem, answer, seg.sid, "why", facts.importance[seg.sid], "", "medium", tags,
+                     cause.answer, arrange=clauses.arrange(answer, distractors, explanation),
+                     info={"option_kind": "reason"})
+        )  # fmt: skip
+    names = {label: clauses.entity_names(docs, label) for label in ("ORG", "PERSON")}
+    for seg, doc in zip(usable, docs, strict=True):
+        for q in clauses.subject_questions(seg, doc):
+            pool = names[q.label]
+            if q.label == "ORG":
+                ents = facts.index.entities.values()
+                known = [e.name for e in sorted(ents, key=lambda e: -e.count) if e.kind == "company"]
+                others = {e.name for e in ents if e.kind not in ("company", "brand")}
+                pool = [*known, *pool]
+                pool = [n for n in pool if n not in others]
+            distractors = clauses.subject_distractors(q, pool, seg.text)
+            if len(distractors) < 3:
+                continue
+            wh = "who" if q.label == "PERSON" else "which company"
+            stem = f"According to the article, {wh} {q.predicate}?"
+            topic = clauses.topic_of(q.predicate)
+            if topic == clauses.TOPIC_COMPREHENSION:
+                continue
+            explanation = (
+                f"{dr.states(seg.text)} {distractors[0]} is also named in the article, but not in this role."
+            )
+            arrange = clauses.arrange(q.answer, distractors, explanation)
+            info = {"option_kind": "entity", "frame": f"{MARK} {q.predicate}", "aliases": [q.answer]}
+            out.append(
+                dr.Draft("mcq", topic, stem, q.answer, seg.sid, "structure", facts.importance[seg.sid], "", "easy",
+                         ["generated", "structure"], q.answer, arrange=arrange, info=info)
+            )  # fmt: skip
+    return out
 
 
 def generate(article: IngestedArticle, article_id: str) -> CandidateList:
@@ -144,13 +243,15 @@ def generate(article: IngestedArticle, article_id: str) -> CandidateList:
     notes: list[str] = []
     facts, drafts = _collect(article, notes, dropped)
     keyed: dict[str, dr.Draft] = {}
+    weight: dict[str, float] = {}
     for d in drafts:
         qid = make_id(article_id, d.type, d.stem, d.answer)
         if qid in keyed:
             dropped["same question drafted twice"] += 1
             continue
         keyed[qid] = d
-    ranked = sorted(keyed.items(), key=lambda kv: (-score(kv[1].importance, kv[1].kind, kv[1].type), kv[0]))
+        weight[qid] = d.importance * focus(d.topic, d.kind, facts.by_sid(d.sid).text)
+    ranked = sorted(keyed.items(), key=lambda kv: (-score(weight[kv[0]], kv[1].kind, kv[1].type), kv[0]))
     balancer = PositionBalancer()
     ctx = CheckContext(article)
     candidates: list[Candidate] = []
@@ -175,16 +276,23 @@ def generate(article: IngestedArticle, article_id: str) -> CandidateList:
         ctx.earlier.append((qid, d.type, norm(d.stem), answer_key(question)))
         failed = sum(1 for v in checks.values() if v is not True)
         candidates.append(
-            Candidate(question, checks, score(d.importance, d.kind, d.type, failed), failed == 0)
+            Candidate(question, checks, score(weight[qid], d.kind, d.type, failed), failed == 0, fact_key(d))
         )
     candidates.sort(key=lambda c: (not c.passed, -c.score, c.question["id"]))
-    return CandidateList(candidates, dropped, notes)
+    heads: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.fact in heads:
+            heads[c.fact].variants.append(c)
+        else:
+            heads[c.fact] = c
+    return CandidateList(order_facts(list(heads.values())), dropped, notes)
 
 
-def candidate_to_json(c: Candidate) -> dict[str, Any]:
-    """One flat object per candidate: the question's fields, its checks and score."""
+def candidate_to_json(c: Candidate, *, with_variants: bool = True) -> dict[str, Any]:
+    """One object per fact: the best question's fields, its checks and score, and under `variants` the
+    other questions on the same fact (same fields, without variants of their own)."""
     q = c.question
-    return {
+    out = {
         "id": q["id"],
         "type": q["type"],
         "topic": q["topic"],
@@ -198,11 +306,22 @@ def candidate_to_json(c: Candidate) -> dict[str, Any]:
         "source": q["source"],
         "checks": c.checks,
         "score": c.score,
+        "fact": c.fact,
     }
+    if with_variants:
+        out["variants"] = [candidate_to_json(v, with_variants=False) for v in c.variants]
+    return out
 
 
 def report(cands: list[Candidate]) -> dict[str, Any]:
-    """Counts per type and topic, pass rate of each check, and what was left out (with reasons)."""
+    """Counts per type and topic, pass rate of each check, and what was left out (with reasons).
+
+    Counts cover every candidate, variants included; `facts` is the number of distinct facts."""
+    facts = len(cands)
+    dropped: Counter[str] = getattr(cands, "dropped", Counter())
+    notes: list[str] = list(getattr(cands, "notes", []))
+    if isinstance(cands, CandidateList):
+        cands = cands.all()
     total = len(cands)
     by_type = Counter(c.question["type"] for c in cands)
     by_topic = Counter(c.question["topic"] for c in cands)
@@ -219,11 +338,12 @@ def report(cands: list[Candidate]) -> dict[str, Any]:
     )
     return {
         "candidates": total,
+        "facts": facts,
         "passed_all": sum(1 for c in cands if c.passed),
         "by_type": dict(sorted(by_type.items())),
         "by_topic": dict(sorted(by_topic.items())),
         "checks": checks,
         "mcq_answer_positions": {str(k): v for k, v in sorted(positions.items())},
-        "dropped": dict(sorted(getattr(cands, "dropped", Counter()).items())),
-        "notes": list(getattr(cands, "notes", [])),
+        "dropped": dict(sorted(dropped.items())),
+        "notes": notes,
     }

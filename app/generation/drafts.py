@@ -430,6 +430,12 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
             continue  # "Huawei's Hongmeng…", "Professor Ji Xuehong of …": asked through the owner or the role
         if before.count('"') % 2 or before.count("“") != before.count("”"):
             continue
+        if re.search(r"[A-Z][\w-]*\s+(?:(?:de|da|van|von|al|bin|le|la|du|del)\s+)?$", before):
+            continue  # "Luca de Meo", "Honda Motor": the mention is part of a longer name
+        if re.search(r"[A-Z][\w.-]*,\s+$", before) or re.match(r",\s+(?:and\s+|or\s+)?[A-Z]", after):
+            continue  # "Warren, Ohio, and Spring Hill": never a blank inside a list
+        if re.search(r",\s+$", before) and re.match(r",", after):
+            continue  # "another alliance partner, Mitsubishi Motors, will…": an apposition, not a clause
         if (
             re.search(r"\bsuch as (?:[A-Z][\w-]*,? )*(?:and |or )?$", before)
             or re.match(r",? (?:and|or) [A-Z]", after)

@@ -1,0 +1,325 @@
+"""Questions read from sentence structure (a spaCy parse) rather than cue words: "why" questions from cause
+and purpose clauses, and "which company / who" questions about the subject of what a sentence says."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from app.articles.document import Segment
+from app.generation.distractors import place
+
+TOPIC_FIGURES = "key-figures"
+TOPIC_PARTNERSHIPS = "partnership-models"
+TOPIC_RISKS = "strategic-risks"
+TOPIC_COMPREHENSION = "comprehension"
+
+# What a sentence is about, read from its words: a negative or hedged outcome, or the deal's structure.
+RISK_WORDS = re.compile(
+    r"\b(?:may|might|could|risks?|concerns?|fears?|pressure|approvals?|regulat\w*|tariffs?|competi\w*|rivals?"
+    r"|dilut\w*|loss(?:es)?|los[te]|weak\w*|slow\w*|struggl\w*|declin\w*|fell|fall(?:s|ing)?|down|drop\w*"
+    r"|uncertain\w*|crimp\w*|surg\w*|hurdles?|scrutiny|block\w*|delay\w*|cut\w*|scal\w+ back|forced"
+    r"|bankrupt\w*|unequal|imbalance|lacks?|sell-offs?|slump\w*|challeng\w*|tumultuous|costly|hurt\w*"
+    r"|integration|culture|unknown|not yet|subject to|requires?)\b",
+    re.IGNORECASE,
+)
+STRUCTURE_WORDS = re.compile(
+    r"\b(?:stakes?|shares?(?:holding|holder)?s?|own\w*|holds?|holding|control\w*|board|seats?|chair\w*|CEO"
+    r"|president|appoint\w*|nam(?:ed|es)|heads?|lead\w*|invest\w*|acqui\w*|buy\w*|sell\w*|sale|merg\w*"
+    r"|joint[- ]venture|JV|alliance|partner\w*|agreement|deal|contribut\w*|bring|provide\w*|develop\w*"
+    r"|manufactur\w*|build\w*|supply|exclusive\w*|rights?|approv\w*|transfer\w*|retain\w*|trust|capital"
+    r"|take over|serve)\b",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(
+    r"(?:,\s*|\s+)(?:the (?:\w+ )?(?:company|companies|automaker|carmaker|firm|group|people|newspaper|report)"
+    r"|(?:he|she|they|it)|[A-Z][\w.]*(?: [A-Z][\w.]*)*) (?:said|says|told|reported|added)\b[^.]*$"
+    r"|,?\s+according to [^,.]+$|,?\s+(?:the )?(?:companies|company) said in a statement[^.]*$"
+)
+_WEEKDAY = re.compile(r"\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_PRONOUNS = {"it", "they", "he", "she", "this", "that", "these", "those", "we", "i", "you", "its", "their"}
+PURPOSE_POOL = (
+    "to cut its debt ahead of a planned share sale",
+    "to secure a steady supply of battery cells",
+    "to enter the US market before new tariffs apply",
+    "to meet stricter emissions rules in Europe",
+    "to share the cost of developing new platforms",
+    "to gain access to a larger dealer network",
+    "to raise cash for a share buyback",
+    "to avoid a review by competition regulators",
+)
+CAUSE_POOL = (
+    "rising interest rates raised its borrowing costs",
+    "a recall of its best-selling model hurt sales",
+    "its largest customer cut its orders",
+    "new export controls hit its main products",
+    "a strike halted its largest plant",
+    "a price war with local rivals squeezed margins",
+    "it lost a major government contract",
+    "demand in its home market weakened",
+)
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A cause or purpose clause of one sentence, and the question that asks for it."""
+
+    sid: str
+    form: str  # "purpose" ("to …") or "cause" (a clause or noun phrase)
+    answer: str
+    question: str
+    effect: str
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:")
+    return re.sub(r"\s+([,.;:])", r"\1", text)
+
+
+def _subject(root: Any) -> Any | None:
+    for child in root.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    return None
+
+
+def _subject_span(subj: Any) -> tuple[int, int] | None:
+    """Token range of the subject without an apposition ("X, a senior Y executive,")."""
+    tokens = [t for t in subj.subtree]
+    start, end = tokens[0].i, tokens[-1].i + 1
+    for t in tokens:
+        if t.dep_ == "appos" and t.head == subj:
+            end = min(end, t.left_edge.i)
+    while end > start and subj.doc[end - 1].is_punct:
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _good_subject(doc: Any, start: int, end: int) -> bool:
+    words = [t.text for t in doc[start:end]]
+    if not words or len(words) > 8 or words[0].lower() in _PRONOUNS:
+        return False
+    if any(t.dep_ == "cc" for t in doc[start:end]):
+        return False  # "Sony and Honda": no question about half of a pair
+    return words[0][0].isupper() or words[0].lower() == "the"
+
+
+def _question_from(doc: Any, root: Any, skip: set[int]) -> str | None:
+    """'GM made the announcement' → 'why did GM make the announcement'; None when it cannot be said well."""
+    subj = _subject(root)
+    if subj is None:
+        return None
+    span = _subject_span(subj)
+    if span is None or not _good_subject(doc, *span):
+        return None
+    start, end = span
+    subject = doc[start:end].text
+    if subject.startswith("The "):
+        subject = "the " + subject[4:]
+    for t in subj.children:
+        if t.dep_ == "appos":
+            skip = skip | set(range(t.left_edge.i - 1, t.right_edge.i + 2))
+    auxes = [t for t in root.children if t.dep_ in ("aux", "auxpass") and t.i < root.i and t.i >= end]
+    rest_tokens = [t for t in doc if t.i >= end and t.i not in skip and not (auxes and t.i == auxes[0].i)]
+    if any(t.i < start and t.i not in skip and not t.is_punct for t in doc):
+        return None  # something precedes the subject ("After X, Y did Z"): not rewritten
+    if auxes:
+        lead = auxes[0].lower_
+        words = [t.text_with_ws for t in rest_tokens]
+    elif root.lemma_ == "be":
+        lead = root.lower_
+        words = [t.text_with_ws for t in rest_tokens if t.i != root.i]
+    else:
+        tag = root.tag_
+        lead = {"VBD": "did", "VBZ": "does", "VBP": "do"}.get(tag)
+        if lead is None:
+            return None
+        words = [(root.lemma_ + root.whitespace_) if t.i == root.i else t.text_with_ws for t in rest_tokens]
+    rest = _clean("".join(words)).rstrip(".")
+    rest = _ATTRIBUTION.sub("", rest)
+    rest = _clean(_WEEKDAY.sub("", rest)).rstrip(".")
+    if not (2 <= len(rest.split()) <= 22) or re.search(r"[\"“”]", rest):
+        return None
+    return f"{lead} {subject} {rest}"
+
+
+_CAUSE_PREPS = {"amid", "after", "following"}
+
+
+def _main_verb(doc: Any) -> Any | None:
+    roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    return roots[0] if len(roots) == 1 else None
+
+
+def causes(seg: Segment, doc: Any) -> list[Cause]:
+    """The cause and purpose clauses attached to the sentence's main verb, with the 'why' question."""
+    found: list[Cause] = []
+    roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    if len(roots) != 1 or '"' in seg.text or "“" in seg.text:
+        return found
+    root = roots[0]
+    for child in root.children:
+        clause = None
+        form = "cause"
+        if child.dep_ == "advcl":
+            marks = [t for t in child.children if t.dep_ == "mark"]
+            to = [t for t in child.children if t.dep_ == "aux" and t.lower_ == "to"]
+            if marks and marks[0].lower_ in ("because", "as", "since") and child.i > root.i:
+                clause = (marks[0].i + 1, child.right_edge.i + 1, marks[0].i)
+            elif to and child.i > root.i and not marks:
+                clause = (to[0].i, child.right_edge.i + 1, to[0].i)
+                form = "purpose"
+        elif child.dep_ == "prep" and child.lower_ in _CAUSE_PREPS and child.i > root.i:
+            pobj = [t for t in child.children if t.dep_ == "pobj"]
+            if pobj:
+                clause = (child.i + 1, child.right_edge.i + 1, child.i)
+        elif child.dep_ == "prep" and child.lower_ == "in" and child.i > root.i:
+            # "in a bid to …", "in an effort to …", "in order to …"
+            tail = doc[child.i : child.right_edge.i + 1].text
+            m = re.match(r"in (?:a bid|an effort|an attempt|order) to ", tail)
+            if m:
+                to = [t for t in doc[child.i : child.right_edge.i + 1] if t.lower_ == "to"]
+                clause = (to[0].i, child.right_edge.i + 1, child.i)
+                form = "purpose"
+        if clause is None:
+            continue
+        start, end, cut = clause
+        answer = _clean(doc[start:end].text).rstrip(".")
+        if not (3 <= len(answer.split()) <= 24):
+            continue
+        skip = set(range(cut, end))
+        # a comma right before the cut goes with it
+        if cut > 0 and doc[cut - 1].is_punct:
+            skip.add(cut - 1)
+        question = _question_from(doc, root, skip)
+        if question is None:
+            continue
+        effect = _clean(" ".join(t.text for t in doc if t.i not in skip))
+        found.append(Cause(seg.sid, form, answer, question, effect))
+    return found
+
+
+def topic_of(text: str) -> str:
+    if RISK_WORDS.search(text):
+        return TOPIC_RISKS
+    if STRUCTURE_WORDS.search(text):
+        return TOPIC_PARTNERSHIPS
+    return TOPIC_COMPREHENSION
+
+
+def why_options(cause: Cause, article_causes: list[Cause], article_text: str) -> list[str]:
+    """Three wrong reasons of the same form: other clauses of the article first, then the fixed pool."""
+    same_form = [c.answer for c in article_causes if c.form == cause.form and c.sid != cause.sid]
+    pool = PURPOSE_POOL if cause.form == "purpose" else CAUSE_POOL
+    lowered = article_text.lower()
+    chosen: list[str] = []
+    for option in [*same_form, *sorted(pool, key=lambda p: abs(len(p) - len(cause.answer)))]:
+        if option.lower() in lowered and option not in same_form:
+            continue
+        if option.lower() == cause.answer.lower() or option in chosen:
+            continue
+        chosen.append(option)
+        if len(chosen) == 3:
+            break
+    return chosen
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def why_draft_parts(
+    cause: Cause, article_causes: list[Cause], article_text: str
+) -> tuple[str, str, str, list[str]] | None:
+    """(topic, stem, answer, distractors) for a 'why' MCQ, or None without three distractors."""
+    distractors = why_options(cause, article_causes, article_text)
+    if len(distractors) < 3:
+        return None
+    stem = f"According to the article, why {cause.question}?"
+    answer = _cap(cause.answer)
+    return topic_of(cause.effect + " " + cause.answer), stem, answer, [_cap(d) for d in distractors]
+
+
+def arrange(answer: str, distractors: list[str], explanation: str):  # noqa: ANN201 (a closure factory)
+    def arrange_options(position: int) -> tuple[list[str], str, list[str]]:
+        return place(answer, distractors, position), explanation, distractors
+
+    return arrange_options
+
+
+@dataclass(frozen=True)
+class SubjectQuestion:
+    """'Which company will take over the Lansing facility …?': the subject is the answer."""
+
+    sid: str
+    answer: str
+    label: str  # spaCy entity label of the answer
+    predicate: str
+
+
+def subject_questions(seg: Segment, doc: Any) -> list[SubjectQuestion]:
+    """The sentence's subject when it is a whole named entity (an organisation or a person)."""
+    roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    if len(roots) != 1 or '"' in seg.text or "“" in seg.text:
+        return []
+    root = roots[0]
+    subj = _subject(root)
+    if subj is None:
+        return []
+    span = _subject_span(subj)
+    if span is None or not _good_subject(doc, *span):
+        return []
+    start, end = span
+    if any(not t.is_punct for t in doc[:start]):
+        return []
+    ents = [e for e in doc.ents if e.start >= start and e.end <= end and e.label_ in ("ORG", "PERSON")]
+    if len(ents) != 1:
+        return []
+    ent = ents[0]
+    # The entity must be the whole subject, give or take a leading "the" or a trailing "Co."/"Inc.".
+    outside = [t for t in doc[start:end] if t.i < ent.start or t.i >= ent.end]
+    if any(t.lower_ not in ("the", "co.", "inc.", "corp", "corp.", "ltd.", "sa", "ag") for t in outside):
+        return []
+    rest_start = end
+    while rest_start < len(doc) and (doc[rest_start].is_punct or doc[rest_start].dep_ == "appos"):
+        rest_start += 1
+    tail = [t for t in doc if t.i >= end]
+    # skip an apposition between the subject and the verb: ", a senior Honda executive,"
+    appos = [t for t in subj.children if t.dep_ == "appos"]
+    if appos:
+        tail = [t for t in doc if t.i > appos[0].right_edge.i]
+    predicate = _clean("".join(t.text_with_ws for t in tail)).rstrip(".")
+    predicate = _clean(_WEEKDAY.sub("", _ATTRIBUTION.sub("", predicate))).rstrip(".")
+    name = ent.text
+    if not (3 <= len(predicate.split()) <= 26) or name.split()[0] in predicate:
+        return []
+    return [SubjectQuestion(seg.sid, name, ent.label_, predicate)]
+
+
+def entity_names(docs: list[Any], label: str) -> list[str]:
+    """Names of one entity label across the article, most mentioned first (ties: first seen)."""
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for ent in doc.ents:
+            if ent.label_ == label and len(ent.text) >= 2 and ent.text[0].isupper() and "\n" not in ent.text:
+                name = re.sub(r"[’']s$", "", ent.text).strip()
+                counts[name] = counts.get(name, 0) + 1
+    return sorted(counts, key=lambda n: -counts[n])
+
+
+def subject_distractors(q: SubjectQuestion, names: list[str], sentence: str) -> list[str]:
+    """Entities of the same label that play a comparable role elsewhere in the article (never in this
+    sentence, never a part or an extension of the answer's name)."""
+    answer = q.answer.lower()
+    out: list[str] = []
+    for name in names:
+        low = name.lower()
+        if low in answer or answer in low or name in sentence or name in out:
+            continue
+        if any(low in o.lower() or o.lower() in low for o in out):
+            continue
+        out.append(name)
+        if len(out) == 3:
+            break
+    return out

