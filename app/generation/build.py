@@ -202,20 +202,14 @@ def _structure_drafts(facts: dr.Facts, usable: list[Segment], notes: list[str]) 
                      cause.answer, arrange=clauses.arrange(answer, distractors, explanation),
                      info={"option_kind": "reason"})
         )  # fmt: skip
-    names = {label: clauses.entity_names(docs, label) for label in ("ORG", "PERSON")}
     for seg, doc in zip(usable, docs, strict=True):
-        for q in clauses.subject_questions(seg, doc):
-            pool = names[q.label]
-            if q.label == "ORG":
-                ents = facts.index.entities.values()
-                known = [e.name for e in sorted(ents, key=lambda e: -e.count) if e.kind == "company"]
-                others = {e.name for e in ents if e.kind not in ("company", "brand")}
-                pool = [*known, *pool]
-                pool = [n for n in pool if n not in others]
+        for q in clauses.subject_questions(seg, doc, facts.index.mentions.get(seg.sid, [])):
+            in_sentence = facts.index.keys_in(seg.sid)
+            pool = dr.entity_distractors(facts, q.answer, q.kind, in_sentence)
             distractors = clauses.subject_distractors(q, pool, seg.text)
             if len(distractors) < 3:
                 continue
-            wh = "who" if q.label == "PERSON" else "which company"
+            wh = {"person": "who", "company": "which company"}.get(q.kind, "which organisation")
             stem = f"According to the article, {wh} {q.predicate}?"
             topic = clauses.topic_of(q.predicate)
             if topic == clauses.TOPIC_COMPREHENSION:

@@ -155,10 +155,9 @@ def _main_verb(doc: Any) -> Any | None:
 def causes(seg: Segment, doc: Any) -> list[Cause]:
     """The cause and purpose clauses attached to the sentence's main verb, with the 'why' question."""
     found: list[Cause] = []
-    roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
-    if len(roots) != 1 or '"' in seg.text or "“" in seg.text:
+    root = _main_verb(doc)
+    if root is None or '"' in seg.text or "“" in seg.text:
         return found
-    root = roots[0]
     for child in root.children:
         clause = None
         form = "cause"
@@ -253,17 +252,19 @@ class SubjectQuestion:
     """'Which company will take over the Lansing facility …?': the subject is the answer."""
 
     sid: str
-    answer: str
-    label: str  # spaCy entity label of the answer
+    answer: str  # the entity's canonical name
+    kind: str  # the entity index's kind: company, person, institution…
     predicate: str
 
 
-def subject_questions(seg: Segment, doc: Any) -> list[SubjectQuestion]:
-    """The sentence's subject when it is a whole named entity (an organisation or a person)."""
-    roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
-    if len(roots) != 1 or '"' in seg.text or "“" in seg.text:
+_NAME_EDGES = re.compile(r"^(?:the|The)\s+|\s+(?:Co|Inc|Corp|Ltd|SA|AG|LLC|plc)\.?$")
+
+
+def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[SubjectQuestion]:
+    """The sentence's subject when it is one whole named entity of the article's entity index."""
+    root = _main_verb(doc)
+    if root is None or '"' in seg.text or "“" in seg.text:
         return []
-    root = roots[0]
     subj = _subject(root)
     if subj is None:
         return []
@@ -273,39 +274,28 @@ def subject_questions(seg: Segment, doc: Any) -> list[SubjectQuestion]:
     start, end = span
     if any(not t.is_punct for t in doc[:start]):
         return []
-    ents = [e for e in doc.ents if e.start >= start and e.end <= end and e.label_ in ("ORG", "PERSON")]
-    if len(ents) != 1:
+    subject_text = _NAME_EDGES.sub("", doc[start:end].text)
+    chars = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+    found = [
+        m
+        for m in mentions
+        if chars[0] <= m.start
+        and m.end <= chars[1]
+        and _NAME_EDGES.sub("", m.text) == subject_text
+        and m.kind in ("company", "person", "institution")
+    ]
+    if len(found) != 1:
         return []
-    ent = ents[0]
-    # The entity must be the whole subject, give or take a leading "the" or a trailing "Co."/"Inc.".
-    outside = [t for t in doc[start:end] if t.i < ent.start or t.i >= ent.end]
-    if any(t.lower_ not in ("the", "co.", "inc.", "corp", "corp.", "ltd.", "sa", "ag") for t in outside):
-        return []
-    rest_start = end
-    while rest_start < len(doc) and (doc[rest_start].is_punct or doc[rest_start].dep_ == "appos"):
-        rest_start += 1
+    mention = found[0]
     tail = [t for t in doc if t.i >= end]
-    # skip an apposition between the subject and the verb: ", a senior Honda executive,"
     appos = [t for t in subj.children if t.dep_ == "appos"]
     if appos:
         tail = [t for t in doc if t.i > appos[0].right_edge.i]
     predicate = _clean("".join(t.text_with_ws for t in tail)).rstrip(".")
     predicate = _clean(_WEEKDAY.sub("", _ATTRIBUTION.sub("", predicate))).rstrip(".")
-    name = ent.text
-    if not (3 <= len(predicate.split()) <= 26) or name.split()[0] in predicate:
+    if not (3 <= len(predicate.split()) <= 26) or mention.key.split()[0] in predicate:
         return []
-    return [SubjectQuestion(seg.sid, name, ent.label_, predicate)]
-
-
-def entity_names(docs: list[Any], label: str) -> list[str]:
-    """Names of one entity label across the article, most mentioned first (ties: first seen)."""
-    counts: dict[str, int] = {}
-    for doc in docs:
-        for ent in doc.ents:
-            if ent.label_ == label and len(ent.text) >= 2 and ent.text[0].isupper() and "\n" not in ent.text:
-                name = re.sub(r"[’']s$", "", ent.text).strip()
-                counts[name] = counts.get(name, 0) + 1
-    return sorted(counts, key=lambda n: -counts[n])
+    return [SubjectQuestion(seg.sid, mention.key, mention.kind, predicate)]
 
 
 def subject_distractors(q: SubjectQuestion, names: list[str], sentence: str) -> list[str]:

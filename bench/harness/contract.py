@@ -12,7 +12,20 @@ ZERO = "= 0"
 LOAD_COUNTS = ("lost_answers", "errors_5xx", "double_submissions")
 
 CONTRACT: dict[str, tuple[str, str]] = {
-    "generation.seed_seconds": ("s", INFORMATIONAL),
+    "generation.seed_seconds": ("s", "< 2"),
+    "generation.corpus_per_article_ms": ("ms", INFORMATIONAL),
+    "generation.seed_stated_figures_kept": ("figures", "≥ 16"),
+    "generation.seed_stated_figures": ("figures", INFORMATIONAL),
+    "generation.dev_articles": ("articles", "≥ 12"),
+    "generation.dev_acceptable_rate": ("ratio", "≥ 0.7"),
+    "generation.dev_judged_top15": ("count", INFORMATIONAL),
+    "generation.dev_unjudged_top15": ("count", INFORMATIONAL),
+    "generation.dev_distinct_facts_top15": ("facts", "≥ 12"),
+    "generation.dev_area_min_top15": ("facts", "≥ 2"),
+    "generation.dev_figures_top15": ("facts", INFORMATIONAL),
+    "generation.dev_partnership_top15": ("facts", INFORMATIONAL),
+    "generation.dev_risks_top15": ("facts", INFORMATIONAL),
+    "generation.dev_co_correct_options": ("count", ZERO),
     "review.inproc_vs_anki_ratio": ("x", "≥ 1.0"),
     "review.http_vs_insert_ratio": ("x", "≥ 0.5"),
     "review.http_p99_ms": ("ms", INFORMATIONAL),
