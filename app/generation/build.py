@@ -69,10 +69,63 @@ def make_id(article_id: str, qtype: str, stem: str, answer: Any) -> str:
     return f"gen-{article_id}-{hashlib.sha1(payload.encode('utf-8'), usedforsecurity=False).hexdigest()[:8]}"
 
 
+_ENGLISH_WORDS = frozenset(
+    {
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "was",
+        "by",
+        "at",
+        "it",
+        "its",
+        "will",
+        "said",
+        "from",
+        "has",
+        "have",
+        "are",
+        "be",
+        "an",
+        "this",
+        "which",
+        "were",
+        "would",
+        "their",
+        "than",
+        "but",
+        "not",
+    }
+)
+MIN_ENGLISH_SHARE = 0.12  # English prose runs at 30–45 % of these words; other languages at a few percent
+
+
+def _english_share(texts: list[str]) -> float:
+    words = [w.lower() for t in texts for w in re.findall(r"[^\W\d_]+", t)]
+    return sum(1 for w in words if w in _ENGLISH_WORDS) / len(words) if words else 1.0
+
+
+def _shouting(text: str) -> bool:
+    """Written in capitals (a press-release headline or an all-caps release): not quoted as written."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
 def _usable(seg: Segment) -> bool:
     text = seg.text.strip()
-    if text.count(" | ") >= 2:
+    if text.count(" | ") >= 2 or "\t" in text or re.search(r"\S {3,}\S+ {3,}\S", text):
         return False  # a table row: its cells are not statements
+    if _shouting(text):
+        return False
     return (
         len(text) <= MAX_SENTENCE_CHARS and len(text.split()) >= MIN_SENTENCE_WORDS and not text.endswith("?")
     )
@@ -112,10 +165,29 @@ def _collect(
     usable = [s for s in article.sentences if _usable(s)]
     skipped = len(article.sentences) - len(usable)
     if skipped:
-        dropped["sentence too long, too short, a question or a table row"] += skipped
+        dropped["sentence too long, too short, a question, a table row or in capitals"] += skipped
+    shouting = sum(1 for s in article.sentences if _shouting(s.text))
+    if shouting:
+        notes.append(
+            f"{shouting} sentence(s) written in capitals were left out: rewrite them in sentence case to ask about them"
+        )
     if len(usable) > MAX_SENTENCES:
         notes.append(f"only the first {MAX_SENTENCES} of {len(usable)} usable sentences were read")
         usable = usable[:MAX_SENTENCES]
+    if usable and _english_share([s.text for s in usable]) < MIN_ENGLISH_SHARE:
+        notes.append(
+            "the article does not read as English (few common English words): questions are generated from"
+            " English text only; add an English version of the article"
+        )
+        usable = []
+    docs = nlp.parse([s.text for s in usable])
+    if docs is not None:
+        kept = [
+            (s, d) for s, d in zip(usable, docs, strict=True) if any(t.pos_ in ("VERB", "AUX") for t in d)
+        ]
+        if len(kept) < len(usable):
+            dropped["fragment without a verb (a heading or a list item)"] += len(usable) - len(kept)
+        usable, docs = [s for s, _ in kept], [d for _, d in kept]
     index = index_entities(usable)
     main = main_entities(index)
     ctx = Sentences(
@@ -148,7 +220,7 @@ def _collect(
     drafts += dr.conditional_drafts(facts)
     drafts += dr.role_drafts(facts)
     drafts += dr.matching_drafts(facts)
-    drafts += _structure_drafts(facts, usable, notes)
+    drafts += _structure_drafts(facts, usable, docs, notes)
     kept = [d for d in drafts if not _noise(d, facts)]
     if len(kept) < len(drafts):
         dropped["currency conversion, ticker, byline or publication date"] += len(drafts) - len(kept)
@@ -179,10 +251,11 @@ def _noise(d: dr.Draft, facts: dr.Facts) -> bool:
     return fig.kind in ("date", "year") and bool(_PUBLISHED.search(text))
 
 
-def _structure_drafts(facts: dr.Facts, usable: list[Segment], notes: list[str]) -> list[dr.Draft]:
+def _structure_drafts(
+    facts: dr.Facts, usable: list[Segment], docs: list[Any] | None, notes: list[str]
+) -> list[dr.Draft]:
     """'Why' questions from cause and purpose clauses, and 'which company / who' questions about what a
     sentence's subject does, read from the parse (see clauses.py)."""
-    docs = nlp.parse([s.text for s in usable])
     if docs is None:
         notes.append("the English pipeline (spaCy) is not installed: no 'why' or subject questions")
         return []
