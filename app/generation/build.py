@@ -251,6 +251,16 @@ def _noise(d: dr.Draft, facts: dr.Facts) -> bool:
     return fig.kind in ("date", "year") and bool(_PUBLISHED.search(text))
 
 
+def _full_name(facts: dr.Facts, name: str) -> str:
+    """The longest way the article writes an entity that extends its canonical name ("Northwind Batteries"
+    for "Northwind"), so that the options read alike."""
+    entity = facts.index.entities.get(name)
+    if entity is None:
+        return name
+    longer = [a for a in entity.aliases if a.startswith(name + " ") and len(a.split()) <= 4]
+    return max(longer, key=len) if longer else name
+
+
 def _structure_drafts(
     facts: dr.Facts, usable: list[Segment], docs: list[Any] | None, notes: list[str]
 ) -> list[dr.Draft]:
@@ -278,8 +288,34 @@ def _structure_drafts(
     for seg, doc in zip(usable, docs, strict=True):
         for q in clauses.subject_questions(seg, doc, facts.index.mentions.get(seg.sid, [])):
             in_sentence = facts.index.keys_in(seg.sid)
-            pool = dr.entity_distractors(facts, q.answer, q.kind, in_sentence)
-            distractors = clauses.subject_distractors(q, pool, seg.text)
+            kind = q.kind
+            if (
+                kind == "company"
+                and clauses.looks_personal(q.answer)
+                and clauses.ROLE_PREDICATE.match(q.predicate)
+            ):
+                kind = "person"  # "Tom Hale will become the venture's chairman": a person, whatever the index says
+            if kind == "person":
+                pool = [
+                    *dr.entity_distractors(facts, q.answer, "person", in_sentence),
+                    *[
+                        e.name
+                        for e in sorted(facts.index.entities.values(), key=lambda e: (-e.count, e.first))
+                        if e.kind == "company"
+                        and clauses.looks_personal(e.name)
+                        and e.name not in in_sentence
+                        and e.name != q.answer
+                    ],
+                ]
+            else:
+                pool = [
+                    n
+                    for n in dr.entity_distractors(facts, q.answer, kind, in_sentence)
+                    if not clauses.looks_personal(n)
+                ]
+            q = clauses.SubjectQuestion(q.sid, q.answer, kind, q.predicate, q.surface)
+            distractors = [_full_name(facts, n) for n in clauses.subject_distractors(q, pool, seg.text)]
+            q = clauses.SubjectQuestion(q.sid, _full_name(facts, q.answer), kind, q.predicate, q.surface)
             if len(distractors) < 3:
                 continue
             wh = {"person": "who", "company": "which company"}.get(q.kind, "which organisation")
@@ -294,7 +330,7 @@ def _structure_drafts(
             info = {"option_kind": "entity", "frame": f"{MARK} {q.predicate}", "aliases": [q.answer]}
             out.append(
                 dr.Draft("mcq", topic, stem, q.answer, seg.sid, "structure", facts.importance[seg.sid], "", "easy",
-                         ["generated", "structure"], q.answer, arrange=arrange, info=info)
+                         ["generated", "structure"], q.surface or q.answer, arrange=arrange, info=info)
             )  # fmt: skip
     return out
 

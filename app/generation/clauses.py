@@ -169,6 +169,19 @@ def causes(seg: Segment, doc: Any) -> list[Cause]:
             elif to and child.i > root.i and not marks:
                 clause = (to[0].i, child.right_edge.i + 1, to[0].i)
                 form = "purpose"
+        elif child.dep_ == "dobj":
+            # "build a second plant to supply X": the purpose hangs off the object in the parse
+            for grand in child.children:
+                to = [t for t in grand.children if t.dep_ == "aux" and t.lower_ == "to"]
+                if (
+                    grand.dep_ in ("relcl", "acl")
+                    and to
+                    and to[0].i
+                    == grand.left_edge.i
+                    == child.right_edge.i - (grand.right_edge.i - grand.left_edge.i)
+                ):
+                    clause = (to[0].i, grand.right_edge.i + 1, to[0].i)
+                    form = "purpose"
         elif child.dep_ == "prep" and child.lower_ in _CAUSE_PREPS and child.i > root.i:
             pobj = [t for t in child.children if t.dep_ == "pobj"]
             if pobj:
@@ -255,8 +268,17 @@ class SubjectQuestion:
     answer: str  # the entity's canonical name
     kind: str  # the entity index's kind: company, person, institution…
     predicate: str
+    surface: str = (
+        ""  # the name as written in the sentence (the fact's key, shared with other questions on it)
+    )
 
 
+# "… and Northwind Batteries will hold the rest": a second clause with its own subject (when the parse
+# misses it) is not part of the question about the first.
+_SECOND_CLAUSE = re.compile(
+    r",? and (?=(?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)* (?:will|would|has|have|had|is|are|was|were|can|could|may"
+    r"|might|holds?|owns?|takes?|keeps?|gets?)\b)"
+)
 _NAME_EDGES = re.compile(r"^(?:the|The)\s+|\s+(?:Co|Inc|Corp|Ltd|SA|AG|LLC|plc)\.?$")
 
 
@@ -284,18 +306,108 @@ def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[Subje
         and _NAME_EDGES.sub("", m.text) == subject_text
         and m.kind in ("company", "person", "institution")
     ]
-    if len(found) != 1:
-        return []
+    if len(found) != 1 or not found[0].start <= subj.idx < found[0].end:
+        return []  # "Shares of Helios fell": the subject is the shares, not the company
     mention = found[0]
-    tail = [t for t in doc if t.i >= end]
+    # A second clause with its own subject ("… and Northwind will hold the rest") is not part of the question.
+    cut = {
+        t.i
+        for conj in root.children
+        if conj.dep_ == "conj" and _subject(conj) is not None
+        for t in doc[conj.left_edge.i : conj.right_edge.i + 1]
+    }
+    cut |= {t.i for t in root.children if t.dep_ == "cc" and any(t.i + 1 == c for c in cut)}
+    cut |= {t.i - 1 for t in root.children if t.dep_ == "cc" and t.i in cut and doc[t.i - 1].is_punct}
+    tail = [t for t in doc if t.i >= end and t.i not in cut]
     appos = [t for t in subj.children if t.dep_ == "appos"]
     if appos:
-        tail = [t for t in doc if t.i > appos[0].right_edge.i]
+        tail = [t for t in doc if t.i > appos[0].right_edge.i and t.i not in cut]
     predicate = _clean("".join(t.text_with_ws for t in tail)).rstrip(".")
     predicate = _clean(_WEEKDAY.sub("", _ATTRIBUTION.sub("", predicate))).rstrip(".")
+    predicate = _SECOND_CLAUSE.split(predicate)[0]
     if not (3 <= len(predicate.split()) <= 26) or mention.key.split()[0] in predicate:
         return []
-    return [SubjectQuestion(seg.sid, mention.key, mention.kind, predicate)]
+    return [SubjectQuestion(seg.sid, mention.key, mention.kind, predicate, mention.text)]
+
+
+ROLE_PREDICATE = re.compile(
+    r"^(?:will |would |is to |has been |was |is |had been )?(?:serve as|become|be named|named|appointed|be appointed"
+    r"|lead|run|head|chair)\b.*\b(?:chair\w*|chief\w*|CEO|CFO|COO|president|director|head|executive|officer"
+    r"|manager|team|plant|unit|division)\b"
+)
+COMPANY_WORDS = frozenset(
+    {
+        "Airlines",
+        "Airways",
+        "Automotive",
+        "Bank",
+        "Batteries",
+        "Brands",
+        "Capital",
+        "Cars",
+        "Cells",
+        "Chemicals",
+        "Co",
+        "Communications",
+        "Corp",
+        "Electric",
+        "Electronics",
+        "Energy",
+        "Entertainment",
+        "Fluorine",
+        "Foods",
+        "Fund",
+        "Group",
+        "Health",
+        "Healthcare",
+        "Holdings",
+        "Inc",
+        "Industries",
+        "Insurance",
+        "Investment",
+        "Investments",
+        "LLC",
+        "Labs",
+        "Logistics",
+        "Ltd",
+        "Media",
+        "Mobility",
+        "Motor",
+        "Motors",
+        "Networks",
+        "Organics",
+        "Partners",
+        "Pharma",
+        "Platforms",
+        "Play",
+        "Retail",
+        "Sciences",
+        "Securities",
+        "Semiconductor",
+        "Solution",
+        "Solutions",
+        "Steel",
+        "Stop",
+        "Studios",
+        "Systems",
+        "Technologies",
+        "Technology",
+        "Telecom",
+        "Trust",
+        "Ventures",
+        "Wealth",
+    }
+)
+
+
+def looks_personal(name: str) -> bool:
+    """'Tom Hale', 'Makoto Uchida': two or three capitalised words, none of them a company word."""
+    tokens = name.split()
+    return (
+        2 <= len(tokens) <= 3
+        and all(t[:1].isupper() and t[1:].islower() and t.isalpha() for t in tokens)
+        and not set(tokens) & COMPANY_WORDS
+    )
 
 
 def subject_distractors(q: SubjectQuestion, names: list[str], sentence: str) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.articles.document import Segment
 from app.generation import phrasing
+from app.generation.clauses import looks_personal
 from app.generation.distractors import (
     Limits,
     Option,
@@ -431,7 +432,11 @@ def entity_distractors(facts: Facts, answer_key: str, kind: str, exclude: set[st
     others = [
         e
         for e in facts.index.entities.values()
-        if e.kind == kind and e.name != answer_key and e.name not in exclude and e.name not in NOT_ENTITIES
+        if e.kind == kind
+        and e.name != answer_key
+        and e.name not in exclude
+        and e.name not in NOT_ENTITIES
+        and not (kind == "company" and looks_personal(e.name))
     ]
     return [e.name for e in sorted(others, key=lambda e: (-e.count, e.first, e.name))]
 
@@ -444,6 +449,8 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
     ranked = sorted(mentions, key=lambda m: (facts.index.entities[m.key].count, m.start))
     text = seg.text
     for m in ranked:
+        if m.kind == "company" and looks_personal(m.key):
+            continue  # "Tom Hale will become chairman": most likely a person the index took for a company
         if m.key in seen or m.kind in ("product", "person") or m.key in NOT_ENTITIES:
             # People are asked about through their titles (role questions).
             continue
@@ -465,6 +472,8 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
             continue  # "a senior Honda executive": the name modifies a noun, it is not the thing asked about
         if re.search(r"\b(?:and|or)\s+$", before) or re.match(r"\s+(?:and|or)\s+\S", after):
             continue  # "Sony and Honda": never a blank beside its partner in a pair or a list
+        if not before.strip() and re.match(r",", after):
+            continue  # "Honda, maker of …, is dealing with …": the apposition would follow the blank
         if re.search(r",\s+$", before) and re.match(r",", after):
             continue  # "another alliance partner, Mitsubishi Motors, will…": an apposition, not a clause
         if (
