@@ -88,6 +88,16 @@ def _best(repeats: int, articles: list[IngestedArticle]) -> float:
     return best
 
 
+def article_of_words(words: int = 3000) -> IngestedArticle:
+    """A long article of real news prose: the development set's excerpts, repeated up to `words` words."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(generation_dev.DEV_DIR.glob("*.txt"))]
+    text = "\n\n".join(texts)
+    while len(text.split()) < words:
+        text += "\n\n" + "\n\n".join(texts)
+    cut = text.split(" ")
+    return ingest(" ".join(cut[: words + 200]).rsplit("\n\n", 1)[0] + "\n")
+
+
 def stated_figures(articles: list[IngestedArticle]) -> tuple[int, int]:
     """(kept, stated): the numbers written in the seeds' included sentences, and how many of them are the
     answer of a ranked candidate (one per fact; variants not counted) from their own sentence."""
@@ -115,7 +125,13 @@ def run(quick: bool = False) -> dict[str, float | None]:
     corpus = synthetic_corpus(10 if quick else CORPUS_SIZE)
     corpus_seconds = _best(1, corpus)
     kept, stated = stated_figures(seeds)
+    long_article = article_of_words(3000)
+    long_cpu = time.process_time()
+    long_seconds = _best(1 if quick else 3, [long_article])
+    long_cpu = (time.process_time() - long_cpu) / (1 if quick else 3)
     return {
+        "generation.article_3000_words_seconds": round(long_seconds, 4),
+        "generation.article_3000_words_cpu_seconds": round(long_cpu, 4),
         "generation.seed_seconds": round(seed_seconds, 4),
         "generation.corpus_per_article_ms": round(1000 * corpus_seconds / len(corpus), 2),
         "generation.seed_stated_figures_kept": float(kept),

@@ -182,9 +182,7 @@ def _collect(
         usable = []
     docs = nlp.parse([s.text for s in usable])
     if docs is not None:
-        kept = [
-            (s, d) for s, d in zip(usable, docs, strict=True) if any(t.pos_ in ("VERB", "AUX") for t in d)
-        ]
+        kept = [(s, d) for s, d in zip(usable, docs, strict=True) if any(nlp.is_verb(t) for t in d)]
         if len(kept) < len(usable):
             dropped["fragment without a verb (a heading or a list item)"] += len(usable) - len(kept)
         usable, docs = [s for s, _ in kept], [d for _, d in kept]

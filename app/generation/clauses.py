@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.articles.document import Segment
+from app.generation import nlp
 from app.generation.distractors import place
 
 TOPIC_FIGURES = "key-figures"
@@ -127,7 +128,7 @@ def _question_from(doc: Any, root: Any, skip: set[int]) -> str | None:
     if auxes:
         lead = auxes[0].lower_
         words = [t.text_with_ws for t in rest_tokens]
-    elif root.lemma_ == "be":
+    elif root.lower_ in ("is", "are", "was", "were", "be", "been"):
         lead = root.lower_
         words = [t.text_with_ws for t in rest_tokens if t.i != root.i]
     else:
@@ -135,7 +136,8 @@ def _question_from(doc: Any, root: Any, skip: set[int]) -> str | None:
         lead = {"VBD": "did", "VBZ": "does", "VBP": "do"}.get(tag)
         if lead is None:
             return None
-        words = [(root.lemma_ + root.whitespace_) if t.i == root.i else t.text_with_ws for t in rest_tokens]
+        base = nlp.lemma(root)
+        words = [(base + root.whitespace_) if t.i == root.i else t.text_with_ws for t in rest_tokens]
     rest = _clean("".join(words)).rstrip(".")
     rest = _ATTRIBUTION.sub("", rest)
     rest = _clean(_WEEKDAY.sub("", rest)).rstrip(".")
@@ -148,7 +150,7 @@ _CAUSE_PREPS = {"amid", "after", "following"}
 
 
 def _main_verb(doc: Any) -> Any | None:
-    roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    roots = [t for t in doc if t.dep_ == "ROOT" and nlp.is_verb(t)]
     return roots[0] if len(roots) == 1 else None
 
 

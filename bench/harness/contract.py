@@ -14,6 +14,8 @@ LOAD_COUNTS = ("lost_answers", "errors_5xx", "double_submissions")
 CONTRACT: dict[str, tuple[str, str]] = {
     "generation.seed_seconds": ("s", "< 2"),
     "generation.corpus_per_article_ms": ("ms", INFORMATIONAL),
+    "generation.article_3000_words_seconds": ("s", "< 3"),
+    "generation.article_3000_words_cpu_seconds": ("s", INFORMATIONAL),
     "generation.seed_stated_figures_kept": ("figures", "≥ 16"),
     "generation.seed_stated_figures": ("figures", INFORMATIONAL),
     "generation.dev_articles": ("articles", "≥ 12"),
