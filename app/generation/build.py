@@ -283,6 +283,21 @@ def _structure_drafts(
                      cause.answer, arrange=clauses.arrange(answer, distractors, explanation),
                      info={"option_kind": "reason"})
         )  # fmt: skip
+    phrases = [p for seg, doc in zip(usable, docs, strict=True) for p in clauses.phrase_subjects(seg, doc)]
+    for ph in phrases:
+        if not clauses.RISK_WORDS.search(ph.predicate):
+            continue  # asked only where the sentence says what may go wrong, or what is at stake
+        options = clauses.phrase_options(ph, phrases, article_text)
+        if len(options) < 3:
+            continue
+        seg = facts.by_sid(ph.sid)
+        answer = clauses.cap(ph.phrase)
+        explanation = f"{dr.states(seg.text)} The other options are named elsewhere in the article."
+        out.append(
+            dr.Draft("mcq", clauses.TOPIC_RISKS, f"According to the article, what {ph.predicate}?", answer, seg.sid,
+                     "risk", facts.importance[seg.sid], "", "medium", ["generated", "risk"], ph.phrase,
+                     arrange=clauses.arrange(answer, options, explanation), info={"option_kind": "phrase"})
+        )  # fmt: skip
     for seg, doc in zip(usable, docs, strict=True):
         for q in clauses.subject_questions(seg, doc, facts.index.mentions.get(seg.sid, [])):
             in_sentence = facts.index.keys_in(seg.sid)
@@ -374,6 +389,10 @@ def generate(article: IngestedArticle, article_id: str) -> CandidateList:
             dropped[f"invalid question ({field})"] += 1
             continue
         checks = run_checks(question, d, ctx)
+        if checks.get("one_answer") is not True:
+            # Two defensible answers is not something an instructor can keep; it is not offered at all.
+            dropped["more than one defensible answer"] += 1
+            continue
         ctx.earlier.append((qid, d.type, norm(d.stem), answer_key(question)))
         failed = sum(1 for v in checks.values() if v is not True)
         candidates.append(

@@ -157,6 +157,8 @@ def _one_answer(q: dict[str, Any], d: Draft, ctx: CheckContext) -> bool | str:
         for option in _distractors(q):
             if norm(option) in aliases:
                 return f"{option} is another name for the answer"
+            if re.search(rf"(?<!\w){re.escape(option)}(?!\w)", quote):
+                return f"{option} is also named in the source sentence"
             frame = d.info.get("frame")
             if frame and ctx.says_with(frame, option):
                 return f"the article also says this of {option}"

@@ -122,7 +122,11 @@ def _question_from(doc: Any, root: Any, skip: set[int]) -> str | None:
         if t.dep_ == "appos":
             skip = skip | set(range(t.left_edge.i - 1, t.right_edge.i + 2))
     auxes = [t for t in root.children if t.dep_ in ("aux", "auxpass") and t.i < root.i and t.i >= end]
-    rest_tokens = [t for t in doc if t.i >= end and t.i not in skip and not (auxes and t.i == auxes[0].i)]
+    rest_tokens = [
+        t
+        for t in doc
+        if end <= t.i <= root.right_edge.i and t.i not in skip and not (auxes and t.i == auxes[0].i)
+    ]
     if any(t.i < start and t.i not in skip and not t.is_punct for t in doc):
         return None  # something precedes the subject ("After X, Y did Z"): not rewritten
     if auxes:
@@ -149,9 +153,20 @@ def _question_from(doc: Any, root: Any, skip: set[int]) -> str | None:
 _CAUSE_PREPS = {"amid", "after", "following"}
 
 
+_REPORTING = {"said", "says", "say", "told", "reported", "added", "stated", "noted", "according"}
+
+
 def _main_verb(doc: Any) -> Any | None:
+    """The sentence's main verb; for "X will do Y, the company said" the reported clause's verb."""
     roots = [t for t in doc if t.dep_ == "ROOT" and nlp.is_verb(t)]
-    return roots[0] if len(roots) == 1 else None
+    if len(roots) != 1:
+        return None
+    root = roots[0]
+    if root.lower_ in _REPORTING:
+        reported = [c for c in root.children if c.dep_ == "ccomp" and c.i < root.i and nlp.is_verb(c)]
+        if reported:
+            return reported[0]
+    return root
 
 
 def causes(seg: Segment, doc: Any) -> list[Cause]:
@@ -239,7 +254,7 @@ def why_options(cause: Cause, article_causes: list[Cause], article_text: str) ->
     return chosen
 
 
-def _cap(text: str) -> str:
+def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -251,8 +266,8 @@ def why_draft_parts(
     if len(distractors) < 3:
         return None
     stem = f"According to the article, why {cause.question}?"
-    answer = _cap(cause.answer)
-    return topic_of(cause.effect + " " + cause.answer), stem, answer, [_cap(d) for d in distractors]
+    answer = cap(cause.answer)
+    return topic_of(cause.effect + " " + cause.answer), stem, answer, [cap(d) for d in distractors]
 
 
 def arrange(answer: str, distractors: list[str], explanation: str):  # noqa: ANN201 (a closure factory)
@@ -320,10 +335,16 @@ def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[Subje
     }
     cut |= {t.i for t in root.children if t.dep_ == "cc" and any(t.i + 1 == c for c in cut)}
     cut |= {t.i - 1 for t in root.children if t.dep_ == "cc" and t.i in cut and doc[t.i - 1].is_punct}
-    tail = [t for t in doc if t.i >= end and t.i not in cut]
+    tail = [t for t in doc if t.i >= end and t.i not in cut and t.i <= root.right_edge.i]
     appos = [t for t in subj.children if t.dep_ == "appos"]
     if appos:
-        tail = [t for t in doc if t.i > appos[0].right_edge.i and t.i not in cut]
+        tail = [t for t in doc if t.i > appos[0].right_edge.i and t.i not in cut and t.i <= root.right_edge.i]
+    if tail and tail[0].text == ",":
+        # "Renault, for its part, was in need of cash": the aside between subject and verb goes
+        closing = next((t for t in tail[1:] if t.text == ","), None)
+        if closing is None or closing.i > root.i:
+            return []
+        tail = [t for t in tail if t.i > closing.i]
     predicate = _clean("".join(t.text_with_ws for t in tail)).rstrip(".")
     predicate = _clean(_WEEKDAY.sub("", _ATTRIBUTION.sub("", predicate))).rstrip(".")
     predicate = _SECOND_CLAUSE.split(predicate)[0]
@@ -427,3 +448,82 @@ def subject_distractors(q: SubjectQuestion, names: list[str], sentence: str) -> 
         if len(out) == 3:
             break
     return out
+
+
+@dataclass(frozen=True)
+class PhraseSubject:
+    """'What may change depending on …?' → 'The stake split between the partners': a subject noun phrase."""
+
+    sid: str
+    phrase: str
+    head: str  # the phrase's head noun, lower case
+    predicate: str
+
+
+def phrase_subjects(seg: Segment, doc: Any) -> list[PhraseSubject]:
+    """The sentence's subject when it is a plain noun phrase ("the stake split", "financial terms")."""
+    root = _main_verb(doc)
+    if root is None or '"' in seg.text or "“" in seg.text:
+        return []
+    subj = _subject(root)
+    if subj is None or subj.dep_ != "nsubj":
+        return []
+    span = _subject_span(subj)
+    if span is None:
+        return []
+    start, end = span
+    tokens = doc[start:end]
+    if start != 0 or not (2 <= len(tokens) <= 8) or tokens[0].lower_ in _PRONOUNS:
+        return []
+    if any(t.text[:1].isupper() for t in tokens[1:]) or any(t.like_num for t in tokens):
+        return []  # names and figures are asked about by their own questions
+    if not subj.tag_.startswith("NN") or any(t.dep_ in ("cc", "appos") for t in tokens):
+        return []
+    tail = [t for t in doc if t.i >= end and t.i <= root.right_edge.i]
+    if tail and tail[0].text in (",", ":"):
+        return []
+    predicate = _clean("".join(t.text_with_ws for t in tail)).rstrip(".")
+    predicate = _clean(_WEEKDAY.sub("", _ATTRIBUTION.sub("", predicate))).rstrip(".")
+    predicate = _SECOND_CLAUSE.split(predicate)[0]
+    if not (3 <= len(predicate.split()) <= 24):
+        return []
+    phrase = tokens.text
+    return [PhraseSubject(seg.sid, phrase, subj.lower_, predicate)]
+
+
+# What a deal or a company has at stake, for "what may change / fell / is at risk" questions when the
+# article has too few subjects of its own: (phrase, head noun).
+STAKE_POOL = (
+    ("The purchase price", "price"),
+    ("The board composition", "composition"),
+    ("The closing date", "date"),
+    ("The dividend policy", "policy"),
+    ("The brand strategy", "strategy"),
+    ("The financing terms", "terms"),
+    ("The share price", "price"),
+    ("The management team", "team"),
+    ("The production plan", "plan"),
+    ("The voting rights", "rights"),
+)
+
+
+def phrase_options(q: PhraseSubject, others: list[PhraseSubject], article_text: str = "") -> list[str]:
+    """Three other subject phrases with other head nouns: the article's own first (closest in length),
+    then the fixed pool (never one the article itself uses)."""
+    seen = {q.head}
+    chosen: list[str] = []
+    own = [
+        (o.phrase, o.head)
+        for o in sorted(others, key=lambda o: (abs(len(o.phrase) - len(q.phrase)), o.phrase))
+        if o.sid != q.sid
+    ]
+    lowered = article_text.lower()
+    pool = [(p, h) for p, h in STAKE_POOL if p.lower().removeprefix("the ") not in lowered]
+    for phrase, head in [*own, *pool]:
+        if head in seen:
+            continue
+        seen.add(head)
+        chosen.append(cap(phrase))
+        if len(chosen) == 3:
+            break
+    return chosen
