@@ -339,7 +339,9 @@ def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[Subje
     appos = [t for t in subj.children if t.dep_ == "appos"]
     if appos:
         tail = [t for t in doc if t.i > appos[0].right_edge.i and t.i not in cut and t.i <= root.right_edge.i]
-    if tail and tail[0].text == ",":
+    if appos and tail and tail[0].text == ",":
+        tail = tail[1:]  # the comma closing the apposition
+    elif tail and tail[0].text == ",":
         # "Renault, for its part, was in need of cash": the aside between subject and verb goes
         closing = next((t for t in tail[1:] if t.text == ","), None)
         if closing is None or closing.i > root.i:
