@@ -34,7 +34,9 @@ def test_queue_shows_candidates_best_ranked_first_beside_their_highlighted_sente
     assert 'class="approve-form"' in item and 'class="reject-form"' in item and "/bank/questions/" in item
     assert "Keyboard:" in page.data.decode() and "Approve selected" in page.data.decode()
     second = instructor.get("/bank/review?page=2")
-    expected = [q.uid for q in heads][20:40] or [q.uid for q in heads][:20]  # past the last page: the last page
+    expected = [q.uid for q in heads][20:40] or [q.uid for q in heads][
+        :20
+    ]  # past the last page: the last page
     assert _uids_on(second.data) == expected
 
 
