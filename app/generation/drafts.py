@@ -466,7 +466,8 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
         if re.search(r"[A-Z][\w.-]*,\s+$", before) or re.match(r",\s+(?:and\s+|or\s+)?[A-Z]", after):
             continue  # "Warren, Ohio, and Spring Hill": never a blank inside a list
         if re.match(
-            r"\s+(?:executives?|officials?|spokes\w+|unit|division|plant|shares|shareholders|board|chief)\b",
+            r"\s+(?:executives?|officials?|spokes\w+|unit|division|plant|shares|shareholders|board|chief|chair\w*"
+            r"|CEO|president|founder|parent|subsidiary|battery)\b",
             after,
         ):
             continue  # "a senior Honda executive": the name modifies a noun, it is not the thing asked about
