@@ -285,8 +285,8 @@ def _structure_drafts(
         )  # fmt: skip
     phrases = [p for seg, doc in zip(usable, docs, strict=True) for p in clauses.phrase_subjects(seg, doc)]
     for ph in phrases:
-        if not clauses.RISK_WORDS.search(ph.predicate):
-            continue  # asked only where the sentence says what may go wrong, or what is at stake
+        if not clauses.HEDGED.match(ph.predicate):
+            continue  # asked only where the sentence says what may change or is not settled
         options = clauses.phrase_options(ph, phrases, article_text)
         if len(options) < 3:
             continue

@@ -25,6 +25,10 @@ RISK_WORDS = re.compile(
     r"|integration|culture|unknown|not yet|subject to|requires?)\b",
     re.IGNORECASE,
 )
+HEDGED = re.compile(
+    r"^(?:\w+ ){0,2}(?:may|might|could|would|remains? (?:uncertain|unclear|unknown)|depends?|is subject to"
+    r"|are subject to|requires?|needs?|still requires?|is not yet|are not yet|has not yet|have not yet)\b"
+)
 STRUCTURE_WORDS = re.compile(
     r"\b(?:stakes?|shares?(?:holding|holder)?s?|own\w*|holds?|holding|control\w*|board|seats?|chair\w*|CEO"
     r"|president|appoint\w*|nam(?:ed|es)|heads?|lead\w*|invest\w*|acqui\w*|buy\w*|sell\w*|sale|merg\w*"
@@ -311,7 +315,8 @@ def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[Subje
     if span is None or not _good_subject(doc, *span):
         return []
     start, end = span
-    if any(not t.is_punct for t in doc[:start]):
+    fronted = _fronted(doc, root, start)
+    if fronted is None:
         return []
     subject_text = _NAME_EDGES.sub("", doc[start:end].text)
     chars = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
@@ -350,6 +355,8 @@ def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[Subje
     predicate = _clean("".join(t.text_with_ws for t in tail)).rstrip(".")
     predicate = _clean(_WEEKDAY.sub("", _ATTRIBUTION.sub("", predicate))).rstrip(".")
     predicate = _SECOND_CLAUSE.split(predicate)[0]
+    if fronted:
+        predicate = f"{predicate} {fronted}"
     if not (3 <= len(predicate.split()) <= 26) or mention.key.split()[0] in predicate:
         return []
     return [SubjectQuestion(seg.sid, mention.key, mention.kind, predicate, mention.text)]
@@ -450,6 +457,29 @@ def subject_distractors(q: SubjectQuestion, names: list[str], sentence: str) -> 
         if len(out) == 3:
             break
     return out
+
+
+def _fronted(doc: Any, root: Any, start: int) -> str | None:
+    """What precedes the subject: "" for nothing, the phrase for a fronted adverbial ("Under Gelsinger,",
+    "Earlier this year,") to be said after the predicate instead, None for anything else."""
+    before = doc[:start]
+    if not any(not t.is_punct for t in before):
+        return ""
+    if len(before) < 2 or before[-1].text != "," or len(before) > 7:
+        return None
+    head = before[0]
+    while head.head.i < start and head.head != head:
+        head = head.head
+    if (
+        head.head != root
+        or head.dep_ not in ("prep", "advmod", "npadvmod")
+        or any(t.text == "," for t in before[:-1])
+    ):
+        return None
+    phrase = before[:-1].text
+    if phrase[:1].isupper() and not before[0].tag_.startswith("NNP"):
+        phrase = phrase[0].lower() + phrase[1:]
+    return phrase
 
 
 @dataclass(frozen=True)
