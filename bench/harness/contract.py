@@ -13,6 +13,7 @@ LOAD_COUNTS = ("lost_answers", "errors_5xx", "double_submissions")
 
 CONTRACT: dict[str, tuple[str, str]] = {
     "generation.seed_seconds": ("s", "< 2"),
+    "generation.seed_cpu_seconds": ("s", INFORMATIONAL),
     "generation.corpus_per_article_ms": ("ms", INFORMATIONAL),
     "generation.article_3000_words_seconds": ("s", "< 3"),
     "generation.article_3000_words_cpu_seconds": ("s", INFORMATIONAL),
