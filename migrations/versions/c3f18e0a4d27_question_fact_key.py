@@ -9,22 +9,22 @@ Revises: a764be321168
 Create Date: 2026-12-06 23:55:00.000000
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'c3f18e0a4d27'
-down_revision = 'a764be321168'
+revision = "c3f18e0a4d27"
+down_revision = "a764be321168"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('question', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('fact_key', sa.String(length=200), nullable=True))
+    with op.batch_alter_table("question", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("fact_key", sa.String(length=200), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('question', schema=None) as batch_op:
-        batch_op.drop_column('fact_key')
+    with op.batch_alter_table("question", schema=None) as batch_op:
+        batch_op.drop_column("fact_key")
