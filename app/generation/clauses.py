@@ -94,11 +94,20 @@ def _subject_span(subj: Any) -> tuple[int, int] | None:
     tokens = [t for t in subj.subtree]
     start, end = tokens[0].i, tokens[-1].i + 1
     for t in tokens:
-        if t.dep_ == "appos" and t.head == subj:
+        if t.head == subj and (t.dep_ == "appos" or _aside_clause(t)):
             end = min(end, t.left_edge.i)
     while end > start and subj.doc[end - 1].is_punct:
         end -= 1
     return (start, end) if end > start else None
+
+
+def _aside_clause(t: Any) -> bool:
+    """ ", which expects to recoup $1 billion," : a relative clause set off by commas."""
+    return t.dep_ == "relcl" and t.left_edge.i > 0 and t.doc[t.left_edge.i - 1].text == ","
+
+
+def _asides(subj: Any) -> list[Any]:
+    return [t for t in subj.children if t.dep_ == "appos" or _aside_clause(t)]
 
 
 def _good_subject(doc: Any, start: int, end: int) -> bool:
@@ -122,9 +131,8 @@ def _question_from(doc: Any, root: Any, skip: set[int]) -> str | None:
     subject = doc[start:end].text
     if subject.startswith("The "):
         subject = "the " + subject[4:]
-    for t in subj.children:
-        if t.dep_ == "appos":
-            skip = skip | set(range(t.left_edge.i - 1, t.right_edge.i + 2))
+    for t in _asides(subj):
+        skip = skip | set(range(t.left_edge.i - 1, t.right_edge.i + 2))
     auxes = [t for t in root.children if t.dep_ in ("aux", "auxpass") and t.i < root.i and t.i >= end]
     rest_tokens = [
         t
@@ -341,7 +349,7 @@ def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[Subje
     cut |= {t.i for t in root.children if t.dep_ == "cc" and any(t.i + 1 == c for c in cut)}
     cut |= {t.i - 1 for t in root.children if t.dep_ == "cc" and t.i in cut and doc[t.i - 1].is_punct}
     tail = [t for t in doc if t.i >= end and t.i not in cut and t.i <= root.right_edge.i]
-    appos = [t for t in subj.children if t.dep_ == "appos"]
+    appos = _asides(subj)
     if appos:
         tail = [t for t in doc if t.i > appos[0].right_edge.i and t.i not in cut and t.i <= root.right_edge.i]
     if appos and tail and tail[0].text == ",":
