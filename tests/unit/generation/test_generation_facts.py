@@ -171,3 +171,28 @@ def test_order_facts_discounts_repeats_of_a_sentence_and_covers_the_areas():
     assert ordered[-1] is failing  # failing checks come last whatever the score
     first_two = [c.question["source"]["sentence_id"] for c in ordered[:2]]
     assert first_two == ["s1", "s5"]  # a second fact of s1 counts half (0.995): s5's 1.5 comes first
+
+
+def test_why_questions_read_through_reported_speech_and_asides():
+    article = ingest(
+        "Helios Motors will close its oldest plant to cut costs, the company said. "
+        "Northwind Batteries, which expects to recoup $1 billion, made the announcement amid pressure from "
+        "investors. Regal Cars sells cars in Ohio. Vento Group sells cars in Texas.\n"
+    )
+    by_stem = {c.question["stem"]: c.question for c in generate(article, "reported").all()}
+    close = by_stem["According to the article, why will Helios Motors close its oldest plant?"]
+    assert close["answer"] == "To cut costs"
+    announce = by_stem["According to the article, why did Northwind Batteries make the announcement?"]
+    assert announce["answer"] == "Pressure from investors" and announce["topic"] == "strategic-risks"
+
+
+def test_hedged_subject_phrases_are_asked_with_what():
+    article = ingest(
+        "Helios Motors agreed to buy a stake in Northwind Batteries. "
+        "The final price of the shares may change before the deal closes. "
+        "The new plant will open in Ohio. The sales team will move to Texas.\n"
+    )
+    qs = [c.question for c in generate(article, "hedged").all()]
+    what = [q for q in qs if q["stem"].startswith("According to the article, what may change")]
+    assert what and what[0]["topic"] == "strategic-risks"
+    assert len(what[0]["options"]) == 4 and what[0]["answer"] in what[0]["options"]
