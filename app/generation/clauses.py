@@ -319,11 +319,19 @@ def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[Subje
     subj = _subject(root)
     if subj is None:
         return []
+    reported = _reported_by_subject(root, subj)
+    if reported is not None:
+        # "Toyota said on Friday it planned to take a stake …": asked as "which company planned to take …"
+        root, pronoun = reported
+        subj = _subject(doc[0].sent.root)
+        tail_from = pronoun.i + 1
     span = _subject_span(subj)
     if span is None or not _good_subject(doc, *span):
         return []
     start, end = span
-    fronted = _fronted(doc, root, start)
+    if reported is not None:
+        end_tail = tail_from
+    fronted = _fronted(doc, doc[0].sent.root if reported is not None else root, start)
     if fronted is None:
         return []
     subject_text = _NAME_EDGES.sub("", doc[start:end].text)
@@ -350,7 +358,10 @@ def subject_questions(seg: Segment, doc: Any, mentions: list[Any]) -> list[Subje
     cut |= {t.i - 1 for t in root.children if t.dep_ == "cc" and t.i in cut and doc[t.i - 1].is_punct}
     tail = [t for t in doc if t.i >= end and t.i not in cut and t.i <= root.right_edge.i]
     appos = _asides(subj)
-    if appos:
+    if reported is not None:
+        tail = [t for t in doc if end_tail <= t.i <= root.right_edge.i and t.i not in cut]
+        appos = []
+    elif appos:
         tail = [t for t in doc if t.i > appos[0].right_edge.i and t.i not in cut and t.i <= root.right_edge.i]
     if appos and tail and tail[0].text == ",":
         tail = tail[1:]  # the comma closing the apposition
@@ -465,6 +476,18 @@ def subject_distractors(q: SubjectQuestion, names: list[str], sentence: str) -> 
         if len(out) == 3:
             break
     return out
+
+
+def _reported_by_subject(root: Any, subj: Any) -> tuple[Any, Any] | None:
+    """For "X said (on Friday) it/they VERB …": (the reported verb, its pronoun subject); else None."""
+    if root.lower_ not in _REPORTING or root.dep_ != "ROOT":
+        return None
+    for c in root.children:
+        if c.dep_ == "ccomp" and c.i > root.i and nlp.is_verb(c):
+            inner = _subject(c)
+            if inner is not None and inner.lower_ in ("it", "they") and subj.i < root.i:
+                return c, inner
+    return None
 
 
 def _fronted(doc: Any, root: Any, start: int) -> str | None:

@@ -196,3 +196,14 @@ def test_hedged_subject_phrases_are_asked_with_what():
     what = [q for q in qs if q["stem"].startswith("According to the article, what may change")]
     assert what and what[0]["topic"] == "strategic-risks"
     assert len(what[0]["options"]) == 4 and what[0]["answer"] in what[0]["options"]
+
+
+def test_which_company_through_said_it():
+    article = ingest(
+        "Toyota Motor Corp said on Friday it planned to take a 5 percent share of Mazda Motor Corp. "
+        "Analysts compared the deal with earlier ones by Nissan, Honda and Subaru. "
+        "Rivals such as Honda and Subaru have their own partners.\n"
+    )
+    qs = {c.question["stem"]: c.question for c in generate(article, "said-it").all()}
+    q = qs["According to the article, which company planned to take a 5 percent share of Mazda Motor Corp?"]
+    assert q["answer"] == "Toyota Motor Corp" and "Mazda Motor Corp" not in q["options"]
