@@ -104,6 +104,24 @@ def filter_questions(filters: Filters) -> list[Question]:
     return questions
 
 
+def fold_variants(questions: list[Question]) -> tuple[list[Question], dict[int, list[Question]]]:
+    """One row per fact: the first question of each (article, fact) in the given order, with the others
+    of that fact as its variants. Questions without a fact key stand alone."""
+    heads: list[Question] = []
+    variants: dict[int, list[Question]] = {}
+    head_of: dict[tuple[int | None, str], Question] = {}
+    for q in questions:
+        key = (q.article_id, q.fact_key) if q.fact_key else None
+        if key is not None and key in head_of:
+            variants[head_of[key].id].append(q)
+            continue
+        if key is not None:
+            head_of[key] = q
+        heads.append(q)
+        variants[q.id] = []
+    return heads, variants
+
+
 def status_counts() -> dict[str, int]:
     rows = db.session.execute(select(Question.status, func.count()).group_by(Question.status))
     counts = dict.fromkeys(QUEUE_STATUSES, 0)

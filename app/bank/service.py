@@ -149,14 +149,19 @@ def generate_candidates(
     existing = set(db.session.scalars(select(Question.uid).where(Question.article_id == article.id)))
     summary = GenerationSummary()
     try:
-        for candidate in candidates:
+        for candidate in candidates.all():
             data = candidate.question
             if data["id"] in existing:
                 summary.already_queued += 1
                 continue
             if limit is not None and summary.added >= limit:
                 break
-            question = Question(origin="generated", rank_score=candidate.score, checks=dict(candidate.checks))
+            question = Question(
+                origin="generated",
+                rank_score=candidate.score,
+                checks=dict(candidate.checks),
+                fact_key=candidate.fact[:200] or None,
+            )
             apply_canonical(question, data, article)
             question.status = "candidate"
             db.session.add(question)

@@ -54,6 +54,9 @@ def _listing(
     ):
         extra.setdefault(key, default)
     matching = curation.filter_questions(filters)
+    variants: dict[int, list] = {}
+    if filters.status == "candidate":
+        matching, variants = curation.fold_variants(matching)
     pages = max(1, -(-len(matching) // curation.PAGE_SIZE))
     filters.page = min(filters.page, pages)
     shown = matching[(filters.page - 1) * curation.PAGE_SIZE : filters.page * curation.PAGE_SIZE]
@@ -66,6 +69,7 @@ def _listing(
         endpoint=endpoint,
         contexts=curation.source_contexts(shown),
         failed={q.id: curation.failed_checks(q) for q in shown},
+        variants=variants,
         counts=curation.status_counts(),
         articles=list_articles(),
         topics=curation.topics(),

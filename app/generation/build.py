@@ -7,18 +7,19 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from app.articles.document import IngestedArticle, Segment
+from app.generation import clauses, nlp
 from app.generation import drafts as dr
 from app.generation.checks import CHECK_NAMES, CheckContext, answer_key, norm, run_checks
 from app.generation.entities import index_entities, mid_sentence_caps
 from app.generation.figures import extract_figures
-from app.generation.phrasing import Sentences
-from app.generation.ranking import PositionBalancer, importance, main_entities, score
+from app.generation.phrasing import MARK, Sentences
+from app.generation.ranking import PositionBalancer, focus, importance, main_entities, order_facts, score
 from app.generation.risks import risk_phrases
 from app.qtypes.schema import SLUG_PATTERN, parse_question
 
@@ -35,15 +36,32 @@ class Candidate:
     checks: dict[str, bool | str]
     score: float
     passed: bool
+    fact: str = ""  # what the question tests: "{sentence id}:{answer}" (see fact_key)
+    variants: list[Candidate] = field(default_factory=list)  # other questions on the same fact
 
 
 class CandidateList(list[Candidate]):
-    """The ranked candidates, plus what report() needs to know about what was left out and why."""
+    """One candidate per fact, best first (each with its `variants`), plus what report() needs to know
+    about what was left out and why."""
 
     def __init__(self, items: list[Candidate], dropped: Counter[str], notes: list[str]) -> None:
         super().__init__(items)
         self.dropped = dropped
         self.notes = notes
+
+    def all(self) -> list[Candidate]:
+        """Every candidate: each fact's best question followed by its variants."""
+        return [c for head in self for c in (head, *head.variants)]
+
+
+def fact_key(d: dr.Draft) -> str:
+    """The fact a draft tests: its sentence plus the answer's span (a figure's position, or the answer text),
+    so that the MCQ, numeric, cloze and true/false questions on one figure or one name share a key."""
+    fig = d.info.get("figure")
+    if fig is not None:
+        return f"{d.sid}:figure:{fig.start}"
+    target = d.info.get("true_text") or d.fact or json.dumps(d.answer, sort_keys=True)
+    return f"{d.sid}:{norm(str(target))}"
 
 
 def make_id(article_id: str, qtype: str, stem: str, answer: Any) -> str:
@@ -51,10 +69,63 @@ def make_id(article_id: str, qtype: str, stem: str, answer: Any) -> str:
     return f"gen-{article_id}-{hashlib.sha1(payload.encode('utf-8'), usedforsecurity=False).hexdigest()[:8]}"
 
 
+_ENGLISH_WORDS = frozenset(
+    {
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "was",
+        "by",
+        "at",
+        "it",
+        "its",
+        "will",
+        "said",
+        "from",
+        "has",
+        "have",
+        "are",
+        "be",
+        "an",
+        "this",
+        "which",
+        "were",
+        "would",
+        "their",
+        "than",
+        "but",
+        "not",
+    }
+)
+MIN_ENGLISH_SHARE = 0.12  # English prose runs at 30–45 % of these words; other languages at a few percent
+
+
+def _english_share(texts: list[str]) -> float:
+    words = [w.lower() for t in texts for w in re.findall(r"[^\W\d_]+", t)]
+    return sum(1 for w in words if w in _ENGLISH_WORDS) / len(words) if words else 1.0
+
+
+def _shouting(text: str) -> bool:
+    """Written in capitals (a press-release headline or an all-caps release): not quoted as written."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
 def _usable(seg: Segment) -> bool:
     text = seg.text.strip()
-    if text.count(" | ") >= 2:
+    if text.count(" | ") >= 2 or "\t" in text or re.search(r"\S {3,}\S+ {3,}\S", text):
         return False  # a table row: its cells are not statements
+    if _shouting(text):
+        return False
     return (
         len(text) <= MAX_SENTENCE_CHARS and len(text.split()) >= MIN_SENTENCE_WORDS and not text.endswith("?")
     )
@@ -94,10 +165,27 @@ def _collect(
     usable = [s for s in article.sentences if _usable(s)]
     skipped = len(article.sentences) - len(usable)
     if skipped:
-        dropped["sentence too long, too short, a question or a table row"] += skipped
+        dropped["sentence too long, too short, a question, a table row or in capitals"] += skipped
+    shouting = sum(1 for s in article.sentences if _shouting(s.text))
+    if shouting:
+        notes.append(
+            f"{shouting} sentence(s) written in capitals were left out: rewrite them in sentence case to ask about them"
+        )
     if len(usable) > MAX_SENTENCES:
         notes.append(f"only the first {MAX_SENTENCES} of {len(usable)} usable sentences were read")
         usable = usable[:MAX_SENTENCES]
+    if usable and _english_share([s.text for s in usable]) < MIN_ENGLISH_SHARE:
+        notes.append(
+            "the article does not read as English (few common English words): questions are generated from"
+            " English text only; add an English version of the article"
+        )
+        usable = []
+    docs = nlp.parse([s.text for s in usable])
+    if docs is not None:
+        kept = [(s, d) for s, d in zip(usable, docs, strict=True) if any(nlp.is_verb(t) for t in d)]
+        if len(kept) < len(usable):
+            dropped["fragment without a verb (a heading or a list item)"] += len(usable) - len(kept)
+        usable, docs = [s for s, _ in kept], [d for _, d in kept]
     index = index_entities(usable)
     main = main_entities(index)
     ctx = Sentences(
@@ -130,7 +218,134 @@ def _collect(
     drafts += dr.conditional_drafts(facts)
     drafts += dr.role_drafts(facts)
     drafts += dr.matching_drafts(facts)
-    return facts, drafts
+    drafts += _structure_drafts(facts, usable, docs, notes)
+    kept = [d for d in drafts if not _noise(d, facts)]
+    if len(kept) < len(drafts):
+        dropped["currency conversion, ticker, byline or publication date"] += len(drafts) - len(kept)
+    return facts, kept
+
+
+_CONVERSION = re.compile(r"\(\s*(?:about|approximately|approx\.|around|roughly|some)?\s*$")
+_TICKER = re.compile(r"^\.[A-Z]{1,2}\b|^\s*\)|^[A-Z]")
+_BYLINE = re.compile(r"^(?:By [A-Z][\w.]*(?: [A-Z][\w.]*){0,3}|date \d{4}-\d\d-\d\d)\b")
+_PUBLISHED = re.compile(r"\b(?:published|updated|posted|first appeared)\b", re.IGNORECASE)
+
+
+def _noise(d: dr.Draft, facts: dr.Facts) -> bool:
+    """Currency conversions, stock tickers, bylines and publication dates: nothing a case is about."""
+    text = facts.by_sid(d.sid).text
+    if _BYLINE.match(text):
+        return True
+    fig = d.info.get("figure")
+    if fig is None:
+        return False
+    before, after = text[: fig.start], text[fig.end :]
+    if fig.kind in ("money", "per-share") and _CONVERSION.search(before):
+        money_before = [f for f in facts.figures[d.sid] if f.end <= fig.start and f.kind == "money"]
+        if money_before:
+            return True  # "5 billion yen ($37.52 million)": the same amount in another currency
+    if re.match(r"^\.[A-Z]{1,2}\b", after) or re.search(r"\b(?:NYSE|Nasdaq|TSE|HKEX|SSE):\s*$", before):
+        return True  # "SoftBank Group Corp 9984.T", "(NYSE: TM)"
+    return fig.kind in ("date", "year") and bool(_PUBLISHED.search(text))
+
+
+def _full_name(facts: dr.Facts, name: str) -> str:
+    """The longest way the article writes an entity that extends its canonical name ("Northwind Batteries"
+    for "Northwind"), so that the options read alike."""
+    entity = facts.index.entities.get(name)
+    if entity is None:
+        return name
+    longer = [a for a in entity.aliases if a.startswith(name + " ") and len(a.split()) <= 4]
+    return max(longer, key=len) if longer else name
+
+
+def _structure_drafts(
+    facts: dr.Facts, usable: list[Segment], docs: list[Any] | None, notes: list[str]
+) -> list[dr.Draft]:
+    """'Why' questions from cause and purpose clauses, and 'which company / who' questions about what a
+    sentence's subject does, read from the parse (see clauses.py)."""
+    if docs is None:
+        notes.append("the English pipeline (spaCy) is not installed: no 'why' or subject questions")
+        return []
+    article_text = " ".join(s.text for s in usable)
+    found = [(seg, c) for seg, doc in zip(usable, docs, strict=True) for c in clauses.causes(seg, doc)]
+    all_causes = [c for _, c in found]
+    out: list[dr.Draft] = []
+    for seg, cause in found:
+        parts = clauses.why_draft_parts(cause, all_causes, article_text)
+        if parts is None:
+            continue
+        topic, stem, answer, distractors = parts
+        explanation = f"{dr.states(seg.text)} The other options are not the reason the article gives."
+        tags = ["generated", "why"] + (["risk"] if topic == clauses.TOPIC_RISKS else [])
+        out.append(
+            dr.Draft("mcq", topic, stem, answer, seg.sid, "why", facts.importance[seg.sid], "", "medium", tags,
+                     cause.answer, arrange=clauses.arrange(answer, distractors, explanation),
+                     info={"option_kind": "reason"})
+        )  # fmt: skip
+    phrases = [p for seg, doc in zip(usable, docs, strict=True) for p in clauses.phrase_subjects(seg, doc)]
+    for ph in phrases:
+        if not clauses.HEDGED.match(ph.predicate):
+            continue  # asked only where the sentence says what may change or is not settled
+        options = clauses.phrase_options(ph, phrases, article_text)
+        if len(options) < 3:
+            continue
+        seg = facts.by_sid(ph.sid)
+        answer = clauses.cap(ph.phrase)
+        explanation = f"{dr.states(seg.text)} The other options are named elsewhere in the article."
+        out.append(
+            dr.Draft("mcq", clauses.TOPIC_RISKS, f"According to the article, what {ph.predicate}?", answer, seg.sid,
+                     "risk", facts.importance[seg.sid], "", "medium", ["generated", "risk"], ph.phrase,
+                     arrange=clauses.arrange(answer, options, explanation), info={"option_kind": "phrase"})
+        )  # fmt: skip
+    for seg, doc in zip(usable, docs, strict=True):
+        for q in clauses.subject_questions(seg, doc, facts.index.mentions.get(seg.sid, [])):
+            in_sentence = facts.index.keys_in(seg.sid)
+            kind = q.kind
+            if (
+                kind == "company"
+                and clauses.looks_personal(q.answer)
+                and clauses.ROLE_PREDICATE.match(q.predicate)
+            ):
+                kind = "person"  # "Tom Hale will become the venture's chairman": a person, whatever the index says
+            if kind == "person":
+                pool = [
+                    *dr.entity_distractors(facts, q.answer, "person", in_sentence),
+                    *[
+                        e.name
+                        for e in sorted(facts.index.entities.values(), key=lambda e: (-e.count, e.first))
+                        if e.kind == "company"
+                        and clauses.looks_personal(e.name)
+                        and e.name not in in_sentence
+                        and e.name != q.answer
+                    ],
+                ]
+            else:
+                pool = [
+                    n
+                    for n in dr.entity_distractors(facts, q.answer, kind, in_sentence)
+                    if not clauses.looks_personal(n)
+                ]
+            q = clauses.SubjectQuestion(q.sid, q.answer, kind, q.predicate, q.surface)
+            distractors = [_full_name(facts, n) for n in clauses.subject_distractors(q, pool, seg.text)]
+            q = clauses.SubjectQuestion(q.sid, _full_name(facts, q.answer), kind, q.predicate, q.surface)
+            if len(distractors) < 3:
+                continue
+            wh = {"person": "who", "company": "which company"}.get(q.kind, "which organisation")
+            stem = f"According to the article, {wh} {q.predicate}?"
+            topic = clauses.topic_of(q.predicate)
+            if topic == clauses.TOPIC_COMPREHENSION:
+                continue
+            explanation = (
+                f"{dr.states(seg.text)} {distractors[0]} is also named in the article, but not in this role."
+            )
+            arrange = clauses.arrange(q.answer, distractors, explanation)
+            info = {"option_kind": "entity", "frame": f"{MARK} {q.predicate}", "aliases": [q.answer]}
+            out.append(
+                dr.Draft("mcq", topic, stem, q.answer, seg.sid, "structure", facts.importance[seg.sid], "", "easy",
+                         ["generated", "structure"], q.surface or q.answer, arrange=arrange, info=info)
+            )  # fmt: skip
+    return out
 
 
 def generate(article: IngestedArticle, article_id: str) -> CandidateList:
@@ -144,13 +359,15 @@ def generate(article: IngestedArticle, article_id: str) -> CandidateList:
     notes: list[str] = []
     facts, drafts = _collect(article, notes, dropped)
     keyed: dict[str, dr.Draft] = {}
+    weight: dict[str, float] = {}
     for d in drafts:
         qid = make_id(article_id, d.type, d.stem, d.answer)
         if qid in keyed:
             dropped["same question drafted twice"] += 1
             continue
         keyed[qid] = d
-    ranked = sorted(keyed.items(), key=lambda kv: (-score(kv[1].importance, kv[1].kind, kv[1].type), kv[0]))
+        weight[qid] = d.importance * focus(d.topic, d.kind, facts.by_sid(d.sid).text)
+    ranked = sorted(keyed.items(), key=lambda kv: (-score(weight[kv[0]], kv[1].kind, kv[1].type), kv[0]))
     balancer = PositionBalancer()
     ctx = CheckContext(article)
     candidates: list[Candidate] = []
@@ -172,19 +389,30 @@ def generate(article: IngestedArticle, article_id: str) -> CandidateList:
             dropped[f"invalid question ({field})"] += 1
             continue
         checks = run_checks(question, d, ctx)
+        if checks.get("one_answer") is not True:
+            # Two defensible answers is not something an instructor can keep; it is not offered at all.
+            dropped["more than one defensible answer"] += 1
+            continue
         ctx.earlier.append((qid, d.type, norm(d.stem), answer_key(question)))
         failed = sum(1 for v in checks.values() if v is not True)
         candidates.append(
-            Candidate(question, checks, score(d.importance, d.kind, d.type, failed), failed == 0)
+            Candidate(question, checks, score(weight[qid], d.kind, d.type, failed), failed == 0, fact_key(d))
         )
     candidates.sort(key=lambda c: (not c.passed, -c.score, c.question["id"]))
-    return CandidateList(candidates, dropped, notes)
+    heads: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.fact in heads:
+            heads[c.fact].variants.append(c)
+        else:
+            heads[c.fact] = c
+    return CandidateList(order_facts(list(heads.values())), dropped, notes)
 
 
-def candidate_to_json(c: Candidate) -> dict[str, Any]:
-    """One flat object per candidate: the question's fields, its checks and score."""
+def candidate_to_json(c: Candidate, *, with_variants: bool = True) -> dict[str, Any]:
+    """One object per fact: the best question's fields, its checks and score, and under `variants` the
+    other questions on the same fact (same fields, without variants of their own)."""
     q = c.question
-    return {
+    out = {
         "id": q["id"],
         "type": q["type"],
         "topic": q["topic"],
@@ -198,11 +426,22 @@ def candidate_to_json(c: Candidate) -> dict[str, Any]:
         "source": q["source"],
         "checks": c.checks,
         "score": c.score,
+        "fact": c.fact,
     }
+    if with_variants:
+        out["variants"] = [candidate_to_json(v, with_variants=False) for v in c.variants]
+    return out
 
 
 def report(cands: list[Candidate]) -> dict[str, Any]:
-    """Counts per type and topic, pass rate of each check, and what was left out (with reasons)."""
+    """Counts per type and topic, pass rate of each check, and what was left out (with reasons).
+
+    Counts cover every candidate, variants included; `facts` is the number of distinct facts."""
+    facts = len(cands)
+    dropped: Counter[str] = getattr(cands, "dropped", Counter())
+    notes: list[str] = list(getattr(cands, "notes", []))
+    if isinstance(cands, CandidateList):
+        cands = cands.all()
     total = len(cands)
     by_type = Counter(c.question["type"] for c in cands)
     by_topic = Counter(c.question["topic"] for c in cands)
@@ -219,11 +458,12 @@ def report(cands: list[Candidate]) -> dict[str, Any]:
     )
     return {
         "candidates": total,
+        "facts": facts,
         "passed_all": sum(1 for c in cands if c.passed),
         "by_type": dict(sorted(by_type.items())),
         "by_topic": dict(sorted(by_topic.items())),
         "checks": checks,
         "mcq_answer_positions": {str(k): v for k, v in sorted(positions.items())},
-        "dropped": dict(sorted(getattr(cands, "dropped", Counter()).items())),
-        "notes": list(getattr(cands, "notes", [])),
+        "dropped": dict(sorted(dropped.items())),
+        "notes": notes,
     }

@@ -31,6 +31,7 @@ CHECK_NAMES = (
 NEAR_DUPLICATE_RATIO = 90  # stems this similar (same type) ask the same thing…
 SAME_STEM_RATIO = 97  # …when their answers agree, or whatever the answers when the stems are this close
 STEM_LENGTH = (20, 420)
+CO_CORRECT_RATIO = 0.02  # 4.99 % and 5 %, a rounded and an exact figure: both defensible
 LENGTH_RATIO, LENGTH_SLACK = 3.0, 12  # options' lengths: within this ratio, or this many characters
 _PRONOUN_START = re.compile(r"^[\"“']?(?:It|Its|This|That|These|Those|They|Their|He|She|His|Her|Them)\b")
 _META_REFERENCE = re.compile(
@@ -143,6 +144,12 @@ def _one_answer(q: dict[str, Any], d: Draft, ctx: CheckContext) -> bool | str:
                 continue
             if any(parsed.same_value(o) for o in others):
                 return f"{option} is another figure of the source sentence"
+            answer_fig = parse_option(q["answer"])
+            near = answer_fig is not None and answer_fig.magnitude and parsed.magnitude
+            if near and abs(parsed.magnitude - answer_fig.magnitude) <= CO_CORRECT_RATIO * abs(
+                answer_fig.magnitude
+            ):
+                return f"{option} is within {CO_CORRECT_RATIO:.0%} of the answer: a reader could defend it"
             if parsed.magnitude is not None and implied_by(fig, parsed.magnitude):
                 return f"{option} is also true given “{option_text_of(fig, quote)}”"
     elif kind == "mcq" and option_kind == "entity":
@@ -150,6 +157,8 @@ def _one_answer(q: dict[str, Any], d: Draft, ctx: CheckContext) -> bool | str:
         for option in _distractors(q):
             if norm(option) in aliases:
                 return f"{option} is another name for the answer"
+            if re.search(rf"(?<!\w){re.escape(option)}(?!\w)", quote):
+                return f"{option} is also named in the source sentence"
             frame = d.info.get("frame")
             if frame and ctx.says_with(frame, option):
                 return f"the article also says this of {option}"

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.articles.document import Segment
 from app.generation import phrasing
+from app.generation.clauses import looks_personal
 from app.generation.distractors import (
     Limits,
     Option,
@@ -402,12 +403,40 @@ def figure_drafts(facts: Facts, seg: Segment, fig: Figure) -> list[Draft]:
 # Entities ---------------------------------------------------------------------------------------
 
 
+# Capitalised words that name no company, person or place of the case: never an answer or an option.
+NOT_ENTITIES = frozenset(
+    (
+        "JV",
+        "JVs",
+        "U.S",
+        "U.S.",
+        "US",
+        "UK",
+        "EU",
+        "EV",
+        "EVs",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+        "AI",
+        "IPO",
+        "ADS",
+    )
+    + ("ADR", "GWh", "OTT", "TV")
+)
+
+
 def entity_distractors(facts: Facts, answer_key: str, kind: str, exclude: set[str]) -> list[str]:
     """Other entities of the same kind, most-named first; never the answer or an excluded one."""
     others = [
         e
         for e in facts.index.entities.values()
-        if e.kind == kind and e.name != answer_key and e.name not in exclude
+        if e.kind == kind
+        and e.name != answer_key
+        and e.name not in exclude
+        and e.name not in NOT_ENTITIES
+        and not (kind == "company" and looks_personal(e.name))
     ]
     return [e.name for e in sorted(others, key=lambda e: (-e.count, e.first, e.name))]
 
@@ -420,7 +449,9 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
     ranked = sorted(mentions, key=lambda m: (facts.index.entities[m.key].count, m.start))
     text = seg.text
     for m in ranked:
-        if m.key in seen or m.kind in ("product", "person"):
+        if m.kind == "company" and looks_personal(m.key):
+            continue  # "Tom Hale will become chairman": most likely a person the index took for a company
+        if m.key in seen or m.kind in ("product", "person") or m.key in NOT_ENTITIES:
             # People are asked about through their titles (role questions).
             continue
         before, after = text[: m.start], text[m.end :]
@@ -430,6 +461,22 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
             continue  # "Huawei's Hongmeng…", "Professor Ji Xuehong of …": asked through the owner or the role
         if before.count('"') % 2 or before.count("“") != before.count("”"):
             continue
+        if re.search(r"[A-Z][\w-]*\s+(?:(?:de|da|van|von|al|bin|le|la|du|del)\s+)?$", before):
+            continue  # "Luca de Meo", "Honda Motor": the mention is part of a longer name
+        if re.search(r"[A-Z][\w.-]*,\s+$", before) or re.match(r",\s+(?:and\s+|or\s+)?[A-Z]", after):
+            continue  # "Warren, Ohio, and Spring Hill": never a blank inside a list
+        if re.match(
+            r"\s+(?:executives?|officials?|spokes\w+|unit|division|plant|shares|shareholders|board|chief|chair\w*"
+            r"|CEO|president|founder|parent|subsidiary|battery)\b",
+            after,
+        ):
+            continue  # "a senior Honda executive": the name modifies a noun, it is not the thing asked about
+        if re.search(r"\b(?:and|or)\s+$", before) or re.match(r"\s+(?:and|or)\s+\S", after):
+            continue  # "Sony and Honda": never a blank beside its partner in a pair or a list
+        if not before.strip() and re.match(r",", after):
+            continue  # "Honda, maker of …, is dealing with …": the apposition would follow the blank
+        if re.search(r",\s+$", before) and re.match(r",", after):
+            continue  # "another alliance partner, Mitsubishi Motors, will…": an apposition, not a clause
         if (
             re.search(r"\bsuch as (?:[A-Z][\w-]*,? )*(?:and |or )?$", before)
             or re.match(r",? (?:and|or) [A-Z]", after)

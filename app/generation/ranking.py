@@ -10,13 +10,27 @@ importance(sentence) =
     + 0.10 × max(cause cue score, contrast cue score)         comprehension material
 (cue scores are 0–1, see partnerships.partnership_score and risks.cue_scores)
 
-Candidates that pass every check come first, each group by score (highest first), ties by id.
+score is multiplied by focus(topic, kind, sentence), which puts what matters in a case first:
+    partnership structure (who holds, controls, appoints, contributes, approves)  × 1.30
+    strategic risks and "why" questions (cause and purpose clauses)             × 1.20
+    figures in a sentence about the deal (stake, investment, price, valuation)  × 1.00
+    other comprehension questions                                                × 0.90
+    other supporting figures                                                     × 0.80
+    dates and years                                                              × 0.55
+Currency conversions, tickers, bylines and publication dates are not asked at all (build._noise).
+
+Candidates are grouped by the fact they test (build.fact_key); a fact's best question stands for it and
+the others become its variants. Facts are then ordered by order_facts: candidates that pass every check
+first, each further fact from an already-used sentence × 0.5 per earlier fact of that sentence, and the
+top 15 hold at least two facts of each area (figures, partnership, risks) when the article has them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
+from typing import Any
 
 from app.articles.document import Segment
 from app.generation.entities import EntityIndex
@@ -39,6 +53,8 @@ KIND_WEIGHT = {
     "matching": 0.9,
     "conditional": 0.9,
     "entity": 0.8,
+    "why": 1.0,
+    "structure": 1.0,
 }
 TYPE_WEIGHT = {
     "mcq": 1.0,
@@ -49,6 +65,69 @@ TYPE_WEIGHT = {
     "short": 0.8,
     "multi": 0.8,
 }
+
+
+FOCUS_TOPIC = {"partnership-models": 1.3, "strategic-risks": 1.2, "comprehension": 0.9}
+DEAL_WORDS = re.compile(
+    r"\b(?:stakes?|shares?|invest\w*|acqui\w*|bid|deal|valu\w*|price|own\w*|hold\w*|merg\w*|venture|JV)\b",
+    re.IGNORECASE,
+)
+AREAS = {"key-figures": "figures", "partnership-models": "partnership", "strategic-risks": "risks"}
+TOP = 15
+SAME_SENTENCE_DECAY = 0.5
+
+
+def focus(topic: str, kind: str, sentence: str) -> float:
+    if kind in ("date", "year"):
+        return 0.55
+    if kind == "why" and topic == "comprehension":
+        return 1.2
+    if topic in FOCUS_TOPIC:
+        return FOCUS_TOPIC[topic]
+    return 1.0 if DEAL_WORDS.search(sentence) else 0.8
+
+
+def order_facts(heads: list[Any]) -> list[Any]:
+    """Facts best first: passing before failing, sentence repeats discounted, then two per area in the top."""
+    used: Counter[str] = Counter()
+    pending = sorted(heads, key=lambda c: (not c.passed, -c.score, c.question["id"]))
+    ordered: list[Any] = []
+    while pending:
+        best = min(
+            range(len(pending)),
+            key=lambda i: (
+                not pending[i].passed,
+                -pending[i].score * SAME_SENTENCE_DECAY ** used[pending[i].question["source"]["sentence_id"]],
+                pending[i].question["id"],
+            ),
+        )
+        chosen = pending.pop(best)
+        used[chosen.question["source"]["sentence_id"]] += 1
+        ordered.append(chosen)
+    return _cover_areas(ordered)
+
+
+def _cover_areas(ordered: list[Any], per_area: int = 2) -> list[Any]:
+    top, rest = ordered[:TOP], ordered[TOP:]
+    for area in AREAS.values():
+        have = sum(1 for c in top if AREAS.get(c.question["topic"]) == area)
+        spare = [c for c in rest if c.passed and AREAS.get(c.question["topic"]) == area]
+        while have < per_area and spare:
+            counts = Counter(AREAS.get(c.question["topic"]) for c in top)
+            # drop the lowest fact whose area keeps enough without it
+            out = next(
+                (i for i in range(len(top) - 1, -1, -1) if counts[AREAS.get(top[i].question["topic"])] > per_area
+                 or AREAS.get(top[i].question["topic"]) is None),
+                None,
+            )  # fmt: skip
+            if out is None:
+                break
+            promoted = spare.pop(0)
+            rest.remove(promoted)
+            rest.insert(0, top.pop(out))
+            top.append(promoted)
+            have += 1
+    return top + rest
 
 
 def main_entities(index: EntityIndex, n: int = 2) -> list[str]:

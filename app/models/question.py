@@ -45,6 +45,9 @@ class Question(Base):
     # Generator output kept for the review queue
     rank_score: Mapped[float | None]
     checks: Mapped[dict] = mapped_column(default=dict)
+    # The fact a generated question tests ("{sentence id}:{answer}"); questions of one article sharing it
+    # are variants of each other, folded under the best-ranked one in the review queue.
+    fact_key: Mapped[str | None] = mapped_column(String(200), default=None)
     reject_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

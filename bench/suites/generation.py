@@ -10,6 +10,10 @@ from bench.harness.metrics import INFORMATIONAL, NOT_BUILT, Metric
 
 MODULE = "bench.generation_bench"
 REQUIRED = "generation.seed_seconds"
+NO_VALUE = {
+    "generation.dev_acceptable_rate": "no independent judgement stored for today's top 15 yet "
+    "(bench/generation_judgements/README.md)",
+}
 
 
 def _unit(name: str) -> str:
@@ -19,12 +23,14 @@ def _unit(name: str) -> str:
     return ""
 
 
-def to_metrics(results: dict[str, float]) -> list[Metric]:
+def to_metrics(results: dict[str, float | None]) -> list[Metric]:
     """generation_bench's plain numbers as metrics, prefixed "generation." when they are not already."""
     metrics = []
     for key, value in sorted(results.items()):
         name = key if key.startswith("generation.") else f"generation.{key}"
-        if name in CONTRACT:
+        if name in CONTRACT and value is None:
+            metrics.append(contract_metric(name, None, NO_VALUE.get(name, "not measured in this run")))
+        elif name in CONTRACT:
             metrics.append(contract_metric(name, value))
         else:
             metrics.append(Metric.measured(name, value, _unit(name), INFORMATIONAL))

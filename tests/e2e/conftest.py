@@ -70,6 +70,9 @@ def live_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The real app on SQLite with the seed case loaded, served by werkzeug in a thread."""
+    from app.generation import nlp
+
+    nlp.pipeline()  # as wsgi.py does for a serving process: the first "Generate questions" does not load it
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

