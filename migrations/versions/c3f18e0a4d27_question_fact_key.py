@@ -21,10 +21,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("question", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("fact_key", sa.String(length=200), nullable=True))
+    op.add_column("question", sa.Column("fact_key", sa.String(length=200), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("question", schema=None) as batch_op:
-        batch_op.drop_column("fact_key")
+    # A plain ALTER TABLE (SQLite >= 3.35 drops a column in place): a batch rebuild of `question` would
+    # break the foreign keys of the rows that reference it (cards, responses).
+    op.drop_column("question", "fact_key")

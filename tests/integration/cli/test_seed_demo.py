@@ -47,7 +47,7 @@ def test_the_assigned_quiz_has_one_question_of_every_type_in_the_bank(seeded_dem
     assert demo.EVERY_TYPE_QUIZ in page and demo.PRACTICE_QUIZ in page
     started = client.post(f"/quizzes/{quiz.id}/start", follow_redirects=True)
     assert started.status_code == 200
-    assert 'class="deadline"' in started.get_data(as_text=True)
+    assert 'class="timer" data-deadline=' in started.get_data(as_text=True)
 
 
 def test_the_practice_quiz_draws_afresh_with_unlimited_attempts(seeded_demo):
