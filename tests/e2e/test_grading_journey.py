@@ -168,7 +168,10 @@ def test_the_student_writes_an_essay_with_a_live_word_count(browser, live_app, l
         assert box.input_value() == ESSAYS["student"]
         capture(page, "essay-attempt")
         page.set_viewport_size({"width": 1280, "height": 900})
-        page.get_by_role("button", name="Submit attempt").click()
+        page.locator(".attempt-actions").get_by_role("button", name="Finish attempt…").click()
+        page.wait_for_url(re.compile(r"/summary$"))
+        page.get_by_role("button", name="Submit all and finish").click()
+        page.locator("dialog.confirm-submit").get_by_role("button", name="Submit all and finish").click()
         page.wait_for_url(re.compile(r"/review$"))
         assert "Needs grading" in page.locator(".score").inner_text()
         assert page.locator(".feedback .verdict", has_text="Needs grading").count() == 1
