@@ -120,7 +120,10 @@ def test_learners_never_get_instructor_rights(app, lti_world):
     # And no password logs in as an LMS-provisioned user.
     for password in ("", "!lti-launch-only"):
         login = requests.post(
-            f"{tool}/login", data={"username": user.username, "password": password}, allow_redirects=False, timeout=10
+            f"{tool}/login",
+            data={"username": user.username, "password": password},
+            allow_redirects=False,
+            timeout=10,
         )
         assert login.status_code != 302, password
 
