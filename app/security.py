@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import wraps
 
 from flask import Flask, abort, current_app, has_request_context, request, session
@@ -70,22 +71,29 @@ def policy(frame_ancestors: str = "'self'", form_action: str = "'self'") -> str:
     )
 
 
+_framed: ContextVar[bool] = ContextVar("lti_framed_session", default=False)
+
+
 class FramedSessionInterface(SecureCookieSessionInterface):
     """Inside an LMS iframe (a session started by an LTI launch, over HTTPS) the session cookie is a
     third-party cookie: it goes out SameSite=None; Secure; Partitioned, or the browser drops it."""
 
-    @staticmethod
-    def _framed() -> bool:
-        return has_request_context() and request.is_secure and "lti_frame_origins" in session
+    def save_session(self, app: Flask, session, response) -> None:
+        framed = has_request_context() and request.is_secure and "lti_frame_origins" in session
+        token = _framed.set(framed)
+        try:
+            super().save_session(app, session, response)
+        finally:
+            _framed.reset(token)
 
     def get_cookie_samesite(self, app: Flask) -> str | None:
-        return "None" if self._framed() else super().get_cookie_samesite(app)
+        return "None" if _framed.get() else super().get_cookie_samesite(app)
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        return True if self._framed() else super().get_cookie_secure(app)
+        return True if _framed.get() else super().get_cookie_secure(app)
 
     def get_cookie_partitioned(self, app: Flask) -> bool:
-        return True if self._framed() else super().get_cookie_partitioned(app)
+        return True if _framed.get() else super().get_cookie_partitioned(app)
 
 
 def init_app(app: Flask) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 import jwt
-from conftest import CLIENT_ID, DEPLOYMENT_ID, Browser, decode_unverified, tool_public_key
 from sqlalchemy import select
 
 from app.extensions import db
 from app.lti import passback
 from app.models import Attempt, Course, Enrolment, LtiContext, LtiScore, LtiUser, Question, Quiz, User
 from app.quizzes import service as quizzes
+from tests.integration.lti.lms import CLIENT_ID, DEPLOYMENT_ID, Browser, decode_unverified, tool_public_key
 
 
 def _user(sub: str) -> User:

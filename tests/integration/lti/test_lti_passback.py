@@ -8,12 +8,12 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from conftest import Browser
 from sqlalchemy import select
 
 from app.extensions import db
 from app.lti import passback
 from app.models import Attempt, LtiContext, LtiScore, LtiUser, Quiz
+from tests.integration.lti.lms import Browser
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import jwt
 import requests
-from conftest import TestLMS, Browser, Served, lms_app, new_private_pem, now
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Course, Enrolment, LtiContext, LtiNonce, LtiUser, User
+from tests.integration.lti.lms import Browser, Served, TestLMS, lms_app, new_private_pem, now
 
 
 def _counts() -> tuple[int, ...]:
