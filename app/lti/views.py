@@ -252,25 +252,25 @@ def rotate_key():
 # ---------------------------------------------------------------- instructors: scores and roster
 
 
-def _managed_context(course_id: int) -> LtiContext:
+def _managed_course(course_id: int) -> tuple[Course, LtiContext | None]:
     from app.courses.service import can_manage
 
     course = db.get_or_404(Course, course_id)
     if not can_manage(current_user, course):
         abort(403)
-    context = service.context_for_course(course.id)
-    if context is None:
-        abort(404, "This course is not linked to an LMS.")
-    return context
+    return course, service.context_for_course(course.id)
 
 
 @bp.get("/courses/<int:course_id>")
 @instructor_required
 def course_status(course_id: int):
-    context = _managed_context(course_id)
+    course, context = _managed_course(course_id)
+    if context is None:
+        return render_template("lti/course.html", course=course, context=None, urls=tool_urls())
     scores = passback.scores_for_course(course_id)
     return render_template(
         "lti/course.html",
+        course=course,
         context=context,
         platform=db.session.get(LtiPlatform, context.platform_id),
         scores=scores,
@@ -282,8 +282,10 @@ def course_status(course_id: int):
 @bp.post("/courses/<int:course_id>/roster")
 @instructor_required
 def sync_roster(course_id: int):
-    context = _managed_context(course_id)
-    if ActionForm().validate_on_submit():
+    _, context = _managed_course(course_id)
+    if context is None:
+        flash("This course is not linked to an LMS: it has no roster to sync.", "error")
+    elif ActionForm().validate_on_submit():
         try:
             result = service.sync_roster(context.id)
         except service.LtiError as exc:
@@ -299,10 +301,11 @@ def sync_roster(course_id: int):
 @bp.post("/courses/<int:course_id>/scores/<int:score_id>/resend")
 @instructor_required
 def resend(course_id: int, score_id: int):
-    _managed_context(course_id)
+    _managed_course(course_id)
     if ActionForm().validate_on_submit():
         score = passback.resend(score_id, course_id)
         if score is None:
-            abort(404)
-        flash(f"Score {score.status}." + (f" {score.message}" if score.message else ""), "info")
+            flash("That score is not one of this course's LMS scores.", "error")
+        else:
+            flash(f"Score {score.status}." + (f" {score.message}" if score.message else ""), "info")
     return redirect(url_for("lti.course_status", course_id=course_id))

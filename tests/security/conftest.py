@@ -341,6 +341,9 @@ PARAM_DEFAULTS: dict[str, Callable[[World], Any]] = {
     "topic": lambda w: w.topic,
     "uid": lambda w: w.candidate.uid,
     "filename": lambda w: "style.css",
+    "launch_id": lambda w: "lti1p3-launch-expired",
+    "platform_id": lambda w: 1,
+    "score_id": lambda w: 1,
 }
 
 # Per-route URL values (path parameters, and "?name" for query arguments) where the default is not the

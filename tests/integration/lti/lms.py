@@ -8,6 +8,7 @@ platform records here.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -40,6 +41,12 @@ def new_private_pem() -> str:
     ).decode()
 
 
+@functools.cache
+def shared_private_pem() -> str:
+    """One LMS key per test process: generating RSA keys is the slowest part of a launch test."""
+    return new_private_pem()
+
+
 def public_pem(private_pem: str) -> str:
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)
     return (
@@ -69,7 +76,7 @@ class TestLMS:
     __test__ = False
 
     tool_url: str
-    private_pem: str = field(default_factory=new_private_pem)
+    private_pem: str = field(default_factory=shared_private_pem)
     url: str = ""
     client_id: str = CLIENT_ID
     deployment_id: str = DEPLOYMENT_ID
