@@ -23,7 +23,10 @@ lti_cli = AppGroup("lti", help="LTI 1.3: LMS platforms, tool keys, rosters.")
 @click.option("--auth-login-url", required=True, help="The platform's OIDC authentication request URL.")
 @click.option("--token-url", required=True, help="The platform's OAuth2 access token URL.")
 @click.option("--jwks-url", required=True, help="The platform's public keyset URL.")
-def register_command(name, issuer, client_id, deployment_ids, auth_login_url, token_url, jwks_url) -> None:
+@click.option("--token-audience", default="", help="Only if the LMS names one (Brightspace).")
+def register_command(
+    name, issuer, client_id, deployment_ids, auth_login_url, token_url, jwks_url, token_audience
+) -> None:
     """Register an LMS (or update the one with the same issuer and client id)."""
     try:
         platform = service.register_platform(
@@ -35,6 +38,7 @@ def register_command(name, issuer, client_id, deployment_ids, auth_login_url, to
                 auth_token_url=token_url,
                 key_set_url=jwks_url,
                 deployment_ids=[d for raw in deployment_ids for d in service.parse_deployment_ids(raw)],
+                auth_audience=token_audience,
             )
         )
     except service.LtiError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 
 def _url(label: str):
@@ -29,6 +29,14 @@ class PlatformForm(FlaskForm):
     )
     auth_token_url = StringField("Access token URL", validators=_url("The access token URL"))
     key_set_url = StringField("Public keyset (JWKS) URL", validators=_url("The public keyset URL"))
+    auth_audience = StringField(
+        "Token audience (only if the LMS names one)",
+        validators=[
+            Optional(),
+            URL(message="The token audience must be a full https:// URL."),
+            Length(max=500),
+        ],
+    )
     submit = SubmitField("Register platform")
 
 

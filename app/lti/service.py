@@ -56,6 +56,7 @@ class PlatformSettings:
     auth_token_url: str
     key_set_url: str
     deployment_ids: list[str]
+    auth_audience: str = ""
 
 
 def _url_problem(label: str, url: str) -> str | None:
@@ -108,6 +109,7 @@ def register_platform(settings: PlatformSettings, require_deployment: bool = Tru
     platform.auth_login_url = settings.auth_login_url.strip()
     platform.auth_token_url = settings.auth_token_url.strip()
     platform.key_set_url = settings.key_set_url.strip()
+    platform.auth_audience = settings.auth_audience.strip() or None
     known = {d.deployment_id for d in platform.deployments}
     for deployment_id in settings.deployment_ids:
         if deployment_id not in known:
@@ -153,7 +155,7 @@ def platform_origins(platform: LtiPlatform) -> list[str]:
 
 def registration_for(platform: LtiPlatform) -> Registration:
     key = keys.signing_key()
-    return (
+    registration = (
         Registration()
         .set_issuer(platform.issuer)
         .set_client_id(platform.client_id)
@@ -163,6 +165,9 @@ def registration_for(platform: LtiPlatform) -> Registration:
         .set_tool_private_key(keys.private_pem(key))
         .set_tool_public_key(keys.public_pem(key))
     )
+    if platform.auth_audience:
+        registration.set_auth_audience(platform.auth_audience)
+    return registration
 
 
 def find_platform(issuer: str, client_id: str | None) -> LtiPlatform | None:

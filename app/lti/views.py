@@ -207,6 +207,7 @@ def platforms():
             auth_token_url=form.auth_token_url.data,
             key_set_url=form.key_set_url.data,
             deployment_ids=service.parse_deployment_ids(form.deployment_ids.data),
+            auth_audience=form.auth_audience.data or "",
         )
         try:
             platform = service.register_platform(settings)

@@ -3,7 +3,16 @@
 from app.models.article import Article, Segment
 from app.models.base import Base, utcnow
 from app.models.bench import BenchPing
-from app.models.lti import LtiContext, LtiDeployment, LtiKey, LtiLineItem, LtiNonce, LtiPlatform, LtiScore, LtiUser
+from app.models.lti import (
+    LtiContext,
+    LtiDeployment,
+    LtiKey,
+    LtiLineItem,
+    LtiNonce,
+    LtiPlatform,
+    LtiScore,
+    LtiUser,
+)
 from app.models.question import Question, QuestionRevision
 from app.models.quiz import Attempt, Quiz, QuizItem, Response
 from app.models.study import Card, ReviewLog, StudyDay

@@ -36,6 +36,8 @@ class LtiPlatform(Base):
     auth_login_url: Mapped[str] = mapped_column(String(500))
     auth_token_url: Mapped[str] = mapped_column(String(500))
     key_set_url: Mapped[str] = mapped_column(String(500))
+    # The `aud` of the tool's token request when the LMS wants other than the token URL (Brightspace).
+    auth_audience: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     deployments: Mapped[list[LtiDeployment]] = relationship(

@@ -43,6 +43,7 @@ def upgrade():
     sa.Column('auth_login_url', sa.String(length=500), nullable=False),
     sa.Column('auth_token_url', sa.String(length=500), nullable=False),
     sa.Column('key_set_url', sa.String(length=500), nullable=False),
+    sa.Column('auth_audience', sa.String(length=500), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lti_platform')),
     sa.UniqueConstraint('issuer', 'client_id', name=op.f('uq_lti_platform_issuer_client_id'))

@@ -7,12 +7,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+import jwt
 import pytest
+from pylti1p3.contrib.flask import FlaskServiceConnector
 from sqlalchemy import select
 
 from app.extensions import db
 from app.lti import passback
-from app.models import Attempt, LtiContext, LtiScore, LtiUser, Quiz
+from app.models import Attempt, LtiContext, LtiLineItem, LtiPlatform, LtiScore, LtiUser, Quiz
 from tests.integration.lti.lms import Browser
 
 
@@ -108,6 +110,20 @@ def test_failures_are_shown_retried_and_resent_once(linked):
     row = _score(fourth)
     assert row.status == "failed" and "no longer has this quiz's gradebook column (404" in row.message
     assert "Re-link the quiz" in row.message and row.tries == 1
+
+    # An LMS that names its own token audience (Brightspace) gets it as the token assertion's aud.
+    platform = db.session.scalar(select(LtiPlatform))
+    platform.auth_audience = "https://api.brightspace.com/auth/token"
+    db.session.commit()
+    FlaskServiceConnector.access_tokens.clear()
+    relinked = lms.add_line_item("Linked quiz, re-linked", 2.0)
+    db.session.get(LtiLineItem, row.line_item_id).url = f"{lms.url}/lineitems/{relinked}"
+    db.session.commit()
+    passback.resend(row.id, course_id)
+    assert _score(fourth).status == "sent", _score(fourth).message
+    assert lms.scores[-1]["line_item"] == relinked
+    claims = jwt.decode(lms.assertions[-1], options={"verify_signature": False})
+    assert claims["aud"] == "https://api.brightspace.com/auth/token"
 
 
 def test_scores_go_through_the_redis_queue_with_retries(linked, app, monkeypatch):
