@@ -3,6 +3,7 @@ instructor pages (platforms, keys, score status with resend, roster sync)."""
 
 from __future__ import annotations
 
+import requests
 from flask import (
     Blueprint,
     abort,
@@ -18,7 +19,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.exception import LtiException, LtiKeyException, OIDCException
 from pylti1p3.lineitem import LineItem
 
 from app import security
@@ -45,8 +46,18 @@ def tool_urls() -> dict[str, str]:
     }
 
 
+class _PlatformHttp(requests.Session):
+    """Calls to the LMS during a launch: bounded in time, and an error status is an error."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", 10)
+        response = super().request(*args, **kwargs)
+        response.raise_for_status()
+        return response
+
+
 def _message_launch() -> FlaskMessageLaunch:
-    launch = FlaskMessageLaunch(FlaskRequest(), service.DatabaseToolConf())
+    launch = FlaskMessageLaunch(FlaskRequest(), service.DatabaseToolConf(), requests_session=_PlatformHttp())
     # pylti1p3 leaves aud to service.check_claims; exp and iat must be present and exp in the future.
     launch.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
     return launch
@@ -87,6 +98,11 @@ def launch():
         aud = body.get("aud")
         platform = service.find_platform(body["iss"], aud[0] if isinstance(aud, list) else aud)
         result = service.accept_launch(platform, body)
+    except LtiKeyException as exc:
+        return _refused(
+            f"The launch was refused: Casewise could not read the LMS's public keys ({exc}). Try the link again "
+            "in a minute; if it keeps failing, the LMS admin should check the keyset URL registered in Casewise."
+        )
     except LAUNCH_ERRORS as exc:
         return _refused(f"The launch was refused: {exc}")
     login_user(result.user)

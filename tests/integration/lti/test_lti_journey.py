@@ -11,7 +11,18 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.lti import passback
-from app.models import Attempt, Course, Enrolment, LtiContext, LtiScore, LtiUser, Question, Quiz, User
+from app.models import (
+    Article,
+    Attempt,
+    Course,
+    Enrolment,
+    LtiContext,
+    LtiScore,
+    LtiUser,
+    Question,
+    Quiz,
+    User,
+)
 from app.quizzes import service as quizzes
 from tests.integration.lti.lms import CLIENT_ID, DEPLOYMENT_ID, Browser, decode_unverified, tool_public_key
 
@@ -157,6 +168,13 @@ def test_deep_link_take_quiz_and_score_reaches_the_lms(app, seeded, lti_world):
     assert members.get("Sam New") == "student" and members.get("Tina Teacher") == "instructor"
     assert learner.display_name not in members or members[learner.display_name] != "student"
     assert student.get(f"{tool}/quizzes/{quiz.id}").status_code == 403
+
+    # Deep-linked decks and articles open the study deck and the reader.
+    slug = db.session.scalars(select(Article.slug).order_by(Article.slug)).first()
+    deck = Browser().launch(lms, user="s-2", role="learner", context="c-1", target=f"deck:{slug}")
+    assert deck.status_code == 200 and deck.url.endswith(f"/study/article/{slug}"), deck.url
+    article = Browser().launch(lms, user="s-2", role="learner", context="c-1", target=f"article:{slug}")
+    assert article.status_code == 200 and article.url.endswith(f"/articles/{slug}"), article.url
 
     # The instructor's status page shows the sent score.
     status = teacher.get(f"{tool}/lti/courses/{course.id}")

@@ -79,7 +79,7 @@ def test_bad_launches_are_refused_with_a_message_and_create_nothing(app, lti_wor
     lms.jwks_up = False
     browser = Browser()
     response = browser.launch(lms, user="s-9", role="learner", context="c-9")
-    _refused(response, "The launch was refused")
+    _refused(response, "The launch was refused", "could not read the LMS's public keys", "503")
     assert _counts() == before
     lms.jwks_up = True
 
