@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from pylti1p3.deployment import Deployment
@@ -30,6 +31,7 @@ from app.models import (
     Quiz,
     User,
 )
+from app.models.base import utcnow
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -234,7 +236,9 @@ def check_claims(body: dict, platform: LtiPlatform) -> None:
 
 
 def use_nonce(nonce: str) -> None:
-    """Record the launch's nonce (flushed, committed with the launch); a second use is refused."""
+    """Record the launch's nonce (committed with the launch); a second use is refused. Nonces older than a
+    day are dropped: a token that old fails its `exp` check anyway."""
+    db.session.execute(delete(LtiNonce).where(LtiNonce.created_at < utcnow() - timedelta(days=1)))
     if db.session.scalar(select(LtiNonce.id).where(LtiNonce.nonce == nonce)) is not None:
         raise LtiError("This launch was already used (replayed nonce). Start again from the LMS.")
     db.session.add(LtiNonce(nonce=nonce))
@@ -488,8 +492,6 @@ def apply_roster(context: LtiContext, members: list[dict]) -> RosterResult:
             .execution_options(synchronize_session=False)
         )
         result.removed = gone.rowcount or 0
-        from app.models.base import utcnow
-
         context.synced_at = utcnow()
         db.session.commit()
     except Exception:
