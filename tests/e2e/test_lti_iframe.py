@@ -82,3 +82,11 @@ def test_deep_link_and_take_a_quiz_inside_the_lms_iframe(live_app, lms, page, ph
         score["gradingProgress"] == "FullyGraded"
         and score["scoreMaximum"] == item["lineItem"]["scoreMaximum"]
     )
+
+    # The instructor sees the score's status on the course's LMS page (inside the LMS frame too).
+    page.goto(f"{lms.url}/course?" + "&".join(f"{k}={v}" for k, v in teacher.items()))
+    frame = page.frame_locator("#tool")
+    frame.get_by_role("link", name="LMS link: grades sent and roster").click()
+    row = frame.get_by_role("row", name=re.compile("Iframe quiz"))
+    row.get_by_text("sent", exact=True).wait_for()
+    screenshot(page, "lti-scores-desktop")
