@@ -350,7 +350,19 @@ def parse_target(target: str) -> tuple[str, str]:
 
 
 def accept_launch(platform: LtiPlatform, body: dict) -> Launch:
-    """Provision the user, the course and the quiz's line item for a validated launch; one transaction."""
+    """Provision the user, the course and the quiz's line item for a validated launch; one transaction.
+    Two first launches at once race on the unique keys: the loser starts over and finds the winner's rows."""
+    for _ in range(2):
+        try:
+            return _accept_launch(platform, body)
+        except IntegrityError:
+            db.session.rollback()
+    raise LtiError(
+        "Another launch for the same person or course was being set up at the same moment; try again."
+    )
+
+
+def _accept_launch(platform: LtiPlatform, body: dict) -> Launch:
     try:
         check_claims(body, platform)
         use_nonce(str(body.get("nonce")))
