@@ -47,6 +47,7 @@ def shared_private_pem() -> str:
     return new_private_pem()
 
 
+@functools.cache
 def public_pem(private_pem: str) -> str:
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)
     return (
@@ -54,6 +55,19 @@ def public_pem(private_pem: str) -> str:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
+
+
+@functools.cache
+def _kid(private_pem: str) -> str:
+    return Registration.get_jwk(private_pem)["kid"]
+
+
+class LmsRegistration(Registration):
+    """The library's registration, with the key id computed once per key (loading an RSA key is slow)."""
+
+    def get_kid(self):
+        key = self.get_platform_private_key()
+        return _kid(key) if key else None
 
 
 class Served:
@@ -99,7 +113,7 @@ class TestLMS:
 
     def registration(self) -> Registration:
         return (
-            Registration()
+            LmsRegistration()
             .set_iss(self.issuer)
             .set_client_id(self.client_id)
             .set_deployment_id(self.deployment_id)
