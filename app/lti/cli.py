@@ -64,9 +64,12 @@ def urls_command(base_url: str) -> None:
     """The URLs an LMS admin enters."""
     from flask import current_app
 
+    from app.lti.registration import LINK_DAYS, new_link_token
+
     with current_app.test_request_context(base_url=base_url.rstrip("/")):
+        link = url_for("lti.dynamic_registration", token=new_link_token(), _external=True)
+        click.echo(f"Dynamic registration (valid {LINK_DAYS} days): {link}")
         for label, endpoint in (
-            ("Dynamic registration", "lti.dynamic_registration"),
             ("Login initiation", "lti.login"),
             ("Launch / redirect", "lti.launch"),
             ("JWKS", "lti.jwks"),

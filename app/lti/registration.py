@@ -6,6 +6,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import requests
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.lti import service
 from app.models import LtiPlatform
@@ -19,6 +21,31 @@ SCOPES = [
     "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
 ]
 TIMEOUT = 10
+LINK_DAYS = 7
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="lti-dynamic-registration")
+
+
+def new_link_token() -> str:
+    """The secret part of a dynamic registration URL an admin hands to an LMS admin (valid LINK_DAYS days):
+    only such a URL makes Casewise call out to the LMS, so nobody can make the server fetch arbitrary URLs."""
+    return _signer().dumps("register")
+
+
+def check_link_token(token: str | None) -> None:
+    try:
+        _signer().loads(token or "", max_age=LINK_DAYS * 86400)
+    except SignatureExpired:
+        raise service.LtiError(
+            f"This registration URL is older than {LINK_DAYS} days. Ask a Casewise admin for a new one "
+            "(LMS platforms page)."
+        ) from None
+    except BadSignature:
+        raise service.LtiError(
+            "This is not a valid Casewise registration URL. Ask a Casewise admin for one (LMS platforms page)."
+        ) from None
 
 
 def tool_registration(urls: dict[str, str]) -> dict:

@@ -33,17 +33,37 @@ bp = Blueprint("lti", __name__, url_prefix="/lti")
 LAUNCH_ERRORS = (LtiException, OIDCException, service.LtiError, keys.KeyUnreadable)
 
 
+# pylti1p3's terse messages, with what the person in front of the screen can do about them.
+HINTS = {
+    "State not found": " This browser did not start this launch (its state cookie is missing or different). "
+    "Open the link again from the LMS; if the browser blocks third-party cookies, allow them for Casewise or "
+    "open the link in a new window.",
+    "Missing state param": " The LMS sent no state: open the link again from the LMS.",
+    "Invalid Nonce": " This browser did not start this launch (its session is missing). Open the link again "
+    "from the LMS; if the browser blocks third-party cookies, open the link in a new window.",
+}
+
+
+def _launch_message(exc: Exception) -> str:
+    text = str(exc)
+    return text + next((hint for key, hint in HINTS.items() if key in text), "")
+
+
 def _refused(message: str, status: int = 400):
     return render_template("lti/error.html", message=message), status
 
 
-def tool_urls() -> dict[str, str]:
-    return {
+def tool_urls(with_registration_link: bool = False) -> dict[str, str]:
+    urls = {
         "login": url_for("lti.login", _external=True),
         "launch": url_for("lti.launch", _external=True),
         "jwks": url_for("lti.jwks", _external=True),
-        "register": url_for("lti.dynamic_registration", _external=True),
     }
+    if with_registration_link:
+        urls["register"] = url_for(
+            "lti.dynamic_registration", token=registration.new_link_token(), _external=True
+        )
+    return urls
 
 
 class _PlatformHttp(requests.Session):
@@ -104,7 +124,7 @@ def launch():
             "in a minute; if it keeps failing, the LMS admin should check the keyset URL registered in Casewise."
         )
     except LAUNCH_ERRORS as exc:
-        return _refused(f"The launch was refused: {exc}")
+        return _refused(f"The launch was refused: {_launch_message(exc)}")
     login_user(result.user)
     session["lti_frame_origins"] = service.platform_origins(platform)
     session["lti_platform_id"] = platform.id
@@ -188,10 +208,15 @@ def deep_link(launch_id: str):
 
 
 @bp.get("/register")
-def dynamic_registration():
+@bp.get("/register/<token>")
+def dynamic_registration(token: str | None = None):
     config_url = request.args.get("openid_configuration")
     if not config_url:
         return render_template("lti/tool.html", urls=tool_urls())
+    try:
+        registration.check_link_token(token)
+    except service.LtiError as exc:
+        return _refused(f"Dynamic registration refused: {exc}", 403)
     try:
         platform = registration.register_dynamically(
             config_url, request.args.get("registration_token"), tool_urls()
@@ -239,7 +264,7 @@ def platforms():
             form=form,
             action=ActionForm(),
             platforms=service.platforms(),
-            urls=tool_urls(),
+            urls=tool_urls(with_registration_link=True),
             jwks=keys.published_jwks()["keys"],
         ),
         status,

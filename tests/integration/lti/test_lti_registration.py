@@ -9,7 +9,7 @@ import requests
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.lti import keys
+from app.lti import keys, registration
 from app.models import LtiDeployment, LtiKey, LtiPlatform
 
 FORM = {
@@ -37,7 +37,7 @@ def test_admin_registers_a_platform_and_bad_input_names_the_field(app, client, a
     auth.login("root")
     page = client.get("/lti/platforms")
     assert page.status_code == 200
-    for url in ("/lti/register", "/lti/login", "/lti/launch", "/lti/jwks"):
+    for url in ("/lti/register/", "/lti/login", "/lti/launch", "/lti/jwks"):
         assert f"http://localhost{url}".encode() in page.data
 
     bad = client.post("/lti/platforms", data={**FORM, "auth_login_url": "sso.canvaslms.com/authorize"})
@@ -80,10 +80,23 @@ def test_cli_registers_and_lists(runner):
 def test_dynamic_registration_with_the_test_lms(app, lti_world):
     lms, tool = lti_world.lms, lti_world.tool_url
     config = f"{lms.url}/.well-known/openid-configuration"
-    refused = requests.get(f"{tool}/lti/register", params={"openid_configuration": config}, timeout=15)
+    # Only a registration URL an admin gave out makes Casewise call the LMS (no server-side fetches for anyone).
+    for url in (f"{tool}/lti/register", f"{tool}/lti/register/forged-token"):
+        anonymous = requests.get(url, params={"openid_configuration": config}, timeout=15)
+        assert anonymous.status_code in (200, 403) and "Dynamic registration failed" not in anonymous.text
+    assert (
+        requests.get(
+            f"{tool}/lti/register/forged-token", params={"openid_configuration": config}, timeout=15
+        ).status_code
+        == 403
+    )
+    assert lms.registrations == [] and _platforms() == 1
+    with app.test_request_context():
+        link = f"{tool}/lti/register/{registration.new_link_token()}"
+    refused = requests.get(link, params={"openid_configuration": config}, timeout=15)
     assert refused.status_code == 400 and "answered 401" in refused.text and _platforms() == 1
     done = requests.get(
-        f"{tool}/lti/register",
+        link,
         params={"openid_configuration": config, "registration_token": lms.registration_token},
         timeout=15,
     )
@@ -96,9 +109,7 @@ def test_dynamic_registration_with_the_test_lms(app, lti_world):
     assert platform.issuer == lms.issuer and platform.auth_token_url == f"{lms.url}/token"
     assert [d.deployment_id for d in platform.deployments] == ["dynamic-deployment"]
     # A configuration whose issuer is another site is refused.
-    lms_issuer_elsewhere = requests.get(
-        f"{tool}/lti/register", params={"openid_configuration": f"{tool}/lti/jwks"}, timeout=15
-    )
+    lms_issuer_elsewhere = requests.get(link, params={"openid_configuration": f"{tool}/lti/jwks"}, timeout=15)
     assert lms_issuer_elsewhere.status_code == 400 and "issuer" in lms_issuer_elsewhere.text
 
 

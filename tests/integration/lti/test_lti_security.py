@@ -72,7 +72,7 @@ def test_bad_launches_are_refused_with_a_message_and_create_nothing(app, lti_wor
     response = browser.http.post(
         f"{tool}/lti/launch", data={"id_token": fields["id_token"], "state": "state-forged"}
     )
-    _refused(response, "State not found")
+    _refused(response, "State not found", "Open the link again from the LMS")
     assert _counts() == before
 
     # The platform's JWKS cannot be fetched: refused, nothing created.
