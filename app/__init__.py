@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.exports.views import bp as exports_bp
     from app.gradebook.views import bp as gradebook_bp
     from app.gradebook.views import grades_bp
+    from app.lti.views import bp as lti_bp
     from app.main.views import bp as main_bp
     from app.quizzes.views import bp as quizzes_bp
     from app.study.views import bp as study_bp
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(bank_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(lti_bp)
     register_error_handlers(app)
     if app.config.get("BENCH_ENDPOINTS"):
         from app.bench_views import bp as bench_bp
@@ -95,6 +97,7 @@ def _register_cli(app: Flask) -> None:
     from app.cli import seed_command, user_cli
     from app.exports.cli import export_command, import_command
     from app.generation.cli import generate_command
+    from app.lti.cli import lti_cli
     from app.quizzes.cli import quiz_cli
 
     app.cli.add_command(seed_command)
@@ -107,6 +110,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(generate_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(lti_cli)
 
 
 def _register_template_helpers(app: Flask) -> None:

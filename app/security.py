@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import wraps
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
@@ -52,7 +54,50 @@ def accepts_json(view):
     return view
 
 
+def frame_ancestors() -> str:
+    """Who may frame this response: the configured value, or exactly the LMS a launch came from."""
+    configured = current_app.config.get("FRAME_ANCESTORS", "'self'")
+    # `in` leaves the session unaccessed: responses outside LTI get no extra Vary: Cookie.
+    if has_request_context() and "lti_frame_origins" in session:
+        lms = session["lti_frame_origins"]
+        return " ".join(["'self'", *lms])
+    return configured
+
+
+def policy(frame_ancestors: str = "'self'", form_action: str = "'self'") -> str:
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"object-src 'none'; base-uri 'self'; form-action {form_action}; frame-ancestors {frame_ancestors}"
+    )
+
+
+_framed: ContextVar[bool] = ContextVar("lti_framed_session", default=False)
+
+
+class FramedSessionInterface(SecureCookieSessionInterface):
+    """Inside an LMS iframe (a session started by an LTI launch, over HTTPS) the session cookie is a
+    third-party cookie: it goes out SameSite=None; Secure; Partitioned, or the browser drops it."""
+
+    def save_session(self, app: Flask, session, response) -> None:
+        framed = has_request_context() and request.is_secure and "lti_frame_origins" in session
+        token = _framed.set(framed)
+        try:
+            super().save_session(app, session, response)
+        finally:
+            _framed.reset(token)
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        return "None" if _framed.get() else super().get_cookie_samesite(app)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return True if _framed.get() else super().get_cookie_secure(app)
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        return True if _framed.get() else super().get_cookie_partitioned(app)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = FramedSessionInterface()
     # Before the blueprints register their rules: every <int:…> in the app is an IdConverter.
     app.url_map.converters["int"] = IdConverter
 
@@ -66,15 +111,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        frame_ancestors = app.config.get("FRAME_ANCESTORS", "'self'")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {frame_ancestors}",
-        )
+        ancestors = frame_ancestors()
+        response.headers.setdefault("Content-Security-Policy", policy(frame_ancestors=ancestors))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if frame_ancestors.strip() == "'self'":
+        if ancestors.strip() == "'self'":
             response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         if request.endpoint and request.endpoint.startswith("auth."):
             response.headers.setdefault("Cache-Control", "no-store")

@@ -3,6 +3,16 @@
 from app.models.article import Article, Segment
 from app.models.base import Base, utcnow
 from app.models.bench import BenchPing
+from app.models.lti import (
+    LtiContext,
+    LtiDeployment,
+    LtiKey,
+    LtiLineItem,
+    LtiNonce,
+    LtiPlatform,
+    LtiScore,
+    LtiUser,
+)
 from app.models.question import Question, QuestionRevision
 from app.models.quiz import Attempt, Quiz, QuizItem, QuizOverride, Response
 from app.models.study import Card, ReviewLog, StudyDay
@@ -17,6 +27,14 @@ __all__ = [
     "Card",
     "Course",
     "Enrolment",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiKey",
+    "LtiLineItem",
+    "LtiNonce",
+    "LtiPlatform",
+    "LtiScore",
+    "LtiUser",
     "Question",
     "QuestionRevision",
     "Quiz",

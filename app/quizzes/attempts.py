@@ -23,6 +23,7 @@ from app.bank.convert import to_canonical
 from app.courses.service import can_view
 from app.exports.answers import answer_text
 from app.extensions import db
+from app.lti.passback import on_attempt_graded
 from app.models import Attempt, Question, Quiz, Response, User, utcnow
 from app.qtypes.registry import get_type
 from app.qtypes.schema import parse_question
@@ -534,6 +535,8 @@ def _save_all(
         _grade_into(attempt_id, attempt.layout, canonical)
     db.session.commit()
     db.session.refresh(attempt)
+    if submit:
+        on_attempt_graded(attempt_id)
     return True
 
 
@@ -602,6 +605,7 @@ def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
     _grade_into(attempt_id, attempt.layout, canonical_by_id(questions_by_id(_layout_ids(attempt))))
     db.session.commit()
     db.session.refresh(attempt)
+    on_attempt_graded(attempt_id)
     return True
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
+from app.lti.passback import on_attempt_graded
 from app.models import Attempt, Question, Quiz, Response, User, utcnow
 from app.qtypes.essay import word_count
 from app.qtypes.registry import TYPES, hand_graded_types
@@ -255,4 +256,5 @@ def grade_response(
     rescore(attempt.id, attempt.layout)
     db.session.commit()
     db.session.refresh(attempt)
+    on_attempt_graded(attempt.id)  # the LMS gets the score once nothing waits for a person
     return response, attempt

@@ -348,6 +348,10 @@ PARAM_DEFAULTS: dict[str, Callable[[World], Any]] = {
         )
     ),
     "user_id": lambda w: w.user("student_a").id,
+    "launch_id": lambda w: "lti1p3-launch-expired",
+    "platform_id": lambda w: 1,
+    "score_id": lambda w: 1,
+    "token": lambda w: "not-a-registration-token",
 }
 
 # Per-route URL values (path parameters, and "?name" for query arguments) where the default is not the

@@ -119,6 +119,23 @@ ACCESS: dict[str, dict[str, str]] = {
     "bank.edit": {"GET": "                   login  403    403    200    200    200",
                   "POST": "                  login  403    403    ok     ok     ok"},
     "bank.history": {"GET": "                login  403    403    200    200    200"},
+    # LTI: the endpoints an LMS calls (a bare request lacks the launch's parameters: 400 with a message)
+    "lti.jwks": {"GET": "                    200    200    200    200    200    200"},
+    "lti.dynamic_registration": {"GET": "    200    200    200    200    200    200"},
+    "lti.login": {"GET": "                   ok     ok     ok     ok     ok     ok",  # 400: no iss
+                  "POST": "                  400    400    400    400    400    400"},
+    "lti.launch": {"POST": "                 400    400    400    400    400    400"},
+    "lti.deep_link": {"GET": "               login  403    403    ok     ok     ok",  # 400: launch expired
+                      "POST": "              login  403    403    ok     ok     ok"},
+    # LTI: a course's LMS link, scores and roster (course 1 is not linked: a page that says so)
+    "lti.course_status": {"GET": "           login  403    403    200    403    200"},
+    "lti.sync_roster": {"POST": "            login  403    403    ok     403    ok"},
+    "lti.resend": {"POST": "                 login  403    403    ok     403    ok"},
+    # LTI: platforms and tool keys, the admin only
+    "lti.platforms": {"GET": "               login  403    403    403    403    200",
+                      "POST": "              login  403    403    403    403    ok"},
+    "lti.delete_platform": {"POST": "        login  403    403    403    403    ok"},
+    "lti.rotate_key": {"POST": "             login  403    403    403    403    ok"},
 }
 # fmt: on
 
