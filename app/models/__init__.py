@@ -5,7 +5,7 @@ from app.models.base import Base, utcnow
 from app.models.bench import BenchPing
 from app.models.question import Question, QuestionRevision
 from app.models.quiz import Attempt, Quiz, QuizItem, Response
-from app.models.study import Card, ReviewLog, StudyDay
+from app.models.study import BankRevision, Card, ReviewLog, StudyDay, StudyDeckChecked
 from app.models.user import ROLES, Course, Enrolment, User
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Article",
     "Attempt",
     "Base",
+    "BankRevision",
     "BenchPing",
     "Card",
     "Course",
@@ -25,6 +26,7 @@ __all__ = [
     "ReviewLog",
     "Segment",
     "StudyDay",
+    "StudyDeckChecked",
     "User",
     "utcnow",
 ]

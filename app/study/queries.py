@@ -9,8 +9,10 @@ driver, so a request spends no time rebuilding SQL or in the ORM's execution lay
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -35,7 +37,7 @@ from sqlalchemy import (
     update,
 )
 
-from app.models import Article, Card, Question, ReviewLog, StudyDay
+from app.models import Article, BankRevision, Card, Question, ReviewLog, StudyDay, StudyDeckChecked
 from app.study.prepared import Driver, from_db_time
 from app.study.scheduler import (
     STATE_LEARNING,
@@ -114,6 +116,15 @@ class DeckFilter:
     @property
     def condition(self) -> ColumnElement[bool]:
         return DECK_CONDITIONS[self.shape]
+
+    @property
+    def key(self) -> str:
+        """The deck as at most 64 characters (StudyDeckChecked.deck_key): its shape and parameters,
+        hashed when a course's lists make them longer."""
+        text = f"{self.shape}:{json.dumps(self.params, separators=(',', ':'))}" if self.params else self.shape
+        if len(text) <= 64:
+            return text
+        return f"{self.shape}#{hashlib.sha256(text.encode()).hexdigest()[:48]}"
 
 
 EVERYTHING = DeckFilter()
@@ -209,12 +220,18 @@ def uncarded(deck: ColumnElement[bool]) -> Select:
 
 @dataclass(frozen=True)
 class Heads:
-    """The first card of each queue (None when empty) and the first question still without a card."""
+    """The first card of each queue (None when empty) and the first question still without a card.
+
+    `checked`: the student's StudyDeckChecked row for the deck matches `revision` (the bank revision
+    the statement read), so no question of the deck is without a card and none was searched for.
+    """
 
     learning: CardRow | None
     review: CardRow | None
     new: CardRow | None
     uncarded_question_id: int | None
+    checked: bool = False
+    revision: int = 0
 
 
 def _wrapped(stmt: Select) -> Select:
@@ -227,10 +244,30 @@ def _typed_null(column):
     return cast(null(), column.type).label(column.name)
 
 
+bank_revision_t = BankRevision.__table__
+deck_checked_t = StudyDeckChecked.__table__
+study_day_t = StudyDay.__table__
+# The bank's revision (0 before its first change through the ORM, e.g. a bank written by bare SQL).
+BANK_REVISION = select(func.coalesce(func.max(bank_revision_t.c.revision), 0)).scalar_subquery()
+# The student's marker for the deck (:deck_key) says it was fully carded at the current bank revision.
+DECK_CHECKED = exists().where(
+    deck_checked_t.c.user_id == bindparam("user_id"),
+    deck_checked_t.c.deck_key == bindparam("deck_key"),
+    deck_checked_t.c.revision == BANK_REVISION,
+)
+# Today's new-card budget is spent (:new_limit reached on the study day :day).
+_NEW_SPENT = func.coalesce(
+    select(study_day_t.c.new_done)
+    .where(study_day_t.c.user_id == bindparam("user_id"), study_day_t.c.day == bindparam("day"))
+    .scalar_subquery(),
+    0,
+) >= bindparam("new_limit", type_=Integer)
+
+
 def _heads_statement(deck: ColumnElement[bool]):
     """One row per non-empty queue: learning (state 1), relearning (3), review due before :day_end (2),
-    new (0), and, when there is no new card, the first question of the deck without a card (card id
-    NULL). Parameters: user_id, day_end and the deck's own."""
+    new (0), and, only when it can be needed, the first question of the deck without a card (card id
+    NULL). Parameters: user_id, day, day_end, new_limit, deck_key and the deck's own."""
     by_due = (card_t.c.due, card_t.c.id)
     new_cards = deck_cards(deck, card_t.c.state == STATE_NEW)
 
@@ -244,12 +281,22 @@ def _heads_statement(deck: ColumnElement[bool]):
         head(card_t.c.state == STATE_RELEARNING),
         head(card_t.c.state == STATE_REVIEW, card_t.c.due < bindparam("day_end")),
         head(card_t.c.state == STATE_NEW),
-        # Only while the deck has no new card: the search for a question without a card reads the
-        # whole deck, so it runs once per batch of new cards (see service._materialise), not per card.
-        # The guard is the LIMIT (0 while a new card exists), which both databases check before
-        # reading a row; as a WHERE term, SQLite still walked every approved question.
+        # The search for a question without a card reads the whole deck, so it runs only when a new
+        # card may be needed and none exists: not while a new card exists (today's batch, see
+        # service._materialise), not once today's new-card budget is spent, and not while the
+        # student's marker says the deck is fully carded at this bank revision (the review phase).
+        # So it runs about once per deck and day, never per card shown. The guard is the LIMIT,
+        # which both databases check before reading a row; as a WHERE term, SQLite still walked
+        # every approved question.
         uncarded(deck)
-        .limit(case((new_cards.correlate(None).exists(), 0), else_=1))
+        .limit(
+            case(
+                (new_cards.correlate(None).exists(), 0),
+                (_NEW_SPENT, 0),
+                (DECK_CHECKED, 0),
+                else_=1,
+            )
+        )
         .with_only_columns(
             _typed_null(card_t.c.id),
             question_t.c.id.label("question_id"),
@@ -293,7 +340,6 @@ class Today:
     done: int = 0
 
 
-study_day_t = StudyDay.__table__
 # The day's row, or zeros when the student has not answered yet today: an aggregate over at most one row
 # always gives one row.
 _TODAY = (
@@ -309,23 +355,61 @@ _TODAY = (
 
 def _pick_statement(deck: ColumnElement[bool]):
     heads = _heads_statement(deck).subquery("heads")
-    # One row per head, each carrying today's answers; with no head at all, one row of answers and NULLs.
-    return select(_TODAY.c.new, _TODAY.c.review, _TODAY.c.done, heads).select_from(
-        _TODAY.outerjoin(heads, true())
-    )
+    # One row per head, each carrying today's answers and the deck's marker; with no head at all, one
+    # row of those and NULLs.
+    return select(
+        _TODAY.c.new,
+        _TODAY.c.review,
+        _TODAY.c.done,
+        BANK_REVISION.label("bank_revision"),
+        DECK_CHECKED.label("deck_checked"),
+        heads,
+    ).select_from(_TODAY.outerjoin(heads, true()))
 
 
 def pick_statement(deck: DeckFilter = EVERYTHING):
-    """Today's answers (new, review, all) from study_day joined with every row of _heads_statement: all
-    that choosing the next card needs, in one round trip. Parameters: user_id, day, day_end, the deck's."""
+    """Today's answers (new, review, all) from study_day, the bank revision and the deck's marker, joined
+    with every row of _heads_statement: all that choosing the next card needs, in one round trip.
+    Parameters: user_id, day, day_end, new_limit, deck_key, the deck's."""
     return _built("pick", deck, _pick_statement)
 
 
-def read_pick(d: Driver, user_id: int, deck: DeckFilter, day: date, day_end: datetime) -> tuple[Heads, Today]:
-    params = {"user_id": user_id, "day": d.day(day), "day_end": d.time(day_end)}
+def read_pick(
+    d: Driver, user_id: int, deck: DeckFilter, day: date, day_end: datetime, new_limit: int
+) -> tuple[Heads, Today]:
+    params = {
+        "user_id": user_id,
+        "day": d.day(day),
+        "day_end": d.time(day_end),
+        "new_limit": new_limit,
+        "deck_key": deck.key,
+    }
     rows = _run(d, pick_statement(deck), deck, params).fetchall()
     new_done, reviews_done, done = (int(value) for value in rows[0][:3])
-    return _heads_from((row[3:] for row in rows), d), Today(new_done, reviews_done, done)
+    heads = _heads_from((row[5:] for row in rows), d)
+    heads = replace(heads, revision=int(rows[0][3]), checked=bool(rows[0][4]))
+    return heads, Today(new_done, reviews_done, done)
+
+
+def _mark_statement(dialect_name: str):
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert_for = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect_name]
+    values = {name: bindparam(name) for name in ("user_id", "deck_key", "revision")}
+    statement = insert_for(deck_checked_t).values(**values)
+    return statement.on_conflict_do_update(
+        index_elements=[deck_checked_t.c.user_id, deck_checked_t.c.deck_key],
+        set_={"revision": statement.excluded.revision},
+    )
+
+
+_MARK = {name: _mark_statement(name) for name in ("sqlite", "postgresql")}
+
+
+def mark_checked(d: Driver, user_id: int, deck: DeckFilter, revision: int) -> None:
+    """Record that every approved question of the deck had a card at bank `revision` (not committed)."""
+    params = {"user_id": user_id, "deck_key": deck.key, "revision": revision}
+    d.run(_MARK[d.dialect_key.partition("+")[0]], params)
 
 
 _DONE_TODAY = select(_TODAY.c.new, _TODAY.c.review, _TODAY.c.done)
@@ -474,7 +558,9 @@ def read_counts(
         {"now": d.time(now), "day_end": d.time(day_end), "review_cap": review_cap, **params},
     ).fetchone()
     new_cards, learning, review = (int(value) for value in row)
-    uncarded_possible = heads.new is not None or heads.uncarded_question_id is not None
+    uncarded_possible = not heads.checked and (
+        heads.new is not None or heads.uncarded_question_id is not None
+    )
     if uncarded_possible and new_cards < min(new_cap, new_limit - today.new_done):
         statement = _built("uncarded_count", deck, _uncarded_count_statement)
         new_cards += int(_run(d, statement, deck, params).fetchone()[0])
@@ -487,13 +573,20 @@ def read_counts(
 
 
 def _next_uncarded_statement(deck: ColumnElement[bool]):
-    return uncarded(deck).order_by(*DECK_ORDER).limit(bindparam("count", type_=Integer))
+    # The bank revision comes along, read in the same snapshot as the search: a deck found fully
+    # carded is marked at the revision that was searched (StudyDeckChecked), never at a later one.
+    found = uncarded(deck).order_by(*DECK_ORDER).limit(bindparam("count", type_=Integer)).subquery()
+    return select(BANK_REVISION, found.c.id).select_from(
+        select(literal_column("1").label("one")).subquery().outerjoin(found, true())
+    )
 
 
-def next_uncarded(d: Driver, user_id: int, deck: DeckFilter, count: int) -> list[int]:
-    """The ids of the first `count` questions of the deck, in deck order, the user has no card for."""
+def next_uncarded(d: Driver, user_id: int, deck: DeckFilter, count: int) -> tuple[list[int], int]:
+    """The ids of the first `count` questions of the deck, in deck order, the user has no card for,
+    and the bank revision they were read at."""
     statement = _built("next_uncarded", deck, _next_uncarded_statement)
-    return [row[0] for row in _run(d, statement, deck, {"user_id": user_id, "count": count}).fetchall()]
+    rows = _run(d, statement, deck, {"user_id": user_id, "count": count}).fetchall()
+    return [row[1] for row in rows if row[1] is not None], int(rows[0][0])
 
 
 # --- Reading and writing one card ---------------------------------------------------------------------

@@ -46,8 +46,6 @@ from app.study.scheduler import (
 )
 
 REQUEST_ID_MAX = 64
-# Stands in for "the next question of the deck without a card": cards are created only if it is picked.
-_UNCREATED = -1
 
 
 class StudyError(Exception):
@@ -182,13 +180,9 @@ def _queue(user: User, deck: Deck, now: datetime) -> Queue:
     tz = user.timezone
     day = study_day(now, tz)
     _, day_end = day_bounds(day, tz)
-    heads, today = queries.read_pick(driver(), user.id, deck.filter, day, day_end)
+    heads, today = queries.read_pick(driver(), user.id, deck.filter, day, day_end, user.new_per_day)
     cards = {row.id: row for row in (heads.learning, heads.review, heads.new) if row is not None}
-    new: Candidate | None = None
-    if heads.new is not None:
-        new = Candidate(heads.new.id, heads.new.data)
-    elif heads.uncarded_question_id is not None:
-        new = Candidate(_UNCREATED, CardData.new(now))
+    new = Candidate(heads.new.id, heads.new.data) if heads.new is not None else None
     queue_heads = QueueHeads(
         learning=Candidate(heads.learning.id, heads.learning.data) if heads.learning else None,
         review=Candidate(heads.review.id, heads.review.data) if heads.review else None,
@@ -213,23 +207,34 @@ def _left_today(user: User, deck: Deck, now: datetime, queue: Queue) -> tuple[in
     return max(_total(remaining), 1), counts.capped
 
 
-def _materialise(user: User, deck: Deck, now: datetime, count: int) -> CardRow | None:
-    """Create the cards of the next `count` questions of the deck (today's new-card budget) and
-    return the first: the new queue then reads them by index, and the deck-wide search for questions
-    without a card runs once per batch instead of once per card.
+def _materialise(user: User, deck: Deck, now: datetime, count: int) -> None:
+    """Create, in one transaction, the cards of the next `count` questions of the deck without one
+    (what today's new-card budget leaves): the new queue then reads them by index. When fewer than
+    `count` were left, the deck is now fully carded: mark it so (at the bank revision the search read),
+    and the pick stops searching the bank until the bank changes.
     """
     d = driver()
-    question_ids = queries.next_uncarded(d, user.id, deck.filter, count)
-    if question_ids:
-        try:
+    question_ids, revision = queries.next_uncarded(d, user.id, deck.filter, count)
+    try:
+        if question_ids:
             queries.insert_new_cards(d, user.id, question_ids, now)
-            _commit(d)
-        except d.integrity_errors:
-            # Another window created cards of this deck at the same moment: use what is there now.
-            d.rollback()
-    day = study_day(now, user.timezone)
-    _, day_end = day_bounds(day, user.timezone)
-    return queries.read_pick(d, user.id, deck.filter, day, day_end)[0].new
+        if len(question_ids) < count:
+            queries.mark_checked(d, user.id, deck.filter, revision)
+        _commit(d)
+    except d.integrity_errors:
+        # Another window created cards of this deck at the same moment: the next read sees them.
+        d.rollback()
+
+
+def _mark_checked(user: User, deck: Deck, revision: int) -> None:
+    """The pick searched the deck for a question without a card and found none: remember it."""
+    d = driver()
+    try:
+        queries.mark_checked(d, user.id, deck.filter, revision)
+        _commit(d)
+    except BaseException:
+        d.rollback()
+        raise
 
 
 # --- The card on screen ----------------------------------------------------------------------------
@@ -327,8 +332,9 @@ def _total(counts: QueueCounts) -> int:
 
 
 def next_card(user: User, deck: Deck, now: datetime | None = None) -> Shown | Done:
-    """The card to study next in `deck`, or Done. Cards of new questions are created when the new
-    queue first needs one, for today's new-card budget only (see `_materialise`)."""
+    """The card to study next in `deck`, or Done. Cards of new questions are created in one batch, for
+    today's new-card budget, as soon as the pick finds the deck has a question without a card and
+    new cards are still allowed today (see `_materialise`)."""
     now = _now(now)
     try:
         return _next_card(user, deck, now)
@@ -337,15 +343,20 @@ def next_card(user: User, deck: Deck, now: datetime | None = None) -> Shown | Do
 
 
 def _next_card(user: User, deck: Deck, now: datetime) -> Shown | Done:
-    for _attempt in range(2):
+    for _attempt in range(3):
         queue = _queue(user, deck, now)
+        rows, new_left = queue.rows, user.new_per_day - queue.today.new_done
+        if rows.uncarded_question_id is not None:
+            # Created now even when a review comes first: otherwise every pick until the first new card
+            # would search the deck again. Then read the queues again.
+            _materialise(user, deck, now, max(1, new_left))
+            continue
+        if rows.new is None and not rows.checked and new_left > 0:
+            _mark_checked(user, deck, rows.revision)  # the pick searched and found every question carded
         picked = pick_next(queue.heads, queue.budget, now, queue.day_end)
         if picked is None:
             break
-        if picked.card_id != _UNCREATED:
-            card = queue.cards[picked.card_id]
-        elif (card := _materialise(user, deck, now, max(1, user.new_per_day - queue.today.new_done))) is None:
-            continue  # the deck changed in between (a question retired): read the queues again
+        card = queue.cards[picked.card_id]
         left = partial(_left_today, user, deck, now, queue)
         return Shown(card, picked.queue, picked.early, queue.today.done, now, user.desired_retention, left)
     head = queue.heads.learning

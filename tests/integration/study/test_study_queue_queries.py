@@ -93,7 +93,7 @@ def log(user, on: Card, state_before: int, at: datetime) -> None:
 
 def read(user, deck: queries.DeckFilter = queries.EVERYTHING, new_limit: int = 20, review_limit: int = 200):
     d = driver()
-    heads, today = queries.read_pick(d, user.id, deck, DAY, DAY_END)
+    heads, today = queries.read_pick(d, user.id, deck, DAY, DAY_END, new_limit)
     counts = queries.read_counts(d, user.id, deck, NOW, DAY_END, new_limit, review_limit, today, heads)
     d.end_read()
     return heads, counts
