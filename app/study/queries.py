@@ -269,7 +269,11 @@ def _heads_statement(deck: ColumnElement[bool]):
     new (0), and, only when it can be needed, the first question of the deck without a card (card id
     NULL). Parameters: user_id, day, day_end, new_limit, deck_key and the deck's own."""
     by_due = (card_t.c.due, card_t.c.id)
-    new_cards = deck_cards(deck, card_t.c.state == STATE_NEW)
+    # The first new card's id, ordered like the heads so that both planners read ix_card_user_state_due:
+    # as an EXISTS over the join (SQLite drops its ORDER BY), SQLite after ANALYZE walked every approved
+    # question and looked each one's card up.
+    first_new = deck_cards(deck, card_t.c.state == STATE_NEW).order_by(*by_due).limit(1)
+    has_new = first_new.with_only_columns(card_t.c.id).correlate(None).scalar_subquery().is_not(None)
 
     def head(*where: ColumnElement[bool]) -> Select:
         # The card's question comes along: the card shown needs no second statement for its faces.
@@ -291,7 +295,7 @@ def _heads_statement(deck: ColumnElement[bool]):
         uncarded(deck)
         .limit(
             case(
-                (new_cards.correlate(None).exists(), 0),
+                (has_new, 0),
                 (_NEW_SPENT, 0),
                 (DECK_CHECKED, 0),
                 else_=1,
@@ -497,9 +501,10 @@ class Counts:
 
 
 def _capped(stmt: Select, cap: str):
-    # COUNT over at most :cap rows: 10,000 due cards cost what the daily limit allows, no more.
+    # COUNT over at most :cap rows: 10,000 due cards cost what the daily limit allows, no more. Ordered by
+    # the card index so that the planner walks the student's cards, not the approved questions.
     inner = stmt.with_only_columns(literal_column("1"), maintain_column_froms=True)
-    inner = inner.limit(bindparam(cap, type_=Integer)).subquery()
+    inner = inner.order_by(card_t.c.due, card_t.c.id).limit(bindparam(cap, type_=Integer)).subquery()
     return select(func.count()).select_from(inner).scalar_subquery()
 
 

@@ -79,76 +79,125 @@ def _insert_users(conn: sqlite3.Connection, count: int) -> None:
 #   sets Anki's connection to NORMAL too; Anki as shipped is reported beside it (anki_shipped_rps).
 # - Same warm-up. Each side first answers WARM_UP cards in a throwaway store, so one-time costs of the
 #   process (our SQL compilation, Anki's first backend calls) are left out of both.
-# - Best of ROUNDS, rounds interleaved, so a burst of load from another process hits both sides alike.
+# - Rounds interleaved: each round measures every side back to back, so a burst of load from another
+#   process hits both alike; a round gives a ratio, and the metric is the median of the rounds' ratios,
+#   with their spread (never a ratio of best-of figures, which flatters whichever side had a lucky round).
+#
+# Two phases. The new phase answers new cards (each answer also creates a learning card). The review phase
+# answers cards that are all in review and due: on both sides no new card is left, which is where a
+# search of the bank for questions without a card used to run on every card shown.
 
 WARM_UP = 20
-ROUNDS = 2
+ROUNDS = 5
 
 
-def _ours_rps(ctx: Context, n: int) -> float:
-    """next_card + grade through the study service (each grade one transaction) for `n` answers."""
+def _user_with_limits(n: int):
+    from app.extensions import db
+    from app.models import User
+    from app.study import service
+
+    user = db.session.get(User, 1)
+    service.update_settings(user, 0.9, n, n, "UTC")
+    return user
+
+
+def _answer_loop(user, n: int, first_shown=None) -> float:
+    """Time n × (next card, the four intervals, grade Good): answers per second."""
+    from app.study import service
+
+    deck = service.everything()
+    shown = first_shown if first_shown is not None else service.next_card(user, deck)
+    began = time.perf_counter()
+    for i in range(n):
+        if i:
+            shown = service.next_card(user, deck)
+        if not isinstance(shown, service.Shown):
+            raise RuntimeError(f"our queue ran dry after {i} of {n} answers")
+        shown.buttons  # noqa: B018 - the four intervals: Anki computes a card's next states too
+        service.grade(user, shown.card.id, 3, f"req-{i}", deck=deck)
+    return n / (time.perf_counter() - began)
+
+
+def _ours_rps(ctx: Context, n: int, review_phase: bool = False) -> float:
+    """next_card + grade through the study service (each grade one transaction) for `n` answers: on new
+    cards, or (review_phase) on n review cards that are all due, with every question of the deck carded."""
     with ctx.fresh_database("sqlite") as database:
         conn = sqlite3.connect(_sqlite_path(database.url))
         _insert_users(conn, 1)
         _insert_questions(conn, n)
+        if review_phase:
+            now = datetime.now(UTC)
+            conn.execute(
+                "INSERT INTO card (user_id, question_id, state, step, stability, difficulty, due, last_review,"
+                " reps, lapses, created_at) SELECT 1, id, 2, NULL, 5.0, 5.0, ?, ?, 3, 0, ? FROM question",
+                (_ts(now - timedelta(hours=1)), _ts(now - timedelta(days=5)), _ts(now - timedelta(days=30))),
+            )
         conn.commit()
         conn.close()
         app = _app(database.url)
         with app.app_context():
             from app.extensions import db
-            from app.models import User
             from app.study import service
 
-            user = db.session.get(User, 1)
-            service.update_settings(user, 0.9, n, n, "UTC")
-            deck = service.everything()
-            # The first card shown creates the day's new cards (the whole limit, in one INSERT), as
-            # Anki's add_note creates each note's card: not timed on either side.
-            shown = service.next_card(user, deck)
-            began = time.perf_counter()
-            for i in range(n):
-                if i:
-                    shown = service.next_card(user, deck)
-                if not isinstance(shown, service.Shown):
-                    raise RuntimeError(f"our queue ran dry after {i} of {n} answers")
-                shown.buttons  # noqa: B018 - the four intervals: Anki computes a card's next states too
-                service.grade(user, shown.card.id, 3, f"req-{i}", deck=deck)
-            elapsed = time.perf_counter() - began
+            user = _user_with_limits(n)
+            # The first card shown creates the day's new cards (the whole limit, in one INSERT) or, in
+            # the review phase, finds the deck fully carded and marks it: not timed on either side, as
+            # Anki's add_note creates each note's card outside the timed loop.
+            shown = service.next_card(user, service.everything())
+            rps = _answer_loop(user, n, shown)
             db.session.remove()
             db.engine.dispose()
-    return n / elapsed
+    return rps
 
 
-def _anki_rps(tmp: Path, n: int, synchronous: str | None = "NORMAL") -> tuple[float, str]:
-    """Anki's own scheduler (v3, FSRS on) answering `n` cards Good in a fresh collection.
-
-    `synchronous` sets SQLite's durability on Anki's connection; None keeps Anki's default (FULL).
-    """
-    from anki.buildinfo import version
+def _anki_collection(tmp: Path, n: int, synchronous: str | None):
     from anki.collection import Collection
 
     path = tmp / f"anki-{secrets.token_hex(4)}.anki2"
     col = Collection(str(path))
+    if synchronous is not None:
+        col.db.execute(f"PRAGMA synchronous = {synchronous}")
+        if col.db.scalar("PRAGMA synchronous") != 1:
+            raise RuntimeError(f"Anki's collection refused PRAGMA synchronous = {synchronous}")
+    col.set_config("fsrs", True)
+    config = col.decks.config_dict_for_deck_id(1)
+    config["new"]["perDay"] = n
+    config["rev"]["perDay"] = n
+    col.decks.save(config)
+    model = col.models.by_name("Basic")
+    for i in range(n):
+        note = col.new_note(model)
+        note["Front"], note["Back"] = f"Bench statement number {i}", "True"
+        col.add_note(note, 1)
+    return col
+
+
+def _anki_rps(
+    tmp: Path, n: int, synchronous: str | None = "NORMAL", review_phase: bool = False
+) -> tuple[float, str]:
+    """Anki's own scheduler (v3, FSRS on) answering `n` cards Good in a fresh collection: new cards, or
+    (review_phase) review cards that are all due (each first answered Easy, then made due today).
+
+    `synchronous` sets SQLite's durability on Anki's connection; None keeps Anki's default (FULL).
+    """
+    from anki.buildinfo import version
+
+    col = _anki_collection(tmp, n, synchronous)
     try:
-        if synchronous is not None:
-            col.db.execute(f"PRAGMA synchronous = {synchronous}")
-            if col.db.scalar("PRAGMA synchronous") != 1:
-                raise RuntimeError(f"Anki's collection refused PRAGMA synchronous = {synchronous}")
-        col.set_config("fsrs", True)
-        config = col.decks.config_dict_for_deck_id(1)
-        config["new"]["perDay"] = n
-        config["rev"]["perDay"] = n
-        col.decks.save(config)
-        model = col.models.by_name("Basic")
-        for i in range(n):
-            note = col.new_note(model)
-            note["Front"], note["Back"] = f"Bench statement number {i}", "True"
-            col.add_note(note, 1)
+        if review_phase:
+            for i in range(n):
+                card = col.sched.getCard()
+                if card is None:
+                    raise RuntimeError(f"Anki's new queue ran dry after {i} of {n} cards")
+                col.sched.answerCard(card, 4)
+            col.sched.set_due_date(col.find_cards(""), "0")
         began = time.perf_counter()
         for i in range(n):
             card = col.sched.getCard()
             if card is None:
                 raise RuntimeError(f"Anki's queue ran dry after {i} of {n} answers")
+            if review_phase and card.type != 2:
+                raise RuntimeError(f"Anki showed a card of type {card.type} in the review phase")
             col.sched.answerCard(card, 3)
         elapsed = time.perf_counter() - began
     finally:
@@ -206,44 +255,186 @@ def _floor_rps(ctx: Context, n: int) -> float:
     return n / elapsed
 
 
+def _spread(ratios: list[float]) -> str:
+    return f"median of {len(ratios)} rounds' ratios, spread {min(ratios):.2f}–{max(ratios):.2f}"
+
+
 def _inproc(ctx: Context) -> list[Metric]:
     n = ctx.scale(200, 1000)
+    rounds = ctx.scale(3, ROUNDS)
     try:
         _anki_rps(ctx.tmp, WARM_UP)
     except ImportError as exc:
         return [contract_metric("review.inproc_vs_anki_ratio", None, f"anki not installed: {exc}")]
     _ours_rps(ctx, WARM_UP)
-    ours, anki, shipped, floor = [], [], [], []
+    _ours_rps(ctx, WARM_UP, review_phase=True)
+    _anki_rps(ctx.tmp, WARM_UP, review_phase=True)
+    sides: dict[str, list[float]] = {
+        name: [] for name in ("ours", "anki", "shipped", "floor", "ours_review", "anki_review")
+    }
     anki_version = ""
-    for _ in range(ROUNDS):
-        ours.append(_ours_rps(ctx, n))
-        floor.append(_floor_rps(ctx, n))
+    for _ in range(rounds):
+        sides["ours"].append(_ours_rps(ctx, n))
         rps, anki_version = _anki_rps(ctx.tmp, n)
-        anki.append(rps)
-        shipped.append(_anki_rps(ctx.tmp, n, synchronous=None)[0])
-    best, anki_best, shipped_best, floor_best = max(ours), max(anki), max(shipped), max(floor)
-    ctx.log(
-        SUITE,
-        f"in-process, {n} answers, best of {ROUNDS}: ours {best:.0f}/s, anki {anki_version} {anki_best:.0f}/s"
-        f" (synchronous=NORMAL, like ours), {shipped_best:.0f}/s as shipped (FULL: an fsync per answer);"
-        f" bare sqlite3 + fsrs on our schema {floor_best:.0f}/s",
-    )
+        sides["anki"].append(rps)
+        sides["floor"].append(_floor_rps(ctx, n))
+        sides["shipped"].append(_anki_rps(ctx.tmp, n, synchronous=None)[0])
+        sides["ours_review"].append(_ours_rps(ctx, n, review_phase=True))
+        sides["anki_review"].append(_anki_rps(ctx.tmp, n, review_phase=True)[0])
+
+    def ratios(top: str, bottom: str) -> list[float]:
+        return [a / b for a, b in zip(sides[top], sides[bottom], strict=True)]
+
+    new_r, review_r = ratios("ours", "anki"), ratios("ours_review", "anki_review")
+    floor_r, shipped_r = ratios("floor", "anki"), ratios("ours", "shipped")
+    med = {name: statistics.median(values) for name, values in sides.items()}
+    for number in range(rounds):
+        ctx.log(
+            SUITE,
+            f"round {number + 1}, {n} answers/s: new phase ours {sides['ours'][number]:.0f} vs anki"
+            f" {sides['anki'][number]:.0f} ({new_r[number]:.2f}); review phase ours"
+            f" {sides['ours_review'][number]:.0f} vs anki {sides['anki_review'][number]:.0f}"
+            f" ({review_r[number]:.2f}); floor {sides['floor'][number]:.0f}; anki as shipped"
+            f" {sides['shipped'][number]:.0f}",
+        )
     note = (
-        f"SQLite, {n} new cards answered Good, best of {ROUNDS} after a warm-up; anki=={anki_version} v3"
+        f"SQLite, {n} new cards answered Good, {_spread(new_r)}, after a warm-up; anki=={anki_version} v3"
         " scheduler with FSRS; both on synchronous=NORMAL (Anki's default FULL fsyncs every answer)"
     )
-    shipped_note = f"anki=={anki_version} with its default synchronous=FULL; ours as shipped (NORMAL)"
+    review_note = (
+        f"SQLite, {n} review cards all due answered Good (no new card left), {_spread(review_r)};"
+        f" anki=={anki_version}, synchronous=NORMAL on both"
+    )
+    shipped_note = (
+        f"anki=={anki_version} with its default synchronous=FULL; ours as shipped (NORMAL);"
+        f" {_spread(shipped_r)}"
+    )
     return [
-        contract_metric("review.inproc_vs_anki_ratio", best / anki_best, note),
-        Metric.measured("review.inproc_rps", best, "answers/s", note=note),
-        Metric.measured("review.anki_rps", anki_best, "answers/s", note=note),
-        Metric.measured("review.anki_shipped_rps", shipped_best, "answers/s", note=shipped_note),
-        Metric.measured("review.inproc_vs_anki_shipped_ratio", best / shipped_best, "x", note=shipped_note),
+        contract_metric("review.inproc_vs_anki_ratio", statistics.median(new_r), note),
+        contract_metric("review.inproc_review_phase_vs_anki_ratio", statistics.median(review_r), review_note),
+        Metric.measured("review.inproc_rps", med["ours"], "answers/s", note="median of rounds; " + note),
+        Metric.measured("review.anki_rps", med["anki"], "answers/s", note="median of rounds; " + note),
+        Metric.measured("review.inproc_review_phase_rps", med["ours_review"], "answers/s", note=review_note),
+        Metric.measured("review.anki_review_phase_rps", med["anki_review"], "answers/s", note=review_note),
+        Metric.measured("review.anki_shipped_rps", med["shipped"], "answers/s", note=shipped_note),
+        Metric.measured(
+            "review.inproc_vs_anki_shipped_ratio", statistics.median(shipped_r), "x", note=shipped_note
+        ),
         Metric.measured(
             "review.floor_vs_anki_ratio",
-            floor_best / anki_best,
+            statistics.median(floor_r),
             "x",
-            note="a bare sqlite3 loop on our schema (no Casewise code): the same statements and five fsrs steps",
+            note="a bare sqlite3 loop on our schema (no Casewise code): the same statements and five fsrs"
+            f" steps; {_spread(floor_r)}",
+        ),
+    ]
+
+
+# --- review.pick_100k_vs_1k_ratio ----------------------------------------------------------------------
+#
+# Choosing the next card at 1,000 and at 100,000 approved questions in the deck, in the two states where a
+# student has no new card to show: student 1 has a card for every question (all in review, 300 due), and
+# student 2 has 300 due review cards and today's new-card budget spent while the rest of the bank has no
+# card for them. The pick must read indexes only in both, so its time must not follow the bank's size.
+
+PICK_DUE = 300
+PICK_CALLS = 200
+
+
+def _pick_database(url: str, size: int, now: datetime) -> None:
+    conn = sqlite3.connect(_sqlite_path(url))
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    _insert_users(conn, 2)
+    _insert_questions(conn, size)
+    created, last = _ts(now - timedelta(days=30)), _ts(now - timedelta(days=5))
+    due_now, due_later = _ts(now - timedelta(hours=1)), _ts(now + timedelta(days=20))
+    conn.execute(
+        "INSERT INTO card (user_id, question_id, state, step, stability, difficulty, due, last_review, reps,"
+        " lapses, created_at) SELECT 1, id, 2, NULL, 5.0, 5.0, CASE WHEN id <= ? THEN ? ELSE ? END, ?, 3, 0, ?"
+        " FROM question",
+        (PICK_DUE, due_now, due_later, last, created),
+    )
+    conn.execute(
+        "INSERT INTO card (user_id, question_id, state, step, stability, difficulty, due, last_review, reps,"
+        " lapses, created_at) SELECT 2, id, 2, NULL, 5.0, 5.0, ?, ?, 3, 0, ? FROM question WHERE id <= ?",
+        (due_now, last, created, PICK_DUE),
+    )
+    today = (now - timedelta(hours=4)).date().isoformat()
+    conn.execute(
+        "INSERT INTO study_day (user_id, day, new_done, reviews_done, done) VALUES (2, ?, 20, 0, 20)",
+        (today,),
+    )
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def _pick_ms(app, now: datetime) -> tuple[float, float]:
+    """Median ms of one next_card() (the pick: one statement) for student 1 and for student 2."""
+    from app.extensions import db
+    from app.models import User
+    from app.study import service
+
+    medians = []
+    with app.app_context():
+        for user_id in (1, 2):
+            user = db.session.get(User, user_id)
+            deck = service.everything()
+            service.next_card(user, deck, now)  # the first pick marks student 1's deck fully carded
+            timings = []
+            for _ in range(PICK_CALLS):
+                began = time.perf_counter()
+                shown = service.next_card(user, deck, now)
+                timings.append(time.perf_counter() - began)
+                if not isinstance(shown, service.Shown) or shown.card.data.state != 2:
+                    raise RuntimeError(f"bench student {user_id} was not shown a review card")
+            medians.append(statistics.median(timings) * 1000)
+        db.session.remove()
+    return medians[0], medians[1]
+
+
+def _pick(ctx: Context) -> list[Metric]:
+    now = datetime.now(UTC)
+    big_size = 100_000
+    rounds = ctx.scale(3, ROUNDS)
+    with ctx.fresh_database("sqlite") as small, ctx.fresh_database("sqlite") as big:
+        _pick_database(small.url, 1_000, now)
+        _pick_database(big.url, big_size, now)
+        small_app, big_app = _app(small.url), _app(big.url)
+        carded, spent, small_ms, big_ms = [], [], [], []
+        for _ in range(rounds):
+            s1, s2 = _pick_ms(small_app, now)
+            b1, b2 = _pick_ms(big_app, now)
+            carded.append(b1 / s1)
+            spent.append(b2 / s2)
+            small_ms.append((s1, s2))
+            big_ms.append((b1, b2))
+        for app in (small_app, big_app):
+            with app.app_context():
+                from app.extensions import db
+
+                db.engine.dispose()
+    worse = max(statistics.median(carded), statistics.median(spent))
+    ctx.log(
+        SUITE,
+        "pick (next_card) ms at 1,000 / 100,000 questions per round, [fully carded, budget spent]: "
+        + "; ".join(
+            f"{s[0]:.3f}/{b[0]:.3f}, {s[1]:.3f}/{b[1]:.3f}" for s, b in zip(small_ms, big_ms, strict=True)
+        ),
+    )
+    note = (
+        f"SQLite, median of {PICK_CALLS} next_card() calls per side; the worse of two students: every"
+        f" question carded ({_spread(carded)} → {statistics.median(carded):.2f}) and the new-card budget"
+        f" spent with the bank uncarded ({_spread(spent)} → {statistics.median(spent):.2f})"
+    )
+    return [
+        contract_metric("review.pick_100k_vs_1k_ratio", worse, note),
+        Metric.measured(
+            "review.pick_1k_ms", statistics.median(s[0] for s in small_ms), "ms", note="fully carded student"
+        ),
+        Metric.measured(
+            "review.pick_100k_ms", statistics.median(b[0] for b in big_ms), "ms", note="fully carded student"
         ),
     ]
 
@@ -500,4 +691,4 @@ def _nextdue(ctx: Context) -> list[Metric]:
 
 
 def run(ctx: Context, quick: bool) -> list[Metric]:
-    return _inproc(ctx) + _http(ctx) + _nextdue(ctx)
+    return _inproc(ctx) + _pick(ctx) + _http(ctx) + _nextdue(ctx)
