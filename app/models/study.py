@@ -31,6 +31,8 @@ class Card(Base):
     last_review: Mapped[datetime | None]
     reps: Mapped[int] = mapped_column(default=0)
     lapses: Mapped[int] = mapped_column(default=0)
+    # Days a review card was given (Anki's scheduled_days); a relearning card's interval back to review.
+    interval_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     question = relationship("Question")

@@ -63,6 +63,7 @@ CARD_COLUMNS = (
     card_t.c.last_review,
     card_t.c.reps,
     card_t.c.lapses,
+    card_t.c.interval_days,
 )
 _CARD_JOIN = card_t.join(question_t, card_t.c.question_id == question_t.c.id)
 # Deck order for questions without a card: by article, where the quoted sentence sits in it, then uid.
@@ -192,6 +193,7 @@ def card_row(row: Sequence[Any], d: Driver, faces: bool = False) -> CardRow:
         from_db_time(row[_LAST_REVIEW]),
         row[8],
         row[9],
+        row[10],
     )
     if not faces:
         return CardRow(row[0], row[1], data)
@@ -596,7 +598,9 @@ def next_uncarded(d: Driver, user_id: int, deck: DeckFilter, count: int) -> tupl
 
 # --- Reading and writing one card ---------------------------------------------------------------------
 
-_CARD_STATE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_CARD_STATE = (
+    "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "interval_days",
+)  # fmt: skip
 INSERT_CARD = insert(card_t).values(
     {name: bindparam(name) for name in ("user_id", "question_id", "created_at", *_CARD_STATE)}
 )
@@ -611,7 +615,7 @@ def insert_new_cards(d: Driver, user_id: int, question_ids: list[int], now: date
         rows.append(
             {"user_id": user_id, "question_id": question_id, "created_at": d.time(now), "state": STATE_NEW,
              "step": None, "stability": None, "difficulty": None, "due": due, "last_review": None,
-             "reps": 0, "lapses": 0}
+             "reps": 0, "lapses": 0, "interval_days": None}
         )  # fmt: skip
     d.run_many(INSERT_CARD, rows)
 
@@ -723,6 +727,7 @@ def _state_values(d: Driver, data: CardData) -> dict[str, Any]:
         "new_last_review": d.time(data.last_review),
         "new_reps": data.reps,
         "new_lapses": data.lapses,
+        "new_interval_days": data.interval_days,
     }
 
 

@@ -6,6 +6,7 @@ transaction committed here. The scheduling itself is the pure core in app/study/
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -263,13 +264,24 @@ class Shown:
     now: datetime
     retention: float
     left: Callable[[], tuple[int, bool]]  # (cards left today, capped at queries.COUNT_CAP)
+    timezone: str = "UTC"
 
     @cached_property
     def buttons(self) -> list[Button]:
-        """Again/Hard/Good/Easy with the interval each would give, as FSRS computes it now."""
+        """Again/Hard/Good/Easy with the interval each would give at `now`. The page sends `shown_at`
+        back with the grade, which schedules at that same moment: the card gets what its button said."""
         data = self.card.data
-        intervals = preview_intervals(data, max(self.now, data.last_review or self.now), self.retention)
+        intervals = preview_intervals(data, self.scheduled_at, self.retention, self.timezone)
         return [Button(r, LABELS[r], format_interval(intervals[r])) for r in RATINGS]
+
+    @property
+    def scheduled_at(self) -> datetime:
+        return max(self.now, self.card.data.last_review or self.now)
+
+    @property
+    def shown_at(self) -> int:
+        """`scheduled_at` in epoch milliseconds, as the grade form carries it."""
+        return math.ceil(self.scheduled_at.timestamp() * 1000)
 
     @cached_property
     def _left(self) -> tuple[int, bool]:
@@ -358,7 +370,16 @@ def _next_card(user: User, deck: Deck, now: datetime) -> Shown | Done:
             break
         card = queue.cards[picked.card_id]
         left = partial(_left_today, user, deck, now, queue)
-        return Shown(card, picked.queue, picked.early, queue.today.done, now, user.desired_retention, left)
+        return Shown(
+            card,
+            picked.queue,
+            picked.early,
+            queue.today.done,
+            now,
+            user.desired_retention,
+            left,
+            user.timezone,
+        )
     head = queue.heads.learning
     come_back = head.card.due if head is not None and head.card.due < queue.day_end else None
     return Done(queue.today.done, come_back, user.timezone)
@@ -374,7 +395,7 @@ def show_card(user: User, card_id: Any, now: datetime | None = None) -> Shown:
     if status != "approved":
         raise StudyError(409, "This question has been retired and is no longer studied.", "retired")
     done = done_today(user, now).done
-    return Shown(card, "undo", False, done, now, user.desired_retention, lambda: (1, False))
+    return Shown(card, "undo", False, done, now, user.desired_retention, lambda: (1, False), user.timezone)
 
 
 # Card ids are INTEGER columns (32 bits on PostgreSQL, like app.security.IdConverter's limit): a larger
@@ -455,7 +476,9 @@ def _earlier_answer(user: User, request_id: str) -> Graded | None:
     if row is None:
         return None
     card_id, rating, reviewed_at, card_before = row
-    after = review(CardData.from_dict(card_before), rating, reviewed_at, user.desired_retention)
+    after = review(
+        CardData.from_dict(card_before), rating, reviewed_at, user.desired_retention, user.timezone
+    )
     return Graded(card_id, rating, after.state, after.due, format_interval(after.due - reviewed_at), True)
 
 
@@ -473,6 +496,25 @@ def _check_due(user: User, card: CardData, deck: Deck, now: datetime) -> None:
     raise StudyError(409, "This card is not due yet.", "not_due")
 
 
+# How long the intervals a page showed stay valid: a grade sent later is scheduled when it arrives.
+SHOWN_VALID_FOR = timedelta(hours=1)
+
+
+def _scheduled_at(shown_at: Any, card: CardData, now: datetime) -> datetime:
+    """When to schedule a grade: the moment its buttons were computed (the page's `shown_at`, epoch ms),
+    so the card gets the interval its button showed even across a day boundary; `now` when the page
+    sent none, or a time before the card's last review, in the future or older than SHOWN_VALID_FOR."""
+    try:
+        at = datetime.fromtimestamp(int(shown_at) / 1000, UTC) if shown_at not in (None, "") else None
+    except (TypeError, ValueError, OverflowError, OSError):
+        at = None
+    if at is None or at > now or now - at > SHOWN_VALID_FOR:
+        return now
+    if card.last_review is not None and at < card.last_review:
+        return now
+    return at
+
+
 def grade(
     user: User,
     card_id: Any,
@@ -481,8 +523,12 @@ def grade(
     duration_ms: Any = None,
     deck: Deck | None = None,
     now: datetime | None = None,
+    shown_at: Any = None,
 ) -> Graded:
     """Grade a card in one transaction (card update + review log).
+
+    The card is scheduled at `shown_at` (see `_scheduled_at`): the log's reviewed_at is that moment,
+    the one its intervals were computed for, and the think time is in duration_ms.
 
     A retried request_id returns the original result without grading again. The unique
     (user_id, request_id) decides: the log row goes in first, and a duplicate rolls everything back
@@ -505,11 +551,12 @@ def grade(
             return earlier
         raise
     before = card.data
-    after = review(before, rating, max(now, before.last_review or now), user.desired_retention)
-    day = study_day(now, user.timezone)
+    at = _scheduled_at(shown_at, before, now)
+    after = review(before, rating, max(at, before.last_review or at), user.desired_retention, user.timezone)
+    day = study_day(at, user.timezone)
     try:
         written = queries.write_grade(
-            d, user.id, card, after, request_id, rating, now, _duration(duration_ms), day
+            d, user.id, card, after, request_id, rating, at, _duration(duration_ms), day
         )
     except d.integrity_errors:
         d.rollback()
@@ -523,7 +570,7 @@ def grade(
         d.rollback()
         raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
     _commit(d)
-    return Graded(card.id, rating, after.state, after.due, format_interval(after.due - now), False)
+    return Graded(card.id, rating, after.state, after.due, format_interval(after.due - at), False)
 
 
 def undo_last(user: User, now: datetime | None = None) -> int:

@@ -102,6 +102,7 @@ def review():
         data.get("request_id"),
         data.get("duration_ms"),
         deck,
+        shown_at=data.get("shown_at"),
     )
     if wants_json():
         return {"ok": True, **graded.to_dict(), "next": deck_url(deck)}
