@@ -55,7 +55,7 @@ bench-quick: $(VENV)/.dev-installed
 
 # The scheduler against Anki's FSRS over 10,000 random histories per zone; prints every difference.
 anki-agreement: $(VENV)/.dev-installed
-	$(VENV)/bin/python bench/anki_agreement.py --histories 10000
+	$(BIN)/python bench/anki_agreement.py --histories 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
