@@ -279,7 +279,9 @@ def _heads_statement(deck: ColumnElement[bool]):
 
     def head(*where: ColumnElement[bool]) -> Select:
         # The card's question comes along: the card shown needs no second statement for its faces.
-        cards = deck_cards(deck, *where).add_columns(*FACE_COLUMNS).select_from(_FACE_JOIN)
+        # :exclude_id is the card on screen when the page asks what comes after it (0: none).
+        not_on_screen = card_t.c.id != bindparam("exclude_id", type_=Integer)
+        cards = deck_cards(deck, not_on_screen, *where).add_columns(*FACE_COLUMNS).select_from(_FACE_JOIN)
         return cards.order_by(*by_due).limit(1)
 
     parts = [
@@ -376,14 +378,21 @@ def _pick_statement(deck: ColumnElement[bool]):
 def pick_statement(deck: DeckFilter = EVERYTHING):
     """Today's answers (new, review, all) from study_day, the bank revision and the deck's marker, joined
     with every row of _heads_statement: all that choosing the next card needs, in one round trip.
-    Parameters: user_id, day, day_end, new_limit, deck_key, the deck's."""
+    Parameters: user_id, day, day_end, new_limit, deck_key, exclude_id, the deck's."""
     return _built("pick", deck, _pick_statement)
 
 
 def read_pick(
-    d: Driver, user_id: int, deck: DeckFilter, day: date, day_end: datetime, new_limit: int
+    d: Driver,
+    user_id: int,
+    deck: DeckFilter,
+    day: date,
+    day_end: datetime,
+    new_limit: int,
+    exclude_id: int = 0,
 ) -> tuple[Heads, Today]:
     params = {
+        "exclude_id": exclude_id,
         "user_id": user_id,
         "day": d.day(day),
         "day_end": d.time(day_end),

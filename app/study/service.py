@@ -171,8 +171,19 @@ class Queue:
     rows: queries.Heads
 
 
-def _queue(user: User, deck: Deck, now: datetime) -> Queue:
-    """The queue heads and today's answers, in one statement (see app/study/queries.py).
+def _spent(today: queries.Today, card: CardRow | None) -> queries.Today:
+    """Today's answers with `card` (the one on screen, being graded) counted as answered."""
+    if card is None:
+        return today
+    state = card.data.state
+    return queries.Today(
+        today.new_done + (state == STATE_NEW), today.reviews_done + (state == STATE_REVIEW), today.done + 1
+    )
+
+
+def _queue(user: User, deck: Deck, now: datetime, after: CardRow | None = None) -> Queue:
+    """The queue heads and today's answers, in one statement (see app/study/queries.py). With `after`
+    (the card on screen), that card is left out and counted as answered: what comes after it.
 
     Choosing needs no count of what is available: the review queue goes first while the review budget
     lasts, so new cards only come up when there is no review head or no budget, and in both cases
@@ -181,7 +192,9 @@ def _queue(user: User, deck: Deck, now: datetime) -> Queue:
     tz = user.timezone
     day = study_day(now, tz)
     _, day_end = day_bounds(day, tz)
-    heads, today = queries.read_pick(driver(), user.id, deck.filter, day, day_end, user.new_per_day)
+    exclude = after.id if after is not None else 0
+    heads, today = queries.read_pick(driver(), user.id, deck.filter, day, day_end, user.new_per_day, exclude)
+    today = _spent(today, after)
     cards = {row.id: row for row in (heads.learning, heads.review, heads.new) if row is not None}
     new = Candidate(heads.new.id, heads.new.data) if heads.new is not None else None
     queue_heads = QueueHeads(
@@ -194,8 +207,11 @@ def _queue(user: User, deck: Deck, now: datetime) -> Queue:
     return Queue(queue_heads, budget, today, day_end, cards, heads)
 
 
-def _left_today(user: User, deck: Deck, now: datetime, queue: Queue) -> tuple[int, bool]:
-    """(cards left today, whether a count stopped at queries.COUNT_CAP): the progress bar's numbers."""
+def _left_today(
+    user: User, deck: Deck, now: datetime, queue: Queue, after: CardRow | None = None
+) -> tuple[int, bool]:
+    """(cards left today, whether a count stopped at queries.COUNT_CAP): the progress bar's numbers.
+    With `after` (the card being graded), as they will be once it is answered: it no longer counts."""
     limits, d = limits_of(user), driver()
     try:
         counts = queries.read_counts(
@@ -204,7 +220,17 @@ def _left_today(user: User, deck: Deck, now: datetime, queue: Queue) -> tuple[in
         )  # fmt: skip
     finally:
         d.end_read()
-    remaining = remaining_today(limits, counts.new_done, counts.reviews_done, counts.available)
+    available = counts.available
+    if after is not None:  # the read counted it where it still is: in its queue, if due
+        data = after.data
+        available = QueueCounts(
+            new=max(0, available.new - (data.state == STATE_NEW)),
+            learning=max(
+                0, available.learning - (data.state in (STATE_LEARNING, STATE_RELEARNING) and data.due <= now)
+            ),
+            review=max(0, available.review - (data.state == STATE_REVIEW and data.due < queue.day_end)),
+        )
+    remaining = remaining_today(limits, queue.today.new_done, queue.today.reviews_done, available)
     return max(_total(remaining), 1), counts.capped
 
 
@@ -343,20 +369,26 @@ def _total(counts: QueueCounts) -> int:
     return counts.new + counts.learning + counts.review
 
 
-def next_card(user: User, deck: Deck, now: datetime | None = None) -> Shown | Done:
+def next_card(user: User, deck: Deck, now: datetime | None = None, after: Any = None) -> Shown | Done:
     """The card to study next in `deck`, or Done. Cards of new questions are created in one batch, for
     today's new-card budget, as soon as the pick finds the deck has a question without a card and
-    new cards are still allowed today (see `_materialise`)."""
+    new cards are still allowed today (see `_materialise`).
+
+    `after`: the id of the card on screen. The page asks for the card after it while its grade is being
+    given, so that the next card shows at once: that card is left out and counted as answered (in the
+    daily limits and the progress numbers). Not the student's card: a 404 StudyError.
+    """
     now = _now(now)
     try:
-        return _next_card(user, deck, now)
+        on_screen = _own_card(user, after)[0] if after is not None else None
+        return _next_card(user, deck, now, on_screen)
     finally:
         driver().end_read()
 
 
-def _next_card(user: User, deck: Deck, now: datetime) -> Shown | Done:
+def _next_card(user: User, deck: Deck, now: datetime, after: CardRow | None = None) -> Shown | Done:
     for _attempt in range(3):
-        queue = _queue(user, deck, now)
+        queue = _queue(user, deck, now, after)
         rows, new_left = queue.rows, user.new_per_day - queue.today.new_done
         if rows.uncarded_question_id is not None:
             # Created now even when a review comes first: otherwise every pick until the first new card
@@ -369,7 +401,7 @@ def _next_card(user: User, deck: Deck, now: datetime) -> Shown | Done:
         if picked is None:
             break
         card = queue.cards[picked.card_id]
-        left = partial(_left_today, user, deck, now, queue)
+        left = partial(_left_today, user, deck, now, queue, after)
         return Shown(
             card,
             picked.queue,
@@ -385,8 +417,9 @@ def _next_card(user: User, deck: Deck, now: datetime) -> Shown | Done:
     return Done(queue.today.done, come_back, user.timezone)
 
 
-def show_card(user: User, card_id: Any, now: datetime | None = None) -> Shown:
-    """A given card of the user (after undo, the card just restored), whatever its queue position."""
+def show_card(user: User, card_id: Any, deck: Deck | None = None, now: datetime | None = None) -> Shown:
+    """A given card of the user (after undo, the card just restored), whatever its queue position, with
+    the deck's progress numbers as they are (the restored card counts where it now sits)."""
     now = _now(now)
     try:
         card, status = _own_card(user, card_id)
@@ -394,8 +427,13 @@ def show_card(user: User, card_id: Any, now: datetime | None = None) -> Shown:
         driver().end_read()
     if status != "approved":
         raise StudyError(409, "This question has been retired and is no longer studied.", "retired")
-    done = done_today(user, now).done
-    return Shown(card, "undo", False, done, now, user.desired_retention, lambda: (1, False), user.timezone)
+    deck = deck or everything()
+    try:
+        queue = _queue(user, deck, now)
+    finally:
+        driver().end_read()
+    left = partial(_left_today, user, deck, now, queue)
+    return Shown(card, "undo", False, queue.today.done, now, user.desired_retention, left, user.timezone)
 
 
 # Card ids are INTEGER columns (32 bits on PostgreSQL, like app.security.IdConverter's limit): a larger
