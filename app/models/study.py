@@ -56,8 +56,17 @@ class ReviewLog(Base):
     rating: Mapped[int]
     reviewed_at: Mapped[datetime]
     duration_ms: Mapped[int | None]
+    # The card as it was before this review, column for column (undo restores it; a retry recomputes
+    # the grade from it). The grade copies it from the card row inside the INSERT that writes this log.
     state_before: Mapped[int]
-    card_before: Mapped[dict]  # snapshot for undo
+    step_before: Mapped[int | None]
+    stability_before: Mapped[float | None]
+    difficulty_before: Mapped[float | None]
+    due_before: Mapped[datetime]
+    last_review_before: Mapped[datetime | None]
+    reps_before: Mapped[int]
+    lapses_before: Mapped[int]
+    interval_days_before: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     card: Mapped[Card] = relationship()

@@ -642,11 +642,69 @@ def read_own_card(d: Driver, user_id: int, card_id: int) -> tuple[CardRow, str] 
     return None if row is None else (card_row(row, d), row[-1])
 
 
-_LOG_VALUES = (
-    "user_id", "card_id", "request_id", "rating", "reviewed_at", "duration_ms", "state_before",
-    "card_before", "created_at",
+# The card's columns a review log row keeps as they were before the review (review_log.<name>_before).
+PRIOR = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "interval_days")
+_PRIOR_COLUMNS = tuple(log_t.c[f"{name}_before"] for name in PRIOR)
+_AT = bindparam("reviewed_at", type_=log_t.c.reviewed_at.type)
+# When the grade is scheduled: the page's time (:reviewed_at) unless it is before the card's last review
+# (another window graded it since), then :now. Decided in SQL, where the card's last review is.
+_SCHEDULED_AT = case(
+    (or_(card_t.c.last_review.is_(None), card_t.c.last_review <= _AT), _AT),
+    else_=bindparam("now", type_=log_t.c.reviewed_at.type),
+)
+# A grade's first statement: the log row, its prior state copied from the user's card on an approved
+# question, and that prior state returned. No row: no such card, another student's, or retired.
+LOG_GRADE = (
+    insert(log_t)
+    .from_select(
+        ["user_id", "card_id", "request_id", "rating", "reviewed_at", "duration_ms", "created_at",
+         *(column.name for column in _PRIOR_COLUMNS)],
+        select(
+            bindparam("user_id", type_=Integer), card_t.c.id, bindparam("request_id", type_=log_t.c.request_id.type),
+            bindparam("rating", type_=Integer), _SCHEDULED_AT, bindparam("duration_ms", type_=Integer),
+            bindparam("now", type_=log_t.c.created_at.type), *(card_t.c[name] for name in PRIOR),
+        )
+        .select_from(_CARD_JOIN)
+        .where(
+            card_t.c.id == bindparam("card_id", type_=Integer),
+            card_t.c.user_id == bindparam("user_id", type_=Integer),
+            question_t.c.status == "approved",
+        ),
+    )
+    .returning(log_t.c.reviewed_at, *_PRIOR_COLUMNS)
 )  # fmt: skip
-INSERT_LOG = insert(log_t).values({name: bindparam(name) for name in _LOG_VALUES})
+
+
+def _prior(row: Sequence[Any]) -> CardData:
+    """CardData from the PRIOR columns of a driver row, in that order."""
+    state, step, stability, difficulty, due, last_review, reps, lapses, interval_days = row
+    return CardData(
+        state, step, stability, difficulty, from_db_time(due), from_db_time(last_review), reps, lapses,
+        interval_days,
+    )  # fmt: skip
+
+
+def log_grade(
+    d: Driver,
+    user_id: int,
+    card_id: int,
+    request_id: str,
+    rating: int,
+    shown_at: datetime,
+    now: datetime,
+    duration_ms: int | None,
+) -> tuple[datetime, CardData] | None:
+    """Write the review log row of a grade (not committed): (when it is scheduled, the card before it),
+    or None when the user has no such card on an approved question. A repeated (user, request_id)
+    raises the driver's IntegrityError (Driver.integrity_errors)."""
+    params = {
+        "user_id": user_id, "card_id": card_id, "request_id": request_id, "rating": rating,
+        "reviewed_at": d.time(shown_at), "now": d.time(now), "duration_ms": duration_ms,
+    }  # fmt: skip
+    row = d.run(LOG_GRADE, params).fetchone()
+    return None if row is None else (from_db_time(row[0]), _prior(row[1:]))
+
+
 # `reps` as read: when another window graded the card in between, this updates nothing.
 UPDATE_GRADED_CARD = (
     update(card_t)
@@ -655,41 +713,11 @@ UPDATE_GRADED_CARD = (
 )
 
 
-def write_grade(
-    d: Driver,
-    user_id: int,
-    card: CardRow,
-    after: CardData,
-    request_id: str,
-    rating: int,
-    reviewed_at: datetime,
-    duration_ms: int | None,
-    day: date,
-) -> bool:
-    """The review log row, the card's new state and the day's count, in one transaction (not committed).
-
-    False when the card's `reps` moved since it was read (graded in another window): roll back.
-    A repeated (user, request_id) raises the driver's IntegrityError (Driver.integrity_errors).
-    """
-    before = card.data
-    at = d.time(reviewed_at)
-    d.run(
-        INSERT_LOG,
-        {
-            "user_id": user_id,
-            "card_id": card.id,
-            "request_id": request_id,
-            "rating": rating,
-            "reviewed_at": at,
-            "duration_ms": duration_ms,
-            "state_before": before.state,
-            "card_before": d.json_in(before.to_dict()),
-            "created_at": at,
-        },
-    )
+def save_grade(d: Driver, user_id: int, card_id: int, before: CardData, after: CardData, day: date) -> bool:
+    """The card's new state and the day's count: a grade's second and third statements (not committed).
+    False when the card's `reps` moved since the log row read it (graded in another window): roll back."""
     updated = d.run(
-        UPDATE_GRADED_CARD,
-        {"card_pk": card.id, "reps_before": before.reps, **_state_values(d, after)},
+        UPDATE_GRADED_CARD, {"card_pk": card_id, "reps_before": before.reps, **_state_values(d, after)}
     )
     if updated.rowcount != 1:
         return False
@@ -698,7 +726,7 @@ def write_grade(
 
 
 _LAST_ANSWER = (
-    select(log_t.c.id, log_t.c.card_id, log_t.c.state_before, log_t.c.card_before)
+    select(log_t.c.id, log_t.c.card_id, *_PRIOR_COLUMNS)
     .where(
         log_t.c.user_id == bindparam("user_id"),
         log_t.c.reviewed_at >= bindparam("day_start"),
@@ -711,11 +739,11 @@ _LAST_ANSWER = (
 
 def last_answer(
     d: Driver, user_id: int, day_start: datetime, day_end: datetime
-) -> tuple[int, int, int, dict] | None:
-    """(log id, card id, state_before, card_before) of the user's last answer in [day_start, day_end)."""
+) -> tuple[int, int, CardData] | None:
+    """(log id, card id, the card before that answer) of the user's last answer in [day_start, day_end)."""
     params = {"user_id": user_id, "day_start": d.time(day_start), "day_end": d.time(day_end)}
     row = d.run(_LAST_ANSWER, params).fetchone()
-    return None if row is None else (row[0], row[1], row[2], d.json_out(row[3]))
+    return None if row is None else (row[0], row[1], _prior(row[2:]))
 
 
 _RESTORE_CARD = (
@@ -748,17 +776,17 @@ def delete_log(d: Driver, log_id: int) -> None:
     d.run(_DELETE_LOG, {"log_id": log_id})
 
 
-EARLIER_ANSWER = select(log_t.c.card_id, log_t.c.rating, log_t.c.reviewed_at, log_t.c.card_before).where(
+EARLIER_ANSWER = select(log_t.c.card_id, log_t.c.rating, log_t.c.reviewed_at, *_PRIOR_COLUMNS).where(
     log_t.c.user_id == bindparam("user_id"), log_t.c.request_id == bindparam("request_id")
 )
 
 
-def earlier_answer(d: Driver, user_id: int, request_id: str) -> tuple[int, int, datetime, dict] | None:
-    """(card id, rating, reviewed_at, card_before) of the user's answer to `request_id`, if any."""
+def earlier_answer(d: Driver, user_id: int, request_id: str) -> tuple[int, int, datetime, CardData] | None:
+    """(card id, rating, reviewed_at, the card before it) of the user's answer to `request_id`, if any."""
     row = d.run(EARLIER_ANSWER, {"user_id": user_id, "request_id": request_id}).fetchone()
     if row is None:
         return None
-    return row[0], row[1], from_db_time(row[2]), d.json_out(row[3])
+    return row[0], row[1], from_db_time(row[2]), _prior(row[3:])
 
 
 # A card's question read on its own (a card shown outside the queue, as after an undo).

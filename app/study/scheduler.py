@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import fsrs_rs_python
@@ -60,41 +60,6 @@ class CardData:
     def new(cls, now: datetime) -> CardData:
         """A card never reviewed, due at `now` (its creation time orders the new queue)."""
         return cls(STATE_NEW, None, None, None, now, None, 0, 0)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe snapshot (ISO 8601 datetimes), stored with each review for undo."""
-        return {
-            "state": self.state,
-            "step": self.step,
-            "stability": self.stability,
-            "difficulty": self.difficulty,
-            "due": self.due.isoformat(),
-            "last_review": self.last_review.isoformat() if self.last_review else None,
-            "reps": self.reps,
-            "lapses": self.lapses,
-            "interval_days": self.interval_days,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CardData:
-        """Inverse of `to_dict`; a missing or unknown key raises ValueError naming it. Snapshots written
-        before `interval_days` existed have no such key and read as None."""
-        expected = {"state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
-        if set(data) - {"interval_days"} != expected:
-            missing, extra = sorted(expected - set(data)), sorted(set(data) - expected - {"interval_days"})
-            raise ValueError(f"card snapshot has missing keys {missing} and unknown keys {extra}")
-        last_review = data["last_review"]
-        return cls(
-            state=int(data["state"]),
-            step=None if data["step"] is None else int(data["step"]),
-            stability=None if data["stability"] is None else float(data["stability"]),
-            difficulty=None if data["difficulty"] is None else float(data["difficulty"]),
-            due=datetime.fromisoformat(data["due"]),
-            last_review=None if last_review is None else datetime.fromisoformat(last_review),
-            reps=int(data["reps"]),
-            lapses=int(data["lapses"]),
-            interval_days=None if data.get("interval_days") is None else int(data["interval_days"]),
-        )
 
 
 # Anki's defaults for an FSRS deck: learning steps 1m 10m, relearning step 10m, maximum interval 100 years.

@@ -441,13 +441,19 @@ def show_card(user: User, card_id: Any, deck: Deck | None = None, now: datetime 
 _MAX_ID = 2**31 - 1
 
 
+def _card_number(card_id: Any) -> int:
+    """A card id from a request as a number; 0 (no card) for anything that cannot name one."""
+    try:
+        number = int(card_id)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return number if 0 < number <= _MAX_ID else 0
+
+
 def _own_card(user: User, card_id: Any) -> tuple[CardRow, str]:
     """The user's card `card_id` and its question's status; anything else is a 404."""
-    try:
-        card_id = int(card_id)
-    except (TypeError, ValueError):
-        card_id = 0
-    found = queries.read_own_card(driver(), user.id, card_id) if 0 < card_id <= _MAX_ID else None
+    card_id = _card_number(card_id)
+    found = queries.read_own_card(driver(), user.id, card_id) if card_id else None
     if found is None:  # another student's card looks exactly like a missing one
         raise StudyError(404, "There is no such card.", "no_card")
     return found
@@ -513,10 +519,8 @@ def _earlier_answer(user: User, request_id: str) -> Graded | None:
         d.end_read()
     if row is None:
         return None
-    card_id, rating, reviewed_at, card_before = row
-    after = review(
-        CardData.from_dict(card_before), rating, reviewed_at, user.desired_retention, user.timezone
-    )
+    card_id, rating, reviewed_at, before = row
+    after = review(before, rating, reviewed_at, user.desired_retention, user.timezone)
     return Graded(card_id, rating, after.state, after.due, format_interval(after.due - reviewed_at), True)
 
 
@@ -563,7 +567,9 @@ def grade(
     now: datetime | None = None,
     shown_at: Any = None,
 ) -> Graded:
-    """Grade a card in one transaction (card update + review log).
+    """Grade a card in one transaction of three statements and one commit: the review log row (an INSERT
+    that copies the card's prior state from its row and returns it), the card's new state, and the day's
+    count (see app/study/queries.py log_grade and save_grade).
 
     The card is scheduled at `shown_at` (see `_scheduled_at`): the log's reviewed_at is that moment,
     the one its intervals were computed for, and the think time is in duration_ms.
@@ -577,25 +583,11 @@ def grade(
     now = _now(now)
     rating = parse_rating(rating)
     request_id = _check_request_id(request_id)
+    number = _card_number(card_id)
+    shown = _scheduled_at(shown_at, CardData.new(now), now)  # the card's last review is checked in SQL
     d = driver()
     try:
-        card, status = _own_card(user, card_id)
-        if status != "approved":
-            raise StudyError(409, "This question has been retired and can no longer be graded.", "retired")
-        _check_due(user, card.data, deck or everything(), now)
-    except StudyError:
-        d.end_read()
-        if (earlier := _earlier_answer(user, request_id)) is not None:
-            return earlier
-        raise
-    before = card.data
-    at = _scheduled_at(shown_at, before, now)
-    after = review(before, rating, max(at, before.last_review or at), user.desired_retention, user.timezone)
-    day = study_day(at, user.timezone)
-    try:
-        written = queries.write_grade(
-            d, user.id, card, after, request_id, rating, at, _duration(duration_ms), day
-        )
+        logged = queries.log_grade(d, user.id, number, request_id, rating, shown, now, _duration(duration_ms))
     except d.integrity_errors:
         d.rollback()
         if (earlier := _earlier_answer(user, request_id)) is None:
@@ -604,11 +596,37 @@ def grade(
     except BaseException:
         d.rollback()
         raise
+    if logged is None:
+        d.rollback()
+        return _refused(user, number, request_id)
+    at, before = logged
+    try:
+        _check_due(user, before, deck or everything(), now)
+        after = review(before, rating, at, user.desired_retention, user.timezone)
+        written = queries.save_grade(d, user.id, number, before, after, study_day(at, user.timezone))
+    except BaseException:
+        d.rollback()
+        raise
     if not written:
         d.rollback()
         raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
     _commit(d)
-    return Graded(card.id, rating, after.state, after.due, format_interval(after.due - at), False)
+    return Graded(number, rating, after.state, after.due, format_interval(after.due - at), False)
+
+
+def _refused(user: User, number: int, request_id: str) -> Graded:
+    """Why a grade wrote nothing (no such card, another student's, retired), unless it is the retry of a
+    grade that went through before the card moved on: then that grade's answer."""
+    if (earlier := _earlier_answer(user, request_id)) is not None:
+        return earlier
+    d = driver()
+    try:
+        _card, status = _own_card(user, number)
+    finally:
+        d.end_read()
+    if status != "approved":
+        raise StudyError(409, "This question has been retired and can no longer be graded.", "retired")
+    raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
 
 
 def undo_last(user: User, now: datetime | None = None) -> int:
@@ -625,10 +643,10 @@ def undo_last(user: User, now: datetime | None = None) -> int:
         row = queries.last_answer(d, user.id, start, end)
         if row is None:
             raise StudyError(409, "There is nothing to undo today.", "nothing_to_undo")
-        log_id, card_id, state_before, card_before = row
-        queries.restore_card(d, user.id, card_id, CardData.from_dict(card_before))
+        log_id, card_id, before = row
+        queries.restore_card(d, user.id, card_id, before)
         queries.delete_log(d, log_id)
-        queries.uncount_answer(d, user.id, day, state_before)
+        queries.uncount_answer(d, user.id, day, before.state)
     except BaseException:
         d.rollback()
         raise

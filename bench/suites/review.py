@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import sqlite3
@@ -239,8 +238,8 @@ def _floor_rps(ctx: Context, n: int) -> float:
             good = engine.next_states(None, 0.9, 0).good  # the four next states, in one call
             conn.execute(
                 "INSERT INTO review_log (user_id, card_id, request_id, rating, reviewed_at, state_before,"
-                " card_before, created_at) VALUES (1, ?, ?, 3, ?, 0, ?, ?)",
-                (card_id, f"floor-{i}", _ts(at), json.dumps({"state": 0, "due": _ts(at)}), _ts(at)),
+                " due_before, reps_before, lapses_before, created_at) VALUES (1, ?, ?, 3, ?, 0, ?, 0, 0, ?)",
+                (card_id, f"floor-{i}", _ts(at), _ts(at), _ts(at)),
             )
             conn.execute(
                 "UPDATE card SET state = 1, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?,"
@@ -574,7 +573,6 @@ def _fill(url: str, students: int, now: datetime) -> None:
         " lapses, created_at) VALUES (?, ?, 2, NULL, 12.5, 5.0, ?, ?, 3, 0, ?)",
         cards(),
     )
-    snapshot = json.dumps({"state": 2, "step": None, "stability": 10.0, "difficulty": 5.0, "due": "x"})
 
     def logs() -> Iterator[tuple]:
         card_id = 0
@@ -582,11 +580,12 @@ def _fill(url: str, students: int, now: datetime) -> None:
             for q in range(1, CARDS_PER_STUDENT + 1):
                 card_id += 1
                 at = now - timedelta(hours=(q * 3 + user) % 96)
-                yield (user, card_id, f"r{card_id}", 1 + (q % 4), _ts(at), snapshot, _ts(at))
+                yield (user, card_id, f"r{card_id}", 1 + (q % 4), _ts(at), _ts(at), _ts(at))
 
     conn.executemany(
         "INSERT INTO review_log (user_id, card_id, request_id, rating, reviewed_at, duration_ms, state_before,"
-        " card_before, created_at) VALUES (?, ?, ?, ?, ?, NULL, 2, ?, ?)",
+        " step_before, stability_before, difficulty_before, due_before, reps_before, lapses_before, created_at)"
+        " VALUES (?, ?, ?, ?, ?, NULL, 2, NULL, 10.0, 5.0, ?, 2, 0, ?)",
         logs(),
     )
     # Each student's answers per study day, as the grades would have counted them (users are on UTC).

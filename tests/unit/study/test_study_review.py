@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -199,29 +198,6 @@ def test_any_aware_timezone_is_accepted_and_stored_as_utc():
 def test_unknown_state_is_rejected(state):
     with pytest.raises(ValueError, match="card state must be one of"):
         CardData(state, None, None, None, T0, None, 0, 0)
-
-
-@pytest.mark.parametrize("build", [new_card, learning_card, review_card, relearning_card])
-def test_snapshot_round_trips_through_json(build):
-    card = build()
-    restored = CardData.from_dict(json.loads(json.dumps(card.to_dict())))
-    assert restored == card
-    assert restored.due.tzinfo is UTC
-
-
-def test_undo_restores_the_card_exactly():
-    card = review_card()
-    snapshot = json.dumps(card.to_dict())
-    review(card, 1, card.due)
-    assert CardData.from_dict(json.loads(snapshot)) == card
-
-
-def test_snapshot_with_missing_or_unknown_keys_is_rejected():
-    data = review_card().to_dict()
-    del data["lapses"]
-    data["ease"] = 2.5
-    with pytest.raises(ValueError, match=r"missing keys \['lapses'\] and unknown keys \['ease'\]"):
-        CardData.from_dict(data)
 
 
 def test_preview_matches_review_for_every_rating():
