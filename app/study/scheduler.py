@@ -6,10 +6,11 @@ No Flask, no session: the study service reads a few rows, calls these, and write
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from typing import Literal
+from functools import lru_cache, partial
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import fsrs_rs_python
@@ -149,7 +150,18 @@ def next_states(
     tz: str = "UTC",
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
 ) -> dict[int, CardData]:
-    """The card after each rating 1–4 at `now`, by Anki's rules (rslib/src/scheduler/states) on fsrs-rs.
+    """The card after each rating 1–4 at `now` (see `_transitions`)."""
+    return {
+        rating: build()
+        for rating, build in _transitions(card, now, desired_retention, tz, parameters).items()
+    }
+
+
+def _transitions(
+    card: CardData, now: datetime, desired_retention: float, tz: str, parameters: tuple[float, ...]
+) -> dict[int, Callable[[], CardData]]:
+    """For each rating 1–4 at `now`, how to build the card after it (only the ratings asked are built),
+    by Anki's rules (rslib/src/scheduler/states) on fsrs-rs.
 
     - Memory: fsrs-rs `next_states` from the card's stability and difficulty, `elapsed_days` in the
       student's study days (0 within a study day: FSRS-6's same-day formula).
@@ -173,7 +185,10 @@ def next_states(
     items = {1: states.again, 2: states.hard, 3: states.good, 4: states.easy}
     today = study_day(now, tz)
 
-    def after(rating: int, state: int, step: int | None, *, seconds: int = 0, days: int | None = None,
+    def after(rating: int, state: int, step: int | None, **how: Any) -> Callable[[], CardData]:
+        return partial(build, rating, state, step, **how)
+
+    def build(rating: int, state: int, step: int | None, *, seconds: int = 0, days: int | None = None,
               lapse: bool = False, interval_days: int | None = None) -> CardData:  # fmt: skip
         memory_after = items[rating].memory
         if days is not None:
@@ -255,7 +270,7 @@ def review(
 ) -> CardData:
     """The card after grading it `rating` (1–4) at `now` (see `next_states`)."""
     rating = _check_rating(rating)
-    return next_states(card, now, desired_retention, tz, parameters)[rating]
+    return _transitions(card, now, desired_retention, tz, parameters)[rating]()
 
 
 def preview_intervals(
@@ -342,6 +357,7 @@ def study_day(now: datetime, tz: str, rollover_hour: int = 4) -> date:
     return (local.replace(tzinfo=None) - timedelta(hours=rollover_hour)).date()
 
 
+@lru_cache(maxsize=4096)
 def day_bounds(day: date, tz: str, rollover_hour: int = 4) -> tuple[datetime, datetime]:
     """[start, end) of a study day in UTC; 23 or 25 hours long across a DST change."""
     _check_rollover(rollover_hour)
