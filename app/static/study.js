@@ -128,7 +128,11 @@
       if (duration && !duration.value) { duration.value = String(Date.now() - started); }
     });
 
+    // The student's setting (WCAG 2.1.4): with shortcuts off, single keys do nothing here.
+    var shortcuts = !main || main.getAttribute("data-shortcuts") !== "off";
+
     document.addEventListener("keydown", function (event) {
+      if (!shortcuts) { return; }
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) { return; }
       var tag = (event.target && event.target.tagName) || "";
       if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag) || (event.target && event.target.isContentEditable)) { return; }

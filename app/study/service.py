@@ -658,9 +658,15 @@ def undo_last(user: User, now: datetime | None = None) -> int:
 
 
 def update_settings(
-    user: User, retention: float, new_per_day: int, reviews_per_day: int, timezone: str
+    user: User,
+    retention: float,
+    new_per_day: int,
+    reviews_per_day: int,
+    timezone: str,
+    shortcuts: bool = True,
 ) -> None:
     """Save validated study settings (the form validates; the CHECK constraints back it up)."""
+    user.study_shortcuts = bool(shortcuts)
     user.desired_retention = float(retention)
     user.new_per_day = int(new_per_day)
     user.reviews_per_day = int(reviews_per_day)

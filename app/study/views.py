@@ -158,6 +158,7 @@ def settings():
             form.new_per_day.data,
             form.reviews_per_day.data,
             form.timezone.data.strip(),
+            shortcuts=bool(form.study_shortcuts.data),
         )
         flash("Study settings saved.", "success")
         return redirect(url_for("study.settings"), 303)

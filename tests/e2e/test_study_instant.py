@@ -75,3 +75,34 @@ def test_grades_show_the_next_card_without_a_page_load_and_undo_restores_the_cou
         assert "undone" in page.locator("#study-progress-text").inner_text()
     finally:
         context.close()
+
+
+def test_with_shortcuts_off_single_keys_do_nothing_and_space_presses_the_focused_button(
+    browser, live_app, live_server
+):
+    from app.auth.service import create_user
+    from app.extensions import db
+
+    with live_app.app_context():
+        user = create_user("no-shortcuts", "No shortcuts", PASSWORD)
+        user.study_shortcuts = False
+        db.session.commit()
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, live_server, "no-shortcuts", PASSWORD)
+        page.goto(f"{live_server}{DECK}")
+        _wait_for_prefetch(page)
+        front = page.locator("#front").inner_text()
+        page.locator("body").press("Space")
+        assert page.locator("#back").is_hidden()  # Space is not a shortcut any more
+        page.locator("#show-answer").click()
+        page.keyboard.press("3")
+        assert page.locator("#front").inner_text() == front  # neither is 3
+        page.locator("button.grade-3").focus()
+        page.keyboard.press("Space")  # Space on a focused button presses it, as everywhere
+        page.wait_for_function("text => document.querySelector('#front').innerText !== text", arg=front)
+        assert _numbers(page)[0] == 1
+    finally:
+        context.close()
