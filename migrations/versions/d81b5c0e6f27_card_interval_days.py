@@ -21,10 +21,13 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("card") as batch_op:
-        batch_op.add_column(sa.Column("interval_days", sa.Integer(), nullable=True))
+    # A plain ADD COLUMN, not batch mode: on SQLite batch mode rebuilds the table, and dropping the old
+    # card table with foreign keys on would cascade to every review log.
+    op.add_column("card", sa.Column("interval_days", sa.Integer(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("card") as batch_op:
-        batch_op.drop_column("interval_days")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE card DROP COLUMN interval_days")  # SQLite 3.35+, no table rebuild
+    else:
+        op.drop_column("card", "interval_days")

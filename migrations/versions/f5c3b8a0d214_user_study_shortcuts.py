@@ -19,12 +19,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user") as batch_op:
-        batch_op.add_column(
-            sa.Column("study_shortcuts", sa.Boolean(), server_default=sa.true(), nullable=False)
-        )
+    # Plain ALTER TABLEs, not batch mode: on SQLite batch mode rebuilds the table, and dropping the old
+    # user table with foreign keys on would cascade to everything a user owns.
+    op.add_column(
+        "user", sa.Column("study_shortcuts", sa.Boolean(), server_default=sa.true(), nullable=False)
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("user") as batch_op:
-        batch_op.drop_column("study_shortcuts")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute('ALTER TABLE "user" DROP COLUMN study_shortcuts')  # SQLite 3.35+, no table rebuild
+    else:
+        op.drop_column("user", "study_shortcuts")
