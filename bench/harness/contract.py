@@ -17,6 +17,7 @@ CONTRACT: dict[str, tuple[str, str]] = {
     "review.inproc_review_phase_vs_anki_ratio": ("x", "≥ 1.0"),
     "review.pick_100k_vs_1k_ratio": ("x", "≤ 1.5"),
     "review.http_vs_insert_ratio": ("x", "≥ 0.5"),
+    "review.http_vs_hello_ratio": ("x", "≥ 0.5"),
     "review.http_p99_ms": ("ms", INFORMATIONAL),
     "review.nextdue_1m_vs_1k_ratio": ("x", "≤ 2"),
     "autosave.http_vs_insert_ratio": ("x", "≥ 0.5"),
