@@ -481,6 +481,7 @@ def _register(session: Session, number: int) -> None:
         "new_per_day": str(session.new_cards_needed),  # type: ignore[attr-defined]
         "reviews_per_day": "99999",
         "timezone": "UTC",
+        "study_shortcuts": "y",
     }
     response = session.post("/study/settings", form=limits)
     if response.status != 303:
