@@ -47,9 +47,10 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
         configure_engine_events(db.engine)
 
     security.init_app(app)
-    from app.study import prepared
+    from app.study import decks, prepared
 
     prepared.init_app(app)
+    decks.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     _register_template_helpers(app)

@@ -15,7 +15,7 @@ from app.models.lti import (
 )
 from app.models.question import Question, QuestionRevision
 from app.models.quiz import Attempt, Quiz, QuizItem, QuizOverride, Response
-from app.models.study import Card, ReviewLog, StudyDay
+from app.models.study import BankRevision, Card, ReviewLog, StudyDay, StudyDeckChecked
 from app.models.user import ROLES, Course, Enrolment, User
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Article",
     "Attempt",
     "Base",
+    "BankRevision",
     "BenchPing",
     "Card",
     "Course",
@@ -44,6 +45,7 @@ __all__ = [
     "ReviewLog",
     "Segment",
     "StudyDay",
+    "StudyDeckChecked",
     "User",
     "utcnow",
 ]

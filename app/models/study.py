@@ -31,6 +31,8 @@ class Card(Base):
     last_review: Mapped[datetime | None]
     reps: Mapped[int] = mapped_column(default=0)
     lapses: Mapped[int] = mapped_column(default=0)
+    # Days a review card was given (Anki's scheduled_days); a relearning card's interval back to review.
+    interval_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     question = relationship("Question")
@@ -54,8 +56,17 @@ class ReviewLog(Base):
     rating: Mapped[int]
     reviewed_at: Mapped[datetime]
     duration_ms: Mapped[int | None]
+    # The card as it was before this review, column for column (undo restores it; a retry recomputes
+    # the grade from it). The grade copies it from the card row inside the INSERT that writes this log.
     state_before: Mapped[int]
-    card_before: Mapped[dict]  # snapshot for undo
+    step_before: Mapped[int | None]
+    stability_before: Mapped[float | None]
+    difficulty_before: Mapped[float | None]
+    due_before: Mapped[datetime]
+    last_review_before: Mapped[datetime | None]
+    reps_before: Mapped[int]
+    lapses_before: Mapped[int]
+    interval_days_before: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     card: Mapped[Card] = relationship()
@@ -76,3 +87,31 @@ class StudyDay(Base):
     new_done: Mapped[int] = mapped_column(default=0)  # answers on cards that were new
     reviews_done: Mapped[int] = mapped_column(default=0)  # answers on cards that were in review
     done: Mapped[int] = mapped_column(default=0)  # every answer, learning steps included
+
+
+class BankRevision(Base):
+    """One row counting changes to the approved bank that can add a question to a deck: a question
+    created, or its status, topic or article changed. The ORM bumps it in the same flush
+    (app/study/decks.py), so a reader that saw revision N saw every such change up to N.
+    """
+
+    __tablename__ = "bank_revision"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(default=0)
+
+
+class StudyDeckChecked(Base):
+    """ "Every approved question of this deck has a card" for one student, as of a bank revision.
+
+    Choosing the next card looks for a question without a card only while no row here matches the
+    current bank revision, so once a deck is fully carded the pick reads indexes only, never the bank.
+    `deck_key` is app.study.queries.DeckFilter.key (the deck's shape and parameters).
+    """
+
+    __tablename__ = "study_deck_checked"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    deck_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revision: Mapped[int]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -30,6 +30,8 @@ class User(UserMixin, Base):
     desired_retention: Mapped[float] = mapped_column(default=0.9)
     new_per_day: Mapped[int] = mapped_column(default=20)
     reviews_per_day: Mapped[int] = mapped_column(default=200)
+    # Single-key shortcuts on the study screen (Space, 1–4, u); off for speech input users (WCAG 2.1.4).
+    study_shortcuts: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Bumped on logout and password change; part of the session so old sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,21 +1,50 @@
 // Casewise study screen: Space shows the answer, 1–4 grade, u undoes. Without JS the links and forms work alone.
+//
+// The next card shows without a page load: while a card is on screen the page asks the server for the
+// card after it (GET /study/next?after=<id>), with its faces, button intervals and progress numbers.
+// A grade then swaps that card in at once and sends the grade in the background with its idempotency
+// key (request_id); the card after the new one is asked for once that grade is saved. When nothing is
+// ready (first moments, end of the queue, no fetch) the form posts as it would without JS. A failed
+// grade reloads the page, which shows the truth. Undo waits for grades in flight, then posts its form.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    var back = document.getElementById("back");
-    var showLink = document.getElementById("show-answer");
-    var undoForm = document.getElementById("undo-form");
+    var main = document.getElementById("study-main");
     var started = Date.now();
     var submitting = false;
+    var prefetched = null; // the server's answer for the card after the one on screen
+    var prefetchedFor = null; // the id of the card on screen it follows
+    var inFlight = []; // grades sent in the background and not yet answered
+
+    function byId(id) { return document.getElementById(id); }
+
+    function currentCardId() {
+      var card = byId("study-card");
+      return card ? card.getAttribute("data-card-id") : null;
+    }
 
     function reveal() {
+      var back = byId("back");
       if (!back || !back.hidden) { return; }
       back.hidden = false;
+      var showLink = byId("show-answer");
       if (showLink) { showLink.parentNode.hidden = true; }
       back.focus();
     }
 
-    function submit(form, button) {
+    function prefetch() {
+      var id = currentCardId();
+      if (!main || !id || !window.fetch) { return; }
+      prefetched = null;
+      prefetchedFor = id;
+      var url = main.getAttribute("data-next-url") + "&after=" + encodeURIComponent(id);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (prefetchedFor === id) { prefetched = data; } })
+        .catch(function () { /* no prefetch: the next grade posts the form */ });
+    }
+
+    function nativeSubmit(form, button) {
       // One submission per page: a second key press must not send a second request.
       if (submitting || !form) { return; }
       submitting = true;
@@ -33,35 +62,97 @@
       form.submit();
     }
 
-    if (showLink) {
-      showLink.addEventListener("click", function (event) { event.preventDefault(); reveal(); });
+    function ready() {
+      var next = prefetched;
+      return !!(window.fetch && window.FormData && next && !next.done && prefetchedFor === currentCardId() &&
+        String(next.card_id) !== currentCardId());
     }
-    document.querySelectorAll("form.grade-form, form.undo-form").forEach(function (form) {
-      form.addEventListener("submit", function () {
-        submitting = true;
-        var duration = form.querySelector("input[name=duration_ms]");
-        if (duration && !duration.value) { duration.value = String(Date.now() - started); }
+
+    function sendGrade(form, rating) {
+      var body = new FormData(form);
+      body.set("rating", rating);
+      body.set("duration_ms", String(Date.now() - started));
+      return fetch(form.action, {
+        method: "POST", body: body, credentials: "same-origin", keepalive: true,
+        headers: { Accept: "application/json" },
+      }).then(function (response) {
+        if (!response.ok) { throw new Error("grade refused: " + response.status); }
+        return response.json();
       });
+    }
+
+    // Grade the card on screen: at once when the next card is ready, otherwise by posting the form.
+    function grade(form, button) {
+      if (submitting || !form || !button) { return; }
+      if (!ready()) { nativeSubmit(form, button); return; }
+      var request = sendGrade(form, button.value);
+      inFlight.push(request);
+      request.then(function () {
+        inFlight.splice(inFlight.indexOf(request), 1);
+        prefetch(); // the grade is saved: the card after the new one can now be chosen
+      }, function () {
+        window.location.reload();
+      });
+      main.innerHTML = prefetched.html;
+      prefetched = null;
+      prefetchedFor = null;
+      started = Date.now();
+      var showLink = byId("show-answer");
+      if (showLink) { showLink.focus(); }
+    }
+
+    function undo() {
+      var undoForm = byId("undo-form");
+      if (!undoForm || submitting) { return; }
+      submitting = true;
+      Promise.all(inFlight).then(function () {
+        submitting = false;
+        nativeSubmit(undoForm);
+      }, function () { window.location.reload(); });
+    }
+
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("#show-answer") : null;
+      if (link) { event.preventDefault(); reveal(); }
     });
 
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.classList.contains("grade-form") && !submitting) {
+        var button = event.submitter;
+        if (button && ready()) { event.preventDefault(); grade(form, button); return; }
+      }
+      if (form.classList.contains("undo-form") && inFlight.length) { event.preventDefault(); undo(); return; }
+      submitting = true;
+      var duration = form.querySelector("input[name=duration_ms]");
+      if (duration && !duration.value) { duration.value = String(Date.now() - started); }
+    });
+
+    // The student's setting (WCAG 2.1.4): with shortcuts off, single keys do nothing here.
+    var shortcuts = !main || main.getAttribute("data-shortcuts") !== "off";
+
     document.addEventListener("keydown", function (event) {
+      if (!shortcuts) { return; }
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) { return; }
       var tag = (event.target && event.target.tagName) || "";
       if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag) || (event.target && event.target.isContentEditable)) { return; }
+      var back = byId("back");
       if (event.key === " " || event.key === "Spacebar") {
+        // With the answer shown, Space on a focused button presses it (the browser's own behaviour).
         if (back && back.hidden) { event.preventDefault(); reveal(); }
         return;
       }
       if (/^[1-4]$/.test(event.key) && back && !back.hidden) {
         event.preventDefault();
         var button = back.querySelector("button.grade-" + event.key);
-        submit(button && button.form, button);
+        grade(button && button.form, button);
         return;
       }
-      if ((event.key === "u" || event.key === "U") && undoForm) {
-        event.preventDefault();
-        submit(undoForm);
+      if (event.key === "u" || event.key === "U") {
+        if (byId("undo-form")) { event.preventDefault(); undo(); }
       }
     });
+
+    prefetch();
   });
 })();

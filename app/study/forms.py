@@ -1,9 +1,9 @@
-"""Study settings form: desired retention, daily limits and the time zone of the study day."""
+"""Study settings form: desired retention, daily limits, the time zone of the study day and the keyboard shortcuts."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, StringField, SubmitField, ValidationError
+from wtforms import BooleanField, DecimalField, IntegerField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from app.study.scheduler import MAX_RETENTION, MIN_RETENTION, validate_timezone
@@ -40,6 +40,7 @@ class SettingsForm(FlaskForm):
         "Time zone",
         validators=[InputRequired(message="Enter your time zone, such as Europe/Paris."), Length(max=64)],
     )
+    study_shortcuts = BooleanField("Single-key shortcuts (Space, 1–4, u)")
     submit = SubmitField("Save settings")
 
     def validate_timezone(self, field: StringField) -> None:

@@ -9,8 +9,10 @@ driver, so a request spends no time rebuilding SQL or in the ORM's execution lay
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -35,7 +37,7 @@ from sqlalchemy import (
     update,
 )
 
-from app.models import Article, Card, Question, ReviewLog, StudyDay
+from app.models import Article, BankRevision, Card, Question, ReviewLog, StudyDay, StudyDeckChecked
 from app.study.prepared import Driver, from_db_time
 from app.study.scheduler import (
     STATE_LEARNING,
@@ -61,6 +63,7 @@ CARD_COLUMNS = (
     card_t.c.last_review,
     card_t.c.reps,
     card_t.c.lapses,
+    card_t.c.interval_days,
 )
 _CARD_JOIN = card_t.join(question_t, card_t.c.question_id == question_t.c.id)
 # Deck order for questions without a card: by article, where the quoted sentence sits in it, then uid.
@@ -114,6 +117,15 @@ class DeckFilter:
     @property
     def condition(self) -> ColumnElement[bool]:
         return DECK_CONDITIONS[self.shape]
+
+    @property
+    def key(self) -> str:
+        """The deck as at most 64 characters (StudyDeckChecked.deck_key): its shape and parameters,
+        hashed when a course's lists make them longer."""
+        text = f"{self.shape}:{json.dumps(self.params, separators=(',', ':'))}" if self.params else self.shape
+        if len(text) <= 64:
+            return text
+        return f"{self.shape}#{hashlib.sha256(text.encode()).hexdigest()[:48]}"
 
 
 EVERYTHING = DeckFilter()
@@ -181,6 +193,7 @@ def card_row(row: Sequence[Any], d: Driver, faces: bool = False) -> CardRow:
         from_db_time(row[_LAST_REVIEW]),
         row[8],
         row[9],
+        row[10],
     )
     if not faces:
         return CardRow(row[0], row[1], data)
@@ -209,12 +222,18 @@ def uncarded(deck: ColumnElement[bool]) -> Select:
 
 @dataclass(frozen=True)
 class Heads:
-    """The first card of each queue (None when empty) and the first question still without a card."""
+    """The first card of each queue (None when empty) and the first question still without a card.
+
+    `checked`: the student's StudyDeckChecked row for the deck matches `revision` (the bank revision
+    the statement read), so no question of the deck is without a card and none was searched for.
+    """
 
     learning: CardRow | None
     review: CardRow | None
     new: CardRow | None
     uncarded_question_id: int | None
+    checked: bool = False
+    revision: int = 0
 
 
 def _wrapped(stmt: Select) -> Select:
@@ -227,16 +246,42 @@ def _typed_null(column):
     return cast(null(), column.type).label(column.name)
 
 
+bank_revision_t = BankRevision.__table__
+deck_checked_t = StudyDeckChecked.__table__
+study_day_t = StudyDay.__table__
+# The bank's revision (0 before its first change through the ORM, e.g. a bank written by bare SQL).
+BANK_REVISION = select(func.coalesce(func.max(bank_revision_t.c.revision), 0)).scalar_subquery()
+# The student's marker for the deck (:deck_key) says it was fully carded at the current bank revision.
+DECK_CHECKED = exists().where(
+    deck_checked_t.c.user_id == bindparam("user_id"),
+    deck_checked_t.c.deck_key == bindparam("deck_key"),
+    deck_checked_t.c.revision == BANK_REVISION,
+)
+# Today's new-card budget is spent (:new_limit reached on the study day :day).
+_NEW_SPENT = func.coalesce(
+    select(study_day_t.c.new_done)
+    .where(study_day_t.c.user_id == bindparam("user_id"), study_day_t.c.day == bindparam("day"))
+    .scalar_subquery(),
+    0,
+) >= bindparam("new_limit", type_=Integer)
+
+
 def _heads_statement(deck: ColumnElement[bool]):
     """One row per non-empty queue: learning (state 1), relearning (3), review due before :day_end (2),
-    new (0), and, when there is no new card, the first question of the deck without a card (card id
-    NULL). Parameters: user_id, day_end and the deck's own."""
+    new (0), and, only when it can be needed, the first question of the deck without a card (card id
+    NULL). Parameters: user_id, day, day_end, new_limit, deck_key and the deck's own."""
     by_due = (card_t.c.due, card_t.c.id)
-    new_cards = deck_cards(deck, card_t.c.state == STATE_NEW)
+    # The first new card's id, ordered like the heads so that both planners read ix_card_user_state_due:
+    # as an EXISTS over the join (SQLite drops its ORDER BY), SQLite after ANALYZE walked every approved
+    # question and looked each one's card up.
+    first_new = deck_cards(deck, card_t.c.state == STATE_NEW).order_by(*by_due).limit(1)
+    has_new = first_new.with_only_columns(card_t.c.id).correlate(None).scalar_subquery().is_not(None)
 
     def head(*where: ColumnElement[bool]) -> Select:
         # The card's question comes along: the card shown needs no second statement for its faces.
-        cards = deck_cards(deck, *where).add_columns(*FACE_COLUMNS).select_from(_FACE_JOIN)
+        # :exclude_id is the card on screen when the page asks what comes after it (0: none).
+        not_on_screen = card_t.c.id != bindparam("exclude_id", type_=Integer)
+        cards = deck_cards(deck, not_on_screen, *where).add_columns(*FACE_COLUMNS).select_from(_FACE_JOIN)
         return cards.order_by(*by_due).limit(1)
 
     parts = [
@@ -244,12 +289,22 @@ def _heads_statement(deck: ColumnElement[bool]):
         head(card_t.c.state == STATE_RELEARNING),
         head(card_t.c.state == STATE_REVIEW, card_t.c.due < bindparam("day_end")),
         head(card_t.c.state == STATE_NEW),
-        # Only while the deck has no new card: the search for a question without a card reads the
-        # whole deck, so it runs once per batch of new cards (see service._materialise), not per card.
-        # The guard is the LIMIT (0 while a new card exists), which both databases check before
-        # reading a row; as a WHERE term, SQLite still walked every approved question.
+        # The search for a question without a card reads the whole deck, so it runs only when a new
+        # card may be needed and none exists: not while a new card exists (today's batch, see
+        # service._materialise), not once today's new-card budget is spent, and not while the
+        # student's marker says the deck is fully carded at this bank revision (the review phase).
+        # So it runs about once per deck and day, never per card shown. The guard is the LIMIT,
+        # which both databases check before reading a row; as a WHERE term, SQLite still walked
+        # every approved question.
         uncarded(deck)
-        .limit(case((new_cards.correlate(None).exists(), 0), else_=1))
+        .limit(
+            case(
+                (has_new, 0),
+                (_NEW_SPENT, 0),
+                (DECK_CHECKED, 0),
+                else_=1,
+            )
+        )
         .with_only_columns(
             _typed_null(card_t.c.id),
             question_t.c.id.label("question_id"),
@@ -293,7 +348,6 @@ class Today:
     done: int = 0
 
 
-study_day_t = StudyDay.__table__
 # The day's row, or zeros when the student has not answered yet today: an aggregate over at most one row
 # always gives one row.
 _TODAY = (
@@ -309,23 +363,68 @@ _TODAY = (
 
 def _pick_statement(deck: ColumnElement[bool]):
     heads = _heads_statement(deck).subquery("heads")
-    # One row per head, each carrying today's answers; with no head at all, one row of answers and NULLs.
-    return select(_TODAY.c.new, _TODAY.c.review, _TODAY.c.done, heads).select_from(
-        _TODAY.outerjoin(heads, true())
-    )
+    # One row per head, each carrying today's answers and the deck's marker; with no head at all, one
+    # row of those and NULLs.
+    return select(
+        _TODAY.c.new,
+        _TODAY.c.review,
+        _TODAY.c.done,
+        BANK_REVISION.label("bank_revision"),
+        DECK_CHECKED.label("deck_checked"),
+        heads,
+    ).select_from(_TODAY.outerjoin(heads, true()))
 
 
 def pick_statement(deck: DeckFilter = EVERYTHING):
-    """Today's answers (new, review, all) from study_day joined with every row of _heads_statement: all
-    that choosing the next card needs, in one round trip. Parameters: user_id, day, day_end, the deck's."""
+    """Today's answers (new, review, all) from study_day, the bank revision and the deck's marker, joined
+    with every row of _heads_statement: all that choosing the next card needs, in one round trip.
+    Parameters: user_id, day, day_end, new_limit, deck_key, exclude_id, the deck's."""
     return _built("pick", deck, _pick_statement)
 
 
-def read_pick(d: Driver, user_id: int, deck: DeckFilter, day: date, day_end: datetime) -> tuple[Heads, Today]:
-    params = {"user_id": user_id, "day": d.day(day), "day_end": d.time(day_end)}
+def read_pick(
+    d: Driver,
+    user_id: int,
+    deck: DeckFilter,
+    day: date,
+    day_end: datetime,
+    new_limit: int,
+    exclude_id: int = 0,
+) -> tuple[Heads, Today]:
+    params = {
+        "exclude_id": exclude_id,
+        "user_id": user_id,
+        "day": d.day(day),
+        "day_end": d.time(day_end),
+        "new_limit": new_limit,
+        "deck_key": deck.key,
+    }
     rows = _run(d, pick_statement(deck), deck, params).fetchall()
     new_done, reviews_done, done = (int(value) for value in rows[0][:3])
-    return _heads_from((row[3:] for row in rows), d), Today(new_done, reviews_done, done)
+    heads = _heads_from((row[5:] for row in rows), d)
+    heads = replace(heads, revision=int(rows[0][3]), checked=bool(rows[0][4]))
+    return heads, Today(new_done, reviews_done, done)
+
+
+def _mark_statement(dialect_name: str):
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert_for = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect_name]
+    values = {name: bindparam(name) for name in ("user_id", "deck_key", "revision")}
+    statement = insert_for(deck_checked_t).values(**values)
+    return statement.on_conflict_do_update(
+        index_elements=[deck_checked_t.c.user_id, deck_checked_t.c.deck_key],
+        set_={"revision": statement.excluded.revision},
+    )
+
+
+_MARK = {name: _mark_statement(name) for name in ("sqlite", "postgresql")}
+
+
+def mark_checked(d: Driver, user_id: int, deck: DeckFilter, revision: int) -> None:
+    """Record that every approved question of the deck had a card at bank `revision` (not committed)."""
+    params = {"user_id": user_id, "deck_key": deck.key, "revision": revision}
+    d.run(_MARK[d.dialect_key.partition("+")[0]], params)
 
 
 _DONE_TODAY = select(_TODAY.c.new, _TODAY.c.review, _TODAY.c.done)
@@ -413,9 +512,10 @@ class Counts:
 
 
 def _capped(stmt: Select, cap: str):
-    # COUNT over at most :cap rows: 10,000 due cards cost what the daily limit allows, no more.
+    # COUNT over at most :cap rows: 10,000 due cards cost what the daily limit allows, no more. Ordered by
+    # the card index so that the planner walks the student's cards, not the approved questions.
     inner = stmt.with_only_columns(literal_column("1"), maintain_column_froms=True)
-    inner = inner.limit(bindparam(cap, type_=Integer)).subquery()
+    inner = inner.order_by(card_t.c.due, card_t.c.id).limit(bindparam(cap, type_=Integer)).subquery()
     return select(func.count()).select_from(inner).scalar_subquery()
 
 
@@ -474,7 +574,9 @@ def read_counts(
         {"now": d.time(now), "day_end": d.time(day_end), "review_cap": review_cap, **params},
     ).fetchone()
     new_cards, learning, review = (int(value) for value in row)
-    uncarded_possible = heads.new is not None or heads.uncarded_question_id is not None
+    uncarded_possible = not heads.checked and (
+        heads.new is not None or heads.uncarded_question_id is not None
+    )
     if uncarded_possible and new_cards < min(new_cap, new_limit - today.new_done):
         statement = _built("uncarded_count", deck, _uncarded_count_statement)
         new_cards += int(_run(d, statement, deck, params).fetchone()[0])
@@ -487,18 +589,27 @@ def read_counts(
 
 
 def _next_uncarded_statement(deck: ColumnElement[bool]):
-    return uncarded(deck).order_by(*DECK_ORDER).limit(bindparam("count", type_=Integer))
+    # The bank revision comes along, read in the same snapshot as the search: a deck found fully
+    # carded is marked at the revision that was searched (StudyDeckChecked), never at a later one.
+    found = uncarded(deck).order_by(*DECK_ORDER).limit(bindparam("count", type_=Integer)).subquery()
+    return select(BANK_REVISION, found.c.id).select_from(
+        select(literal_column("1").label("one")).subquery().outerjoin(found, true())
+    )
 
 
-def next_uncarded(d: Driver, user_id: int, deck: DeckFilter, count: int) -> list[int]:
-    """The ids of the first `count` questions of the deck, in deck order, the user has no card for."""
+def next_uncarded(d: Driver, user_id: int, deck: DeckFilter, count: int) -> tuple[list[int], int]:
+    """The ids of the first `count` questions of the deck, in deck order, the user has no card for,
+    and the bank revision they were read at."""
     statement = _built("next_uncarded", deck, _next_uncarded_statement)
-    return [row[0] for row in _run(d, statement, deck, {"user_id": user_id, "count": count}).fetchall()]
+    rows = _run(d, statement, deck, {"user_id": user_id, "count": count}).fetchall()
+    return [row[1] for row in rows if row[1] is not None], int(rows[0][0])
 
 
 # --- Reading and writing one card ---------------------------------------------------------------------
 
-_CARD_STATE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_CARD_STATE = (
+    "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "interval_days",
+)  # fmt: skip
 INSERT_CARD = insert(card_t).values(
     {name: bindparam(name) for name in ("user_id", "question_id", "created_at", *_CARD_STATE)}
 )
@@ -513,7 +624,7 @@ def insert_new_cards(d: Driver, user_id: int, question_ids: list[int], now: date
         rows.append(
             {"user_id": user_id, "question_id": question_id, "created_at": d.time(now), "state": STATE_NEW,
              "step": None, "stability": None, "difficulty": None, "due": due, "last_review": None,
-             "reps": 0, "lapses": 0}
+             "reps": 0, "lapses": 0, "interval_days": None}
         )  # fmt: skip
     d.run_many(INSERT_CARD, rows)
 
@@ -531,11 +642,69 @@ def read_own_card(d: Driver, user_id: int, card_id: int) -> tuple[CardRow, str] 
     return None if row is None else (card_row(row, d), row[-1])
 
 
-_LOG_VALUES = (
-    "user_id", "card_id", "request_id", "rating", "reviewed_at", "duration_ms", "state_before",
-    "card_before", "created_at",
+# The card's columns a review log row keeps as they were before the review (review_log.<name>_before).
+PRIOR = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "interval_days")
+_PRIOR_COLUMNS = tuple(log_t.c[f"{name}_before"] for name in PRIOR)
+_AT = bindparam("reviewed_at", type_=log_t.c.reviewed_at.type)
+# When the grade is scheduled: the page's time (:reviewed_at) unless it is before the card's last review
+# (another window graded it since), then :now. Decided in SQL, where the card's last review is.
+_SCHEDULED_AT = case(
+    (or_(card_t.c.last_review.is_(None), card_t.c.last_review <= _AT), _AT),
+    else_=bindparam("now", type_=log_t.c.reviewed_at.type),
+)
+# A grade's first statement: the log row, its prior state copied from the user's card on an approved
+# question, and that prior state returned. No row: no such card, another student's, or retired.
+LOG_GRADE = (
+    insert(log_t)
+    .from_select(
+        ["user_id", "card_id", "request_id", "rating", "reviewed_at", "duration_ms", "created_at",
+         *(column.name for column in _PRIOR_COLUMNS)],
+        select(
+            bindparam("user_id", type_=Integer), card_t.c.id, bindparam("request_id", type_=log_t.c.request_id.type),
+            bindparam("rating", type_=Integer), _SCHEDULED_AT, bindparam("duration_ms", type_=Integer),
+            bindparam("now", type_=log_t.c.created_at.type), *(card_t.c[name] for name in PRIOR),
+        )
+        .select_from(_CARD_JOIN)
+        .where(
+            card_t.c.id == bindparam("card_id", type_=Integer),
+            card_t.c.user_id == bindparam("user_id", type_=Integer),
+            question_t.c.status == "approved",
+        ),
+    )
+    .returning(log_t.c.reviewed_at, *_PRIOR_COLUMNS)
 )  # fmt: skip
-INSERT_LOG = insert(log_t).values({name: bindparam(name) for name in _LOG_VALUES})
+
+
+def _prior(row: Sequence[Any]) -> CardData:
+    """CardData from the PRIOR columns of a driver row, in that order."""
+    state, step, stability, difficulty, due, last_review, reps, lapses, interval_days = row
+    return CardData(
+        state, step, stability, difficulty, from_db_time(due), from_db_time(last_review), reps, lapses,
+        interval_days,
+    )  # fmt: skip
+
+
+def log_grade(
+    d: Driver,
+    user_id: int,
+    card_id: int,
+    request_id: str,
+    rating: int,
+    shown_at: datetime,
+    now: datetime,
+    duration_ms: int | None,
+) -> tuple[datetime, CardData] | None:
+    """Write the review log row of a grade (not committed): (when it is scheduled, the card before it),
+    or None when the user has no such card on an approved question. A repeated (user, request_id)
+    raises the driver's IntegrityError (Driver.integrity_errors)."""
+    params = {
+        "user_id": user_id, "card_id": card_id, "request_id": request_id, "rating": rating,
+        "reviewed_at": d.time(shown_at), "now": d.time(now), "duration_ms": duration_ms,
+    }  # fmt: skip
+    row = d.run(LOG_GRADE, params).fetchone()
+    return None if row is None else (from_db_time(row[0]), _prior(row[1:]))
+
+
 # `reps` as read: when another window graded the card in between, this updates nothing.
 UPDATE_GRADED_CARD = (
     update(card_t)
@@ -544,41 +713,11 @@ UPDATE_GRADED_CARD = (
 )
 
 
-def write_grade(
-    d: Driver,
-    user_id: int,
-    card: CardRow,
-    after: CardData,
-    request_id: str,
-    rating: int,
-    reviewed_at: datetime,
-    duration_ms: int | None,
-    day: date,
-) -> bool:
-    """The review log row, the card's new state and the day's count, in one transaction (not committed).
-
-    False when the card's `reps` moved since it was read (graded in another window): roll back.
-    A repeated (user, request_id) raises the driver's IntegrityError (Driver.integrity_errors).
-    """
-    before = card.data
-    at = d.time(reviewed_at)
-    d.run(
-        INSERT_LOG,
-        {
-            "user_id": user_id,
-            "card_id": card.id,
-            "request_id": request_id,
-            "rating": rating,
-            "reviewed_at": at,
-            "duration_ms": duration_ms,
-            "state_before": before.state,
-            "card_before": d.json_in(before.to_dict()),
-            "created_at": at,
-        },
-    )
+def save_grade(d: Driver, user_id: int, card_id: int, before: CardData, after: CardData, day: date) -> bool:
+    """The card's new state and the day's count: a grade's second and third statements (not committed).
+    False when the card's `reps` moved since the log row read it (graded in another window): roll back."""
     updated = d.run(
-        UPDATE_GRADED_CARD,
-        {"card_pk": card.id, "reps_before": before.reps, **_state_values(d, after)},
+        UPDATE_GRADED_CARD, {"card_pk": card_id, "reps_before": before.reps, **_state_values(d, after)}
     )
     if updated.rowcount != 1:
         return False
@@ -587,7 +726,7 @@ def write_grade(
 
 
 _LAST_ANSWER = (
-    select(log_t.c.id, log_t.c.card_id, log_t.c.state_before, log_t.c.card_before)
+    select(log_t.c.id, log_t.c.card_id, *_PRIOR_COLUMNS)
     .where(
         log_t.c.user_id == bindparam("user_id"),
         log_t.c.reviewed_at >= bindparam("day_start"),
@@ -600,11 +739,11 @@ _LAST_ANSWER = (
 
 def last_answer(
     d: Driver, user_id: int, day_start: datetime, day_end: datetime
-) -> tuple[int, int, int, dict] | None:
-    """(log id, card id, state_before, card_before) of the user's last answer in [day_start, day_end)."""
+) -> tuple[int, int, CardData] | None:
+    """(log id, card id, the card before that answer) of the user's last answer in [day_start, day_end)."""
     params = {"user_id": user_id, "day_start": d.time(day_start), "day_end": d.time(day_end)}
     row = d.run(_LAST_ANSWER, params).fetchone()
-    return None if row is None else (row[0], row[1], row[2], d.json_out(row[3]))
+    return None if row is None else (row[0], row[1], _prior(row[2:]))
 
 
 _RESTORE_CARD = (
@@ -625,6 +764,7 @@ def _state_values(d: Driver, data: CardData) -> dict[str, Any]:
         "new_last_review": d.time(data.last_review),
         "new_reps": data.reps,
         "new_lapses": data.lapses,
+        "new_interval_days": data.interval_days,
     }
 
 
@@ -636,17 +776,17 @@ def delete_log(d: Driver, log_id: int) -> None:
     d.run(_DELETE_LOG, {"log_id": log_id})
 
 
-EARLIER_ANSWER = select(log_t.c.card_id, log_t.c.rating, log_t.c.reviewed_at, log_t.c.card_before).where(
+EARLIER_ANSWER = select(log_t.c.card_id, log_t.c.rating, log_t.c.reviewed_at, *_PRIOR_COLUMNS).where(
     log_t.c.user_id == bindparam("user_id"), log_t.c.request_id == bindparam("request_id")
 )
 
 
-def earlier_answer(d: Driver, user_id: int, request_id: str) -> tuple[int, int, datetime, dict] | None:
-    """(card id, rating, reviewed_at, card_before) of the user's answer to `request_id`, if any."""
+def earlier_answer(d: Driver, user_id: int, request_id: str) -> tuple[int, int, datetime, CardData] | None:
+    """(card id, rating, reviewed_at, the card before it) of the user's answer to `request_id`, if any."""
     row = d.run(EARLIER_ANSWER, {"user_id": user_id, "request_id": request_id}).fetchone()
     if row is None:
         return None
-    return row[0], row[1], from_db_time(row[2]), d.json_out(row[3])
+    return row[0], row[1], from_db_time(row[2]), _prior(row[3:])
 
 
 # A card's question read on its own (a card shown outside the queue, as after an undo).

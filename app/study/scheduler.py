@@ -6,13 +6,14 @@ No Flask, no session: the study service reads a few rows, calls these, and write
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import fsrs
+import fsrs_rs_python
 
 STATE_NEW, STATE_LEARNING, STATE_REVIEW, STATE_RELEARNING = 0, 1, 2, 3
 STATES = (STATE_NEW, STATE_LEARNING, STATE_REVIEW, STATE_RELEARNING)
@@ -20,8 +21,6 @@ RATINGS = (1, 2, 3, 4)  # Again, Hard, Good, Easy
 MIN_RETENTION, MAX_RETENTION = 0.70, 0.97
 DEFAULT_RETENTION = 0.9
 LEARN_AHEAD = timedelta(minutes=20)
-# fsrs needs an id but never uses it for scheduling; a fixed one also avoids Card()'s 1 ms sleep.
-_FSRS_CARD_ID = 0
 
 
 def _utc(value: datetime, what: str) -> datetime:
@@ -44,6 +43,9 @@ class CardData:
     last_review: datetime | None
     reps: int
     lapses: int
+    # The interval in days a review card was given (Anki's scheduled_days); for a relearning card, the
+    # interval it returns to review with. None before a card first reaches review.
+    interval_days: int | None = None
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
@@ -60,73 +62,34 @@ class CardData:
         """A card never reviewed, due at `now` (its creation time orders the new queue)."""
         return cls(STATE_NEW, None, None, None, now, None, 0, 0)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe snapshot (ISO 8601 datetimes), stored with each review for undo."""
-        return {
-            "state": self.state,
-            "step": self.step,
-            "stability": self.stability,
-            "difficulty": self.difficulty,
-            "due": self.due.isoformat(),
-            "last_review": self.last_review.isoformat() if self.last_review else None,
-            "reps": self.reps,
-            "lapses": self.lapses,
-        }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CardData:
-        """Inverse of `to_dict`; a missing or unknown key raises ValueError naming it."""
-        expected = {"state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
-        if set(data) != expected:
-            missing, extra = sorted(expected - set(data)), sorted(set(data) - expected)
-            raise ValueError(f"card snapshot has missing keys {missing} and unknown keys {extra}")
-        last_review = data["last_review"]
-        return cls(
-            state=int(data["state"]),
-            step=None if data["step"] is None else int(data["step"]),
-            stability=None if data["stability"] is None else float(data["stability"]),
-            difficulty=None if data["difficulty"] is None else float(data["difficulty"]),
-            due=datetime.fromisoformat(data["due"]),
-            last_review=None if last_review is None else datetime.fromisoformat(last_review),
-            reps=int(data["reps"]),
-            lapses=int(data["lapses"]),
-        )
+# Anki's defaults for an FSRS deck: learning steps 1m 10m, relearning step 10m, maximum interval 100 years.
+LEARNING_STEPS = (60, 600)  # seconds
+RELEARNING_STEPS = (600,)
+MAXIMUM_INTERVAL = 36500  # days
+_DAY_SECONDS = 86_400
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs_rs_python.DEFAULT_PARAMETERS)
 
 
-@lru_cache(maxsize=64)
-def make_scheduler(desired_retention: float = DEFAULT_RETENTION) -> fsrs.Scheduler:
-    """The FSRS-6 scheduler for one retention: default weights, Anki's steps, no fuzz (deterministic)."""
+def check_retention(desired_retention: float) -> float:
     if not MIN_RETENTION <= desired_retention <= MAX_RETENTION:  # also rejects NaN
         raise ValueError(
             f"desired retention must be between {MIN_RETENTION:.2f} and {MAX_RETENTION:.2f}, "
             f"got {desired_retention!r}"
         )
-    return fsrs.Scheduler(
-        desired_retention=float(desired_retention),
-        learning_steps=(timedelta(minutes=1), timedelta(minutes=10)),
-        relearning_steps=(timedelta(minutes=10),),
-        maximum_interval=36500,
-        enable_fuzzing=False,
-    )
+    return float(desired_retention)
 
 
-def _check_rating(rating: int) -> fsrs.Rating:
+@lru_cache(maxsize=256)
+def fsrs_engine(parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> fsrs_rs_python.FSRS:
+    """fsrs-rs (the FSRS engine inside Anki) with the given parameters, built once per parameter set."""
+    return fsrs_rs_python.FSRS(list(parameters))
+
+
+def _check_rating(rating: int) -> int:
     if isinstance(rating, bool) or rating not in RATINGS:
         raise ValueError(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating!r}")
-    return fsrs.Rating(rating)
-
-
-def _to_fsrs(card: CardData) -> fsrs.Card:
-    is_new = card.state == STATE_NEW
-    return fsrs.Card(
-        card_id=_FSRS_CARD_ID,
-        state=fsrs.State.Learning if is_new else fsrs.State(card.state),
-        step=0 if is_new else card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=card.due,
-        last_review=card.last_review,
-    )
+    return rating
 
 
 def _check_order(card: CardData, now: datetime) -> None:
@@ -137,40 +100,191 @@ def _check_order(card: CardData, now: datetime) -> None:
         )
 
 
-def review(
-    card: CardData, rating: int, now: datetime, desired_retention: float = DEFAULT_RETENTION
-) -> CardData:
-    """The card after grading it `rating` (1–4) at `now`; a Review card graded Again counts a lapse."""
-    grade = _check_rating(rating)
-    now = _utc(now, "now")
-    _check_order(card, now)
-    after, _log = make_scheduler(desired_retention).review_card(_to_fsrs(card), grade, review_datetime=now)
-    lapsed = card.state == STATE_REVIEW and grade == fsrs.Rating.Again
-    return CardData(
-        state=int(after.state),
-        step=after.step,
-        stability=after.stability,
-        difficulty=after.difficulty,
-        due=after.due,
-        last_review=after.last_review,
-        reps=card.reps + 1,
-        lapses=card.lapses + (1 if lapsed else 0),
-    )
+def _round(value: float) -> int:
+    """Rust's f32::round (halves away from zero) for the non-negative values FSRS gives."""
+    return math.floor(value + 0.5)
 
 
-def preview_intervals(
-    card: CardData, now: datetime, desired_retention: float = DEFAULT_RETENTION
-) -> dict[int, timedelta]:
-    """Time until the card would be due again for each rating 1–4: the labels on the answer buttons.
+def _clamp_days(days: int, minimum: int = 1) -> int:
+    """Anki's min_and_max_review_intervals + clamp: at least `minimum` (and 1), at most the maximum."""
+    return max(min(minimum, MAXIMUM_INTERVAL), 1, min(days, MAXIMUM_INTERVAL))
 
-    The same FSRS step as `review` (review_card copies its input), without building the full result.
+
+def _round_in_days(seconds: int) -> int:
+    # Anki's maybe_round_in_days: a delay over a day is a whole number of days.
+    return _round(seconds / _DAY_SECONDS) * _DAY_SECONDS if seconds > _DAY_SECONDS else seconds
+
+
+def _hard_delay(steps: tuple[int, ...], index: int) -> int:
+    """Anki's hard_delay_secs: the current step, except on the first, which sits between Again and Good."""
+    if index > 0:
+        return steps[min(index, len(steps) - 1)]
+    if len(steps) > 1:
+        return _round_in_days((steps[0] + steps[1]) // 2)
+    return _round_in_days(min(steps[0] * 3 // 2, steps[0] + _DAY_SECONDS))
+
+
+def elapsed_days(last_review: datetime | None, now: datetime, tz: str, rollover_hour: int = 4) -> int:
+    """Days since the last review as Anki counts them at `now`: whole 86,400 s periods from the last
+    review to the end of today's study day (timing.next_day_at.elapsed_days_since), so a review at an
+    earlier hour than the last one still counts the study days in between."""
+    if last_review is None:
+        return 0
+    _, day_end = day_bounds(study_day(now, tz, rollover_hour), tz, rollover_hour)
+    return max(0, int(day_end.timestamp()) - int(last_review.timestamp())) // _DAY_SECONDS
+
+
+def _scheduled_days(card: CardData, tz: str) -> int:
+    """The interval a review card was given (Anki's scheduled_days), as stored or from its dates."""
+    if card.interval_days is not None:
+        return card.interval_days
+    if card.last_review is None:
+        return 0
+    return max(0, (study_day(card.due, tz) - study_day(card.last_review, tz)).days)
+
+
+def next_states(
+    card: CardData,
+    now: datetime,
+    desired_retention: float = DEFAULT_RETENTION,
+    tz: str = "UTC",
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> dict[int, CardData]:
+    """The card after each rating 1–4 at `now` (see `_transitions`)."""
+    return {
+        rating: build()
+        for rating, build in _transitions(card, now, desired_retention, tz, parameters).items()
+    }
+
+
+def _transitions(
+    card: CardData, now: datetime, desired_retention: float, tz: str, parameters: tuple[float, ...]
+) -> dict[int, Callable[[], CardData]]:
+    """For each rating 1–4 at `now`, how to build the card after it (only the ratings asked are built),
+    by Anki's rules (rslib/src/scheduler/states) on fsrs-rs.
+
+    - Memory: fsrs-rs `next_states` from the card's stability and difficulty, `elapsed_days` in the
+      student's study days (0 within a study day: FSRS-6's same-day formula).
+    - New and learning cards walk LEARNING_STEPS (Hard on the first step waits between Again and Good)
+      and graduate with FSRS's Good or Easy interval, Easy at least a day more than Good.
+    - Review cards: Hard ≥ 1 day, Good ≥ Hard + 1, Easy ≥ Good + 1, each longer than the last interval
+      when FSRS asks for longer; Again lapses into RELEARNING_STEPS, remembering FSRS's Again interval.
+    - Relearning cards graduate with that interval (Easy: one day more).
+    - A review is due at the start (rollover hour) of its study day in the student's zone, so an interval
+      of N days is N study days whatever daylight saving does. No fuzz: intervals are deterministic.
     """
     now = _utc(now, "now")
     _check_order(card, now)
-    scheduler, before = make_scheduler(desired_retention), _to_fsrs(card)
+    retention = check_retention(desired_retention)
+    memory = (
+        fsrs_rs_python.MemoryState(card.stability, card.difficulty)
+        if card.stability is not None and card.difficulty is not None
+        else None
+    )
+    states = fsrs_engine(parameters).next_states(memory, retention, elapsed_days(card.last_review, now, tz))
+    items = {1: states.again, 2: states.hard, 3: states.good, 4: states.easy}
+    today = study_day(now, tz)
+
+    def after(rating: int, state: int, step: int | None, **how: Any) -> Callable[[], CardData]:
+        return partial(build, rating, state, step, **how)
+
+    def build(rating: int, state: int, step: int | None, *, seconds: int = 0, days: int | None = None,
+              lapse: bool = False, interval_days: int | None = None) -> CardData:  # fmt: skip
+        memory_after = items[rating].memory
+        if days is not None:
+            due = day_bounds(today + timedelta(days=days), tz)[0]
+            interval_days = days
+        else:
+            due = now + timedelta(seconds=seconds)
+        return CardData(
+            state=state,
+            step=step,
+            stability=memory_after.stability,
+            difficulty=memory_after.difficulty,
+            due=due,
+            last_review=now,
+            reps=card.reps + 1,
+            lapses=card.lapses + int(lapse),
+            interval_days=interval_days,
+        )
+
+    if card.state in (STATE_NEW, STATE_LEARNING):
+        index = 0 if card.state == STATE_NEW else min(card.step or 0, len(LEARNING_STEPS) - 1)
+        good_days = _clamp_days(_round(states.good.interval))
+        result = {
+            1: after(1, STATE_LEARNING, 0, seconds=LEARNING_STEPS[0]),
+            2: after(2, STATE_LEARNING, index, seconds=_hard_delay(LEARNING_STEPS, index)),
+            4: after(4, STATE_REVIEW, None, days=_clamp_days(_round(states.easy.interval), good_days + 1)),
+        }
+        if index + 1 < len(LEARNING_STEPS):
+            result[3] = after(3, STATE_LEARNING, index + 1, seconds=LEARNING_STEPS[index + 1])
+        else:
+            result[3] = after(3, STATE_REVIEW, None, days=good_days)
+        return result
+
+    if card.state == STATE_REVIEW:
+        last = _scheduled_days(card, tz)
+
+        def longer_than_last(days: int) -> int:
+            return last + 1 if days > last else 0  # Anki's greater_than_last
+
+        hard_f, good_f, easy_f = states.hard.interval, states.good.interval, states.easy.interval
+        hard = _clamp_days(_round(hard_f), max(longer_than_last(_round(hard_f)), 1))
+        good = _clamp_days(_round(good_f), max(longer_than_last(_round(good_f)), hard + 1))
+        easy = _clamp_days(_round(easy_f), max(longer_than_last(_round(easy_f)), good + 1))
+        lapse_days = max(_round(states.again.interval), 1)
+        return {
+            1: after(
+                1, STATE_RELEARNING, 0, seconds=RELEARNING_STEPS[0], lapse=True, interval_days=lapse_days
+            ),
+            2: after(2, STATE_REVIEW, None, days=hard),
+            3: after(3, STATE_REVIEW, None, days=good),
+            4: after(4, STATE_REVIEW, None, days=easy),
+        }
+
+    # Relearning: the steps, then back to review with the interval set when the card lapsed.
+    index = min(card.step or 0, len(RELEARNING_STEPS) - 1)
+    back = card.interval_days if card.interval_days is not None else max(_round(states.again.interval), 1)
+    result = {
+        1: after(1, STATE_RELEARNING, 0, seconds=RELEARNING_STEPS[0],
+                 interval_days=max(_round(states.again.interval), 1)),
+        2: after(2, STATE_RELEARNING, index, seconds=_hard_delay(RELEARNING_STEPS, index), interval_days=back),
+        4: after(4, STATE_REVIEW, None, days=back + 1),
+    }  # fmt: skip
+    if index + 1 < len(RELEARNING_STEPS):
+        result[3] = after(
+            3, STATE_RELEARNING, index + 1, seconds=RELEARNING_STEPS[index + 1], interval_days=back
+        )
+    else:
+        result[3] = after(3, STATE_REVIEW, None, days=back)
+    return result
+
+
+def review(
+    card: CardData,
+    rating: int,
+    now: datetime,
+    desired_retention: float = DEFAULT_RETENTION,
+    tz: str = "UTC",
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> CardData:
+    """The card after grading it `rating` (1–4) at `now` (see `next_states`)."""
+    rating = _check_rating(rating)
+    return _transitions(card, now, desired_retention, tz, parameters)[rating]()
+
+
+def preview_intervals(
+    card: CardData,
+    now: datetime,
+    desired_retention: float = DEFAULT_RETENTION,
+    tz: str = "UTC",
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS,
+) -> dict[int, timedelta]:
+    """Time until the card would be due again for each rating 1–4: the labels on the answer buttons."""
+    now = _utc(now, "now")
     return {
-        rating: scheduler.review_card(before, fsrs.Rating(rating), review_datetime=now)[0].due - now
-        for rating in RATINGS
+        rating: after.due - now
+        for rating, after in next_states(card, now, desired_retention, tz, parameters).items()
     }
 
 
@@ -199,14 +313,16 @@ def _half_up(value: float, digits: int = 0) -> float:
     return math.floor(value * scale + 0.5) / scale
 
 
-def replay(reviews: list[tuple[int, datetime]], desired_retention: float = DEFAULT_RETENTION) -> CardData:
+def replay(
+    reviews: list[tuple[int, datetime]], desired_retention: float = DEFAULT_RETENTION, tz: str = "UTC"
+) -> CardData:
     """Rebuild a card from its review log alone, (rating, reviewed_at) pairs in any order."""
     if not reviews:
         raise ValueError("no reviews to replay; a card without reviews is CardData.new(created_at)")
     ordered = sorted(reviews, key=lambda pair: _utc(pair[1], "review time"))
     card = CardData.new(ordered[0][1])
     for rating, reviewed_at in ordered:
-        card = review(card, rating, reviewed_at, desired_retention)
+        card = review(card, rating, reviewed_at, desired_retention, tz)
     return card
 
 
@@ -241,6 +357,7 @@ def study_day(now: datetime, tz: str, rollover_hour: int = 4) -> date:
     return (local.replace(tzinfo=None) - timedelta(hours=rollover_hour)).date()
 
 
+@lru_cache(maxsize=4096)
 def day_bounds(day: date, tz: str, rollover_hour: int = 4) -> tuple[datetime, datetime]:
     """[start, end) of a study day in UTC; 23 or 25 hours long across a DST change."""
     _check_rollover(rollover_hour)

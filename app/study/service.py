@@ -6,6 +6,7 @@ transaction committed here. The scheduling itself is the pure core in app/study/
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,8 +47,6 @@ from app.study.scheduler import (
 )
 
 REQUEST_ID_MAX = 64
-# Stands in for "the next question of the deck without a card": cards are created only if it is picked.
-_UNCREATED = -1
 
 
 class StudyError(Exception):
@@ -172,8 +171,19 @@ class Queue:
     rows: queries.Heads
 
 
-def _queue(user: User, deck: Deck, now: datetime) -> Queue:
-    """The queue heads and today's answers, in one statement (see app/study/queries.py).
+def _spent(today: queries.Today, card: CardRow | None) -> queries.Today:
+    """Today's answers with `card` (the one on screen, being graded) counted as answered."""
+    if card is None:
+        return today
+    state = card.data.state
+    return queries.Today(
+        today.new_done + (state == STATE_NEW), today.reviews_done + (state == STATE_REVIEW), today.done + 1
+    )
+
+
+def _queue(user: User, deck: Deck, now: datetime, after: CardRow | None = None) -> Queue:
+    """The queue heads and today's answers, in one statement (see app/study/queries.py). With `after`
+    (the card on screen), that card is left out and counted as answered: what comes after it.
 
     Choosing needs no count of what is available: the review queue goes first while the review budget
     lasts, so new cards only come up when there is no review head or no budget, and in both cases
@@ -182,13 +192,11 @@ def _queue(user: User, deck: Deck, now: datetime) -> Queue:
     tz = user.timezone
     day = study_day(now, tz)
     _, day_end = day_bounds(day, tz)
-    heads, today = queries.read_pick(driver(), user.id, deck.filter, day, day_end)
+    exclude = after.id if after is not None else 0
+    heads, today = queries.read_pick(driver(), user.id, deck.filter, day, day_end, user.new_per_day, exclude)
+    today = _spent(today, after)
     cards = {row.id: row for row in (heads.learning, heads.review, heads.new) if row is not None}
-    new: Candidate | None = None
-    if heads.new is not None:
-        new = Candidate(heads.new.id, heads.new.data)
-    elif heads.uncarded_question_id is not None:
-        new = Candidate(_UNCREATED, CardData.new(now))
+    new = Candidate(heads.new.id, heads.new.data) if heads.new is not None else None
     queue_heads = QueueHeads(
         learning=Candidate(heads.learning.id, heads.learning.data) if heads.learning else None,
         review=Candidate(heads.review.id, heads.review.data) if heads.review else None,
@@ -199,8 +207,11 @@ def _queue(user: User, deck: Deck, now: datetime) -> Queue:
     return Queue(queue_heads, budget, today, day_end, cards, heads)
 
 
-def _left_today(user: User, deck: Deck, now: datetime, queue: Queue) -> tuple[int, bool]:
-    """(cards left today, whether a count stopped at queries.COUNT_CAP): the progress bar's numbers."""
+def _left_today(
+    user: User, deck: Deck, now: datetime, queue: Queue, after: CardRow | None = None
+) -> tuple[int, bool]:
+    """(cards left today, whether a count stopped at queries.COUNT_CAP): the progress bar's numbers.
+    With `after` (the card being graded), as they will be once it is answered: it no longer counts."""
     limits, d = limits_of(user), driver()
     try:
         counts = queries.read_counts(
@@ -209,27 +220,48 @@ def _left_today(user: User, deck: Deck, now: datetime, queue: Queue) -> tuple[in
         )  # fmt: skip
     finally:
         d.end_read()
-    remaining = remaining_today(limits, counts.new_done, counts.reviews_done, counts.available)
+    available = counts.available
+    if after is not None:  # the read counted it where it still is: in its queue, if due
+        data = after.data
+        available = QueueCounts(
+            new=max(0, available.new - (data.state == STATE_NEW)),
+            learning=max(
+                0, available.learning - (data.state in (STATE_LEARNING, STATE_RELEARNING) and data.due <= now)
+            ),
+            review=max(0, available.review - (data.state == STATE_REVIEW and data.due < queue.day_end)),
+        )
+    remaining = remaining_today(limits, queue.today.new_done, queue.today.reviews_done, available)
     return max(_total(remaining), 1), counts.capped
 
 
-def _materialise(user: User, deck: Deck, now: datetime, count: int) -> CardRow | None:
-    """Create the cards of the next `count` questions of the deck (today's new-card budget) and
-    return the first: the new queue then reads them by index, and the deck-wide search for questions
-    without a card runs once per batch instead of once per card.
+def _materialise(user: User, deck: Deck, now: datetime, count: int) -> None:
+    """Create, in one transaction, the cards of the next `count` questions of the deck without one
+    (what today's new-card budget leaves): the new queue then reads them by index. When fewer than
+    `count` were left, the deck is now fully carded: mark it so (at the bank revision the search read),
+    and the pick stops searching the bank until the bank changes.
     """
     d = driver()
-    question_ids = queries.next_uncarded(d, user.id, deck.filter, count)
-    if question_ids:
-        try:
+    question_ids, revision = queries.next_uncarded(d, user.id, deck.filter, count)
+    try:
+        if question_ids:
             queries.insert_new_cards(d, user.id, question_ids, now)
-            _commit(d)
-        except d.integrity_errors:
-            # Another window created cards of this deck at the same moment: use what is there now.
-            d.rollback()
-    day = study_day(now, user.timezone)
-    _, day_end = day_bounds(day, user.timezone)
-    return queries.read_pick(d, user.id, deck.filter, day, day_end)[0].new
+        if len(question_ids) < count:
+            queries.mark_checked(d, user.id, deck.filter, revision)
+        _commit(d)
+    except d.integrity_errors:
+        # Another window created cards of this deck at the same moment: the next read sees them.
+        d.rollback()
+
+
+def _mark_checked(user: User, deck: Deck, revision: int) -> None:
+    """The pick searched the deck for a question without a card and found none: remember it."""
+    d = driver()
+    try:
+        queries.mark_checked(d, user.id, deck.filter, revision)
+        _commit(d)
+    except BaseException:
+        d.rollback()
+        raise
 
 
 # --- The card on screen ----------------------------------------------------------------------------
@@ -258,13 +290,24 @@ class Shown:
     now: datetime
     retention: float
     left: Callable[[], tuple[int, bool]]  # (cards left today, capped at queries.COUNT_CAP)
+    timezone: str = "UTC"
 
     @cached_property
     def buttons(self) -> list[Button]:
-        """Again/Hard/Good/Easy with the interval each would give, as FSRS computes it now."""
+        """Again/Hard/Good/Easy with the interval each would give at `now`. The page sends `shown_at`
+        back with the grade, which schedules at that same moment: the card gets what its button said."""
         data = self.card.data
-        intervals = preview_intervals(data, max(self.now, data.last_review or self.now), self.retention)
+        intervals = preview_intervals(data, self.scheduled_at, self.retention, self.timezone)
         return [Button(r, LABELS[r], format_interval(intervals[r])) for r in RATINGS]
+
+    @property
+    def scheduled_at(self) -> datetime:
+        return max(self.now, self.card.data.last_review or self.now)
+
+    @property
+    def shown_at(self) -> int:
+        """`scheduled_at` in epoch milliseconds, as the grade form carries it."""
+        return math.ceil(self.scheduled_at.timestamp() * 1000)
 
     @cached_property
     def _left(self) -> tuple[int, bool]:
@@ -326,35 +369,57 @@ def _total(counts: QueueCounts) -> int:
     return counts.new + counts.learning + counts.review
 
 
-def next_card(user: User, deck: Deck, now: datetime | None = None) -> Shown | Done:
-    """The card to study next in `deck`, or Done. Cards of new questions are created when the new
-    queue first needs one, for today's new-card budget only (see `_materialise`)."""
+def next_card(user: User, deck: Deck, now: datetime | None = None, after: Any = None) -> Shown | Done:
+    """The card to study next in `deck`, or Done. Cards of new questions are created in one batch, for
+    today's new-card budget, as soon as the pick finds the deck has a question without a card and
+    new cards are still allowed today (see `_materialise`).
+
+    `after`: the id of the card on screen. The page asks for the card after it while its grade is being
+    given, so that the next card shows at once: that card is left out and counted as answered (in the
+    daily limits and the progress numbers). Not the student's card: a 404 StudyError.
+    """
     now = _now(now)
     try:
-        return _next_card(user, deck, now)
+        on_screen = _own_card(user, after)[0] if after is not None else None
+        return _next_card(user, deck, now, on_screen)
     finally:
         driver().end_read()
 
 
-def _next_card(user: User, deck: Deck, now: datetime) -> Shown | Done:
-    for _attempt in range(2):
-        queue = _queue(user, deck, now)
+def _next_card(user: User, deck: Deck, now: datetime, after: CardRow | None = None) -> Shown | Done:
+    for _attempt in range(3):
+        queue = _queue(user, deck, now, after)
+        rows, new_left = queue.rows, user.new_per_day - queue.today.new_done
+        if rows.uncarded_question_id is not None:
+            # Created now even when a review comes first: otherwise every pick until the first new card
+            # would search the deck again. Then read the queues again.
+            _materialise(user, deck, now, max(1, new_left))
+            continue
+        if rows.new is None and not rows.checked and new_left > 0:
+            _mark_checked(user, deck, rows.revision)  # the pick searched and found every question carded
         picked = pick_next(queue.heads, queue.budget, now, queue.day_end)
         if picked is None:
             break
-        if picked.card_id != _UNCREATED:
-            card = queue.cards[picked.card_id]
-        elif (card := _materialise(user, deck, now, max(1, user.new_per_day - queue.today.new_done))) is None:
-            continue  # the deck changed in between (a question retired): read the queues again
-        left = partial(_left_today, user, deck, now, queue)
-        return Shown(card, picked.queue, picked.early, queue.today.done, now, user.desired_retention, left)
+        card = queue.cards[picked.card_id]
+        left = partial(_left_today, user, deck, now, queue, after)
+        return Shown(
+            card,
+            picked.queue,
+            picked.early,
+            queue.today.done,
+            now,
+            user.desired_retention,
+            left,
+            user.timezone,
+        )
     head = queue.heads.learning
     come_back = head.card.due if head is not None and head.card.due < queue.day_end else None
     return Done(queue.today.done, come_back, user.timezone)
 
 
-def show_card(user: User, card_id: Any, now: datetime | None = None) -> Shown:
-    """A given card of the user (after undo, the card just restored), whatever its queue position."""
+def show_card(user: User, card_id: Any, deck: Deck | None = None, now: datetime | None = None) -> Shown:
+    """A given card of the user (after undo, the card just restored), whatever its queue position, with
+    the deck's progress numbers as they are (the restored card counts where it now sits)."""
     now = _now(now)
     try:
         card, status = _own_card(user, card_id)
@@ -362,8 +427,13 @@ def show_card(user: User, card_id: Any, now: datetime | None = None) -> Shown:
         driver().end_read()
     if status != "approved":
         raise StudyError(409, "This question has been retired and is no longer studied.", "retired")
-    done = done_today(user, now).done
-    return Shown(card, "undo", False, done, now, user.desired_retention, lambda: (1, False))
+    deck = deck or everything()
+    try:
+        queue = _queue(user, deck, now)
+    finally:
+        driver().end_read()
+    left = partial(_left_today, user, deck, now, queue)
+    return Shown(card, "undo", False, queue.today.done, now, user.desired_retention, left, user.timezone)
 
 
 # Card ids are INTEGER columns (32 bits on PostgreSQL, like app.security.IdConverter's limit): a larger
@@ -371,13 +441,19 @@ def show_card(user: User, card_id: Any, now: datetime | None = None) -> Shown:
 _MAX_ID = 2**31 - 1
 
 
+def _card_number(card_id: Any) -> int:
+    """A card id from a request as a number; 0 (no card) for anything that cannot name one."""
+    try:
+        number = int(card_id)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return number if 0 < number <= _MAX_ID else 0
+
+
 def _own_card(user: User, card_id: Any) -> tuple[CardRow, str]:
     """The user's card `card_id` and its question's status; anything else is a 404."""
-    try:
-        card_id = int(card_id)
-    except (TypeError, ValueError):
-        card_id = 0
-    found = queries.read_own_card(driver(), user.id, card_id) if 0 < card_id <= _MAX_ID else None
+    card_id = _card_number(card_id)
+    found = queries.read_own_card(driver(), user.id, card_id) if card_id else None
     if found is None:  # another student's card looks exactly like a missing one
         raise StudyError(404, "There is no such card.", "no_card")
     return found
@@ -443,8 +519,8 @@ def _earlier_answer(user: User, request_id: str) -> Graded | None:
         d.end_read()
     if row is None:
         return None
-    card_id, rating, reviewed_at, card_before = row
-    after = review(CardData.from_dict(card_before), rating, reviewed_at, user.desired_retention)
+    card_id, rating, reviewed_at, before = row
+    after = review(before, rating, reviewed_at, user.desired_retention, user.timezone)
     return Graded(card_id, rating, after.state, after.due, format_interval(after.due - reviewed_at), True)
 
 
@@ -462,6 +538,25 @@ def _check_due(user: User, card: CardData, deck: Deck, now: datetime) -> None:
     raise StudyError(409, "This card is not due yet.", "not_due")
 
 
+# How long the intervals a page showed stay valid: a grade sent later is scheduled when it arrives.
+SHOWN_VALID_FOR = timedelta(hours=1)
+
+
+def _scheduled_at(shown_at: Any, card: CardData, now: datetime) -> datetime:
+    """When to schedule a grade: the moment its buttons were computed (the page's `shown_at`, epoch ms),
+    so the card gets the interval its button showed even across a day boundary; `now` when the page
+    sent none, or a time before the card's last review, in the future or older than SHOWN_VALID_FOR."""
+    try:
+        at = datetime.fromtimestamp(int(shown_at) / 1000, UTC) if shown_at not in (None, "") else None
+    except (TypeError, ValueError, OverflowError, OSError):
+        at = None
+    if at is None or at > now or now - at > SHOWN_VALID_FOR:
+        return now
+    if card.last_review is not None and at < card.last_review:
+        return now
+    return at
+
+
 def grade(
     user: User,
     card_id: Any,
@@ -470,8 +565,14 @@ def grade(
     duration_ms: Any = None,
     deck: Deck | None = None,
     now: datetime | None = None,
+    shown_at: Any = None,
 ) -> Graded:
-    """Grade a card in one transaction (card update + review log).
+    """Grade a card in one transaction of three statements and one commit: the review log row (an INSERT
+    that copies the card's prior state from its row and returns it), the card's new state, and the day's
+    count (see app/study/queries.py log_grade and save_grade).
+
+    The card is scheduled at `shown_at` (see `_scheduled_at`): the log's reviewed_at is that moment,
+    the one its intervals were computed for, and the think time is in duration_ms.
 
     A retried request_id returns the original result without grading again. The unique
     (user_id, request_id) decides: the log row goes in first, and a duplicate rolls everything back
@@ -482,24 +583,11 @@ def grade(
     now = _now(now)
     rating = parse_rating(rating)
     request_id = _check_request_id(request_id)
+    number = _card_number(card_id)
+    shown = _scheduled_at(shown_at, CardData.new(now), now)  # the card's last review is checked in SQL
     d = driver()
     try:
-        card, status = _own_card(user, card_id)
-        if status != "approved":
-            raise StudyError(409, "This question has been retired and can no longer be graded.", "retired")
-        _check_due(user, card.data, deck or everything(), now)
-    except StudyError:
-        d.end_read()
-        if (earlier := _earlier_answer(user, request_id)) is not None:
-            return earlier
-        raise
-    before = card.data
-    after = review(before, rating, max(now, before.last_review or now), user.desired_retention)
-    day = study_day(now, user.timezone)
-    try:
-        written = queries.write_grade(
-            d, user.id, card, after, request_id, rating, now, _duration(duration_ms), day
-        )
+        logged = queries.log_grade(d, user.id, number, request_id, rating, shown, now, _duration(duration_ms))
     except d.integrity_errors:
         d.rollback()
         if (earlier := _earlier_answer(user, request_id)) is None:
@@ -508,11 +596,37 @@ def grade(
     except BaseException:
         d.rollback()
         raise
+    if logged is None:
+        d.rollback()
+        return _refused(user, number, request_id)
+    at, before = logged
+    try:
+        _check_due(user, before, deck or everything(), now)
+        after = review(before, rating, at, user.desired_retention, user.timezone)
+        written = queries.save_grade(d, user.id, number, before, after, study_day(at, user.timezone))
+    except BaseException:
+        d.rollback()
+        raise
     if not written:
         d.rollback()
         raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
     _commit(d)
-    return Graded(card.id, rating, after.state, after.due, format_interval(after.due - now), False)
+    return Graded(number, rating, after.state, after.due, format_interval(after.due - at), False)
+
+
+def _refused(user: User, number: int, request_id: str) -> Graded:
+    """Why a grade wrote nothing (no such card, another student's, retired), unless it is the retry of a
+    grade that went through before the card moved on: then that grade's answer."""
+    if (earlier := _earlier_answer(user, request_id)) is not None:
+        return earlier
+    d = driver()
+    try:
+        _card, status = _own_card(user, number)
+    finally:
+        d.end_read()
+    if status != "approved":
+        raise StudyError(409, "This question has been retired and can no longer be graded.", "retired")
+    raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
 
 
 def undo_last(user: User, now: datetime | None = None) -> int:
@@ -529,10 +643,10 @@ def undo_last(user: User, now: datetime | None = None) -> int:
         row = queries.last_answer(d, user.id, start, end)
         if row is None:
             raise StudyError(409, "There is nothing to undo today.", "nothing_to_undo")
-        log_id, card_id, state_before, card_before = row
-        queries.restore_card(d, user.id, card_id, CardData.from_dict(card_before))
+        log_id, card_id, before = row
+        queries.restore_card(d, user.id, card_id, before)
         queries.delete_log(d, log_id)
-        queries.uncount_answer(d, user.id, day, state_before)
+        queries.uncount_answer(d, user.id, day, before.state)
     except BaseException:
         d.rollback()
         raise
@@ -544,9 +658,15 @@ def undo_last(user: User, now: datetime | None = None) -> int:
 
 
 def update_settings(
-    user: User, retention: float, new_per_day: int, reviews_per_day: int, timezone: str
+    user: User,
+    retention: float,
+    new_per_day: int,
+    reviews_per_day: int,
+    timezone: str,
+    shortcuts: bool = True,
 ) -> None:
     """Save validated study settings (the form validates; the CHECK constraints back it up)."""
+    user.study_shortcuts = bool(shortcuts)
     user.desired_retention = float(retention)
     user.new_per_day = int(new_per_day)
     user.reviews_per_day = int(reviews_per_day)

@@ -37,7 +37,9 @@ def _study(deck: service.Deck):
     card_id = request.args.get("card", type=int)
     # After an undo the restored card comes back first, wherever it now sits in the queues.
     shown = (
-        service.next_card(current_user, deck) if card_id is None else service.show_card(current_user, card_id)
+        service.next_card(current_user, deck)
+        if card_id is None
+        else service.show_card(current_user, card_id, deck)
     )
     return render_template(
         "study/review.html",
@@ -55,6 +57,29 @@ def _study(deck: service.Deck):
 @login_required
 def index():
     return _study(service.everything())
+
+
+@bp.get("/next")
+@login_required
+def next_json():
+    """The card after the one on screen (`after`, its id), as the HTML the study page swaps in once that
+    card is graded, so the next card shows without a page load; {"done": true} when nothing follows."""
+    deck = service.deck_from_spec(current_user, request.args.get("deck", "all"))
+    after = request.args.get("after")
+    if after is None:
+        return error_response(422, "after (the id of the card on screen) is required.", "bad_after")
+    shown = service.next_card(current_user, deck, after=after)
+    if isinstance(shown, service.Done):
+        return {"done": True}
+    html = render_template(
+        "study/_card.html",
+        deck=deck,
+        shown=shown,
+        show_answer=False,
+        show_url=deck_url(deck, show=1),
+        request_id=uuid.uuid4().hex,
+    )
+    return {"done": False, "card_id": shown.card.id, "html": html}
 
 
 @bp.get("/decks")
@@ -102,6 +127,7 @@ def review():
         data.get("request_id"),
         data.get("duration_ms"),
         deck,
+        shown_at=data.get("shown_at"),
     )
     if wants_json():
         return {"ok": True, **graded.to_dict(), "next": deck_url(deck)}
@@ -132,6 +158,7 @@ def settings():
             form.new_per_day.data,
             form.reviews_per_day.data,
             form.timezone.data.strip(),
+            shortcuts=bool(form.study_shortcuts.data),
         )
         flash("Study settings saved.", "success")
         return redirect(url_for("study.settings"), 303)

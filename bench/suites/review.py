@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import sqlite3
@@ -16,7 +15,7 @@ from bench.harness.context import Context
 from bench.harness.contract import contract_metric
 from bench.harness.load import LoadError, LoadResult, Response, Session, percentile
 from bench.harness.metrics import Metric
-from bench.suites.baseline import measure_insert, warm_up
+from bench.suites.baseline import measure_hello, measure_insert, warm_up
 
 SUITE = "review"
 USERS = 8
@@ -79,76 +78,125 @@ def _insert_users(conn: sqlite3.Connection, count: int) -> None:
 #   sets Anki's connection to NORMAL too; Anki as shipped is reported beside it (anki_shipped_rps).
 # - Same warm-up. Each side first answers WARM_UP cards in a throwaway store, so one-time costs of the
 #   process (our SQL compilation, Anki's first backend calls) are left out of both.
-# - Best of ROUNDS, rounds interleaved, so a burst of load from another process hits both sides alike.
+# - Rounds interleaved: each round measures every side back to back, so a burst of load from another
+#   process hits both alike; a round gives a ratio, and the metric is the median of the rounds' ratios,
+#   with their spread (never a ratio of best-of figures, which flatters whichever side had a lucky round).
+#
+# Two phases. The new phase answers new cards (each answer also creates a learning card). The review phase
+# answers cards that are all in review and due: on both sides no new card is left, which is where a
+# search of the bank for questions without a card used to run on every card shown.
 
 WARM_UP = 20
-ROUNDS = 2
+ROUNDS = 5
 
 
-def _ours_rps(ctx: Context, n: int) -> float:
-    """next_card + grade through the study service (each grade one transaction) for `n` answers."""
+def _user_with_limits(n: int):
+    from app.extensions import db
+    from app.models import User
+    from app.study import service
+
+    user = db.session.get(User, 1)
+    service.update_settings(user, 0.9, n, n, "UTC")
+    return user
+
+
+def _answer_loop(user, n: int, first_shown=None) -> float:
+    """Time n × (next card, the four intervals, grade Good): answers per second."""
+    from app.study import service
+
+    deck = service.everything()
+    shown = first_shown if first_shown is not None else service.next_card(user, deck)
+    began = time.perf_counter()
+    for i in range(n):
+        if i:
+            shown = service.next_card(user, deck)
+        if not isinstance(shown, service.Shown):
+            raise RuntimeError(f"our queue ran dry after {i} of {n} answers")
+        shown.buttons  # noqa: B018 - the four intervals: Anki computes a card's next states too
+        service.grade(user, shown.card.id, 3, f"req-{i}", deck=deck)
+    return n / (time.perf_counter() - began)
+
+
+def _ours_rps(ctx: Context, n: int, review_phase: bool = False) -> float:
+    """next_card + grade through the study service (each grade one transaction) for `n` answers: on new
+    cards, or (review_phase) on n review cards that are all due, with every question of the deck carded."""
     with ctx.fresh_database("sqlite") as database:
         conn = sqlite3.connect(_sqlite_path(database.url))
         _insert_users(conn, 1)
         _insert_questions(conn, n)
+        if review_phase:
+            now = datetime.now(UTC)
+            conn.execute(
+                "INSERT INTO card (user_id, question_id, state, step, stability, difficulty, due, last_review,"
+                " reps, lapses, created_at) SELECT 1, id, 2, NULL, 5.0, 5.0, ?, ?, 3, 0, ? FROM question",
+                (_ts(now - timedelta(hours=1)), _ts(now - timedelta(days=5)), _ts(now - timedelta(days=30))),
+            )
         conn.commit()
         conn.close()
         app = _app(database.url)
         with app.app_context():
             from app.extensions import db
-            from app.models import User
             from app.study import service
 
-            user = db.session.get(User, 1)
-            service.update_settings(user, 0.9, n, n, "UTC")
-            deck = service.everything()
-            # The first card shown creates the day's new cards (the whole limit, in one INSERT), as
-            # Anki's add_note creates each note's card: not timed on either side.
-            shown = service.next_card(user, deck)
-            began = time.perf_counter()
-            for i in range(n):
-                if i:
-                    shown = service.next_card(user, deck)
-                if not isinstance(shown, service.Shown):
-                    raise RuntimeError(f"our queue ran dry after {i} of {n} answers")
-                shown.buttons  # noqa: B018 - the four intervals: Anki computes a card's next states too
-                service.grade(user, shown.card.id, 3, f"req-{i}", deck=deck)
-            elapsed = time.perf_counter() - began
+            user = _user_with_limits(n)
+            # The first card shown creates the day's new cards (the whole limit, in one INSERT) or, in
+            # the review phase, finds the deck fully carded and marks it: not timed on either side, as
+            # Anki's add_note creates each note's card outside the timed loop.
+            shown = service.next_card(user, service.everything())
+            rps = _answer_loop(user, n, shown)
             db.session.remove()
             db.engine.dispose()
-    return n / elapsed
+    return rps
 
 
-def _anki_rps(tmp: Path, n: int, synchronous: str | None = "NORMAL") -> tuple[float, str]:
-    """Anki's own scheduler (v3, FSRS on) answering `n` cards Good in a fresh collection.
-
-    `synchronous` sets SQLite's durability on Anki's connection; None keeps Anki's default (FULL).
-    """
-    from anki.buildinfo import version
+def _anki_collection(tmp: Path, n: int, synchronous: str | None):
     from anki.collection import Collection
 
     path = tmp / f"anki-{secrets.token_hex(4)}.anki2"
     col = Collection(str(path))
+    if synchronous is not None:
+        col.db.execute(f"PRAGMA synchronous = {synchronous}")
+        if col.db.scalar("PRAGMA synchronous") != 1:
+            raise RuntimeError(f"Anki's collection refused PRAGMA synchronous = {synchronous}")
+    col.set_config("fsrs", True)
+    config = col.decks.config_dict_for_deck_id(1)
+    config["new"]["perDay"] = n
+    config["rev"]["perDay"] = 2 * n  # Anki counts new cards against the review limit too
+    col.decks.save(config)
+    model = col.models.by_name("Basic")
+    for i in range(n):
+        note = col.new_note(model)
+        note["Front"], note["Back"] = f"Bench statement number {i}", "True"
+        col.add_note(note, 1)
+    return col
+
+
+def _anki_rps(
+    tmp: Path, n: int, synchronous: str | None = "NORMAL", review_phase: bool = False
+) -> tuple[float, str]:
+    """Anki's own scheduler (v3, FSRS on) answering `n` cards Good in a fresh collection: new cards, or
+    (review_phase) review cards that are all due (each first answered Easy, then made due today).
+
+    `synchronous` sets SQLite's durability on Anki's connection; None keeps Anki's default (FULL).
+    """
+    from anki.buildinfo import version
+
+    col = _anki_collection(tmp, n, synchronous)
     try:
-        if synchronous is not None:
-            col.db.execute(f"PRAGMA synchronous = {synchronous}")
-            if col.db.scalar("PRAGMA synchronous") != 1:
-                raise RuntimeError(f"Anki's collection refused PRAGMA synchronous = {synchronous}")
-        col.set_config("fsrs", True)
-        config = col.decks.config_dict_for_deck_id(1)
-        config["new"]["perDay"] = n
-        config["rev"]["perDay"] = n
-        col.decks.save(config)
-        model = col.models.by_name("Basic")
-        for i in range(n):
-            note = col.new_note(model)
-            note["Front"], note["Back"] = f"Bench statement number {i}", "True"
-            col.add_note(note, 1)
+        if review_phase:
+            for i in range(n):
+                card = col.sched.getCard()
+                if card is None:
+                    raise RuntimeError(f"Anki's new queue ran dry after {i} of {n} cards")
+                col.sched.answerCard(card, 4)
+            col.sched.set_due_date(col.find_cards(""), "0")
         began = time.perf_counter()
         for i in range(n):
             card = col.sched.getCard()
             if card is None:
                 raise RuntimeError(f"Anki's queue ran dry after {i} of {n} answers")
+            if review_phase and card.type != 2:
+                raise RuntimeError(f"Anki showed a card of type {card.type} in the review phase")
             col.sched.answerCard(card, 3)
         elapsed = time.perf_counter() - began
     finally:
@@ -157,14 +205,14 @@ def _anki_rps(tmp: Path, n: int, synchronous: str | None = "NORMAL") -> tuple[fl
 
 
 def _floor_rps(ctx: Context, n: int) -> float:
-    """What SQLite and fsrs alone cost per answer on our schema, with no Casewise code at all: a bare
-    sqlite3 loop that reads the next new card and the card by id, steps FSRS five times (the four button
-    intervals and the grade), inserts the log row, updates the card and commits. Our service does this
-    and more (deck filter, today's count, due and ownership checks, idempotency); the gap between this
-    floor and Anki is what any Python implementation on this schema starts from."""
-    import fsrs
+    """What SQLite and fsrs-rs alone cost per answer on our schema, with no Casewise code at all: a bare
+    sqlite3 loop that reads the next new card and the card by id, asks fsrs-rs for the four next states
+    (one call), inserts the log row, updates the card and commits. Our service does this and more (deck
+    filter, today's count, due and ownership checks, idempotency, Anki's interval rules); the gap between
+    this floor and Anki is what any Python implementation on this schema starts from."""
+    import fsrs_rs_python
 
-    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    engine = fsrs_rs_python.FSRS(fsrs_rs_python.DEFAULT_PARAMETERS)
     with ctx.fresh_database("sqlite") as database:
         conn = sqlite3.connect(_sqlite_path(database.url))
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=10000"):
@@ -187,18 +235,23 @@ def _floor_rps(ctx: Context, n: int) -> float:
             ).fetchone()
             conn.execute("SELECT * FROM card WHERE id = ? AND user_id = 1", (card_id,)).fetchone()
             at = datetime.now(UTC)
-            for rating in (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy):
-                scheduler.review_card(fsrs.Card(card_id=0), rating, at)
-            after, _ = scheduler.review_card(fsrs.Card(card_id=0), fsrs.Rating.Good, at)
+            good = engine.next_states(None, 0.9, 0).good  # the four next states, in one call
             conn.execute(
                 "INSERT INTO review_log (user_id, card_id, request_id, rating, reviewed_at, state_before,"
-                " card_before, created_at) VALUES (1, ?, ?, 3, ?, 0, ?, ?)",
-                (card_id, f"floor-{i}", _ts(at), json.dumps({"state": 0, "due": _ts(at)}), _ts(at)),
+                " due_before, reps_before, lapses_before, created_at) VALUES (1, ?, ?, 3, ?, 0, ?, 0, 0, ?)",
+                (card_id, f"floor-{i}", _ts(at), _ts(at), _ts(at)),
             )
             conn.execute(
                 "UPDATE card SET state = 1, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?,"
                 " reps = 1 WHERE id = ? AND reps = 0",
-                (after.step, after.stability, after.difficulty, _ts(after.due), _ts(at), card_id),
+                (
+                    1,
+                    good.memory.stability,
+                    good.memory.difficulty,
+                    _ts(at + timedelta(minutes=10)),
+                    _ts(at),
+                    card_id,
+                ),
             )
             conn.commit()
         elapsed = time.perf_counter() - began
@@ -206,44 +259,186 @@ def _floor_rps(ctx: Context, n: int) -> float:
     return n / elapsed
 
 
+def _spread(ratios: list[float]) -> str:
+    return f"median of {len(ratios)} rounds' ratios, spread {min(ratios):.2f}–{max(ratios):.2f}"
+
+
 def _inproc(ctx: Context) -> list[Metric]:
     n = ctx.scale(200, 1000)
+    rounds = ctx.scale(3, ROUNDS)
     try:
         _anki_rps(ctx.tmp, WARM_UP)
     except ImportError as exc:
         return [contract_metric("review.inproc_vs_anki_ratio", None, f"anki not installed: {exc}")]
     _ours_rps(ctx, WARM_UP)
-    ours, anki, shipped, floor = [], [], [], []
+    _ours_rps(ctx, WARM_UP, review_phase=True)
+    _anki_rps(ctx.tmp, WARM_UP, review_phase=True)
+    sides: dict[str, list[float]] = {
+        name: [] for name in ("ours", "anki", "shipped", "floor", "ours_review", "anki_review")
+    }
     anki_version = ""
-    for _ in range(ROUNDS):
-        ours.append(_ours_rps(ctx, n))
-        floor.append(_floor_rps(ctx, n))
+    for _ in range(rounds):
+        sides["ours"].append(_ours_rps(ctx, n))
         rps, anki_version = _anki_rps(ctx.tmp, n)
-        anki.append(rps)
-        shipped.append(_anki_rps(ctx.tmp, n, synchronous=None)[0])
-    best, anki_best, shipped_best, floor_best = max(ours), max(anki), max(shipped), max(floor)
-    ctx.log(
-        SUITE,
-        f"in-process, {n} answers, best of {ROUNDS}: ours {best:.0f}/s, anki {anki_version} {anki_best:.0f}/s"
-        f" (synchronous=NORMAL, like ours), {shipped_best:.0f}/s as shipped (FULL: an fsync per answer);"
-        f" bare sqlite3 + fsrs on our schema {floor_best:.0f}/s",
-    )
+        sides["anki"].append(rps)
+        sides["floor"].append(_floor_rps(ctx, n))
+        sides["shipped"].append(_anki_rps(ctx.tmp, n, synchronous=None)[0])
+        sides["ours_review"].append(_ours_rps(ctx, n, review_phase=True))
+        sides["anki_review"].append(_anki_rps(ctx.tmp, n, review_phase=True)[0])
+
+    def ratios(top: str, bottom: str) -> list[float]:
+        return [a / b for a, b in zip(sides[top], sides[bottom], strict=True)]
+
+    new_r, review_r = ratios("ours", "anki"), ratios("ours_review", "anki_review")
+    floor_r, shipped_r = ratios("floor", "anki"), ratios("ours", "shipped")
+    med = {name: statistics.median(values) for name, values in sides.items()}
+    for number in range(rounds):
+        ctx.log(
+            SUITE,
+            f"round {number + 1}, {n} answers/s: new phase ours {sides['ours'][number]:.0f} vs anki"
+            f" {sides['anki'][number]:.0f} ({new_r[number]:.2f}); review phase ours"
+            f" {sides['ours_review'][number]:.0f} vs anki {sides['anki_review'][number]:.0f}"
+            f" ({review_r[number]:.2f}); floor {sides['floor'][number]:.0f}; anki as shipped"
+            f" {sides['shipped'][number]:.0f}",
+        )
     note = (
-        f"SQLite, {n} new cards answered Good, best of {ROUNDS} after a warm-up; anki=={anki_version} v3"
+        f"SQLite, {n} new cards answered Good, {_spread(new_r)}, after a warm-up; anki=={anki_version} v3"
         " scheduler with FSRS; both on synchronous=NORMAL (Anki's default FULL fsyncs every answer)"
     )
-    shipped_note = f"anki=={anki_version} with its default synchronous=FULL; ours as shipped (NORMAL)"
+    review_note = (
+        f"SQLite, {n} review cards all due answered Good (no new card left), {_spread(review_r)};"
+        f" anki=={anki_version}, synchronous=NORMAL on both"
+    )
+    shipped_note = (
+        f"anki=={anki_version} with its default synchronous=FULL; ours as shipped (NORMAL);"
+        f" {_spread(shipped_r)}"
+    )
     return [
-        contract_metric("review.inproc_vs_anki_ratio", best / anki_best, note),
-        Metric.measured("review.inproc_rps", best, "answers/s", note=note),
-        Metric.measured("review.anki_rps", anki_best, "answers/s", note=note),
-        Metric.measured("review.anki_shipped_rps", shipped_best, "answers/s", note=shipped_note),
-        Metric.measured("review.inproc_vs_anki_shipped_ratio", best / shipped_best, "x", note=shipped_note),
+        contract_metric("review.inproc_vs_anki_ratio", statistics.median(new_r), note),
+        contract_metric("review.inproc_review_phase_vs_anki_ratio", statistics.median(review_r), review_note),
+        Metric.measured("review.inproc_rps", med["ours"], "answers/s", note="median of rounds; " + note),
+        Metric.measured("review.anki_rps", med["anki"], "answers/s", note="median of rounds; " + note),
+        Metric.measured("review.inproc_review_phase_rps", med["ours_review"], "answers/s", note=review_note),
+        Metric.measured("review.anki_review_phase_rps", med["anki_review"], "answers/s", note=review_note),
+        Metric.measured("review.anki_shipped_rps", med["shipped"], "answers/s", note=shipped_note),
+        Metric.measured(
+            "review.inproc_vs_anki_shipped_ratio", statistics.median(shipped_r), "x", note=shipped_note
+        ),
         Metric.measured(
             "review.floor_vs_anki_ratio",
-            floor_best / anki_best,
+            statistics.median(floor_r),
             "x",
-            note="a bare sqlite3 loop on our schema (no Casewise code): the same statements and five fsrs steps",
+            note="a bare sqlite3 loop on our schema (no Casewise code): the same statements and one fsrs-rs"
+            f" next_states call; {_spread(floor_r)}",
+        ),
+    ]
+
+
+# --- review.pick_100k_vs_1k_ratio ----------------------------------------------------------------------
+#
+# Choosing the next card at 1,000 and at 100,000 approved questions in the deck, in the two states where a
+# student has no new card to show: student 1 has a card for every question (all in review, 300 due), and
+# student 2 has 300 due review cards and today's new-card budget spent while the rest of the bank has no
+# card for them. The pick must read indexes only in both, so its time must not follow the bank's size.
+
+PICK_DUE = 300
+PICK_CALLS = 200
+
+
+def _pick_database(url: str, size: int, now: datetime) -> None:
+    conn = sqlite3.connect(_sqlite_path(url))
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    _insert_users(conn, 2)
+    _insert_questions(conn, size)
+    created, last = _ts(now - timedelta(days=30)), _ts(now - timedelta(days=5))
+    due_now, due_later = _ts(now - timedelta(hours=1)), _ts(now + timedelta(days=20))
+    conn.execute(
+        "INSERT INTO card (user_id, question_id, state, step, stability, difficulty, due, last_review, reps,"
+        " lapses, created_at) SELECT 1, id, 2, NULL, 5.0, 5.0, CASE WHEN id <= ? THEN ? ELSE ? END, ?, 3, 0, ?"
+        " FROM question",
+        (PICK_DUE, due_now, due_later, last, created),
+    )
+    conn.execute(
+        "INSERT INTO card (user_id, question_id, state, step, stability, difficulty, due, last_review, reps,"
+        " lapses, created_at) SELECT 2, id, 2, NULL, 5.0, 5.0, ?, ?, 3, 0, ? FROM question WHERE id <= ?",
+        (due_now, last, created, PICK_DUE),
+    )
+    today = (now - timedelta(hours=4)).date().isoformat()
+    conn.execute(
+        "INSERT INTO study_day (user_id, day, new_done, reviews_done, done) VALUES (2, ?, 20, 0, 20)",
+        (today,),
+    )
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def _pick_ms(app, now: datetime) -> tuple[float, float]:
+    """Median ms of one next_card() (the pick: one statement) for student 1 and for student 2."""
+    from app.extensions import db
+    from app.models import User
+    from app.study import service
+
+    medians = []
+    with app.app_context():
+        for user_id in (1, 2):
+            user = db.session.get(User, user_id)
+            deck = service.everything()
+            service.next_card(user, deck, now)  # the first pick marks student 1's deck fully carded
+            timings = []
+            for _ in range(PICK_CALLS):
+                began = time.perf_counter()
+                shown = service.next_card(user, deck, now)
+                timings.append(time.perf_counter() - began)
+                if not isinstance(shown, service.Shown) or shown.card.data.state != 2:
+                    raise RuntimeError(f"bench student {user_id} was not shown a review card")
+            medians.append(statistics.median(timings) * 1000)
+        db.session.remove()
+    return medians[0], medians[1]
+
+
+def _pick(ctx: Context) -> list[Metric]:
+    now = datetime.now(UTC)
+    big_size = 100_000
+    rounds = ctx.scale(3, ROUNDS)
+    with ctx.fresh_database("sqlite") as small, ctx.fresh_database("sqlite") as big:
+        _pick_database(small.url, 1_000, now)
+        _pick_database(big.url, big_size, now)
+        small_app, big_app = _app(small.url), _app(big.url)
+        carded, spent, small_ms, big_ms = [], [], [], []
+        for _ in range(rounds):
+            s1, s2 = _pick_ms(small_app, now)
+            b1, b2 = _pick_ms(big_app, now)
+            carded.append(b1 / s1)
+            spent.append(b2 / s2)
+            small_ms.append((s1, s2))
+            big_ms.append((b1, b2))
+        for app in (small_app, big_app):
+            with app.app_context():
+                from app.extensions import db
+
+                db.engine.dispose()
+    worse = max(statistics.median(carded), statistics.median(spent))
+    ctx.log(
+        SUITE,
+        "pick (next_card) ms at 1,000 / 100,000 questions per round, [fully carded, budget spent]: "
+        + "; ".join(
+            f"{s[0]:.3f}/{b[0]:.3f}, {s[1]:.3f}/{b[1]:.3f}" for s, b in zip(small_ms, big_ms, strict=True)
+        ),
+    )
+    note = (
+        f"SQLite, median of {PICK_CALLS} next_card() calls per side; the worse of two students: every"
+        f" question carded ({_spread(carded)} → {statistics.median(carded):.2f}) and the new-card budget"
+        f" spent with the bank uncarded ({_spread(spent)} → {statistics.median(spent):.2f})"
+    )
+    return [
+        contract_metric("review.pick_100k_vs_1k_ratio", worse, note),
+        Metric.measured(
+            "review.pick_1k_ms", statistics.median(s[0] for s in small_ms), "ms", note="fully carded student"
+        ),
+        Metric.measured(
+            "review.pick_100k_ms", statistics.median(b[0] for b in big_ms), "ms", note="fully carded student"
         ),
     ]
 
@@ -286,6 +481,7 @@ def _register(session: Session, number: int) -> None:
         "new_per_day": str(session.new_cards_needed),  # type: ignore[attr-defined]
         "reviews_per_day": "99999",
         "timezone": "UTC",
+        "study_shortcuts": "y",
     }
     response = session.post("/study/settings", form=limits)
     if response.status != 303:
@@ -311,8 +507,10 @@ def _study_step(session: Session, _index: int) -> Response:
 
 
 def _http(ctx: Context) -> list[Metric]:
-    # Insert baseline and study loop alternate, ROUNDS times, on one server; the best round of each
-    # counts. Measured once each, a burst of load from another process could land on either side alone.
+    # The bare-request and insert baselines and the study loop run back to back, ROUNDS times, on one
+    # server; each round gives ratios and the metrics are the medians of the rounds' ratios. Measured
+    # once each, a burst of load from another process could land on either side alone.
+    hellos: list[LoadResult] = []
     inserts: list[LoadResult] = []
     studies: list[LoadResult] = []
     with ctx.app_server("sqlite", seed=True) as server:
@@ -325,12 +523,16 @@ def _http(ctx: Context) -> list[Metric]:
         # Each grade uses a new card while there are any (then the learning ones come back early): twice
         # a student's fair share, so that a student served faster than the others never runs dry.
         setup = _registrar(min(total // USERS, EXTRA_QUESTIONS))
-        for _ in range(ROUNDS):
+        for _ in range(ctx.scale(2, ROUNDS)):
+            hellos.append(measure_hello(ctx, server))
             inserts.append(measure_insert(ctx, server))
             studies.append(
                 ctx.load(server, _study_step, users=USERS, total=total, max_seconds=seconds, setup=setup)
             )
-    insert, study = max(inserts, key=lambda r: r.rps), max(studies, key=lambda r: r.rps)
+    vs_insert = [stu.rps / max(ins.rps, 1e-9) for ins, stu in zip(inserts, studies, strict=True)]
+    vs_hello = [stu.rps / max(hel.rps, 1e-9) for hel, stu in zip(hellos, studies, strict=True)]
+    study_rps = statistics.median(result.rps for result in studies)
+    insert_rps = statistics.median(result.rps for result in inserts)
     latencies = sorted(latency for result in studies for latency in result.latencies_ms)
     p99 = percentile(latencies, 99) or 0.0
     errors = sum(result.errors for result in studies)
@@ -339,15 +541,17 @@ def _http(ctx: Context) -> list[Metric]:
         ctx.log(SUITE, f"round {number}: sqlite study loop (GET card, POST grade): {stu.summary()}")
     note = (
         f"SQLite under gunicorn, {USERS} students alternating GET /study/ and POST /study/review;"
-        f" best of {ROUNDS} rounds interleaved with /bench/insert; p99 over every round"
+        f" {len(studies)} rounds, each back to back with /bench/hello and /bench/insert; {_spread(vs_insert)}"
+        f" (vs insert), {_spread(vs_hello)} (vs hello); p99 over every round"
     )
     if errors:
         note += f"; {errors} non-2xx/3xx answers"
     return [
-        contract_metric("review.http_vs_insert_ratio", study.rps / max(insert.rps, 1e-9), note),
+        contract_metric("review.http_vs_insert_ratio", statistics.median(vs_insert), note),
+        contract_metric("review.http_vs_hello_ratio", statistics.median(vs_hello), note),
         contract_metric("review.http_p99_ms", p99, note),
-        Metric.measured("review.http_rps", study.rps, "req/s", note=note),
-        Metric.measured("review.http_insert_rps", insert.rps, "req/s", note=note),
+        Metric.measured("review.http_rps", study_rps, "req/s", note=note),
+        Metric.measured("review.http_insert_rps", insert_rps, "req/s", note=note),
         Metric.measured("review.http_errors", errors, "count", "= 0", note=note),
     ]
 
@@ -378,7 +582,6 @@ def _fill(url: str, students: int, now: datetime) -> None:
         " lapses, created_at) VALUES (?, ?, 2, NULL, 12.5, 5.0, ?, ?, 3, 0, ?)",
         cards(),
     )
-    snapshot = json.dumps({"state": 2, "step": None, "stability": 10.0, "difficulty": 5.0, "due": "x"})
 
     def logs() -> Iterator[tuple]:
         card_id = 0
@@ -386,11 +589,12 @@ def _fill(url: str, students: int, now: datetime) -> None:
             for q in range(1, CARDS_PER_STUDENT + 1):
                 card_id += 1
                 at = now - timedelta(hours=(q * 3 + user) % 96)
-                yield (user, card_id, f"r{card_id}", 1 + (q % 4), _ts(at), snapshot, _ts(at))
+                yield (user, card_id, f"r{card_id}", 1 + (q % 4), _ts(at), _ts(at), _ts(at))
 
     conn.executemany(
         "INSERT INTO review_log (user_id, card_id, request_id, rating, reviewed_at, duration_ms, state_before,"
-        " card_before, created_at) VALUES (?, ?, ?, ?, ?, NULL, 2, ?, ?)",
+        " step_before, stability_before, difficulty_before, due_before, reps_before, lapses_before, created_at)"
+        " VALUES (?, ?, ?, ?, ?, NULL, 2, NULL, 10.0, 5.0, ?, 2, 0, ?)",
         logs(),
     )
     # Each student's answers per study day, as the grades would have counted them (users are on UTC).
@@ -500,4 +704,4 @@ def _nextdue(ctx: Context) -> list[Metric]:
 
 
 def run(ctx: Context, quick: bool) -> list[Metric]:
-    return _inproc(ctx) + _http(ctx) + _nextdue(ctx)
+    return _inproc(ctx) + _pick(ctx) + _http(ctx) + _nextdue(ctx)

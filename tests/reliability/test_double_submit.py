@@ -117,7 +117,9 @@ def test_constraints_refuse_duplicates_and_bad_states_without_the_app(app):
         "rating": 3,
         "reviewed_at": now,
         "state_before": 0,
-        "card_before": {},
+        "due_before": now,
+        "reps_before": 0,
+        "lapses_before": 0,
     }
     # A retried grade: same (user, request_id).
     _refused({**review_row, "request_id": log.request_id}, ReviewLog.__table__)

@@ -366,6 +366,7 @@ ROUTE_ARGS: dict[str, dict[str, Callable[[World], Any]]] = {
     "quizzes.practice_answer": {"attempt_id": lambda w: w.practice.id},
     "study.index": {"?card": lambda w: w.card.id},  # student A's card: anyone else gets 404
     "courses.remove_student": {"user_id": lambda w: w.user("other_teacher").id},
+    "study.next_json": {"?after": lambda w: w.card.id},  # the card after student A's card
     "bank.edit": {"uid": lambda w: w.questions["mcq"].uid},
     "bank.history": {"uid": lambda w: w.questions["mcq"].uid},
     "exports.index": {"?scope": lambda w: "quiz", "?id": lambda w: w.quiz.id},

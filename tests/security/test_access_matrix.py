@@ -66,6 +66,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "quizzes.start": {"POST": "              login  ok     ok     ok     403    ok"},
     # student A's own records: everyone else gets 404 (the id reveals nothing)
     "study.index": {"GET": "                 login  200    404    404    404    404"},  # ?card=A's card
+    "study.next_json": {"GET": "             login  200    404    404    404    404"},  # ?after=A's card
     "study.review": {"POST": "               login  ok     404    404    404    404"},  # grades A's card
     "quizzes.attempt": {"GET": "             login  200    404    404    404    404"},
     "quizzes.post_attempt": {"POST": "       login  ok     404    404    404    404"},
@@ -233,6 +234,7 @@ def _normalised(response) -> str:
     text = re.sub(r'(name="csrf-token" content|name="csrf_token" value)="[^"]*"', r"\1", text)
     text = re.sub(r"\b[0-9a-f]{32}\b", "ID", text)
     text = re.sub(r'(card-id="|name="card_id" value="|"id": )\d+', r"\1N", text)  # each student's own rows
+    text = re.sub(r'name="shown_at" value="\d+"', 'name="shown_at"', text)  # when the page was made
     for name in ("student_b", "student_c", "Student B", "Student C"):
         text = text.replace(name, "STUDENT")
     return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?", "TIME", text)

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Article, Card, Question, ReviewLog, StudyDay
 from app.study import queries, service
 from app.study.prepared import driver
-from app.study.scheduler import CardData, Limits, day_bounds, remaining_today, study_day
+from app.study.scheduler import Limits, day_bounds, remaining_today, study_day
 
 NOW = datetime(2026, 5, 6, 15, 0, tzinfo=UTC)  # study day 2026-05-06 in UTC: 04:00 to 04:00 the next day
 DAY = date(2026, 5, 6)
@@ -68,7 +68,6 @@ def card(user, on: Question, state: int, due: datetime) -> Card:
 
 def log(user, on: Card, state_before: int, at: datetime) -> None:
     """A review log row and its count in the study day, as a grade writes them."""
-    snapshot = CardData.new(at - DAY_LENGTH).to_dict()
     db.session.add(
         ReviewLog(
             user_id=user.id,
@@ -77,7 +76,9 @@ def log(user, on: Card, state_before: int, at: datetime) -> None:
             rating=3,
             reviewed_at=at,
             state_before=state_before,
-            card_before=snapshot,
+            due_before=at - DAY_LENGTH,
+            reps_before=0,
+            lapses_before=0,
         )
     )
     day = study_day(at, user.timezone)
@@ -93,7 +94,7 @@ def log(user, on: Card, state_before: int, at: datetime) -> None:
 
 def read(user, deck: queries.DeckFilter = queries.EVERYTHING, new_limit: int = 20, review_limit: int = 200):
     d = driver()
-    heads, today = queries.read_pick(d, user.id, deck, DAY, DAY_END)
+    heads, today = queries.read_pick(d, user.id, deck, DAY, DAY_END, new_limit)
     counts = queries.read_counts(d, user.id, deck, NOW, DAY_END, new_limit, review_limit, today, heads)
     d.end_read()
     return heads, counts
@@ -238,7 +239,7 @@ def test_limits_hold_through_a_whole_session(world):
     assert seen[2:] == ["review", "review", "new"]
 
 
-def test_next_card_is_one_statement_and_a_grade_four(world, monkeypatch, request):
+def test_next_card_is_one_statement_and_a_grade_three(world, monkeypatch, request):
     alice, deck = world["alice"], service.everything()
     # The steady state: today's new cards exist, so no search for questions without a card.
     service.update_settings(alice, 0.9, 2, 200, "UTC")
@@ -268,8 +269,9 @@ def test_next_card_is_one_statement_and_a_grade_four(world, monkeypatch, request
     assert len(statements) == 2, statements
     statements.clear()
     service.grade(alice, shown.card.id, 3, "one-statement", deck=deck, now=NOW)
-    # The card, then the log row, the card's new state and the day's count.
-    assert [s.split()[0] for s in statements] == ["SELECT", "INSERT", "UPDATE", "INSERT"], statements
+    # The log row (copying and returning the card's prior state), the card's new state, the day's count.
+    assert [s.split()[0] for s in statements] == ["INSERT", "UPDATE", "INSERT"], statements
+    assert "review_log" in statements[0] and "RETURNING" in statements[0]
     assert "study_day" in statements[-1]
     assert session_statements == []  # nothing went through the ORM session
 

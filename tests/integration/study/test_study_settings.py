@@ -47,3 +47,20 @@ def test_bad_value_is_refused_beside_the_field(client, student, field, value, me
     assert response.status_code == 422
     assert f'id="{field}-error"' in html and message in html
     assert saved() == before
+
+
+def test_single_key_shortcuts_can_be_turned_off_and_on(client, student):
+    page = client.get("/study/settings").get_data(as_text=True)
+    assert 'name="study_shortcuts"' in page and "checked" in page  # on by default
+    deck = "/study/article/faw-leapmotor-mou"
+    assert 'data-shortcuts="on"' in client.get(deck).get_data(as_text=True)
+    # An unticked checkbox is absent from the form: off (WCAG 2.1.4, for speech input users).
+    assert client.post("/study/settings", data=VALID).status_code == 303
+    db.session.expire_all()
+    assert find_user("student").study_shortcuts is False
+    html = client.get(deck).get_data(as_text=True)
+    assert 'data-shortcuts="off"' in html and "keys-hint" not in html
+    assert client.post("/study/settings", data={**VALID, "study_shortcuts": "y"}).status_code == 303
+    db.session.expire_all()
+    assert find_user("student").study_shortcuts is True
+    assert 'data-shortcuts="on"' in client.get(deck).get_data(as_text=True)
