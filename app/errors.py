@@ -6,6 +6,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.inputs import InputError
+
 MESSAGES = {
     400: "The request could not be understood. Check the form and try again.",
     403: "You do not have access to this page.",
@@ -40,6 +42,13 @@ def register_error_handlers(app: Flask) -> None:
             "The form expired or is missing its security token. Reload the page and submit it again.",
             "csrf",
         )
+
+    @app.errorhandler(InputError)
+    def _bad_input(error: InputError):
+        from app.extensions import db
+
+        db.session.rollback()
+        return error_response(400, str(error), "bad_input")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

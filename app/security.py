@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any
 
 from flask import Flask, abort, request
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
+from app import inputs
 from app.extensions import db, login_manager
 from app.models import User
 
@@ -42,8 +45,18 @@ class IdConverter(IntegerConverter):
     """`<int:…>` capped at the largest id an integer column holds: a larger one is a 404, never an
     overflow in the database driver (a 500)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+    regex = r"[0-9]+"  # ASCII digits only: Python's \d also matches "٣", which int() would accept
+
+    def __init__(self, map, fixed_digits=0, min=None, max=inputs.INT32_MAX, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+class CheckedJSONProvider(DefaultJSONProvider):
+    """Every JSON request body goes through inputs.loads_json: no NaN/Infinity, no unpaired surrogates,
+    no nesting beyond inputs.MAX_JSON_DEPTH. A refusal is an InputError, answered 400 naming the field."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return inputs.loads_json(s)
 
 
 def accepts_json(view):
@@ -55,6 +68,18 @@ def accepts_json(view):
 def init_app(app: Flask) -> None:
     # Before the blueprints register their rules: every <int:…> in the app is an IdConverter.
     app.url_map.converters["int"] = IdConverter
+
+    app.json = CheckedJSONProvider(app)
+
+    @app.before_request
+    def _text_is_valid_unicode():
+        # Werkzeug decodes forms and query strings with replacement characters, so this is a backstop
+        # for any other decoder: nothing that cannot be stored as UTF-8 reaches a view.
+        sources = [request.args] if request.is_json else [request.args, request.form]
+        for source in sources:
+            for name, value in source.items(multi=True):
+                inputs.check_text(name, "a field name")
+                inputs.check_text(value, name)
 
     @app.before_request
     def _forms_take_form_data():

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.inputs import parse_int
 from app.quizzes.service import ShownQuestion
 
 GRADING_CHOICES = [
@@ -126,7 +127,7 @@ def seen_from_form(form: MultiDict, questions: list[ShownQuestion]) -> dict[int,
     a question without one is not written by the form."""
     seen = {}
     for question in questions:
-        value = form.get(f"seq-{question.id}", "")
-        if value.isdigit():
-            seen[question.id] = int(value)
+        value = parse_int(form.get(f"seq-{question.id}"), f"seq-{question.id}")
+        if value is not None:
+            seen[question.id] = value
     return seen
