@@ -92,6 +92,7 @@ def _register_cli(app: Flask) -> None:
     from app.exports.cli import export_command, import_command
     from app.generation.cli import generate_command
     from app.quizzes.cli import quiz_cli
+    from app.textcheck import check_text_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(bank_cli)
@@ -103,6 +104,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(generate_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(check_text_command)
 
 
 def _register_template_helpers(app: Flask) -> None:
