@@ -78,8 +78,11 @@ def init_app(app: Flask) -> None:
         sources = [request.args] if request.is_json else [request.args, request.form]
         for source in sources:
             for name, value in source.items(multi=True):
-                inputs.check_text(name, "a field name")
-                inputs.check_text(value, name)
+                # A multipart part without a name parses as the field None: nothing to check there.
+                if isinstance(name, str):
+                    inputs.check_text(name, "a field name")
+                if isinstance(value, str):
+                    inputs.check_text(value, name or "a field")
 
     @app.before_request
     def _forms_take_form_data():

@@ -127,3 +127,24 @@ def test_deep_json_is_refused_on_autosave_and_import(app, world):
     assert response.status_code in (400, 422)
     assert "nested too deeply" in response.get_data(as_text=True)
     assert row_counts() == before
+
+
+def test_a_multipart_part_without_a_name_is_no_crash(app, world):
+    """Found by the fuzzer: a part with no name parses as the field None."""
+    body = b"--zz\r\nContent-Disposition: form-data\r\n\r\nno name\r\n--zz--\r\n"
+    for role, url in (("teacher", "/exports/import"), ("student_a", "/courses/join")):
+        response = client_for(app, world.user(role)).post(
+            url, data=body, content_type="multipart/form-data; boundary=zz"
+        )
+        assert 400 <= response.status_code < 500, (url, response.status_code)
+
+
+def test_surrogates_in_percent_encoded_forms_and_query_strings_are_refused_or_replaced(app, world):
+    student = client_for(app, world.user("student_a"))
+    before = row_counts()
+    response = student.post(
+        "/courses/join", data=b"code=%ED%A0%80", content_type="application/x-www-form-urlencoded"
+    )
+    assert 400 <= response.status_code < 500
+    assert student.get("/study/?card=%ED%A0%80").status_code == 400
+    assert row_counts() == before
