@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
@@ -51,6 +51,16 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+class TextSafeResponse(Response):
+    """Pages encode as UTF-8 with "?" for an unpaired surrogate: text stored before the input layer
+    refused it (see `flask check-text`) shows as "?" instead of making every page that reads it a 500."""
+
+    def set_data(self, value: bytes | str) -> None:
+        if isinstance(value, str):
+            value = value.encode("utf-8", errors="replace")
+        super().set_data(value)
+
+
 class CheckedJSONProvider(DefaultJSONProvider):
     """Every JSON request body goes through inputs.loads_json: no NaN/Infinity, no unpaired surrogates,
     no nesting beyond inputs.MAX_JSON_DEPTH. A refusal is an InputError, answered 400 naming the field."""
@@ -70,6 +80,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
 
     app.json = CheckedJSONProvider(app)
+    app.response_class = TextSafeResponse
 
     @app.before_request
     def _text_is_valid_unicode():

@@ -8,6 +8,7 @@ import json
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from app.extensions import db
 from app.models import Response
@@ -148,3 +149,36 @@ def test_surrogates_in_percent_encoded_forms_and_query_strings_are_refused_or_re
     assert 400 <= response.status_code < 500
     assert student.get("/study/?card=%ED%A0%80").status_code == 400
     assert row_counts() == before
+
+
+def test_text_stored_before_the_input_layer_breaks_no_page(app, world, runner):
+    """The issue's report: one stored surrogate made the attempt page, the instructor's review and the
+    data download 500. Stored directly (as the old autosave did), it now shows as "?" until repaired."""
+    short = world.questions["short"]
+    student = client_for(app, world.user("student_a"))
+    saved = _json(
+        student,
+        f"/quizzes/attempts/{world.attempt_open.id}/save",
+        json.dumps({"question_id": short.id, "answer": "fine", "seq": 1}),
+    )
+    assert saved.status_code == 200
+    json_type = "JSON" if db.engine.dialect.name == "postgresql" else "TEXT"
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(f"UPDATE response SET answer = CAST(:bad AS {json_type}) WHERE question_id = :qid"),
+            {"bad": '"bad \\udfff text"', "qid": short.id},
+        )
+    db.session.expire_all()
+    teacher = client_for(app, world.user("teacher"))
+    pages = [
+        (student, f"/quizzes/attempts/{world.attempt_open.id}"),
+        (student, "/account/data.json"),
+        (teacher, f"/quizzes/attempts/{world.attempt_done.id}/review"),
+        (teacher, f"/quizzes/{world.quiz.id}/gradebook"),
+    ]
+    for client, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    assert "bad ? text" in student.get("/account/data.json").get_data(as_text=True)
+    assert runner.invoke(args=["check-text", "--repair"]).exit_code == 0
+    assert runner.invoke(args=["check-text"]).output.strip() == "All stored text is valid UTF-8."
