@@ -48,16 +48,17 @@ def _non_finite(name: str) -> Any:
     raise InputError("", f"{name} is not a number JSON allows; send a finite number.")
 
 
-def loads_json(data: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+def loads_json(data: str | bytes, max_depth: int = MAX_JSON_DEPTH, **options: Any) -> Any:
     """Parse a JSON document, refusing NaN/Infinity, unpaired surrogates and nesting deeper than max_depth.
 
+    `options` go to json.loads (Flask's session serializer passes an object_hook).
     Raises InputError for those (naming the field where it can) and ValueError for malformed JSON
     (a bytes body that is not UTF-8 is malformed JSON too).
     """
     if isinstance(data, bytes):
         data = data.decode("utf-8-sig")  # UnicodeDecodeError is a ValueError
     try:
-        value = json.loads(data, parse_constant=_non_finite)
+        value = json.loads(data, parse_constant=_non_finite, **options)
     except RecursionError as exc:
         raise InputError("", f"the JSON is nested too deeply; the limit is {max_depth} levels.") from exc
     check_json_value(value, max_depth)

@@ -66,7 +66,7 @@ class CheckedJSONProvider(DefaultJSONProvider):
     no nesting beyond inputs.MAX_JSON_DEPTH. A refusal is an InputError, answered 400 naming the field."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        return inputs.loads_json(s)
+        return inputs.loads_json(s, **kwargs)
 
 
 def accepts_json(view):

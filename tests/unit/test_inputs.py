@@ -98,3 +98,8 @@ def test_parse_id_treats_ids_beyond_the_column_as_no_record():
     for odd in ("²", "٣", "-1", "1.0"):
         with pytest.raises(InputError, match="card"):
             parse_id(odd, "card")
+
+
+def test_json_options_reach_the_parser():
+    # Flask's JSON provider passes its callers' options (an object_hook, say) through to json.loads.
+    assert loads_json('{"a": 1}', object_hook=lambda d: sorted(d)) == ["a"]
