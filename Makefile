@@ -49,7 +49,7 @@ format: $(VENV)/.dev-installed
 
 # The route fuzzer, longer than CI's run (about 10 minutes): prints the requests tried and the 5xx found.
 fuzz: $(VENV)/.dev-installed
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-60} $(BIN)/pytest -q -s -p no:randomly tests/security/test_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-30} $(BIN)/pytest -q -s -p no:randomly tests/security/test_fuzz.py
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py --json bench/out/latest.json
