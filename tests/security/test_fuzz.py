@@ -9,8 +9,8 @@ Infinity, non-ASCII digits ("²", "٣"), 20-digit integers, JSON nested 100,000 
 upload limit and wrong content types.
 
 Bounded and seeded (derandomized): FUZZ_EXAMPLES examples per route and role (default 3 in CI; `make fuzz`
-runs FUZZ_EXAMPLES=30, about 10 minutes, and prints the requests tried and the 5xx found). SQLite only: the inputs exercise
-the views, forms and services, not the database.
+runs FUZZ_EXAMPLES=30, about 10 minutes, and prints the requests tried and the 5xx found). SQLite only:
+the inputs exercise the views, forms and services, not the database.
 """
 
 from __future__ import annotations
