@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench bench-quick anki-agreement migrate seed clean
+.PHONY: run test lint format bench bench-quick anki-agreement fuzz migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The route fuzzer, longer than CI's run (about 10 minutes): prints the requests tried and the 5xx found.
+fuzz: $(VENV)/.dev-installed
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-30} $(BIN)/pytest -q -s -p no:randomly tests/security/test_fuzz.py
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py --json bench/out/latest.json

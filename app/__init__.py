@@ -34,6 +34,8 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     migrate.init_app(app, db)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    _check_limiter_storage(app)
+    _trust_proxies(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -55,6 +57,41 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     _register_cli(app)
     _register_template_helpers(app)
     return app
+
+
+def _check_limiter_storage(app: Flask) -> None:
+    """Production refuses to start with rate limits kept in each worker's memory (they would not limit)."""
+    if not app.config.get("REQUIRE_REDIS") or not app.config.get("RATELIMIT_ENABLED", True):
+        return
+    if not app.config.get("REDIS_URL"):
+        raise RuntimeError(
+            "REDIS_URL is not set. In production the login and join-code limits live in Redis, shared by "
+            "every worker; in memory each worker would count alone. Export REDIS_URL=redis://HOST:6379/0 "
+            "(or run the embedded default, CASEWISE_CONFIG=development, as one process)."
+        )
+    if not str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://", "redis+")):
+        raise RuntimeError(
+            f"RATELIMIT_STORAGE_URI is {app.config['RATELIMIT_STORAGE_URI']!r}; production needs Redis there. "
+            "Unset it to use REDIS_URL."
+        )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """werkzeug's ProxyFix for TRUSTED_PROXIES hops, so request.remote_addr is the client's address."""
+    raw = app.config.get("TRUSTED_PROXIES") or 0
+    try:
+        hops = int(raw)
+        if hops < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise RuntimeError(
+            f"TRUSTED_PROXIES is {raw!r}; set it to the number of reverse proxies in front of the app "
+            "(0 for none, 1 behind one HAProxy)."
+        ) from None
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -100,6 +137,7 @@ def _register_cli(app: Flask) -> None:
     from app.generation.cli import generate_command
     from app.lti.cli import lti_cli
     from app.quizzes.cli import quiz_cli
+    from app.textcheck import check_text_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(bank_cli)
@@ -112,6 +150,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(lti_cli)
+    app.cli.add_command(check_text_command)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -33,6 +33,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -49,16 +50,20 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.extensions import db
+from app.inputs import INT32_MAX, INT64_MAX, InputError, has_surrogate, loads_json
+from app.textcheck import repair_value
 
 FORMAT_NAME = "casewise-backup"
 FORMAT_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FORMATS = ("auto", "sqlite", "json")
 BATCH_ROWS = 1000
+MAX_LINE_CHARS = 16 * 1024 * 1024  # one row of a backup; the largest real rows (articles) are ~2 MB
+MAX_DEPTH = 64  # JSON nesting in one line: a row holding a question's answer is about five deep
 _WRAP = "$json"
 
 
@@ -71,6 +76,7 @@ class Summary:
     kind: str  # "sqlite" or "json"
     path: Path
     rows: dict[str, int] = field(default_factory=dict)
+    repaired: list[str] = field(default_factory=list)  # rows written with U+FFFD for unencodable text
 
     @property
     def total(self) -> int:
@@ -135,6 +141,9 @@ def decode(column, value: Any) -> Any:
     if isinstance(kind, Integer):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, found {value!r}")
+        limit = INT64_MAX if isinstance(kind, BigInteger) else INT32_MAX
+        if not -limit - 1 <= value <= limit:
+            raise ValueError(f"{value} does not fit the column (from {-limit - 1} to {limit})")
         return value
     if isinstance(kind, Float):
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -148,7 +157,10 @@ def decode(column, value: Any) -> Any:
     if isinstance(kind, Date):
         return date.fromisoformat(_text(value))
     if isinstance(kind, String):
-        return _text(value)
+        text = _text(value)
+        if kind.length is not None and len(text) > kind.length:
+            raise ValueError(f"is {len(text)} characters long; the column holds at most {kind.length}")
+        return text
     return value
 
 
@@ -175,10 +187,14 @@ def _revision(conn: Connection) -> str | None:
 # ---------------------------------------------------------------- backup
 
 
-def dump_json(conn: Connection, out: IO[str], now: datetime | None = None) -> dict[str, int]:
+def dump_json(
+    conn: Connection, out: IO[str], now: datetime | None = None, repaired: list[str] | None = None
+) -> dict[str, int]:
     """Write every table of the connection's database to `out` as a JSON backup; returns rows per table.
 
     The caller gives a connection inside one transaction, so every table comes from the same snapshot.
+    A row holding text that UTF-8 cannot encode (an unpaired surrogate stored before the input layer
+    refused them) is written with U+FFFD in its place and named in `repaired`, never a crash.
     """
     order = tables()
     header = {
@@ -196,7 +212,12 @@ def dump_json(conn: Connection, out: IO[str], now: datetime | None = None) -> di
         out.write(json.dumps({"table": table.name, "columns": columns}) + "\n")
         count = 0
         for row in _rows(conn, table):
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            line = json.dumps(row, ensure_ascii=False)
+            if has_surrogate(line):
+                line = json.dumps(repair_value(row), ensure_ascii=False)
+                if repaired is not None:
+                    repaired.append(f"{table.name} row {count + 1}")
+            out.write(line + "\n")
             count += 1
         out.write(json.dumps({"end": table.name, "rows": count}) + "\n")
         counts[table.name] = count
@@ -262,6 +283,7 @@ def backup(engine: Engine, path: Path, fmt: str = "auto", overwrite: bool = Fals
             f"a SQLite file copy needs a SQLite database, not {engine.dialect.name}; use --format json"
         )
     path = Path(path)
+    repaired: list[str] = []
     try:
         with _atomic_file(path, overwrite) as temporary:
             if fmt == "sqlite":
@@ -273,22 +295,22 @@ def backup(engine: Engine, path: Path, fmt: str = "auto", overwrite: bool = Fals
                     snapshot = Path(scratch) / "snapshot.db"
                     _sqlite_copy(engine, snapshot)
                     with _sqlite_engine(snapshot) as source, source.connect() as conn:
-                        counts = _write_json(conn, temporary)
+                        counts = _write_json(conn, temporary, repaired)
             else:
                 with engine.connect() as conn:
                     conn = conn.execution_options(isolation_level="REPEATABLE READ")
                     with conn.begin():  # one snapshot for every table
-                        counts = _write_json(conn, temporary)
-            return Summary("json", path, counts)
+                        counts = _write_json(conn, temporary, repaired)
+            return Summary("json", path, counts, repaired)
     except OSError as exc:
         raise BackupError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except (sqlite3.Error, SQLAlchemyError) as exc:
         raise BackupError(f"the database could not be read: {_first_line(exc)}") from exc
 
 
-def _write_json(conn: Connection, target: Path) -> dict[str, int]:
+def _write_json(conn: Connection, target: Path, repaired: list[str]) -> dict[str, int]:
     with target.open("w", encoding="utf-8") as out:
-        counts = dump_json(conn, out)
+        counts = dump_json(conn, out, repaired=repaired)
         out.flush()
         os.fsync(out.fileno())
     return counts
@@ -412,7 +434,7 @@ class _Lines:
 
     def next(self, expecting: str) -> Any:
         try:
-            line = self.handle.readline()
+            line = self.handle.readline(MAX_LINE_CHARS + 1)
         except UnicodeDecodeError as exc:
             raise BackupError(
                 f"{self.path}, after line {self.number}: not UTF-8 text ({exc.reason})"
@@ -423,10 +445,17 @@ class _Lines:
                 f"{self.path} ends at line {self.number - 1} while {expecting} was expected: "
                 "the backup is truncated"
             )
+        if len(line) > MAX_LINE_CHARS:
+            raise self.fail(
+                f"the line is longer than {MAX_LINE_CHARS // (1024 * 1024)} MB; no row of a Casewise "
+                "backup is that large, so the file is not one this app wrote"
+            )
         try:
-            return json.loads(line)
+            return loads_json(line, MAX_DEPTH)
         except json.JSONDecodeError as exc:
             raise BackupError(f"{self.path}, line {self.number}: not valid JSON ({exc.msg})") from exc
+        except InputError as exc:
+            raise self.fail(f"the JSON is refused: {exc}") from exc
 
     def fail(self, message: str) -> BackupError:
         return BackupError(f"{self.path}, line {self.number}: {message}")
@@ -493,6 +522,11 @@ def _check_target(conn: Connection, source: Source, force: bool) -> None:
             f"the database has no schema yet (no table {missing[0]!r}); run `flask --app wsgi db upgrade` first"
         )
     target_revision = _revision(conn)
+    if source.revision and not _known_revision(source.revision):
+        raise BackupError(
+            f"the backup is at schema revision {source.revision!r}, which this version of Casewise does not "
+            "know: it comes from a newer version. Restore it with that version (or upgrade this one)"
+        )
     if source.revision and target_revision and source.revision != target_revision:
         raise BackupError(
             f"the backup is at schema revision {source.revision}, the database at {target_revision}; "
@@ -518,6 +552,23 @@ def _check_target(conn: Connection, source: Source, force: bool) -> None:
             f"the database is not empty: rows in {listed}{more}. Restore only writes into a freshly migrated, "
             "empty database; pass --force to replace everything in this one."
         )
+
+
+def _known_revision(revision: Any) -> bool:
+    """True if `revision` is one of this app's migrations (a backup from a newer app has one we lack)."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    if not isinstance(revision, str):
+        return False
+    migrate = current_app.extensions.get("migrate") if current_app else None
+    if migrate is None:
+        return True  # no migrations configured (a bare engine): nothing to compare with
+    scripts = ScriptDirectory(str(Path(current_app.root_path).parent / migrate.directory))
+    try:
+        return scripts.get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown or malformed id
+        return False
 
 
 def _clear(conn: Connection) -> None:
@@ -590,6 +641,8 @@ def restore(engine: Engine, path: Path, force: bool = False) -> Summary:
             kind = source.kind
     except DBAPIError as exc:
         raise BackupError(f"the database refused a row, so nothing was restored: {_first_line(exc)}") from exc
+    except StatementError as exc:  # a value the driver cannot even send (raised before the database sees it)
+        raise BackupError(f"a row holds a value the database cannot store: {_first_line(exc.orig)}") from exc
     except OSError as exc:
         raise BackupError(f"cannot read {path}: {exc.strerror or exc}") from exc
     return Summary(kind, path, counts)
@@ -617,6 +670,13 @@ def backup_command(path: Path, fmt: str, force: bool) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"backup written to {summary.path}: {summary.describe()}")
+    if summary.repaired:
+        click.echo(
+            f"warning: {len(summary.repaired)} row(s) held text UTF-8 cannot encode ({summary.repaired[0]}"
+            f"{', …' if len(summary.repaired) > 1 else ''}); the backup has U+FFFD in its place. Run "
+            "`flask --app wsgi check-text --repair` to fix the database itself.",
+            err=True,
+        )
 
 
 @click.command("restore")

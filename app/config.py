@@ -21,10 +21,19 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(None)  # None: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
-    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")  # per client IP
+    # Per account (the username typed), failed logins only: one address cannot guess one password fast,
+    # and many addresses cannot either; a user typing their own password right is never slowed.
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per minute;20 per hour")
+    # Wrong join codes per signed-in user: codes are 8 characters, guessing them must stay hopeless.
+    RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "10 per minute;30 per hour")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;30 per hour")
     RATELIMIT_ENABLED = True  # explicit: the limiter object is shared by every app built in one process
     RATELIMIT_HEADERS_ENABLED = True
+    # Reverse proxies in front of the app (HAProxy: 1). Their X-Forwarded-For/-Proto/-Host are trusted that
+    # many hops deep, so limits count the real client, not the proxy every user shares. 0: none trusted.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+    REQUIRE_REDIS = False  # production: rate limits must be shared by every worker
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024 + 64 * 1024  # 2 MB upload plus form overhead
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -54,6 +63,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    REQUIRE_REDIS = True
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "true").lower() in {"1", "true", "yes"}
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

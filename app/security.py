@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from functools import wraps
+from typing import Any
 
-from flask import Flask, abort, current_app, has_request_context, request, session
+from flask import Flask, Response, abort, current_app, has_request_context, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
+from app import inputs
 from app.extensions import db, login_manager
 from app.models import User
 
@@ -44,8 +47,28 @@ class IdConverter(IntegerConverter):
     """`<int:…>` capped at the largest id an integer column holds: a larger one is a 404, never an
     overflow in the database driver (a 500)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+    regex = r"[0-9]+"  # ASCII digits only: Python's \d also matches "٣", which int() would accept
+
+    def __init__(self, map, fixed_digits=0, min=None, max=inputs.INT32_MAX, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+class TextSafeResponse(Response):
+    """Pages encode as UTF-8 with "?" for an unpaired surrogate: text stored before the input layer
+    refused it (see `flask check-text`) shows as "?" instead of making every page that reads it a 500."""
+
+    def set_data(self, value: bytes | str) -> None:
+        if isinstance(value, str):
+            value = value.encode("utf-8", errors="replace")
+        super().set_data(value)
+
+
+class CheckedJSONProvider(DefaultJSONProvider):
+    """Every JSON request body goes through inputs.loads_json: no NaN/Infinity, no unpaired surrogates,
+    no nesting beyond inputs.MAX_JSON_DEPTH. A refusal is an InputError, answered 400 naming the field."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return inputs.loads_json(s, **kwargs)
 
 
 def accepts_json(view):
@@ -100,6 +123,22 @@ def init_app(app: Flask) -> None:
     app.session_interface = FramedSessionInterface()
     # Before the blueprints register their rules: every <int:…> in the app is an IdConverter.
     app.url_map.converters["int"] = IdConverter
+
+    app.json = CheckedJSONProvider(app)
+    app.response_class = TextSafeResponse
+
+    @app.before_request
+    def _text_is_valid_unicode():
+        # Werkzeug decodes forms and query strings with replacement characters, so this is a backstop
+        # for any other decoder: nothing that cannot be stored as UTF-8 reaches a view.
+        sources = [request.args] if request.is_json else [request.args, request.form]
+        for source in sources:
+            for name, value in source.items(multi=True):
+                # A multipart part without a name parses as the field None: nothing to check there.
+                if isinstance(name, str):
+                    inputs.check_text(name, "a field name")
+                if isinstance(value, str):
+                    inputs.check_text(value, name or "a field")
 
     @app.before_request
     def _forms_take_form_data():

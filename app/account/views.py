@@ -20,7 +20,7 @@ def data():
     body = json.dumps(service.export_data(current_user), ensure_ascii=False, indent=2)
     name = re.sub(r"[^A-Za-z0-9_.-]", "-", current_user.username)
     return Response(
-        body,
+        body.encode("utf-8", errors="replace"),  # text stored before the input layer: "?", not a 500
         mimetype="application/json",
         headers={
             "Content-Disposition": f'attachment; filename="casewise-{name}-data.json"',

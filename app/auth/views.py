@@ -22,6 +22,19 @@ def _register_limit() -> str:
     return current_app.config["RATELIMIT_REGISTER"]
 
 
+def _login_account_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
+
+
+def _login_account_key() -> str:
+    """The account a login names, as the user table matches it; the same for every client address."""
+    return "login-account:" + request.form.get("username", "").strip().casefold()[:100]
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 401
+
+
 def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
@@ -67,6 +80,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_account_limit, key_func=_login_account_key, methods=["POST"], deduct_when=_failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))

@@ -121,7 +121,11 @@ class QuestionForm(FlaskForm):
             return None if head in ROW_LIST.values() else self._fields.get(head)
         container = self._fields.get(head)
         index, _, sub = rest.partition("-")
-        if container is None or not index.isdigit() or int(index) >= len(container.entries):
+        if (
+            container is None
+            or not (index.isascii() and index.isdigit())
+            or int(index) >= len(container.entries)
+        ):
             return None
         entry = container.entries[int(index)]
         return entry.form[sub] if sub else entry

@@ -12,6 +12,7 @@ from app.articles.service import get_article, list_articles
 from app.bank import curation
 from app.bank.editing import CONTROL, FORM, blank_values, build_question, field_for, values_from_canonical
 from app.bank.forms import EDITOR_FORMS, ROW_NOUN, TYPE_LABELS
+from app.inputs import parse_int
 from app.models import Question, Segment
 from app.qtypes.schema import CORE_TOPICS, ID_PATTERN, QUESTION_TYPES
 from app.security import instructor_required
@@ -27,14 +28,14 @@ def _arg(args, name: str) -> str:
 
 def _filters(args, default_status: str) -> curation.Filters:
     status = args.get("status", default_status)
-    page = args.get("page", "1")
+    page = parse_int(args.get("page"), "page", minimum=1, maximum=9_999, default=1)
     return curation.Filters(
         article=_arg(args, "article"),
         topic=_arg(args, "topic"),
         qtype=args.get("qtype", "") if args.get("qtype", "") in QUESTION_TYPES else "",
         status=status if status in (*curation.QUEUE_STATUSES, "any") else default_status,
         checks="failed" if args.get("checks") == "failed" else "",
-        page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+        page=page,
     )
 
 
@@ -182,7 +183,7 @@ def _save(form, question: Question | None, sentence: Segment | None = None):
             form.status.data,
             current_user,
             note=form.note.data or "",
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=parse_int(version, "version"),
         )
     except curation.EditorErrors as exc:
         form.show_errors(_by_field(exc, built))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from app.courses import service
 from app.courses.forms import CourseForm, EditCourseForm, JoinForm
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Course
 from app.quizzes import service as quizzes
 from app.security import instructor_required
@@ -39,7 +40,19 @@ def create():
     return render_template("courses/new.html", form=form), status
 
 
+def _join_limit() -> str:
+    return current_app.config["RATELIMIT_JOIN"]
+
+
+def _join_key() -> str:
+    """Wrong codes count per account (and per address before login redirects): guessing stays slow."""
+    if current_user.is_authenticated:
+        return f"join:user:{current_user.id}"
+    return f"join:ip:{get_remote_address()}"
+
+
 @bp.post("/join")
+@limiter.limit(_join_limit, key_func=_join_key, deduct_when=lambda response: response.status_code == 422)
 @login_required
 def join():
     form = JoinForm()

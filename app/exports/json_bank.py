@@ -23,6 +23,7 @@ from app.exports.model import (
     prepare,
     unwrap_zip,
 )
+from app.inputs import InputError, loads_json
 from app.qtypes.schema import Question, parse_question
 
 FORMAT = "casewise-bank"
@@ -83,7 +84,9 @@ def import_json(data: bytes) -> ImportResult:
     """Restore a bank written by ``export_json``: the same questions, statuses and provenance."""
     data = unwrap_zip(data, "JSON", (".json",))
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = loads_json(data.decode("utf-8-sig"))
+    except InputError as exc:
+        raise ImportFormatError(f"not accepted JSON: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"JSON file is not UTF-8 text (byte {exc.start}: {exc.reason})") from exc
     except json.JSONDecodeError as exc:

@@ -147,20 +147,61 @@ def slug_tags(tags: list[str]) -> list[str]:
     return list(dict.fromkeys(s for s in slugs if re.fullmatch(SLUG_PATTERN, s)))
 
 
+# Limits on a zipped upload (README "Import limits"). An import is one bank file: a whole exported bank of
+# a few thousand questions is a few MB, so 20 MB unpacked leaves room; a real export compresses 5-10 times.
+ZIP_MAX_MEMBERS = 100
+ZIP_MAX_UNPACKED = 20 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_CHUNK = 64 * 1024
+
+
 def unwrap_zip(data: bytes, what: str, suffixes: tuple[str, ...]) -> bytes:
-    """The one ``suffixes`` file inside a zipped upload, or ``data`` itself when it is not a zip."""
+    """The one ``suffixes`` file inside a zipped upload, or ``data`` itself when it is not a zip.
+
+    Refuses archives beyond the ZIP_* limits before unpacking (member count, declared size, declared
+    ratio), and while unpacking (the real size, read in ZIP_CHUNK pieces, so a lying header costs at most
+    ZIP_MAX_UNPACKED plus a chunk of memory).
+    """
     if not data.startswith(b"PK\x03\x04"):
         return data
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = [n for n in archive.namelist() if n.lower().endswith(suffixes) and not n.endswith("/")]
+            infos = archive.infolist()
+            if len(infos) > ZIP_MAX_MEMBERS:
+                raise ImportFormatError(
+                    f"the zip archive holds {len(infos)} files; the limit is {ZIP_MAX_MEMBERS}. "
+                    f"Upload the {what} file on its own"
+                )
+            names = [i for i in infos if i.filename.lower().endswith(suffixes) and not i.is_dir()]
             if len(names) != 1:
-                found = ", ".join(archive.namelist()[:5]) or "nothing"
+                found = ", ".join(i.filename for i in infos[:5]) or "nothing"
                 raise ImportFormatError(
                     f"the zip archive should hold one {what} file ({' or '.join(suffixes)}); it holds {found}"
                 )
-            return archive.read(names[0])
-    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            return _read_member(archive, names[0])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error) as exc:
         raise ImportFormatError(
             f"the zip archive is damaged or truncated ({exc}); export the file again"
         ) from exc
+
+
+def _too_big(info: zipfile.ZipInfo) -> ImportFormatError:
+    return ImportFormatError(
+        f"{info.filename} in the zip archive unpacks to more than {ZIP_MAX_UNPACKED // (1024 * 1024)} MB "
+        f"(or more than {ZIP_MAX_RATIO} times its packed size), the import limit; split the bank into "
+        "smaller files or upload it unzipped"
+    )
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    packed = max(info.compress_size, 1)
+    if info.file_size > ZIP_MAX_UNPACKED or info.file_size > packed * ZIP_MAX_RATIO + ZIP_CHUNK:
+        raise _too_big(info)
+    limit = min(ZIP_MAX_UNPACKED, packed * ZIP_MAX_RATIO + ZIP_CHUNK)
+    out = bytearray()
+    with archive.open(info) as member:
+        while chunk := member.read(ZIP_CHUNK):
+            out += chunk
+            if len(out) > limit:  # the header lied about the size
+                raise _too_big(info)
+    return bytes(out)

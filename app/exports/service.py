@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.bank.convert import apply_canonical, to_canonical
 from app.exports import EXPORTERS, IMPORTERS, ExportError, ExportResult, ExportSelection, export_quizlet
 from app.extensions import db
+from app.inputs import is_id
 from app.models import Article, Question, QuestionRevision, Quiz
 
 FORMATS = tuple(EXPORTERS)
@@ -18,9 +19,9 @@ SCOPES = ("bank", "quiz", "article", "topic")
 
 def scope_quiz(scope: str, scope_id: str | None) -> Quiz | None:
     """The quiz a "quiz" scope names, or None (not a quiz scope, not an id, no such quiz)."""
-    if scope != "quiz" or not scope_id or not (scope_id.isascii() and scope_id.isdigit()):
+    if scope != "quiz" or not is_id(scope_id):
         return None
-    return db.session.get(Quiz, int(scope_id)) if int(scope_id) < 2**31 else None
+    return db.session.get(Quiz, int(scope_id))
 
 
 def scope_title(scope: str, scope_id: str | None) -> str | None:

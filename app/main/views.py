@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.articles import service as articles
 from app.courses import service as courses
+from app.main import readiness
 
 bp = Blueprint("main", __name__)
 
@@ -30,4 +31,20 @@ def dashboard():
 
 @bp.get("/healthz")
 def healthz():
+    """The process is alive and serving; touches nothing else (a load balancer's liveness check)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """The database and Redis (when configured) answer: 200, or 503 naming the part that does not."""
+    checks = readiness.check_all(current_app.config.get("REDIS_URL"))
+    ready = all(check.ok for check in checks.values())
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {name: check.detail for name, check in checks.items()},
+    }
+    if not ready:
+        failing = ", ".join(name for name, check in checks.items() if not check.ok)
+        body["message"] = f"Not ready: {failing} unreachable."
+    return body, 200 if ready else 503, {"Cache-Control": "no-store"}

@@ -38,6 +38,7 @@ from app.quizzes.errors import (
     StaleSave,
 )
 from app.quizzes.grading import ANSWER_SHAPES, ResponseError, grade, validate_response
+from app.quizzes.integrity import held_questions
 from app.quizzes.overrides import Rules, deadline, rules_for
 
 DONE_STATES = ("submitted", "finished")
@@ -702,8 +703,8 @@ def review_allowed(attempt: Attempt, viewer: User, now: datetime | None = None) 
     if attempt.mode == "practice" or attempt.quiz is None or can_edit(viewer, attempt.quiz):
         return True
     if attempt.quiz.feedback_timing == "after_close":
-        closes = attempt.quiz.closes_at
-        return closes is None or _now(now) >= closes
+        closes = attempt.quiz.closes_at  # none (a quiz saved before this was refused): it never closes
+        return closes is not None and _now(now) >= closes
     return True
 
 
@@ -779,13 +780,22 @@ def start_practice(user: User, topic: str = "", article: str = "", count: int = 
     """A practice attempt over `count` approved questions of an article or topic, shuffled by its own id."""
     if not 1 <= count <= PRACTICE_MAX:
         raise QuizError(f"Practise between 1 and {PRACTICE_MAX} questions.", "count")
-    # Practice gives feedback at once, so it draws only types graded automatically (no essays).
-    pool = [
+    # Practice gives feedback at once, so it draws only types graded automatically (no essays), and
+    # never a question of a quiz the student can take now (exam integrity).
+    matching = [
         q.id
         for q in find_questions(topic=topic, article=article, limit=10_000)
         if get_type(q.qtype).auto_graded
     ]
+    held = set(db.session.scalars(held_questions(user.id)))
+    pool = [qid for qid in matching if qid not in held]
     if not pool:
+        if matching:
+            raise QuizError(
+                "These questions are in a quiz you can take now; practise them after it closes, "
+                "or choose another article or topic.",
+                "topic",
+            )
         raise QuizError("No approved questions match; choose another article or topic.", "topic")
     attempt = Attempt(mode="practice", quiz_id=None, user_id=user.id, number=1, layout=[])
     db.session.add(attempt)
@@ -804,6 +814,11 @@ def answer_practice(attempt: Attempt, question_id: Any, answer: Any, now: dateti
     now = _now(now)
     if attempt.mode != "practice" or attempt.state != "in_progress":
         raise AttemptClosed("This practice session is over; start a new one.")
+    if question_id in set(db.session.scalars(held_questions(attempt.user_id))):
+        # A session started before the quiz opened: its feedback would give the quiz's answers away.
+        raise QuizError(
+            "This question is now in a quiz you can take; practise it after the quiz closes.", "question_id"
+        )
     canonical = canonical_by_id(questions_by_id([question_id] if isinstance(question_id, int) else []))
     clean = _validated(attempt, question_id, answer, canonical)
     fraction = grade(canonical[question_id], clean).fraction

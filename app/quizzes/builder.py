@@ -56,6 +56,12 @@ def settings_problems(settings: QuizSettings) -> dict[str, str]:
         problems["grading_method"] = f"Choose one of {', '.join(GRADING_METHODS)}."
     if settings.feedback_timing not in FEEDBACK_TIMINGS:
         problems["feedback_timing"] = f"Choose one of {', '.join(FEEDBACK_TIMINGS)}."
+    elif settings.feedback_timing == "after_close" and settings.closes_at is None:
+        # Without a close date "after close" would mean "on submission", while classmates still answer.
+        problems["feedback_timing"] = (
+            "Feedback only after the quiz closes needs a closing time: set “Closes at”, "
+            "or choose feedback after submission."
+        )
     return problems
 
 

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.extensions import db
+from app.inputs import parse_int
 from app.models import Attempt, Course, Quiz, utcnow
 from app.quizzes import overrides, service
 from app.quizzes.charts import item_chart
@@ -114,8 +115,8 @@ def _quiz_form(quiz: Quiz | None = None) -> QuizForm:
         tz = zone(current_user.timezone)
         form.opens_at.data = quiz.opens_at.astimezone(tz).replace(tzinfo=None) if quiz.opens_at else None
         form.closes_at.data = quiz.closes_at.astimezone(tz).replace(tzinfo=None) if quiz.closes_at else None
-    elif quiz is None and request.method == "GET" and request.args.get("course", type=int):
-        form.course_id.data = request.args.get("course", type=int)
+    elif quiz is None and request.method == "GET" and request.args.get("course"):
+        form.course_id.data = parse_int(request.args.get("course"), "course", minimum=1)
     return form
 
 
@@ -216,7 +217,7 @@ def edit(quiz_id: int):
 def add_items(quiz_id: int):
     quiz = _managed_quiz(quiz_id)
     form = AddQuestionsForm()
-    ids = [int(v) for v in request.form.getlist("question_id") if v.isdigit()]
+    ids = [parse_int(v, "question_id", minimum=1) for v in request.form.getlist("question_id") if v]
     if not form.validate_on_submit() or not ids:
         flash("Tick at least one question and give points above 0.", "error")
         return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
@@ -585,7 +586,7 @@ def practice_answer(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if attempt.mode != "practice":
         abort(404)
-    question_id = request.form.get("question_id", type=int)
+    question_id = parse_int(request.form.get("question_id"), "question_id", minimum=1)
     question = next((q for q in service.shown_questions(attempt) if q.id == question_id), None)
     if question is None:
         abort(404)

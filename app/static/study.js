@@ -23,9 +23,52 @@
       return card ? card.getAttribute("data-card-id") : null;
     }
 
+    var asideBack = null; // the answer section of the card swapped in, kept out of the page until asked for
+    var asideFor = null;
+    var fetching = false;
+
+    function attach(back) {
+      back.hidden = true;
+      byId("study-card").appendChild(back);
+      reveal();
+    }
+
+    function fetchAnswer() {
+      // The page holds no answer until asked for: load the card's ?show=1 page and take its answer section,
+      // if it is still this card; otherwise (or offline) follow the link.
+      var showLink = byId("show-answer");
+      if (fetching || !showLink) { return; }
+      fetching = true;
+      var id = currentCardId();
+      fetch(showLink.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          fetching = false;
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var card = page.getElementById("study-card");
+          var back = page.getElementById("back");
+          if (!back || !card || card.getAttribute("data-card-id") !== id || currentCardId() !== id) {
+            window.location.assign(showLink.href);
+            return;
+          }
+          attach(document.importNode(back, true));
+        })
+        .catch(function () { window.location.assign(showLink.href); });
+    }
+
     function reveal() {
       var back = byId("back");
-      if (!back || !back.hidden) { return; }
+      if (!back) {
+        if (asideBack && asideFor === currentCardId()) {
+          var kept = asideBack;
+          asideBack = null;
+          attach(kept);
+        } else {
+          fetchAnswer();
+        }
+        return;
+      }
+      if (!back.hidden) { return; }
       back.hidden = false;
       var showLink = byId("show-answer");
       if (showLink) { showLink.parentNode.hidden = true; }
@@ -93,7 +136,12 @@
       }, function () {
         window.location.reload();
       });
-      main.innerHTML = prefetched.html;
+      var incoming = document.createElement("template");
+      incoming.innerHTML = prefetched.html;
+      asideBack = incoming.content.getElementById("back");
+      if (asideBack) { asideBack.parentNode.removeChild(asideBack); }
+      asideFor = String(prefetched.card_id);
+      main.replaceChildren(incoming.content);
       prefetched = null;
       prefetchedFor = null;
       started = Date.now();

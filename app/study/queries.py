@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 
 from app.models import Article, BankRevision, Card, Question, ReviewLog, StudyDay, StudyDeckChecked
+from app.quizzes.integrity import not_held
 from app.study.prepared import Driver, from_db_time
 from app.study.scheduler import (
     STATE_LEARNING,
@@ -200,12 +201,23 @@ def card_row(row: Sequence[Any], d: Driver, faces: bool = False) -> CardRow:
     return CardRow(row[0], row[1], data, tuple(row[end : end + len(FACE_NAMES)]), d.json_out)
 
 
+def _not_held() -> ColumnElement[bool]:
+    """Not a question of a quiz open to the user (:user_id): see app/quizzes/integrity.py."""
+    return not_held(question_t.c.id, bindparam("user_id"))
+
+
 def deck_cards(deck: ColumnElement[bool], *where: ColumnElement[bool]) -> Select:
     """The user's (:user_id) cards on approved questions of the deck, narrowed by `where`."""
     return (
         select(*CARD_COLUMNS)
         .select_from(_CARD_JOIN)
-        .where(card_t.c.user_id == bindparam("user_id"), question_t.c.status == "approved", deck, *where)
+        .where(
+            card_t.c.user_id == bindparam("user_id"),
+            question_t.c.status == "approved",
+            deck,
+            _not_held(),
+            *where,
+        )
     )
 
 
@@ -214,7 +226,7 @@ def uncarded(deck: ColumnElement[bool]) -> Select:
     has_card = exists().where(
         card_t.c.user_id == bindparam("user_id"), card_t.c.question_id == question_t.c.id
     )
-    return select(question_t.c.id).where(question_t.c.status == "approved", deck, ~has_card)
+    return select(question_t.c.id).where(question_t.c.status == "approved", deck, ~has_card, _not_held())
 
 
 # --- The heads of the queues -------------------------------------------------------------------------
@@ -421,8 +433,22 @@ def _mark_statement(dialect_name: str):
 _MARK = {name: _mark_statement(name) for name in ("sqlite", "postgresql")}
 
 
+def _held_uncarded_statement(deck: ColumnElement[bool]) -> Select:
+    has_card = exists().where(
+        card_t.c.user_id == bindparam("user_id"), card_t.c.question_id == question_t.c.id
+    )
+    held = ~_not_held()
+    return select(question_t.c.id).where(question_t.c.status == "approved", deck, ~has_card, held).limit(1)
+
+
 def mark_checked(d: Driver, user_id: int, deck: DeckFilter, revision: int) -> None:
-    """Record that every approved question of the deck had a card at bank `revision` (not committed)."""
+    """Record that every approved question of the deck had a card at bank `revision` (not committed).
+
+    Not while a question of the deck without a card is held back by an open quiz (exam integrity): the
+    search skipped it, and once the quiz closes it must find it though the bank has not changed."""
+    statement = _built("held_uncarded", deck, _held_uncarded_statement)
+    if _run(d, statement, deck, {"user_id": user_id}).fetchone() is not None:
+        return
     params = {"user_id": user_id, "deck_key": deck.key, "revision": revision}
     d.run(_MARK[d.dialect_key.partition("+")[0]], params)
 
@@ -632,7 +658,7 @@ def insert_new_cards(d: Driver, user_id: int, question_ids: list[int], now: date
 OWN_CARD = (
     select(*CARD_COLUMNS, question_t.c.status)
     .select_from(_CARD_JOIN)
-    .where(card_t.c.id == bindparam("card_id"), card_t.c.user_id == bindparam("user_id"))
+    .where(card_t.c.id == bindparam("card_id"), card_t.c.user_id == bindparam("user_id"), _not_held())
 )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, exists, func, select
 
 from app.bank.convert import to_canonical
 from app.extensions import db
+from app.inputs import parse_id
 from app.models import Article, Card, Course, Enrolment, Question, QuizItem, ReviewLog, User
 from app.models.quiz import Quiz
 from app.study import queries
@@ -124,8 +125,8 @@ def deck_from_spec(user: User, spec: str) -> Deck:
         return article_deck(key)
     if kind == "topic" and key:
         return topic_deck(key)
-    if kind == "course" and key.isdigit():
-        return course_deck(user, int(key))
+    if kind == "course" and key:
+        return course_deck(user, parse_id(key, "deck") or 0)
     return everything()
 
 

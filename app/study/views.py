@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from app.errors import error_response, wants_json
 from app.extensions import db
+from app.inputs import parse_id
 from app.models import Course
 from app.security import accepts_json
 from app.study import charts, service, stats
@@ -34,7 +35,7 @@ def deck_url(deck: service.Deck, **params) -> str:
 
 
 def _study(deck: service.Deck):
-    card_id = request.args.get("card", type=int)
+    card_id = parse_id(request.args.get("card"), "card")
     # After an undo the restored card comes back first, wherever it now sits in the queues.
     shown = (
         service.next_card(current_user, deck)
@@ -76,6 +77,7 @@ def next_json():
         deck=deck,
         shown=shown,
         show_answer=False,
+        with_answer=True,  # kept by the page's script, not in the page, until the student asks for it
         show_url=deck_url(deck, show=1),
         request_id=uuid.uuid4().hex,
     )

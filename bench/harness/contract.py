@@ -40,6 +40,7 @@ CONTRACT: dict[str, tuple[str, str]] = {
     "autosave.http_p99_ms": ("ms", INFORMATIONAL),
     **{f"load.quiz300.{db}.{n}": ("count", ZERO) for db in ("sqlite", "postgres") for n in LOAD_COUNTS},
     "export.max_seconds_1000q": ("s", "< 1"),
+    "robustness.zip_bomb_peak_mb": ("MB", "< 100"),
 }
 
 # A metric above zero here means a student's work was lost or counted twice: run.py always fails on it.

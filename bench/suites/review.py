@@ -494,7 +494,9 @@ def _study_step(session: Session, _index: int) -> Response:
     """Alternate per virtual user: GET the next card, then POST its grade (JSON, as the page's fetch would)."""
     pending = getattr(session, "pending_card", None)
     if pending is None:
-        response = session.get("/study/")
+        # The answer side (with the grade form) is only in the page after "Show answer": the page a
+        # student grades from is /study/?show=1 (study.js fetches it when Space is pressed).
+        response = session.get("/study/?show=1")
         card, request_id = _CARD_ID.search(response.text), _REQUEST_ID.search(response.text)
         if response.status == 200 and card and request_id:
             session.pending_card = (card.group(1), request_id.group(1))  # type: ignore[attr-defined]

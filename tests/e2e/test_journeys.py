@@ -147,13 +147,13 @@ def test_student_journey(browser, live_server, assigned_quiz):
     page.keyboard.press("Enter")  # the skip link moves the focus to the main content
     assert page.evaluate("document.activeElement.id") == "main"
     page.keyboard.press("Space")
-    assert back.is_visible()
+    back.wait_for(state="visible")  # the answer is fetched when asked for
     capture(page, "study-answer")
     _grade_with_keyboard(page, "3")
     assert "1 done today" in page.locator("#study-progress-text").inner_text()
 
     page.keyboard.press("Space")
-    assert back.is_visible()
+    back.wait_for(state="visible")
     for _ in range(8):  # Tab from the revealed answer to the "Hard" button, then press it with Space
         page.keyboard.press("Tab")
         focused = assert_focus_visible(page)

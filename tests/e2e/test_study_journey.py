@@ -17,7 +17,7 @@ def test_student_studies_with_the_keyboard(page, live_server):
     back = page.locator("#back")
     assert back.is_hidden()
     page.keyboard.press("Space")
-    assert back.is_visible()
+    back.wait_for(state="visible")  # the answer is fetched when asked for
     assert page.locator("button.grade-3 .grade-interval").inner_text() == "10m"
     screenshot(page, "study-desktop")
     page.keyboard.press("3")
@@ -41,6 +41,7 @@ def test_student_studies_on_a_phone(phone_page, live_server):
     login(page, live_server, "student2")
     page.goto(f"{live_server}{DECK}")
     page.get_by_role("link", name="Show answer").tap()
+    page.locator("#back").wait_for(state="visible")
     grades = page.locator(".grades button")
     assert grades.count() == 4 and grades.nth(3).is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -197,6 +197,9 @@ def build_world(students: int = 2) -> World:
     questions = [add_question(data, article) for data in question_data("rel")]
     hidden_data = [d for d in question_data("hid") if d["type"] in ("mcq", "numeric", "short")]
     hidden_questions = [add_question(data, article) for data in hidden_data]
+    # In no quiz, so studied and practised while the quizzes are open (their own questions are held back).
+    for data in question_data("free"):
+        add_question(data, article)
     quiz = add_quiz(teacher, course, questions, feedback_timing="after_submission", attempts_allowed=0)
     hidden_quiz = add_quiz(
         teacher,

@@ -69,12 +69,14 @@ def build(url: str) -> Plan:
             course = courses.create_course(teacher, "Fault tolerance", "", "FAULTS01")
             questions = [add_question(data, None) for data in mcq_data(QUESTIONS, "fault")]
             quiz = add_quiz(teacher, course, questions, attempts_allowed=1)
+            # Flashcards on other questions: the open quiz's own are out of its students' decks.
+            studied = [add_question(data, None) for data in mcq_data(QUESTIONS, "study")]
             now = utcnow()
             cards: dict[str, list[int]] = {}
             for n in range(STUDENTS):
                 student = add_user(f"student{n:02d}", fast_login=True)
                 courses.join_course(student, "FAULTS01")
-                rows = [Card(user_id=student.id, question_id=q.id, state=0, due=now) for q in questions]
+                rows = [Card(user_id=student.id, question_id=q.id, state=0, due=now) for q in studied]
                 db.session.add_all(rows)
                 db.session.commit()
                 cards[student.username] = [row.id for row in rows]

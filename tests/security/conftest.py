@@ -218,6 +218,7 @@ class World:
     attempt_open: Attempt
     practice: Attempt
     card: Card
+    free: Question  # approved and in no quiz
     topic: str = "key-figures"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -261,6 +262,15 @@ def build_world(explanations: bool = True) -> World:
         questions[data["type"]] = add_question(data, article)
     candidate_data = {**question_data()[0], "id": "sec-candidate-001", "status": "candidate"}
     candidate = add_question(candidate_data, article, status="candidate")
+    # In no quiz: what student A may study and practise while the quiz holds the others (exam integrity).
+    free_data = {
+        **question_data()[0],
+        "id": "sec-free-001",
+        "stem": "In which town did the partners sign, according to the article?",
+    }
+    if explanations:
+        free_data["explanation"] = "The article names the town of the signing."
+    free = add_question(free_data, article)
 
     settings = quizzes.QuizSettings(
         title="Deal quiz", course=course, published=True, attempts_allowed=0, description="About the deal."
@@ -295,6 +305,7 @@ def build_world(explanations: bool = True) -> World:
         attempt_open=attempt_open,
         practice=practice,
         card=card,
+        free=free,
     )
 
 

@@ -35,6 +35,7 @@ ACCESS: dict[str, dict[str, str]] = {
     # public pages
     "main.index": {"GET": "                  200    302    302    302    302    302"},
     "main.healthz": {"GET": "                200    200    200    200    200    200"},
+    "main.readyz": {"GET": "                 200    200    200    200    200    200"},
     "static": {"GET": "                      200    200    200    200    200    200"},
     "auth.login": {"GET": "                  200    302    302    302    302    302",
                    "POST": "                 ok     302    302    302    302    302"},

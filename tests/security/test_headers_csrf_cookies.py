@@ -215,7 +215,9 @@ def test_production_cookies_are_secure_httponly_lax(database_url, world, monkeyp
         {
             "SECRET_KEY": "x" * 32,
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_STORAGE_URI": "memory://",
+            # Production keeps its limits in Redis (it refuses to start otherwise); a database of its own.
+            "REDIS_URL": "redis://127.0.0.1:6379/12",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/12",
         }
     )
     assert production.config["SESSION_COOKIE_SECURE"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -41,8 +42,14 @@ def student(app, client, auth, seeded):
 @pytest.fixture
 def screen(client):
     def open_deck(url: str = DECK) -> Screen:
+        """The review screen with its answer shown: the answer (and its grade form) is only in the page
+        after "Show answer", which loads the link's URL, as study.js does."""
         response = client.get(url)
         assert response.status_code == 200, response.get_data(as_text=True)
+        show = re.search(r'id="show-answer" href="([^"]+)"', response.get_data(as_text=True))
+        if show:
+            response = client.get(html.unescape(show.group(1)))
+            assert response.status_code == 200, response.get_data(as_text=True)
         return Screen(response.get_data(as_text=True))
 
     return open_deck

@@ -48,7 +48,7 @@ def test_buttons_show_intervals_and_source_link(client, student, screen):
     buttons = re.findall(r'grade-label">(\w+)</span>\s*<span class="grade-interval">([^<]+)<', first.html)
     assert buttons[:3] == [("Again", "1m"), ("Hard", "6m"), ("Good", "10m")]
     assert buttons[3][0] == "Easy" and buttons[3][1].endswith("d")
-    assert 'id="back" tabindex="-1" aria-labelledby="back-title" hidden' in first.html
+    assert 'id="back" tabindex="-1" aria-labelledby="back-title">' in first.html
     assert "/articles/faw-leapmotor-mou?s=p1s1#p1s1" in first.html
 
 
