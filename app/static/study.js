@@ -187,7 +187,8 @@
       var back = byId("back");
       if (event.key === " " || event.key === "Spacebar") {
         // With the answer shown, Space on a focused button presses it (the browser's own behaviour).
-        if (back && back.hidden) { event.preventDefault(); reveal(); }
+        // Without it in the page yet (kept aside, or fetched when asked for), Space asks for it.
+        if (!back || back.hidden) { event.preventDefault(); reveal(); }
         return;
       }
       if (/^[1-4]$/.test(event.key) && back && !back.hidden) {

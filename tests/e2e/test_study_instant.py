@@ -51,7 +51,7 @@ def test_grades_show_the_next_card_without_a_page_load_and_undo_restores_the_cou
         fronts = [page.locator("#front").inner_text()]
         for answered in (1, 2, 3):
             page.keyboard.press("Space")
-            assert page.locator("#back").is_visible()
+            page.locator("#back").wait_for(state="visible")  # the first answer is fetched when asked for
             page.keyboard.press("3")
             page.wait_for_function(
                 "text => document.querySelector('#front').innerText !== text", arg=fronts[-1]
