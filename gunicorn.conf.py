@@ -1,0 +1,26 @@
+"""gunicorn settings for Casewise (read by `gunicorn wsgi:app` run from the repository root; flags override).
+
+In production (CASEWISE_CONFIG=production) the master checks, before it binds its port, that the database
+schema matches the code and that SECRET_KEY matches the other nodes' (app/cluster/startup.py); on a
+mismatch it prints what to fix and exits, so the balancer never sees a node that would serve wrong."""
+
+import os
+import sys
+
+worker_class = "gthread"
+# A stopped node (SIGTERM) finishes the requests it is serving for up to this long, then exits.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+
+
+def on_starting(server):
+    if os.environ.get("CASEWISE_CONFIG") != "production":
+        return
+    from app import create_app
+    from app.cluster.startup import StartupRefused, verify
+
+    try:
+        verify(create_app())
+    except StartupRefused as refused:
+        server.log.error("%s", refused)
+        print(refused, file=sys.stderr, flush=True)
+        sys.exit(4)
