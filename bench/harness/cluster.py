@@ -195,6 +195,7 @@ class Cluster:
             bind=f"127.0.0.1:{self.port}",
             stats_bind=f"127.0.0.1:{self.stats_port}",
             servers=servers,
+            maxconn=self.workers * self.threads,
             pidfile=self.state / "haproxy-own.pid",
         )
         path = self.state / "haproxy.cfg"
