@@ -4,6 +4,7 @@ In production (CASEWISE_CONFIG=production) the master checks, before it binds it
 schema matches the code and that SECRET_KEY matches the other nodes' (app/cluster/startup.py); on a
 mismatch it prints what to fix and exits, so the balancer never sees a node that would serve wrong."""
 
+import logging
 import os
 import sys
 
@@ -24,3 +25,16 @@ def on_starting(server):
         server.log.error("%s", refused)
         print(refused, file=sys.stderr, flush=True)
         sys.exit(4)
+
+
+def post_fork(server, worker):
+    """The app's and its libraries' warnings go to the node's log beside gunicorn's own lines: the limiter
+    falling back to memory while Redis is down (and "recovered" after), the database being unavailable."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("flask-limiter").setLevel(logging.INFO)
