@@ -17,12 +17,11 @@ def on_starting(server):
     if os.environ.get("CASEWISE_CONFIG") != "production":
         return
     from app import create_app
-    from app.cluster.startup import StartupRefused, verify
+    from app.cluster.startup import verify
 
     try:
         verify(create_app())
-    except StartupRefused as refused:
-        server.log.error("%s", refused)
+    except RuntimeError as refused:  # StartupRefused, or the factory refusing (e.g. no REDIS_URL)
         print(refused, file=sys.stderr, flush=True)
         sys.exit(4)
 
