@@ -136,6 +136,8 @@ class Cluster:
     procs: dict[str, Proc] = field(default_factory=dict)
     seed: bool = False  # `flask seed` (idempotent) after the migrations: the demo case and accounts
 
+    host = "127.0.0.1"  # the balancer's address (bench.harness.load talks to host:port)
+
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
