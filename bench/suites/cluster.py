@@ -22,24 +22,62 @@ import sys
 
 from bench.harness.cluster import Cluster
 from bench.harness.context import Context
-from bench.harness.load import LoadResult, Response, Session
+from bench.harness.load import LoadError, LoadResult, Response, Session
 from bench.harness.metrics import Metric
 from bench.harness.server import ROOT, FreshDatabase, app_env, prepare_database
 from bench.suites.autosave import combined
 from bench.suites.load_quiz300 import PASSWORD, build_fixture, start_attempt
-from bench.suites.review import _registrar, _study_step
+from bench.suites.review import _CARD_ID, _REQUEST_ID
 
 SUITE = "cluster"
 USERS = 16
 ROUNDS = 2
-STUDY_PER_USER = 120  # requests: 60 grades, fewer than the seeded bank's new cards
+STUDY_PER_USER = 30  # requests: 15 grades, fewer than the seeded bank's new cards a student gets
 
 
-def _autosave_mix(fixture):
+def _study(session: Session, _index: int) -> Response:
+    """Alternate per virtual user: GET the card with its answer shown (the page holds the grade form), then
+    POST the grade as JSON, as the page's script does."""
+    pending = getattr(session, "pending_card", None)
+    if pending is None:
+        response = session.get("/study/?show=1")
+        card, request_id = _CARD_ID.search(response.text), _REQUEST_ID.search(response.text)
+        if response.status == 200 and card and request_id:
+            session.pending_card = (card.group(1), request_id.group(1))  # type: ignore[attr-defined]
+        elif response.status == 200:
+            raise LoadError("the study queue ran dry: the bench deck is too small for this many answers")
+        return response
+    session.pending_card = None  # type: ignore[attr-defined]
+    body = {"card_id": pending[0], "rating": 3, "request_id": pending[1], "deck": "all"}
+    return session.post("/study/review", json_body=body, headers={"Accept": "application/json"})
+
+
+def _study_setup(fixture, taken):
+    """Log a new student in (a cheap hash: logins are not measured) and raise their new-card limit."""
+
+    def setup(session: Session, _number: int) -> None:
+        session.login(fixture.usernames[next(taken)], PASSWORD)
+        token = session.fetch_csrf("/study/settings")
+        limits = {
+            "csrf_token": token,
+            "desired_retention": "0.90",
+            "new_per_day": str(STUDY_PER_USER),
+            "reviews_per_day": "99999",
+            "timezone": "UTC",
+        }
+        response = session.post("/study/settings", form=limits)
+        if response.status != 303:
+            raise LoadError(
+                f"raising a bench student's daily limits answered {response.status}, expected 303"
+            )
+
+    return setup
+
+
+def _autosave_mix(fixture, taken):
     question_ids = list(fixture.answers)
     attempts: dict[int, int] = {}
     counters: dict[int, int] = {}
-    taken = iter(range(10**9))
 
     def setup(session: Session, _number: int) -> None:
         username = fixture.usernames[next(taken)]  # a new student (and attempt) per run
@@ -60,7 +98,7 @@ def _autosave_mix(fixture):
 def _scale(ctx: Context) -> list[Metric]:
     with FreshDatabase("postgres", ctx.tmp) as database:
         prepare_database(app_env(database.url, secrets.token_hex(32)), seed=True)
-        fixture = build_fixture(database.url, USERS * ROUNDS * 2)
+        fixture = build_fixture(database.url, USERS * ROUNDS * 4)  # a new student per user and load
         cluster = Cluster(
             database_url=database.url,
             redis_url=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
@@ -79,7 +117,9 @@ def _scale(ctx: Context) -> list[Metric]:
         try:
             cluster.start()
             seconds = 20
-            save_setup, save = _autosave_mix(fixture)
+            taken = iter(range(len(fixture.usernames)))
+            save_setup, save = _autosave_mix(fixture, taken)
+            study_setup = _study_setup(fixture, taken)
             for _ in range(ROUNDS):
                 for nodes in (2, 1):
                     if nodes == 1:
@@ -87,11 +127,11 @@ def _scale(ctx: Context) -> list[Metric]:
                         cluster.wait_balanced(up=1)
                     study = ctx.load(
                         cluster,
-                        _study_step,
+                        _study,
                         users=USERS,
                         total=USERS * STUDY_PER_USER,
                         max_seconds=seconds,
-                        setup=_registrar(STUDY_PER_USER),
+                        setup=study_setup,
                     )
                     autosave = ctx.load(
                         cluster, save, users=USERS, total=100_000, max_seconds=seconds, setup=save_setup

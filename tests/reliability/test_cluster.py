@@ -108,7 +108,7 @@ class Topology:
     cluster: Any  # bench.harness.cluster.Cluster
     redis: RedisServer
     url: str
-    plans: dict[str, Plan]
+    plans: dict[str, Plan]  # by group, built by each test (while the cluster runs)
 
 
 def build_group(url: str, prefix: str, students: int) -> Plan:
@@ -153,7 +153,6 @@ def topology(tmp_path_factory) -> Iterator[Topology]:
         application = app_for(url)
         migrate(application)
         dispose(application)
-        plans = {name: build_group(url, name, STUDENTS) for name in ("kill", "redis")}
         redis_server.start()
         cluster = Cluster(
             database_url=url,
@@ -169,7 +168,7 @@ def topology(tmp_path_factory) -> Iterator[Topology]:
             extra_env={"RATELIMIT_LOGIN": "100000 per minute"},
         )
         cluster.start()
-        yield Topology(cluster, redis_server, url, plans)
+        yield Topology(cluster, redis_server, url, {})
     finally:
         if cluster is not None:
             cluster.stop()
@@ -207,7 +206,7 @@ class RetryingStudent(Student):
 
 def run_load(topology: Topology, group: str, event) -> tuple[Ledger, dict]:
     """Every student of `group` through the balancer; `event(outcome)` runs once EVENT_AFTER is done."""
-    plan = topology.plans[group]
+    plan = topology.plans[group] = build_group(topology.url, group, STUDENTS)
     ledger, done, outcome = Ledger(), threading.Event(), {}
     errors: list[BaseException] = []
     total = len(plan.cards) * ACTIONS
