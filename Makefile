@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench bench-quick anki-agreement fuzz migrate seed clean
+.PHONY: run test lint format bench bench-quick anki-agreement fuzz migrate seed clean cluster cluster-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,11 @@ anki-agreement: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Several nodes on one machine: HAProxy, gunicorn app nodes, a queue worker, on the running PostgreSQL and
+# Redis (README "Running on several machines"). Ctrl-C or `make cluster-stop` stops everything.
+cluster: $(VENV)/.runtime-installed
+	$(BIN)/python -m bench.harness.cluster up
+
+cluster-stop:
+	$(BIN)/python -m bench.harness.cluster stop

@@ -133,6 +133,7 @@ def _register_cli(app: Flask) -> None:
     from app.backup import backup_command, restore_command
     from app.bank.cli import bank_cli
     from app.cli import seed_command, user_cli
+    from app.cluster.cli import db_upgrade_locked_command, forget_secret_key_command
     from app.exports.cli import export_command, import_command
     from app.generation.cli import generate_command
     from app.lti.cli import lti_cli
@@ -151,6 +152,8 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(lti_cli)
     app.cli.add_command(check_text_command)
+    app.cli.add_command(db_upgrade_locked_command)
+    app.cli.add_command(forget_secret_key_command)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -33,6 +33,10 @@ class Config:
     # Reverse proxies in front of the app (HAProxy: 1). Their X-Forwarded-For/-Proto/-Host are trusted that
     # many hops deep, so limits count the real client, not the proxy every user shares. 0: none trusted.
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+    # Redis down (restarting, failing over): each worker counts in its own memory, logs "Rate limit storage
+    # unreachable", and goes back to Redis when it answers again. Logins keep working meanwhile.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     REQUIRE_REDIS = False  # production: rate limits must be shared by every worker
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024 + 64 * 1024  # 2 MB upload plus form overhead
     SESSION_COOKIE_HTTPONLY = True

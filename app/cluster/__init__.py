@@ -1,0 +1,1 @@
+"""Running several app nodes on one database and one Redis: migrations under a lock, start-up refusals."""

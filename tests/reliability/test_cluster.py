@@ -1,0 +1,377 @@
+"""The production topology under a quiz load: HAProxy in front of two gunicorn nodes, PostgreSQL, a Redis of
+its own on a free loopback port, and an rq worker (bench/harness/cluster.py, as `make cluster` starts it).
+
+Simulated students log in, autosave answers, grade flashcards and submit through the balancer, with no
+sticky sessions. Mid-run one node is SIGKILLed (its whole process group) and restarted; in a second run
+Redis is stopped and restarted. Clients retry a failed request as it was (same seq, same request_id).
+Afterwards the database must hold every acknowledged save, one review log per acknowledged grade, and one
+graded submission per student (tests/reliability/test_fault.py's checks). Only requests in flight on the
+killed node may fail (a 502 from HAProxy); during the Redis outage the balancer may answer 503 (its
+/readyz check fails) but the app never answers 500, and the limiter and the worker recover.
+
+PostgreSQL only (the topology's database). Marked `cluster`: deselect with `-m "not cluster"`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.courses import service as courses
+from app.extensions import db
+from app.models import Card, utcnow
+from bench.harness.server import free_port
+from tests.conftest import IN_CI, PgDatabase, require_postgres
+from tests.reliability.conftest import (
+    add_question,
+    add_quiz,
+    add_user,
+    app_for,
+    dispose,
+    mcq_data,
+    migrate,
+    require_gunicorn,
+)
+from tests.reliability.test_fault import Ledger, Plan, Student, _problems, finish
+
+pytestmark = [pytest.mark.cluster, pytest.mark.slow, pytest.mark.postgres]
+
+STUDENTS = int(os.environ.get("CLUSTER_TEST_STUDENTS", "60"))  # per run; bench/ runs 300
+ACTIONS = 12  # per student: alternately an autosave and a flashcard grade, then one submission
+QUESTIONS = 10
+EVENT_AFTER = 0.35  # share of the actions done when the node is killed / Redis stops
+REDIS_DOWN_SECONDS = 3.0
+DEADLINE = 120.0  # seconds for a client phase; a bound, not a timing assertion
+RETRIES = 60
+RETRIED: list[str] = []  # what the balancer answered 5xx, for the failure messages
+
+
+def require(program: str) -> str:
+    path = shutil.which(program)
+    if path is None:
+        reason = f"{program} is not installed (apt-get install -y {program})"
+        if IN_CI:
+            pytest.fail(f"CI must run the cluster test, but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+class RedisServer:
+    """A redis-server of this test's own on a free loopback port (never the shared one), append-only."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory, self.port = directory, free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        args = [
+            require("redis-server"), "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory),
+            "--appendonly", "yes", "--save", "", "--protected-mode", "yes",
+        ]  # fmt: skip
+        log = (self.directory / "redis.log").open("ab")
+        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        import redis
+
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.1)
+        raise AssertionError(f"redis-server on port {self.port} did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(20)
+        self.process = None
+
+
+@dataclass
+class Topology:
+    cluster: Any  # bench.harness.cluster.Cluster
+    redis: RedisServer
+    url: str
+    plans: dict[str, Plan]  # by group, built by each test (while the cluster runs)
+
+
+def build_group(url: str, prefix: str, students: int) -> Plan:
+    """A course of `students` students, a one-attempt quiz, and new flashcards for each student."""
+    application = app_for(url)
+    try:
+        with application.app_context():
+            teacher = add_user(f"{prefix}teacher", "instructor")
+            code = f"{prefix.upper():X<8}"[:8]
+            course = courses.create_course(teacher, f"Cluster {prefix}", "", code)
+            questions = [add_question(data, None) for data in mcq_data(QUESTIONS, prefix)]
+            quiz = add_quiz(teacher, course, questions, attempts_allowed=1)
+            # Flashcards of other questions: a quiz's own questions are held from study while it is open.
+            studied = [add_question(data, None) for data in mcq_data(QUESTIONS, f"{prefix}-study")]
+            now = utcnow()
+            cards: dict[str, list[int]] = {}
+            for n in range(students):
+                student = add_user(f"{prefix}{n:03d}", fast_login=True)
+                courses.join_course(student, code)
+                rows = [Card(user_id=student.id, question_id=q.id, state=0, due=now) for q in studied]
+                db.session.add_all(rows)
+                db.session.commit()
+                cards[student.username] = [row.id for row in rows]
+            return Plan(quiz.id, {q.id: list(q.options) for q in questions}, cards)
+    finally:
+        dispose(application)
+
+
+@pytest.fixture(scope="module")
+def topology(tmp_path_factory) -> Iterator[Topology]:
+    require_postgres()
+    require_gunicorn()
+    require("haproxy")
+    from bench.harness.cluster import Cluster
+
+    state = tmp_path_factory.mktemp("cluster")
+    database = PgDatabase()
+    url = database.create()
+    redis_server = RedisServer(state)
+    cluster = None
+    try:
+        application = app_for(url)
+        migrate(application)
+        dispose(application)
+        redis_server.start()
+        cluster = Cluster(
+            database_url=url,
+            redis_url=redis_server.url,
+            secret_key="cluster-test-" + "k" * 40,
+            state=state,
+            nodes=2,
+            workers=1,
+            threads=8,
+            graceful_timeout=5,
+            worker_cmd="{python} -m rq.cli worker --url {redis_url} --name cluster-test-{port} default",
+            # Limits stay on (through Redis), wide enough for every student logging in from one address.
+            extra_env={"RATELIMIT_LOGIN": "100000 per minute"},
+        )
+        cluster.start()
+        yield Topology(cluster, redis_server, url, {})
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        redis_server.stop()
+        database.drop()
+
+
+class RetryingStudent(Student):
+    """A student whose browser retries the same request on a dropped connection or a 502/503/504 from the
+    balancer; the app's own 500 is never retried, it is an error."""
+
+    def call(self, method: str, path: str, **kwargs: Any):
+        for attempt in range(RETRIES):
+            if time.monotonic() > self.stop_at:
+                raise TimeoutError(f"{self.username}: past the deadline")
+            try:
+                response = self.session.request(method, path, **kwargs)
+            except (OSError, http.client.HTTPException):
+                self.session.close()
+                self.ledger.note(connection_errors=1)
+                time.sleep(min(0.1 * (attempt + 1), 1.0))
+                continue
+            with self.ledger.lock:
+                self.ledger.statuses[response.status] += 1
+            if response.status in (502, 503, 504):
+                RETRIED.append(f"{method} {path} -> {response.status}: {response.text[:120]!r}")
+                self.session.close()
+                time.sleep(min(0.1 * (attempt + 1), 1.0))
+                continue
+            if response.status >= 500:
+                self.ledger.note(unexpected=f"{method} {path} -> {response.status}: {response.text[:200]}")
+            return response
+        raise ConnectionError(f"{self.username}: {method} {path} failed {RETRIES} times")
+
+
+def run_load(topology: Topology, group: str, event) -> tuple[Ledger, dict]:
+    """Every student of `group` through the balancer; `event(outcome)` runs once EVENT_AFTER is done."""
+    plan = topology.plans[group] = build_group(topology.url, group, STUDENTS)
+    ledger, done, outcome = Ledger(), threading.Event(), {}
+    errors: list[BaseException] = []
+    total = len(plan.cards) * ACTIONS
+    stop_at = time.monotonic() + DEADLINE
+    port = topology.cluster.port
+    students = [RetryingStudent(port, name, ledger, stop_at) for name in sorted(plan.cards)]
+
+    def student_run(student: Student, seed: int) -> None:
+        try:
+            student.run(plan, seed)
+        except BaseException as exc:  # reported by the test
+            errors.append(exc)
+        finally:
+            student.session.close()
+
+    def trigger() -> None:
+        with ledger.progress:
+            ledger.progress.wait_for(lambda: ledger.actions >= EVENT_AFTER * total or done.is_set(), DEADLINE)
+        if done.is_set():
+            outcome["error"] = f"the load ended before the event ({ledger.actions} actions)"
+            return
+        outcome["at_actions"] = ledger.actions
+        try:
+            event(outcome)
+        except BaseException as exc:  # reported by the test
+            outcome["error"] = repr(exc)
+
+    threads = [threading.Thread(target=student_run, args=(s, n), daemon=True) for n, s in enumerate(students)]
+    eventer = threading.Thread(target=trigger, daemon=True)
+    eventer.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(1.0, stop_at - time.monotonic() + 5))
+    finish(ledger, done)
+    eventer.join(timeout=90)
+    outcome["errors"] = errors
+    return ledger, outcome
+
+
+def assert_nothing_lost(topology: Topology, group: str, ledger: Ledger, outcome: dict) -> None:
+    plan = topology.plans[group]
+    assert not outcome["errors"], outcome["errors"][:3]
+    assert "error" not in outcome, outcome["error"]
+    assert not ledger.unexpected, ledger.unexpected[:5]
+    assert 500 not in ledger.statuses, "the app answered 500"
+    assert len(ledger.submits) == len(plan.cards), "every student's submission was acknowledged"
+    assert len(ledger.saves) >= len(plan.cards) * ACTIONS // 4
+    assert len(ledger.grades) >= len(plan.cards) * ACTIONS // 4
+    problems = _problems(topology.url, plan, ledger)
+    assert not problems, problems[:10]
+
+
+def haproxy_lines(topology: Topology, server: str) -> list[str]:
+    log = topology.cluster.state / "haproxy.log"
+    return [line for line in log.read_text(errors="replace").splitlines() if f" app/{server} " in line]
+
+
+def failed_login(port: int) -> int:
+    """A wrong password through the balancer (with the page's CSRF token): the login limiter counts it."""
+    from bench.harness.load import Session, csrf_token_in
+
+    session = Session("127.0.0.1", port, timeout=10)
+    try:
+        token = csrf_token_in(session.request("GET", "/login").text)
+        form = {"csrf_token": token, "username": "nobody", "password": "wrong-password"}
+        return session.request("POST", "/login", form=form).status
+    finally:
+        session.close()
+
+
+def test_a_node_killed_mid_quiz_loses_nothing(topology):
+    cluster = topology.cluster
+
+    def kill_and_restart(outcome: dict) -> None:
+        node = cluster.procs["node1"]
+        outcome["served_before"] = len(haproxy_lines(topology, "node1"))
+        killed_at = time.monotonic()
+        node.kill()
+        stop_at = killed_at + 30
+        while cluster.servers_up().get("node1") and time.monotonic() < stop_at:
+            time.sleep(0.1)
+        outcome["taken_out_after"] = time.monotonic() - killed_at
+        outcome["served_at_restart"] = len(haproxy_lines(topology, "node1"))
+        cluster.start_node(0)
+        cluster.wait_balanced()
+        outcome["back_after"] = time.monotonic() - killed_at
+
+    ledger, outcome = run_load(topology, "kill", kill_and_restart)
+    failed = {status: n for status, n in ledger.statuses.items() if status >= 500}
+    print(
+        f"\n[cluster kill] {sum(ledger.statuses.values())} responses {dict(ledger.statuses)}, "
+        f"{ledger.connection_errors} connection errors; node1 killed after {outcome.get('at_actions')} actions, "
+        f"out of the balancer after {outcome.get('taken_out_after', 0):.1f}s, back after "
+        f"{outcome.get('back_after', 0):.1f}s; {len(ledger.saves)} saves, {len(ledger.grades)} grades, "
+        f"{len(ledger.submits)} submissions acknowledged"
+    )
+    assert_nothing_lost(topology, "kill", ledger, outcome)
+    # Only what was in flight on the killed node failed: at most one request per student, all 502 from
+    # HAProxy (each was then retried and succeeded, or the student would not have finished).
+    state_changes = [
+        line for line in (cluster.state / "haproxy.log").read_text().splitlines() if '"' not in line
+    ]
+    print("\n".join(state_changes + RETRIED[:3]))
+    assert set(failed) <= {502, 503}, (failed, state_changes)
+    in_flight_bound = cluster.workers * cluster.threads + len(topology.plans["kill"].cards) // 4
+    cut_off = sum(failed.values()) + ledger.connection_errors
+    assert cut_off <= in_flight_bound, (failed, ledger.connection_errors, state_changes, RETRIED[:5])
+    assert outcome["taken_out_after"] < 15, "HAProxy's /readyz check takes a dead node out within seconds"
+    killed_lines = haproxy_lines(topology, "node1")[outcome["served_before"] : outcome["served_at_restart"]]
+    assert any(" 502 " in line for line in killed_lines) or sum(failed.values()) == 0
+    served_after = haproxy_lines(topology, "node1")[outcome["served_at_restart"] :]
+    assert any(" 200 " in line for line in served_after), "the restarted node serves again"
+
+
+def test_redis_restarted_mid_quiz_loses_nothing_and_recovers(topology):
+    import redis
+    from rq import Queue
+
+    cluster, redis_server = topology.cluster, topology.redis
+    node_port = cluster.node_ports[1]
+
+    def restart_redis(outcome: dict) -> None:
+        redis_server.stop()
+        stopped_at = time.monotonic()
+        # The limiter degrades instead of failing: a wrong password straight to a node (past the balancer,
+        # which takes nodes out while /readyz reports Redis down) is answered and counted in memory.
+        outcome["failed_login_while_down"] = failed_login(node_port)
+        time.sleep(max(0.0, REDIS_DOWN_SECONDS - (time.monotonic() - stopped_at)))
+        redis_server.start()
+        outcome["redis_down_for"] = time.monotonic() - stopped_at
+
+    ledger, outcome = run_load(topology, "redis", restart_redis)
+    print(
+        f"\n[cluster redis] {sum(ledger.statuses.values())} responses {dict(ledger.statuses)}, "
+        f"{ledger.connection_errors} connection errors; Redis down {outcome.get('redis_down_for', 0):.1f}s "
+        f"after {outcome.get('at_actions')} actions; {len(ledger.saves)} saves, {len(ledger.grades)} grades, "
+        f"{len(ledger.submits)} submissions acknowledged"
+    )
+    assert_nothing_lost(topology, "redis", ledger, outcome)
+    assert outcome["failed_login_while_down"] == 401, "the login form again, with its message; never a 500"
+
+    # The worker logged the lost connection, stayed up, and runs jobs again.
+    worker = cluster.procs["worker"]
+    assert worker.alive(), worker.log_tail()
+    client = redis.Redis.from_url(redis_server.url)
+    job = Queue("default", connection=client).enqueue("math.sqrt", 16.0)
+    stop_at = time.monotonic() + 60
+    while job.get_status(refresh=True) not in ("finished", "failed") and time.monotonic() < stop_at:
+        time.sleep(0.2)
+    assert job.get_status() == "finished" and job.return_value() == 4.0, worker.log_tail()
+    worker_log = worker.log_file.read_text(errors="replace").lower()
+    assert "redis" in worker_log and ("connection" in worker_log or "retrying" in worker_log), (
+        worker.log_tail()
+    )
+
+    # The nodes logged the fallback and count in Redis again: a login attempt leaves its limiter key.
+    nodes_log = "".join(p.read_text(errors="replace") for p in cluster.state.glob("node*.log"))
+    assert "Rate limit storage unreachable" in nodes_log
+    stop_at = time.monotonic() + 60
+    while not client.keys("LIMITS*") and time.monotonic() < stop_at:
+        failed_login(cluster.port)
+        time.sleep(1)
+    assert client.keys("LIMITS*"), "the limiter went back to Redis"
+    assert "Rate limit storage recovered" in "".join(
+        p.read_text(errors="replace") for p in cluster.state.glob("node*.log")
+    )
+    client.close()
