@@ -30,6 +30,8 @@ class ExportSelection:
     ``points`` maps question id to quiz points (1 when absent). ``articles`` maps article slug to title.
     ``modified_at`` is when the newest question was last edited: the Anki deck stamps its notes with it so a
     re-import updates edited notes; without it a fixed date keeps the output byte-for-byte reproducible.
+    ``accept_loss`` says the instructor has seen the conversion report and accepts what a format cannot hold;
+    without it an exporter that would lose something raises ExportError naming it.
     """
 
     title: str
@@ -39,6 +41,7 @@ class ExportSelection:
     points: dict[str, float] | None = None
     articles: dict[str, str] | None = None
     modified_at: datetime | None = None
+    accept_loss: bool = False
 
     def describe(self) -> str:
         if self.scope_id:
@@ -62,13 +65,15 @@ class Unsupported:
 
 @dataclass(frozen=True)
 class ExportResult:
-    """The file, and the questions the format could not carry as they are (``(question id, reason)``)."""
+    """The file, and the questions the format could not carry as they are (``(question id, reason)``):
+    ``converted`` keeps them gradable in another shape, ``lost`` lists what the instructor accepted to lose."""
 
     data: bytes
     filename: str
     mimetype: str
     skipped: list[tuple[str, str]] = field(default_factory=list)
     converted: list[tuple[str, str]] = field(default_factory=list)
+    lost: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

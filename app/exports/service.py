@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -87,11 +87,16 @@ def _selection(title, rows, scope, scope_id, points, articles) -> ExportSelectio
 
 
 def export(
-    fmt: str, scope: str = "bank", scope_id: str | None = None, variant: str | None = None
+    fmt: str,
+    scope: str = "bank",
+    scope_id: str | None = None,
+    variant: str | None = None,
+    accept_loss: bool = False,
 ) -> ExportResult:
+    """Export a scope; ``accept_loss`` lets a format that cannot hold everything export anyway (reported)."""
     if fmt not in EXPORTERS:
         raise ExportError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    selection = build_selection(scope, scope_id)
+    selection = replace(build_selection(scope, scope_id), accept_loss=accept_loss)
     if fmt == "csv" and variant == "quizlet":
         return export_quizlet(selection)
     return EXPORTERS[fmt](selection)
