@@ -275,22 +275,27 @@ def weights(points: list[tuple[float, int]]) -> tuple[list[list[int]], int | Non
     ``MAX_WEIGHT`` per part (equal parts preferred). None as the factor means no factor works: the points
     are rounded (a loss the caller reports).
     """
-    fractions = [Fraction(p).limit_denominator(1000) for p, _ in points]
+    kinds = {(Fraction(p).limit_denominator(1000), n) for p, n in points}  # few distinct pairs in a bank
+
+    def fits(factor: int, even: bool) -> bool:
+        for fraction, n in kinds:
+            total = fraction * factor
+            if total.denominator != 1 or total < n or math.ceil(total / n) > MAX_WEIGHT:
+                return False
+            if even and int(total) % n:
+                return False
+        return True
+
     for even in (True, False):
-        for factor in range(1, MAX_WEIGHT + 1):
-            totals = [f * factor for f in fractions]
-            if any(t.denominator != 1 for t in totals):
-                continue
-            ints = [int(t) for t in totals]
-            if any(t < n or math.ceil(t / n) > MAX_WEIGHT for t, (_, n) in zip(ints, points, strict=True)):
-                continue
-            if even and any(t % n for t, (_, n) in zip(ints, points, strict=True)):
-                continue
-            return [_split(t, n) for t, (_, n) in zip(ints, points, strict=True)], factor
+        factor = next((f for f in range(1, MAX_WEIGHT + 1) if fits(f, even)), None)
+        if factor is not None:
+            return [_split(int(Fraction(p).limit_denominator(1000) * factor), n) for p, n in points], factor
     return [_split(max(n, min(MAX_WEIGHT * n, round(p))), n) for p, n in points], None
 
 
-def _build_item(section: etree._Element, question: Question, part: Part, weight: int, feedback: str) -> None:
+def _build_item(
+    section: etree._Element, question: Question, part: Part, weight: int, feedback_html: str
+) -> None:
     scored = "No" if part.profile == "cc.essay.v0p1" else "Yes"
     ident = f"q_{question.id}{part.suffix}"
     item = sub(section, "item", ident=ident, title=f"{question.id}{part.suffix}")
@@ -302,9 +307,11 @@ def _build_item(section: etree._Element, question: Question, part: Part, weight:
     qti12.material(presentation, html(part.stem))
     processing = qti12.resprocessing(item)
     part.build(presentation, processing)
-    text = "\n\n".join(t for t in (feedback, part.extra_feedback) if t)
+    text = "\n".join(
+        t for t in (feedback_html, html(part.extra_feedback) if part.extra_feedback else "") if t
+    )
     if text:
-        qti12.item_feedback(item, processing, html(text))
+        qti12.item_feedback(item, processing, text)
 
 
 def _manifest(selection: ExportSelection, ident: str, href: str) -> etree._Element:
@@ -378,8 +385,9 @@ def export_cc11(selection: ExportSelection) -> ExportResult:
     for question, plan, ws in zip(questions, plans, item_weights, strict=True):
         article = selection.article_title(question.source.article) if question.source else ""
         feedback = feedback_markdown(question, article)
+        feedback_html = html(feedback) if feedback else ""  # once, for every part of a split question
         for part, weight in zip(plan.parts, ws, strict=True):
-            _build_item(section, question, part, weight, feedback)
+            _build_item(section, question, part, weight, feedback_html)
 
     files = {"imsmanifest.xml": xml_bytes(_manifest(selection, ident, href)), href: xml_bytes(document)}
     return ExportResult(
