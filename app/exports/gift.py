@@ -104,8 +104,20 @@ def _closing(feedback: str) -> str:
     return (f"####{escape(feedback)}" if feedback else "") + "}"
 
 
+def _option_feedback(question: Question, key: str) -> str:
+    """'#feedback' after an answer, when the bank has per-option feedback for it."""
+    text = question.feedback.get(key, "")
+    return f"#{escape(text)}" if text else ""
+
+
 def _truefalse(question: TF, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
-    return [_head(question) + "{" + ("TRUE" if question.answer else "FALSE") + _closing(feedback)]
+    # GIFT: {TRUE#shown for the wrong answer#shown for the right answer}
+    right, wrong = ("true", "false") if question.answer else ("false", "true")
+    wrong_text, right_text = question.feedback.get(wrong, ""), question.feedback.get(right, "")
+    block = "TRUE" if question.answer else "FALSE"
+    if wrong_text or right_text:
+        block += f"#{escape(wrong_text)}#{escape(right_text)}"
+    return [_head(question) + "{" + block + _closing(feedback)]
 
 
 def _numerical(question: Numeric, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
@@ -116,7 +128,10 @@ def _numerical(question: Numeric, feedback: str, converted: list[tuple[str, str]
 
 
 def _mcq(question: MCQ, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
-    lines = [("=" if o == question.answer else "~") + escape(o) for o in question.options]
+    lines = [
+        ("=" if o == question.answer else "~") + escape(o) + _option_feedback(question, o)
+        for o in question.options
+    ]
     return [_head(question) + _answer_block(lines, feedback)]
 
 
@@ -124,13 +139,15 @@ def _multi(question: Multi, feedback: str, converted: list[tuple[str, str]]) -> 
     right = iter(shares(len(question.answer)))
     wrong = iter(shares(len(question.options) - len(question.answer), -100))
     lines = [
-        f"~%{next(right) if o in question.answer else next(wrong)}%{escape(o)}" for o in question.options
+        f"~%{next(right) if o in question.answer else next(wrong)}%{escape(o)}{_option_feedback(question, o)}"
+        for o in question.options
     ]
     return [_head(question) + _answer_block(lines, feedback)]
 
 
 def _short(question: Short, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
-    return [_head(question) + _answer_block(["=" + escape(a) for a in question.answer], feedback)]
+    lines = ["=" + escape(a) + _option_feedback(question, a) for a in question.answer]
+    return [_head(question) + _answer_block(lines, feedback)]
 
 
 def _matching(question: Matching, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
@@ -317,10 +334,11 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
         pieces = _pieces(answer, where)
         options = [clean(text) for _, text, _ in pieces]
         correct = [clean(text) for weight, text, _ in pieces if weight > 0]
+        per_option = {clean(text): clean(fb) for _, text, fb in pieces if clean(fb)}
         if len(correct) == 1 and max(weight for weight, _, _ in pieces) >= 99.99:
-            fields.update(type="mcq", options=options, answer=correct[0])
+            fields.update(type="mcq", options=options, answer=correct[0], feedback=per_option)
         else:
-            fields.update(type="multi", options=options, answer=correct)
+            fields.update(type="multi", options=options, answer=correct, feedback=per_option)
     elif "=" in answer and ARROW in answer:
         pairs = []
         for _, text, _ in _pieces(answer, where):
@@ -335,11 +353,23 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
                 )
         fields.update(type="matching", answer=pairs)
     elif answer.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
-        fields.update(type="tf", answer=answer.strip().upper().startswith("T"))
+        value = answer.strip().upper().startswith("T")
+        _, wrong_text, right_text = (answer.split("#", 2) + ["", ""])[:3]
+        right, wrong = ("true", "false") if value else ("false", "true")
+        per_option = {k: clean(v) for k, v in ((wrong, wrong_text), (right, right_text)) if clean(v)}
+        fields.update(type="tf", answer=value, feedback=per_option)
     else:
-        accepted = [clean(text) for weight, text, _ in _pieces(answer, where) if weight >= 99.99]
+        right_pieces = [
+            (clean(text), clean(fb)) for weight, text, fb in _pieces(answer, where) if weight >= 99.99
+        ]
+        accepted = [text for text, _ in right_pieces]
+        fields["feedback"] = {text: fb for text, fb in right_pieces if fb}
         if tail:
             stem = missing_word("{{1}}")
+            if fields.pop("feedback"):
+                warnings.append(
+                    f"{where}: per-answer feedback of a missing-word blank dropped (cloze has none)"
+                )
             fields.update(type="cloze", answer=[accepted])
         else:
             fields.update(type="short", answer=accepted)

@@ -63,10 +63,13 @@ def _field(parent: etree._Element, tag: str, value: str) -> None:
     etree.SubElement(parent, tag).text = value
 
 
-def _answer(parent: etree._Element, fraction: str, value: str, fmt: str = "html") -> etree._Element:
+def _answer(
+    parent: etree._Element, fraction: str, value: str, fmt: str = "html", feedback: str = ""
+) -> etree._Element:
+    """An <answer> with its per-option feedback (Markdown from the bank, written as HTML)."""
     answer = etree.SubElement(parent, "answer", fraction=fraction, format=fmt)
     etree.SubElement(answer, "text").text = value
-    _text(answer, "feedback", "", "html")
+    _text(answer, "feedback", html(feedback) if feedback else "", "html")
     return answer
 
 
@@ -90,19 +93,25 @@ def _choice(element: etree._Element, question: MCQ | Multi) -> None:
         _text(element, tag, "", "html")
     if single:
         for option in question.options:
-            _answer(element, "100" if option == question.answer else "0", inline_html(option))
+            fraction = "100" if option == question.answer else "0"
+            _answer(element, fraction, inline_html(option), feedback=question.feedback.get(option, ""))
     else:
         # Right choices share 100 %, wrong ones -100 %, so ticking everything scores nothing.
         right = iter(shares(len(question.answer)))
         wrong = iter(shares(len(question.options) - len(question.answer), -100))
         for option in question.options:
             fraction = next(right) if option in question.answer else next(wrong)
-            _answer(element, fraction, inline_html(option))
+            _answer(element, fraction, inline_html(option), feedback=question.feedback.get(option, ""))
 
 
 def _truefalse(element: etree._Element, question: TF) -> None:
-    _answer(element, "100" if question.answer else "0", "true", "moodle_auto_format")
-    _answer(element, "0" if question.answer else "100", "false", "moodle_auto_format")
+    feedback = question.feedback
+    _answer(
+        element, "100" if question.answer else "0", "true", "moodle_auto_format", feedback.get("true", "")
+    )
+    _answer(
+        element, "0" if question.answer else "100", "false", "moodle_auto_format", feedback.get("false", "")
+    )
 
 
 def _numerical(element: etree._Element, question: Numeric) -> None:
@@ -125,7 +134,7 @@ def _numerical(element: etree._Element, question: Numeric) -> None:
 def _shortanswer(element: etree._Element, question: Short) -> None:
     _field(element, "usecase", "0")
     for accepted in question.answer:
-        _answer(element, "100", accepted, "moodle_auto_format")
+        _answer(element, "100", accepted, "moodle_auto_format", question.feedback.get(accepted, ""))
 
 
 def _matching(element: etree._Element, question: Matching) -> None:
@@ -319,28 +328,40 @@ def _essay_fields(element: etree._Element, where: str, warnings: list[str]) -> d
     return fields
 
 
+def _answer_feedback(answers: list[etree._Element], keys: list[str]) -> dict[str, str]:
+    """Per-option feedback: each answer's non-empty <feedback>, keyed as the bank keys it."""
+    found = {key: _rich_text(answer, "feedback") for answer, key in zip(answers, keys, strict=True)}
+    return {key: text for key, text in found.items() if text}
+
+
 def _question_data(element: etree._Element, kind: str, where: str, warnings: list[str]) -> dict | None:
     """The canonical fields for one Moodle question, or None (with a warning) for a type Casewise lacks."""
     if kind == "multichoice":
         options, fractions = [], []
-        for answer in element.findall("answer"):
+        answers = element.findall("answer")
+        for answer in answers:
             options.append(_plain(_child_text(answer, "text")))
             fractions.append(_fraction(answer))
         correct = [option for option, fraction in zip(options, fractions, strict=True) if fraction > 0]
         single = _child_text(element, "single").strip().lower() != "false"
+        feedback = _answer_feedback(answers, options)
         if single and len(correct) == 1 and max(fractions, default=0) >= 99.9:
-            return {"type": "mcq", "options": options, "answer": correct[0]}
-        return {"type": "multi", "options": options, "answer": correct}
+            return {"type": "mcq", "options": options, "answer": correct[0], "feedback": feedback}
+        return {"type": "multi", "options": options, "answer": correct, "feedback": feedback}
     if kind == "truefalse":
-        for answer in element.findall("answer"):
+        answers = element.findall("answer")
+        keys = [_child_text(answer, "text").strip().lower() for answer in answers]
+        feedback = _answer_feedback(answers, keys) if set(keys) <= {"true", "false"} else {}
+        for answer, key in zip(answers, keys, strict=True):
             if _fraction(answer) > 0:
-                return {"type": "tf", "answer": _child_text(answer, "text").strip().lower() == "true"}
+                return {"type": "tf", "answer": key == "true", "feedback": feedback}
         raise ImportFormatError(f"{where}: truefalse question has no answer with a positive fraction")
     if kind == "numerical":
         return {"type": "numeric", "answer": _numeric(element, where)}
     if kind == "shortanswer":
-        accepted = [_plain(_child_text(a, "text")) for a in element.findall("answer") if _fraction(a) >= 99.9]
-        return {"type": "short", "answer": accepted}
+        answers = [a for a in element.findall("answer") if _fraction(a) >= 99.9]
+        accepted = [_plain(_child_text(a, "text")) for a in answers]
+        return {"type": "short", "answer": accepted, "feedback": _answer_feedback(answers, accepted)}
     if kind == "matching":
         pairs = []
         for sub in element.findall("subquestion"):
