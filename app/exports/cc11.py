@@ -84,7 +84,11 @@ class Plan:
     loss: str | None = None
 
 
-def _choice_build(choices: list[tuple[str, str]], correct: set[str], multiple: bool) -> Build:
+def _choice_build(
+    choices: list[tuple[str, str]], correct: set[str], multiple: bool, feedback: dict[str, str] | None = None
+) -> Build:
+    """A choice item; ``feedback`` maps a choice ident to the Markdown shown when it is picked."""
+
     def build(presentation: etree._Element, processing: etree._Element) -> None:
         qti12.choice_response(presentation, "response1", "Multiple" if multiple else "Single", choices)
         condvar = qti12.scoring_condition(processing)
@@ -95,6 +99,8 @@ def _choice_build(choices: list[tuple[str, str]], correct: set[str], multiple: b
                 sub(target, "varequal", ident, respident="response1")
         else:
             sub(condvar, "varequal", next(iter(correct)), respident="response1")
+        for ident, text in (feedback or {}).items():
+            qti12.answer_feedback(processing.getparent(), processing, "response1", ident, html(text))
 
     return build
 
@@ -121,14 +127,21 @@ def _choice_plan(question: MCQ | Multi | TF) -> Plan:
     if isinstance(question, TF):
         choices = [("true", "True"), ("false", "False")]
         correct = {"true" if question.answer else "false"}
+        keys = ["true", "false"]
     else:
+        keys = list(question.options)
         choices = [(f"c{i}", inline_html(option)) for i, option in enumerate(question.options, start=1)]
         wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
         correct = {f"c{i}" for i, option in enumerate(question.options, start=1) if option in wanted}
     profile = {"mcq": "cc.multiple_choice.v0p1", "multi": "cc.multiple_response.v0p1"}.get(
         question.type, "cc.true_false.v0p1"
     )
-    build = _choice_build(choices, correct, isinstance(question, Multi))
+    feedback = {
+        ident: question.feedback[key]
+        for (ident, _), key in zip(choices, keys, strict=True)
+        if question.feedback.get(key)
+    }
+    build = _choice_build(choices, correct, isinstance(question, Multi), feedback)
     return Plan([Part(profile, question.stem, build)])
 
 

@@ -125,3 +125,100 @@ def test_moodle_xml_answer_feedback_read_by_moodle_xml_parser(questions):
     assert {o.answer: o.feedback for o in parsed["fb-partners"].options}["Tesla"].startswith("<p>Tesla is")
     restored = IMPORTERS["moodle-xml"](data).questions
     assert [q["feedback"] for q in restored] == [q["feedback"] for q in questions]
+
+
+QTI12 = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
+
+
+def _response_feedback(item) -> dict[str, str]:
+    """What a QTI 1.2 reader shows per answer: respcondition varequal -> displayfeedback -> itemfeedback."""
+    shown = {}
+    for condition in item.iterfind(".//q:respcondition", QTI12):
+        link = condition.find("q:displayfeedback", QTI12)
+        value = condition.findtext("q:conditionvar/q:varequal", namespaces=QTI12)
+        if link is None or value is None:
+            continue
+        block = item.find(f"q:itemfeedback[@ident='{link.get('linkrefid')}']", QTI12)
+        shown[value] = block.findtext(".//q:mattext", namespaces=QTI12)
+    return shown
+
+
+def _labels(item) -> dict[str, str]:
+    return {
+        label.get("ident"): label.findtext(".//q:mattext", namespaces=QTI12)
+        for label in item.iterfind(".//q:response_label", QTI12)
+    }
+
+
+def test_canvas_itemfeedback_per_response_and_qti2txt_still_reads_the_key(questions, tmp_path):
+    from lxml import etree
+
+    from tests.unit.exports.conftest import unzip
+
+    files = unzip(EXPORTERS["qti12-canvas"](_selection(questions)).data, tmp_path)
+    assessment = next(
+        p
+        for n, p in files.items()
+        if n.endswith(".xml") and "assessment_meta" not in n and "imsmanifest" not in n
+    )
+    root = etree.parse(str(assessment)).getroot()
+    price = root.find(".//q:item[@ident='q_fb-price']", QTI12)
+    labels = _labels(price)
+    shown = {labels[ident]: text for ident, text in _response_feedback(price).items()}
+    assert shown == {
+        "3.74 billion yuan": "<p>Right: the price in the <em>first</em> paragraph.</p>",
+        "1.5 billion yuan": "<p>That is Stellantis's 2023 payment, not FAW's; # and ~ kept.</p>",
+    }
+    state = root.find(".//q:item[@ident='q_fb-state']", QTI12)
+    labels = _labels(state)
+    assert {labels[i]: t for i, t in _response_feedback(state).items()}[
+        "True"
+    ] == "<p>No: FAW is state-owned.</p>"
+    buyer = root.find(".//q:item[@ident='q_fb-buyer']", QTI12)
+    assert _response_feedback(buyer) == {"First Automobile Works": "<p>The full name; FAW for short.</p>"}
+
+    processors = reader("qti2txt.processors", "--ignore-requires-python qti2txt==0.1.0")
+    parsers = reader("qti2txt.parsers", "--ignore-requires-python qti2txt==0.1.0")
+    stripped = tmp_path / "stripped.xml"
+    processors.NamespaceStripper().remove_namespace_from_file(assessment, stripped)
+    details = {
+        d["question_text"]: d for d in parsers.XMLCanvasParser(str(stripped)).extract_question_details()
+    }
+    mcq = details["How much will FAW pay for its stake?"]
+    assert [c["text"] for c in mcq["choices"] if c["ident"] in mcq["correct_choices"]] == [
+        "3.74 billion yuan"
+    ]
+
+
+def test_common_cartridge_carries_choice_feedback_and_stays_valid(questions, tmp_path, shared_validator):
+    from lxml import etree
+
+    from tests.unit.exports.conftest import unzip
+    from tests.unit.exports.test_exports_cc11 import schematron_failures
+
+    files = unzip(EXPORTERS["cc11"](_selection(questions)).data, tmp_path)
+    assessment = next(p for n, p in files.items() if n.endswith("/assessment.xml"))
+    assert shared_validator(assessment, "cc11-qti") == []
+    assert schematron_failures("ccv1p1_qtiasiv1p2p1_v1p0.xsd", etree.parse(str(assessment))) == []
+    root = etree.parse(str(assessment)).getroot()
+    partners = root.find(".//q:item[@ident='q_fb-partners']", QTI12)
+    labels = _labels(partners)
+    assert {labels[i]: t for i, t in _response_feedback(partners).items()} == {
+        "Tesla": "<p>Tesla is a competitor named for comparison.</p>"
+    }
+
+
+def test_canvas_matching_pair_weights_add_up_to_exactly_100(tmp_path):
+    from lxml import etree
+
+    from tests.unit.exports.conftest import SAMPLE_BANK, unzip
+
+    matching = canonical(next(q for q in SAMPLE_BANK if q["type"] == "matching"))
+    files = unzip(EXPORTERS["qti12-canvas"](_selection([matching])).data, tmp_path)
+    assessment = next(
+        p
+        for n, p in files.items()
+        if n.endswith(".xml") and "assessment_meta" not in n and "imsmanifest" not in n
+    )
+    scores = [s.text for s in etree.parse(str(assessment)).iterfind(".//q:setvar[@action='Add']", QTI12)]
+    assert scores == ["33.34", "33.33", "33.33"]
