@@ -222,3 +222,55 @@ def test_canvas_matching_pair_weights_add_up_to_exactly_100(tmp_path):
     )
     scores = [s.text for s in etree.parse(str(assessment)).iterfind(".//q:setvar[@action='Add']", QTI12)]
     assert scores == ["33.34", "33.33", "33.33"]
+
+
+def test_anki_back_lists_the_per_option_feedback(questions, tmp_path):
+    anki_collection = reader("anki.collection", "anki==26.9.3")
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    col = anki_collection.Collection(str(tmp_path / "collection.anki2"))
+    try:
+        path = tmp_path / "deck.apkg"
+        path.write_bytes(EXPORTERS["apkg"](_selection(questions)).data)
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
+        )
+        backs = {}
+        for nid in col.find_notes(""):
+            note = col.get_note(nid)
+            backs[note.fields[0].split("</p>")[0]] = note.cards()[0].answer()
+        price = backs["<p>How much will FAW pay for its stake?"]
+        assert (
+            "<strong>1.5 billion yuan</strong>: That is Stellantis's 2023 payment, not FAW's; # and ~ kept."
+            in price
+        )
+        assert (
+            "<strong>True</strong>: No: FAW is state-owned." in backs["<p>FAW is a privately owned start-up."]
+        )
+    finally:
+        col.close()
+
+
+def test_qti21_modal_feedback_per_choice_validates(questions, tmp_path, shared_validator):
+    from lxml import etree
+
+    from tests.unit.exports.conftest import unzip
+
+    files = unzip(EXPORTERS["qti21"](_selection(questions)).data, tmp_path)
+    ns = {"i": "http://www.imsglobal.org/xsd/imsqti_v2p1"}
+    item_path = next(p for n, p in files.items() if n.endswith("q_fb-partners.xml"))
+    assert shared_validator(item_path, "qti21-item") == []
+    item = etree.parse(str(item_path)).getroot()
+    assert (
+        item.find("i:outcomeDeclaration[@identifier='OPTION_FEEDBACK']", ns).get("cardinality") == "multiple"
+    )
+    assert (
+        item.find("i:responseProcessing/i:setOutcomeValue[@identifier='OPTION_FEEDBACK']/i:variable", ns)
+        is not None
+    )
+    (modal,) = item.findall("i:modalFeedback[@outcomeIdentifier='OPTION_FEEDBACK']", ns)
+    choices = {c.get("identifier"): "".join(c.itertext()) for c in item.iterfind(".//i:simpleChoice", ns)}
+    assert choices[modal.get("identifier")] == "Tesla"
+    assert "Tesla is a competitor" in "".join(modal.itertext())
+    state_path = next(p for n, p in files.items() if n.endswith("q_fb-state.xml"))
+    assert shared_validator(state_path, "qti21-item") == []
