@@ -33,9 +33,11 @@ from app.exports.model import (
     ExportSelection,
     ImportFormatError,
     ImportResult,
+    difficulty_tag,
     export_filename,
     prepare,
     slug_tags,
+    split_difficulty,
     stable_import_id,
     topic_from_category,
     unwrap_zip,
@@ -67,7 +69,7 @@ def _answer_block(lines: list[str], feedback: str) -> str:
 
 
 def _header(name: str, idnumber: str, question: Question) -> str:
-    tags = "".join(f" [tag:{tag}]" for tag in question.tags)
+    tags = "".join(f" [tag:{tag}]" for tag in [*question.tags, difficulty_tag(question.difficulty)])
     return f"// [id:{idnumber}]{tags}\n::{escape(name)}::[markdown]"
 
 
@@ -408,7 +410,7 @@ def import_gift(data: bytes) -> ImportResult:
             warnings.append(f"{where}: the same question appears twice; the copy gets id {qid}-2")
             qid += "-2"
         seen.add(qid)
-        tags = slug_tags(re.findall(r"\[tag:((?:\\\]|[^\]])+)\]", comments))
-        candidate = {"id": qid, "topic": topic, "status": "candidate", "tags": tags, **fields}
+        tags, difficulty = split_difficulty(slug_tags(re.findall(r"\[tag:((?:\\\]|[^\]])+)\]", comments)))
+        candidate = {"id": qid, "topic": topic, "status": "candidate", "tags": tags, **difficulty, **fields}
         questions.append(validated_import(candidate, where))
     return ImportResult(questions=questions, warnings=warnings)

@@ -146,6 +146,22 @@ def topic_from_category(category: str) -> str:
     return slug if re.fullmatch(SLUG_PATTERN, slug) else "imported"
 
 
+# Difficulty travels as a tag where a format has tags but no difficulty (Moodle XML, GIFT): 'difficulty-hard'.
+DIFFICULTY_TAG = "difficulty-"
+
+
+def difficulty_tag(difficulty: str) -> str:
+    return f"{DIFFICULTY_TAG}{difficulty}"
+
+
+def split_difficulty(tags: list[str]) -> tuple[list[str], dict]:
+    """Imported tags without the difficulty tag, and {'difficulty': …} when one named a known level."""
+    found = [t[len(DIFFICULTY_TAG) :] for t in tags if t.startswith(DIFFICULTY_TAG)]
+    rest = [t for t in tags if not t.startswith(DIFFICULTY_TAG)]
+    level = next((f for f in found if f in ("easy", "medium", "hard")), None)
+    return rest, ({"difficulty": level} if level else {})
+
+
 def slug_tags(tags: list[str]) -> list[str]:
     """Imported tags as slugs (lower case, hyphens), dropping any that cannot become one."""
     slugs = [slugify(tag) for tag in tags]

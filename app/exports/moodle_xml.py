@@ -35,9 +35,11 @@ from app.exports.model import (
     ExportSelection,
     ImportFormatError,
     ImportResult,
+    difficulty_tag,
     export_filename,
     prepare,
     slug_tags,
+    split_difficulty,
     stable_import_id,
     topic_from_category,
     unwrap_zip,
@@ -204,10 +206,9 @@ def _question(quiz: etree._Element, question: Question, points: float, feedback:
     _field(element, "idnumber", question.id)
     body(element, question)
 
-    if question.tags:
-        tags = etree.SubElement(element, "tags")
-        for tag in question.tags:
-            etree.SubElement(etree.SubElement(tags, "tag"), "text").text = tag
+    tags = etree.SubElement(element, "tags")
+    for tag in [*question.tags, difficulty_tag(question.difficulty)]:
+        etree.SubElement(etree.SubElement(tags, "tag"), "text").text = tag
 
 
 def export_moodle_xml(selection: ExportSelection) -> ExportResult:
@@ -421,14 +422,17 @@ def import_moodle_xml(data: bytes) -> ImportResult:
             warnings.append(f"{where}: the same question appears twice; the copy gets id {qid}-2")
             qid += "-2"
         seen.add(qid)
-        tags = [_child_text(tag, "text") for tag in element.findall("tags/tag")]
+        tags, difficulty = split_difficulty(
+            slug_tags([_child_text(tag, "text") for tag in element.findall("tags/tag")])
+        )
         candidate = {
             "id": qid,
             "stem": stem,
             "explanation": split_feedback(_rich_text(element, "generalfeedback")),
             "topic": topic,
             "status": "candidate",
-            "tags": slug_tags(tags),
+            "tags": tags,
+            **difficulty,
             **fields,
         }
         questions.append(validated_import(candidate, where))

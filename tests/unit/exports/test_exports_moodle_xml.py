@@ -97,7 +97,12 @@ def test_structure_follows_moodles_format(exported, selection):
     pairs = [(s.findtext("text"), s.findtext("answer/text")) for s in roles.iterfind("subquestion")]
     assert pairs == [("FAW", "Buyer"), ("Leapmotor", "Target"), ("Stellantis", "Existing shareholder")]
 
-    assert [t.text for t in questions["faw-stake-price"].iterfind("tags/tag/text")] == ["price", "stake"]
+    # Moodle has no difficulty field: it travels as a tag the importer turns back into the difficulty.
+    assert [t.text for t in questions["faw-stake-price"].iterfind("tags/tag/text")] == [
+        "price",
+        "stake",
+        "difficulty-easy",
+    ]
     feedback = questions["faw-stake-price"].findtext("generalfeedback/text")
     assert feedback.startswith("<p>The article gives the price as <em>3.74 billion yuan</em>.</p>")
 

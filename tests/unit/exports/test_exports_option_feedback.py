@@ -274,3 +274,19 @@ def test_qti21_modal_feedback_per_choice_validates(questions, tmp_path, shared_v
     assert "Tesla is a competitor" in "".join(modal.itertext())
     state_path = next(p for n, p in files.items() if n.endswith("q_fb-state.xml"))
     assert shared_validator(state_path, "qti21-item") == []
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodle-xml"])
+def test_difficulty_survives_gift_and_moodle_xml_as_a_tag(fmt, bank):
+    levels = {q["stem"]: q["difficulty"] for q in bank}
+    assert set(levels.values()) == {"easy", "medium", "hard"}
+    restored = IMPORTERS[fmt](EXPORTERS[fmt](_selection(bank)).data).questions
+    from app.exports.answers import strip_unit_hint
+
+    for question in restored:
+        assert not any(tag.startswith("difficulty-") for tag in question["tags"])
+    by_stem = {q["stem"]: q["difficulty"] for q in restored}
+    for stem, level in levels.items():
+        if stem in by_stem:
+            assert by_stem[stem] == level, stem
+    assert sum(1 for stem in levels if stem in by_stem or strip_unit_hint(stem)[0] in by_stem) >= 6
