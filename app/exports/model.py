@@ -42,6 +42,9 @@ class ExportSelection:
     articles: dict[str, str] | None = None
     modified_at: datetime | None = None
     accept_loss: bool = False
+    # The articles the questions quote, whole (raw text, metadata, sentence map), for the self-contained JSON:
+    # plain dicts in the JSON bank's article shape (see json_bank.ARTICLE_KEYS).
+    article_data: list[dict] | None = None
 
     def describe(self) -> str:
         if self.scope_id:
@@ -82,6 +85,7 @@ class ImportResult:
 
     questions: list[dict]
     warnings: list[str] = field(default_factory=list)
+    articles: list[dict] = field(default_factory=list)  # JSON bank only: the articles the questions quote
 
 
 def prepare(selection: ExportSelection) -> list[Question]:
