@@ -50,7 +50,27 @@ from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 # One embedded answer: {weight:TYPE:answers}, where answers may hold backslash-escaped characters.
 CLOZE_RE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
-CLOZE_SPECIAL = re.compile(r"([\\}#~/\"])")
+# Embedded answers (multianswer) as Moodle 4.x reads them: question/type/multianswer/questiontype.php,
+# qtype_multianswer_extract_question (the version with decimal '%50.5%' fractions and the typed
+# qtype_multianswer_validate_question, Moodle 4.0 and later). An answer runs lazily up to the first '~', '#'
+# or '}' not preceded by '\\', '&' or '&amp;'; then Moodle html_entity_decode()s it and replaces only '\\}' and
+# '\\#'. So '}' and '#' are escaped with a backslash, and '~', '\\' and '&' are written as numeric character
+# references (decoded by Moodle, invisible to its regex); '/', '"' and ':' need nothing.
+CLOZE_ENTITIES = {
+    "\\": "&#92;",
+    "~": "&#126;",
+    "&": "&#38;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "}": "\\}",
+    "#": "\\#",
+}
+MOODLE_ALTERNATIVE = re.compile(
+    r"(=|%(-?[0-9]+(?:[.,][0-9]*)?)%)?"
+    r"(.+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$))"
+    r"(#(.*?(?<!\\)(?=[~}]|$)))?",
+    re.S,
+)
 
 
 def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = None) -> etree._Element:
@@ -76,7 +96,8 @@ def _answer(
 
 
 def _cloze_escape(value: str) -> str:
-    return html_lib.escape(CLOZE_SPECIAL.sub(r"\\\1", value), quote=False)
+    """An accepted variant inside {1:SHORTANSWER:=…} that Moodle's parser reads back exactly."""
+    return "".join(CLOZE_ENTITIES.get(ch, ch) for ch in value)
 
 
 def _cloze_blank(variants: list[str]) -> str:
@@ -264,19 +285,23 @@ def _fraction(answer: etree._Element) -> float:
 
 
 def _unescape_cloze(value: str) -> str:
-    return html_lib.unescape(re.sub(r"\\(.)", r"\1", value)).strip()
+    """As Moodle does: entities decoded, then only '\\}' and '\\#' unescaped."""
+    return html_lib.unescape(value).replace("\\}", "}").replace("\\#", "#").strip()
 
 
 def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> list[str]:
     variants: list[str] = []
-    for raw in re.split(r"(?<!\\)~", body):
-        text = re.split(r"(?<!\\)#", raw, maxsplit=1)[0].strip()
-        correct = text.startswith("=") or text.startswith("%100%")
-        text = text[1:] if text.startswith("=") else re.sub(r"^%-?\d+(\.\d+)?%", "", text)
+    remaining = body
+    while match := re.match(r"~?" + MOODLE_ALTERNATIVE.pattern, remaining, re.S):
+        fraction, percent, text = match.group(1), match.group(2), match.group(3)
+        remaining = remaining[match.end() :]
+        correct = fraction == "=" or (percent is not None and float(percent.replace(",", ".")) >= 100)
         if kind.startswith(("NUMERICAL", "NM")):
             text = text.split(":", 1)[0]
         if correct and text.strip():
             variants.append(_unescape_cloze(text))
+        if not match.group(0):
+            break
     if kind.startswith(("MULTICHOICE", "MC", "MULTIRESPONSE", "MR")):
         warnings.append(f"{where}: a choice blank became a typed blank accepting its correct option")
     return variants

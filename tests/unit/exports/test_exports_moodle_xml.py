@@ -119,7 +119,7 @@ def test_cloze_answers_are_escaped_and_numeric_blanks_use_numerical(bank):
     )
     data = EXPORTERS["moodle-xml"](ExportSelection(title="t", questions=[cloze])).data
     text = etree.fromstring(data).findtext("question[@type='cloze']/questiontext/text")
-    assert '{1:SHORTANSWER:=a\\}b\\#c\\~d\\/e\\"f\\\\g &amp; &lt;h&gt;}' in text
+    assert '{1:SHORTANSWER:=a\\}b\\#c&#126;d/e"f&#92;g &#38; &lt;h&gt;}' in text
     assert "{1:NUMERICAL:=534:0~=534.0:0}" in text
     (restored,) = IMPORTERS["moodle-xml"](data).questions
     assert restored["stem"] == cloze["stem"]
@@ -206,3 +206,42 @@ def test_entities_are_not_expanded():
     )
     (question,) = IMPORTERS["moodle-xml"](data).questions
     assert "expanded" not in question["stem"]
+
+
+TRICKY_ANSWERS = [
+    "a/b",
+    'say "hi"',
+    "x~y",
+    "back\\slash",
+    "a}b",
+    "#1",
+    "ratio 3:2",
+    "ends with \\",
+    "&~",
+    "\\}#~",
+]
+
+
+def test_multianswer_answers_read_back_exactly_by_moodles_parser():
+    """Every character of / \" ~ \\ } # : survives Moodle's own multianswer parsing (a port, see the module)."""
+    from tests.unit.exports.moodle_multianswer import extract
+
+    cloze = canonical(
+        {
+            "id": "cloze-moodle-chars",
+            "type": "cloze",
+            "stem": "Type {{1}} or the figure {{2}}.",
+            "answer": [TRICKY_ANSWERS, ["534", "534.5"]],
+            "topic": "key-figures",
+        }
+    )
+    data = EXPORTERS["moodle-xml"](ExportSelection(title="t", questions=[cloze])).data
+    text = etree.fromstring(data).findtext("question[@type='cloze']/questiontext/text")
+    short, numeric = extract(text)
+    assert short["type"] == "SHORTANSWER"
+    assert [(answer, fraction) for answer, fraction, _ in short["answers"]] == [
+        (a, 1.0) for a in TRICKY_ANSWERS
+    ]
+    assert [answer for answer, _, _ in numeric["answers"]] == ["534", "534.5"]
+    (restored,) = IMPORTERS["moodle-xml"](data).questions
+    assert restored["answer"][0] == TRICKY_ANSWERS
