@@ -251,6 +251,17 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
+def _strip_format(text: str) -> str:
+    """An answer or feedback without its own [plain]/[html]/[markdown]/[moodle] marker (HTML made Markdown)."""
+    marker = _FORMAT_RE.match(text.strip())
+    if not marker:
+        return text
+    rest = text.strip()[marker.end() :]
+    if marker.group(1).lower() == "html":
+        return _hide_escapes(html_to_markdown(_show(rest)))
+    return rest
+
+
 def _pieces(answer: str, where: str) -> list[tuple[float, str, str]]:
     """Split '=a#fb ~%50%b' into (weight, text, feedback) with weights in percent."""
     pieces = []
@@ -262,14 +273,19 @@ def _pieces(answer: str, where: str) -> list[tuple[float, str, str]]:
             weight = float(found.group(1))
             body = body.strip()[found.end() :]
         text, _, feedback = body.partition("#")
-        pieces.append((weight, text, feedback))
+        pieces.append((weight, _strip_format(text), _strip_format(feedback)))
     if not pieces:
         raise ImportFormatError(f"{where}: answer block {{{_show(answer)}}} has no '=' or '~' answers")
     return pieces
 
 
-def _numeric_answer(answer: str, where: str) -> dict:
+def _numeric_answer(answer: str, where: str, warnings: list[str] | None = None) -> dict:
     body = answer[1:].strip()
+    if not body.startswith(("=", "~")) and "~" in body:
+        # {#3:2~#Completely wrong}: the answer, then a catch-all wrong answer carrying only feedback.
+        body, _, rest = body.partition("~")
+        if warnings is not None:
+            warnings.append(f"{where}: feedback for any other number dropped ('{_show(rest.lstrip('#'))}')")
     if body.startswith(("=", "~")):
         best = max(_pieces(body, where), key=lambda piece: piece[0])
         body = best[1]
@@ -309,6 +325,7 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
             f"{where}: more than one answer block; escape literal braces as \\{{ and \\}}"
         )
     answer, _, general = answer.rpartition("####") if "####" in answer else (answer, "", "")
+    general = _strip_format(general)
 
     before = before.lstrip()
     fmt = _FORMAT_RE.match(before)
@@ -330,15 +347,24 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
         fields.update(type="essay")  # GIFT's essay: an empty answer block
     elif answer.startswith("#"):
         stem, unit = strip_unit_hint(stem)
-        numeric = _numeric_answer(answer, where)
+        numeric = _numeric_answer(answer, where, warnings)
         fields.update(type="numeric", answer={**numeric, "unit": unit})
     elif "~" in answer:
         pieces = _pieces(answer, where)
         options = [clean(text) for _, text, _ in pieces]
         correct = [clean(text) for weight, text, _ in pieces if weight > 0]
         per_option = {clean(text): clean(fb) for _, text, fb in pieces if clean(fb)}
-        if len(correct) == 1 and max(weight for weight, _, _ in pieces) >= 99.99:
-            fields.update(type="mcq", options=options, answer=correct[0], feedback=per_option)
+        full = [clean(text) for weight, text, _ in pieces if weight >= 99.99]
+        signs = re.findall(r"(?:^|\s)([=~])", answer)
+        if len(full) == 1 and (len(correct) == 1 or signs.count("=") == 1):
+            # Moodle: one '=' answer makes single choice; a '~%50%' beside it is partial credit there.
+            partial = [(clean(text), weight) for weight, text, _ in pieces if 0 < weight < 99.99]
+            for text, weight in partial:
+                warnings.append(
+                    f"{where}: single choice with partial credit: '{text}' is worth {weight:g} % in Moodle and "
+                    "0 in Casewise; check the question in the review queue"
+                )
+            fields.update(type="mcq", options=options, answer=full[0], feedback=per_option)
         else:
             fields.update(type="multi", options=options, answer=correct, feedback=per_option)
     elif "=" in answer and ARROW in answer:
@@ -389,6 +415,7 @@ def import_gift(data: bytes) -> ImportResult:
     topic = "imported"
     questions: list[dict] = []
     warnings: list[str] = []
+    errors: list[ImportFormatError] = []
     seen: set[str] = set()
     for start, lines in _blocks(text):
         comments = "\n".join(line for line in lines if line.lstrip().startswith("//"))
@@ -399,7 +426,12 @@ def import_gift(data: bytes) -> ImportResult:
             topic = topic_from_category(source[len("$CATEGORY:") :].strip())
             continue
         where = f"line {start}"
-        parsed = _parse_question(source, where, warnings)
+        try:
+            parsed = _parse_question(source, where, warnings)
+        except ImportFormatError as exc:
+            errors.append(exc)
+            warnings.append(f"skipped: {exc}")
+            continue
         if parsed is None:
             continue
         title, fields = parsed
@@ -412,5 +444,11 @@ def import_gift(data: bytes) -> ImportResult:
         seen.add(qid)
         tags, difficulty = split_difficulty(slug_tags(re.findall(r"\[tag:((?:\\\]|[^\]])+)\]", comments)))
         candidate = {"id": qid, "topic": topic, "status": "candidate", "tags": tags, **difficulty, **fields}
-        questions.append(validated_import(candidate, where))
+        try:
+            questions.append(validated_import(candidate, where))
+        except ImportFormatError as exc:
+            errors.append(exc)
+            warnings.append(f"skipped: {exc}")
+    if errors and not questions:
+        raise errors[0]  # nothing importable: the first problem, named with its line
     return ImportResult(questions=questions, warnings=warnings)
