@@ -298,6 +298,8 @@ def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> li
         correct = fraction == "=" or (percent is not None and float(percent.replace(",", ".")) >= 100)
         if kind.startswith(("NUMERICAL", "NM")):
             text = text.split(":", 1)[0]
+            if correct and not NUMBER_RE.match(text.strip().replace(",", ".")):
+                raise ImportFormatError(f"{where}: numerical blank answer {text.strip()!r} is not a number")
         if correct and text.strip():
             variants.append(_unescape_cloze(text))
         if not match.group(0):
@@ -387,6 +389,11 @@ def _question_data(element: etree._Element, kind: str, where: str, warnings: lis
     if kind == "shortanswer":
         answers = [a for a in element.findall("answer") if _fraction(a) >= 99.9]
         accepted = [_plain(_child_text(a, "text")) for a in answers]
+        for partial in (a for a in element.findall("answer") if 0 < _fraction(a) < 99.9):
+            warnings.append(
+                f"{where}: answer {_plain(_child_text(partial, 'text'))!r} worth {_fraction(partial):g} % dropped "
+                "(Casewise short answers are right or wrong); check the question in the review queue"
+            )
         return {"type": "short", "answer": accepted, "feedback": _answer_feedback(answers, accepted)}
     if kind == "matching":
         pairs = []
@@ -420,6 +427,7 @@ def import_moodle_xml(data: bytes) -> ImportResult:
     topic = "imported"
     questions: list[dict] = []
     warnings: list[str] = []
+    errors: list[ImportFormatError] = []
     seen: set[str] = set()
     for element in quiz:
         if not isinstance(element.tag, str):
@@ -434,7 +442,12 @@ def import_moodle_xml(data: bytes) -> ImportResult:
             continue
         name = _child_text(element, "name/text").strip()
         where = f"line {element.sourceline} (question '{name or kind}')"
-        fields = _question_data(element, kind, where, warnings)
+        try:
+            fields = _question_data(element, kind, where, warnings)
+        except ImportFormatError as exc:
+            errors.append(exc)
+            warnings.append(f"skipped: {exc}")
+            continue
         if fields is None:
             continue
         idnumber = _child_text(element, "idnumber").strip()
@@ -460,5 +473,11 @@ def import_moodle_xml(data: bytes) -> ImportResult:
             **difficulty,
             **fields,
         }
-        questions.append(validated_import(candidate, where))
+        try:
+            questions.append(validated_import(candidate, where))
+        except ImportFormatError as exc:
+            errors.append(exc)
+            warnings.append(f"skipped: {exc}")
+    if errors and not questions:
+        raise errors[0]  # nothing importable: the first problem, named with its line
     return ImportResult(questions=questions, warnings=warnings)

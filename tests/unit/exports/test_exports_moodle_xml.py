@@ -245,3 +245,39 @@ def test_multianswer_answers_read_back_exactly_by_moodles_parser():
     assert [answer for answer, _, _ in numeric["answers"]] == ["534", "534.5"]
     (restored,) = IMPORTERS["moodle-xml"](data).questions
     assert restored["answer"][0] == TRICKY_ANSWERS
+
+
+def _quiz(*questions: str) -> bytes:
+    return ("<?xml version='1.0' encoding='UTF-8'?><quiz>" + "".join(questions) + "</quiz>").encode()
+
+
+CLOZE_ZERO = (
+    "<question type='cloze'><name><text>zero</text></name>"
+    "<questiontext format='html'><text>Two minus two is {3:NUMERICAL:=zero}.</text></questiontext></question>"
+)
+SHORT_PARTIAL = (
+    "<question type='shortanswer'><name><text>colour</text></name>"
+    "<questiontext format='html'><text>Name the colour of the sky.</text></questiontext>"
+    "<answer fraction='100'><text>blue</text><feedback><text>Right.</text></feedback></answer>"
+    "<answer fraction='50'><text>light blue</text><feedback><text>Close.</text></feedback></answer>"
+    "</question>"
+)
+
+
+def test_a_numerical_blank_that_is_not_a_number_is_skipped_with_its_line_and_the_rest_imports():
+    """The issue's run of Moodle's XML cases: '{3:NUMERICAL:=zero}' was accepted as text."""
+    result = IMPORTERS["moodle-xml"](_quiz(CLOZE_ZERO, SHORT_PARTIAL))
+    assert [q["type"] for q in result.questions] == ["short"]
+    assert result.warnings[0].startswith("skipped: line 1 (question 'zero'): numerical blank answer 'zero'")
+    with pytest.raises(ImportFormatError, match="numerical blank answer 'zero' is not a number"):
+        IMPORTERS["moodle-xml"](_quiz(CLOZE_ZERO))
+
+
+def test_short_answer_partial_credit_is_reported_and_feedback_kept():
+    result = IMPORTERS["moodle-xml"](_quiz(SHORT_PARTIAL))
+    (question,) = result.questions
+    assert question["answer"] == ["blue"] and question["feedback"] == {"blue": "Right."}
+    assert result.warnings == [
+        "line 1 (question 'colour'): answer 'light blue' worth 50 % dropped (Casewise short answers are right "
+        "or wrong); check the question in the review queue"
+    ]
