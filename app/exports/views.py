@@ -103,6 +103,12 @@ def import_upload():
                 form.file.errors.append(f"{exc} Nothing was imported.")
             else:
                 flash(f"Imported {upload.filename}: {summary}.", "success")
+                for warning in summary.warnings[:20]:  # skipped and converted questions, by line
+                    flash(warning, "warning")
+                if len(summary.warnings) > 20:
+                    flash(
+                        f"… and {len(summary.warnings) - 20} more; `flask import` prints them all.", "warning"
+                    )
                 return redirect(url_for("exports.index"))
     return render_template(
         "exports/index.html",

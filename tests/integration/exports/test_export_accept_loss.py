@@ -48,3 +48,19 @@ def test_web_report_offers_the_checkbox_and_download_honours_it(seeded, client, 
     assert "Lost (accepted)" in accepted_report.get_data(as_text=True)
     download = client.get(f"/exports/download?{query}&accept_loss=1")
     assert download.status_code == 200 and download.data[:2] == b"PK"
+
+
+def test_web_import_lists_the_skipped_question_with_its_line(seeded, client, auth):
+    import io
+
+    auth.login("instructor")
+    gift = b"::ok::What is the answer here?{=yes ~no ~maybe}\n\n::bad::What is two and two?{#four}\n"
+    response = client.post(
+        "/exports/import",
+        data={"fmt": "gift", "file": (io.BytesIO(gift), "mixed.gift")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Imported mixed.gift: 1 created" in page
+    assert "skipped: line 3 (question &#39;bad&#39;): numerical answer {#four} is not a number" in page
