@@ -41,3 +41,16 @@ def test_a_library_copy_that_differs_is_kept_and_reported(seeded):
     summary = service.import_file("json", json.dumps(data).encode())
     assert summary.articles == 0
     assert any("differs from the library's copy" in w for w in summary.warnings)
+
+
+def test_per_option_feedback_survives_the_database(seeded):
+    from app.exports import EXPORTERS, ExportSelection
+    from tests.unit.exports.conftest import canonical
+    from tests.unit.exports.test_exports_option_feedback import WITH_FEEDBACK
+
+    questions = [canonical(q) for q in WITH_FEEDBACK]
+    service.import_file("json", EXPORTERS["json"](ExportSelection(title="t", questions=questions)).data)
+    exported = {q["id"]: q for q in json.loads(service.export("json").data)["questions"]}
+    assert {q["id"]: exported[q["id"]]["feedback"] for q in questions} == {
+        q["id"]: q["feedback"] for q in questions
+    }

@@ -290,3 +290,12 @@ def test_difficulty_survives_gift_and_moodle_xml_as_a_tag(fmt, bank):
         if stem in by_stem:
             assert by_stem[stem] == level, stem
     assert sum(1 for stem in levels if stem in by_stem or strip_unit_hint(stem)[0] in by_stem) >= 6
+
+
+def test_the_yaml_bank_keeps_it(questions, tmp_path):
+    from app.bank.yamlio import dump_bank, load_bank_dir
+
+    dump_bank(questions, tmp_path)
+    loaded, errors = load_bank_dir(tmp_path)
+    assert errors == []
+    assert {q["id"]: q.get("feedback") for q in loaded} == {q["id"]: q["feedback"] for q in questions}
