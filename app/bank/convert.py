@@ -8,7 +8,7 @@ from app.models import Article, Question
 from app.qtypes.schema import parse_question
 
 # Type-specific fields kept in Question.settings rather than in their own columns.
-SETTINGS_FIELDS = ("fuzzy", "word_limit", "rubric")
+SETTINGS_FIELDS = ("fuzzy", "word_limit", "rubric", "feedback")
 
 
 def to_canonical(question: Question, article_slug: str | None = None) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def apply_canonical(question: Question, data: dict[str, Any], article: Article |
         "stem": data["stem"],
         "options": data.get("options"),
         "answer": data["answer"],
-        "settings": {k: data[k] for k in SETTINGS_FIELDS if data.get(k) is not None},
+        "settings": {k: data[k] for k in SETTINGS_FIELDS if data.get(k) not in (None, {})},
         "explanation": data.get("explanation", ""),
         "topic": data["topic"],
         "difficulty": data.get("difficulty", "medium"),

@@ -88,11 +88,12 @@ def _tags(question: Question) -> list[str]:
 
 
 def _cloze_text(question: Cloze) -> str:
-    """The stem with {{n}} as Anki's {{cN::first variant}}."""
+    """The stem with {{n}} as Anki's {{cN::variant / variant}}: the back shows every accepted variant."""
 
     def replace(match: re.Match) -> str:
         number = int(match.group(1))
-        return f"{{{{c{number}::{html_lib.escape(question.answer[number - 1][0])}}}}}"
+        variants = " / ".join(html_lib.escape(v) for v in question.answer[number - 1])
+        return f"{{{{c{number}::{variants}}}}}"
 
     return BLANK_RE.sub(replace, html(question.stem))
 
@@ -159,6 +160,15 @@ def _note(question: Question, selection: ExportSelection) -> genanki.Note:
     explanation = html(question.explanation) if question.explanation else ""
     source = html_lib.escape(source_line(question, article))
     model, fields = HANDLERS[question.type](question)
+    if question.feedback and model is BASIC_MODEL:
+        # Per-option feedback on the back, under the answer: why each option is right or tempting.
+        shown = {"true": "True", "false": "False"}
+        rows = "".join(
+            f"<li><strong>{inline_html(shown.get(key, key) if question.type == 'tf' else key)}</strong>: "
+            f"{inline_html(text)}</li>"
+            for key, text in question.feedback.items()
+        )
+        fields = [fields[0], f'{fields[1]}<ul class="option-feedback">{rows}</ul>', *fields[2:]]
     return genanki.Note(
         model=model,
         fields=[*fields, explanation, source],

@@ -23,15 +23,20 @@ from app.exports import EXPORTERS, IMPORTERS, ExportError, ImportFormatError, se
 @click.option(
     "--variant", type=click.Choice(["quizlet"]), default=None, help="csv only: two-column Quizlet file."
 )
+@click.option(
+    "--accept-loss",
+    is_flag=True,
+    help="Export even what the format cannot hold faithfully (the report lists each loss).",
+)
 @with_appcontext
-def export_command(fmt: str, out: Path, quiz_id, article_id, topic, variant) -> None:
+def export_command(fmt: str, out: Path, quiz_id, article_id, topic, variant, accept_loss) -> None:
     """Export the approved bank (or a quiz, article or topic) to FORMAT."""
     scopes = [(s, v) for s, v in (("quiz", quiz_id), ("article", article_id), ("topic", topic)) if v]
     if len(scopes) > 1:
         raise click.UsageError("Give at most one of --quiz, --article and --topic.")
     scope, scope_id = scopes[0] if scopes else ("bank", None)
     try:
-        result = service.export(fmt, scope, scope_id, variant)
+        result = service.export(fmt, scope, scope_id, variant, accept_loss)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
@@ -40,6 +45,8 @@ def export_command(fmt: str, out: Path, quiz_id, article_id, topic, variant) -> 
         raise click.ClickException(f"Cannot write {out}: {exc.strerror}. Choose a writable path.") from exc
     for qid, reason in result.converted:
         click.echo(f"converted {qid}: {reason}")
+    for qid, reason in result.lost:
+        click.echo(f"lost {qid}: {reason}")
     for qid, reason in result.skipped:
         click.echo(f"skipped {qid}: {reason}")
     click.echo(f"wrote {out} ({len(result.data):,} bytes, {fmt})")

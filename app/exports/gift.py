@@ -33,9 +33,11 @@ from app.exports.model import (
     ExportSelection,
     ImportFormatError,
     ImportResult,
+    difficulty_tag,
     export_filename,
     prepare,
     slug_tags,
+    split_difficulty,
     stable_import_id,
     topic_from_category,
     unwrap_zip,
@@ -67,7 +69,7 @@ def _answer_block(lines: list[str], feedback: str) -> str:
 
 
 def _header(name: str, idnumber: str, question: Question) -> str:
-    tags = "".join(f" [tag:{tag}]" for tag in question.tags)
+    tags = "".join(f" [tag:{tag}]" for tag in [*question.tags, difficulty_tag(question.difficulty)])
     return f"// [id:{idnumber}]{tags}\n::{escape(name)}::[markdown]"
 
 
@@ -104,8 +106,20 @@ def _closing(feedback: str) -> str:
     return (f"####{escape(feedback)}" if feedback else "") + "}"
 
 
+def _option_feedback(question: Question, key: str) -> str:
+    """'#feedback' after an answer, when the bank has per-option feedback for it."""
+    text = question.feedback.get(key, "")
+    return f"#{escape(text)}" if text else ""
+
+
 def _truefalse(question: TF, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
-    return [_head(question) + "{" + ("TRUE" if question.answer else "FALSE") + _closing(feedback)]
+    # GIFT: {TRUE#shown for the wrong answer#shown for the right answer}
+    right, wrong = ("true", "false") if question.answer else ("false", "true")
+    wrong_text, right_text = question.feedback.get(wrong, ""), question.feedback.get(right, "")
+    block = "TRUE" if question.answer else "FALSE"
+    if wrong_text or right_text:
+        block += f"#{escape(wrong_text)}#{escape(right_text)}"
+    return [_head(question) + "{" + block + _closing(feedback)]
 
 
 def _numerical(question: Numeric, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
@@ -116,7 +130,10 @@ def _numerical(question: Numeric, feedback: str, converted: list[tuple[str, str]
 
 
 def _mcq(question: MCQ, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
-    lines = [("=" if o == question.answer else "~") + escape(o) for o in question.options]
+    lines = [
+        ("=" if o == question.answer else "~") + escape(o) + _option_feedback(question, o)
+        for o in question.options
+    ]
     return [_head(question) + _answer_block(lines, feedback)]
 
 
@@ -124,13 +141,15 @@ def _multi(question: Multi, feedback: str, converted: list[tuple[str, str]]) -> 
     right = iter(shares(len(question.answer)))
     wrong = iter(shares(len(question.options) - len(question.answer), -100))
     lines = [
-        f"~%{next(right) if o in question.answer else next(wrong)}%{escape(o)}" for o in question.options
+        f"~%{next(right) if o in question.answer else next(wrong)}%{escape(o)}{_option_feedback(question, o)}"
+        for o in question.options
     ]
     return [_head(question) + _answer_block(lines, feedback)]
 
 
 def _short(question: Short, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
-    return [_head(question) + _answer_block(["=" + escape(a) for a in question.answer], feedback)]
+    lines = ["=" + escape(a) + _option_feedback(question, a) for a in question.answer]
+    return [_head(question) + _answer_block(lines, feedback)]
 
 
 def _matching(question: Matching, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
@@ -232,6 +251,17 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
+def _strip_format(text: str) -> str:
+    """An answer or feedback without its own [plain]/[html]/[markdown]/[moodle] marker (HTML made Markdown)."""
+    marker = _FORMAT_RE.match(text.strip())
+    if not marker:
+        return text
+    rest = text.strip()[marker.end() :]
+    if marker.group(1).lower() == "html":
+        return _hide_escapes(html_to_markdown(_show(rest)))
+    return rest
+
+
 def _pieces(answer: str, where: str) -> list[tuple[float, str, str]]:
     """Split '=a#fb ~%50%b' into (weight, text, feedback) with weights in percent."""
     pieces = []
@@ -243,14 +273,19 @@ def _pieces(answer: str, where: str) -> list[tuple[float, str, str]]:
             weight = float(found.group(1))
             body = body.strip()[found.end() :]
         text, _, feedback = body.partition("#")
-        pieces.append((weight, text, feedback))
+        pieces.append((weight, _strip_format(text), _strip_format(feedback)))
     if not pieces:
         raise ImportFormatError(f"{where}: answer block {{{_show(answer)}}} has no '=' or '~' answers")
     return pieces
 
 
-def _numeric_answer(answer: str, where: str) -> dict:
+def _numeric_answer(answer: str, where: str, warnings: list[str] | None = None) -> dict:
     body = answer[1:].strip()
+    if not body.startswith(("=", "~")) and "~" in body:
+        # {#3:2~#Completely wrong}: the answer, then a catch-all wrong answer carrying only feedback.
+        body, _, rest = body.partition("~")
+        if warnings is not None:
+            warnings.append(f"{where}: feedback for any other number dropped ('{_show(rest.lstrip('#'))}')")
     if body.startswith(("=", "~")):
         best = max(_pieces(body, where), key=lambda piece: piece[0])
         body = best[1]
@@ -290,6 +325,7 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
             f"{where}: more than one answer block; escape literal braces as \\{{ and \\}}"
         )
     answer, _, general = answer.rpartition("####") if "####" in answer else (answer, "", "")
+    general = _strip_format(general)
 
     before = before.lstrip()
     fmt = _FORMAT_RE.match(before)
@@ -311,16 +347,26 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
         fields.update(type="essay")  # GIFT's essay: an empty answer block
     elif answer.startswith("#"):
         stem, unit = strip_unit_hint(stem)
-        numeric = _numeric_answer(answer, where)
+        numeric = _numeric_answer(answer, where, warnings)
         fields.update(type="numeric", answer={**numeric, "unit": unit})
     elif "~" in answer:
         pieces = _pieces(answer, where)
         options = [clean(text) for _, text, _ in pieces]
         correct = [clean(text) for weight, text, _ in pieces if weight > 0]
-        if len(correct) == 1 and max(weight for weight, _, _ in pieces) >= 99.99:
-            fields.update(type="mcq", options=options, answer=correct[0])
+        per_option = {clean(text): clean(fb) for _, text, fb in pieces if clean(fb)}
+        full = [clean(text) for weight, text, _ in pieces if weight >= 99.99]
+        signs = re.findall(r"(?:^|\s)([=~])", answer)
+        if len(full) == 1 and (len(correct) == 1 or signs.count("=") == 1):
+            # Moodle: one '=' answer makes single choice; a '~%50%' beside it is partial credit there.
+            partial = [(clean(text), weight) for weight, text, _ in pieces if 0 < weight < 99.99]
+            for text, weight in partial:
+                warnings.append(
+                    f"{where}: single choice with partial credit: '{text}' is worth {weight:g} % in Moodle and "
+                    "0 in Casewise; check the question in the review queue"
+                )
+            fields.update(type="mcq", options=options, answer=full[0], feedback=per_option)
         else:
-            fields.update(type="multi", options=options, answer=correct)
+            fields.update(type="multi", options=options, answer=correct, feedback=per_option)
     elif "=" in answer and ARROW in answer:
         pairs = []
         for _, text, _ in _pieces(answer, where):
@@ -335,11 +381,23 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
                 )
         fields.update(type="matching", answer=pairs)
     elif answer.split("#", 1)[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
-        fields.update(type="tf", answer=answer.strip().upper().startswith("T"))
+        value = answer.strip().upper().startswith("T")
+        _, wrong_text, right_text = (answer.split("#", 2) + ["", ""])[:3]
+        right, wrong = ("true", "false") if value else ("false", "true")
+        per_option = {k: clean(v) for k, v in ((wrong, wrong_text), (right, right_text)) if clean(v)}
+        fields.update(type="tf", answer=value, feedback=per_option)
     else:
-        accepted = [clean(text) for weight, text, _ in _pieces(answer, where) if weight >= 99.99]
+        right_pieces = [
+            (clean(text), clean(fb)) for weight, text, fb in _pieces(answer, where) if weight >= 99.99
+        ]
+        accepted = [text for text, _ in right_pieces]
+        fields["feedback"] = {text: fb for text, fb in right_pieces if fb}
         if tail:
             stem = missing_word("{{1}}")
+            if fields.pop("feedback"):
+                warnings.append(
+                    f"{where}: per-answer feedback of a missing-word blank dropped (cloze has none)"
+                )
             fields.update(type="cloze", answer=[accepted])
         else:
             fields.update(type="short", answer=accepted)
@@ -357,6 +415,7 @@ def import_gift(data: bytes) -> ImportResult:
     topic = "imported"
     questions: list[dict] = []
     warnings: list[str] = []
+    errors: list[ImportFormatError] = []
     seen: set[str] = set()
     for start, lines in _blocks(text):
         comments = "\n".join(line for line in lines if line.lstrip().startswith("//"))
@@ -367,7 +426,12 @@ def import_gift(data: bytes) -> ImportResult:
             topic = topic_from_category(source[len("$CATEGORY:") :].strip())
             continue
         where = f"line {start}"
-        parsed = _parse_question(source, where, warnings)
+        try:
+            parsed = _parse_question(source, where, warnings)
+        except ImportFormatError as exc:
+            errors.append(exc)
+            warnings.append(f"skipped: {exc}")
+            continue
         if parsed is None:
             continue
         title, fields = parsed
@@ -378,7 +442,13 @@ def import_gift(data: bytes) -> ImportResult:
             warnings.append(f"{where}: the same question appears twice; the copy gets id {qid}-2")
             qid += "-2"
         seen.add(qid)
-        tags = slug_tags(re.findall(r"\[tag:((?:\\\]|[^\]])+)\]", comments))
-        candidate = {"id": qid, "topic": topic, "status": "candidate", "tags": tags, **fields}
-        questions.append(validated_import(candidate, where))
+        tags, difficulty = split_difficulty(slug_tags(re.findall(r"\[tag:((?:\\\]|[^\]])+)\]", comments)))
+        candidate = {"id": qid, "topic": topic, "status": "candidate", "tags": tags, **difficulty, **fields}
+        try:
+            questions.append(validated_import(candidate, where))
+        except ImportFormatError as exc:
+            errors.append(exc)
+            warnings.append(f"skipped: {exc}")
+    if errors and not questions:
+        raise errors[0]  # nothing importable: the first problem, named with its line
     return ImportResult(questions=questions, warnings=warnings)

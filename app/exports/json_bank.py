@@ -1,8 +1,11 @@
 """The Casewise JSON bank: every field and the provenance, sorted by id, so export → import → export is exact.
 
-Shape: {"format": "casewise-bank", "version": 1, "questions": [...]}; each question lists its keys in a fixed
-order (id, type, status, topic, …) and the rest alphabetically. Import validates every question and names
-the first problem by its path, e.g. "questions[3].answer: …".
+Shape: {"format": "casewise-bank", "version": 2, "articles": [...], "questions": [...]}; each question lists its
+keys in a fixed order (id, type, status, topic, …) and the rest alphabetically. Version 2 carries the articles
+the questions quote (raw text, metadata and the sentence map), so an import into an empty instance keeps every
+question's provenance and exporting again gives the same bytes. Version 1 files (no articles) still import; a
+file from a newer version is refused, naming both versions. Import validates every question and names the
+first problem by its path, e.g. "questions[3].answer: …".
 """
 
 from __future__ import annotations
@@ -27,7 +30,11 @@ from app.inputs import InputError, loads_json
 from app.qtypes.schema import Question, parse_question
 
 FORMAT = "casewise-bank"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+ARTICLE_KEYS = ("slug", "title", "publisher", "published_on", "topics", "source_format", "content_sha256",
+                "raw_text", "body", "segments")  # fmt: skip
+SEGMENT_KEYS = ("sid", "paragraph", "position", "start", "end", "kind", "excluded", "reason", "text")
 KEY_ORDER = ("id", "type", "status", "topic", "difficulty", "tags", "stem", "options", "answer", "fuzzy",
              "word_limit", "rubric", "explanation", "source")  # fmt: skip
 SOURCE_ORDER = ("article", "sentence_id", "quote", "start", "end", "also")
@@ -45,10 +52,19 @@ def _canonical(question: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def dump_bank(questions: list[dict[str, Any]]) -> bytes:
-    """The JSON document for already-validated question dicts (``model_dump(mode="json")`` form)."""
+def _article(data: dict[str, Any]) -> dict[str, Any]:
+    article = {key: data.get(key) for key in ARTICLE_KEYS}
+    article["segments"] = [{key: s.get(key) for key in SEGMENT_KEYS} for s in data.get("segments") or []]
+    return article
+
+
+def dump_bank(questions: list[dict[str, Any]], articles: list[dict[str, Any]] | None = None) -> bytes:
+    """The JSON document for already-validated question dicts (``model_dump(mode="json")`` form) and the
+    articles they quote (only those: a selection carries what it needs)."""
     ordered = [_canonical(q) for q in sorted(questions, key=lambda q: q["id"])]
-    document = {"format": FORMAT, "version": VERSION, "questions": ordered}
+    quoted = {q["source"]["article"] for q in questions if q.get("source")}
+    kept = sorted((_article(a) for a in articles or [] if a.get("slug") in quoted), key=lambda a: a["slug"])
+    document = {"format": FORMAT, "version": VERSION, "articles": kept, "questions": ordered}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -74,7 +90,7 @@ HANDLERS: dict[str, Callable[[Question], dict[str, Any]]] = {
 def export_json(selection: ExportSelection) -> ExportResult:
     questions = [HANDLERS[q.type](q) for q in prepare(selection)]
     return ExportResult(
-        data=dump_bank(questions),
+        data=dump_bank(questions, selection.article_data),
         filename=export_filename(selection, ".json"),
         mimetype="application/json",
     )
@@ -102,12 +118,21 @@ def import_json(data: bytes) -> ImportResult:
             f'format: expected "{FORMAT}", got {json.dumps(document.get("format"))}; '
             "this is not a Casewise bank export"
         )
-    if document.get("version") != VERSION:
-        raise ImportFormatError(f"version: expected {VERSION}, got {json.dumps(document.get('version'))}")
+    version = document.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise ImportFormatError(
+            f"version: this file is version {version} of the Casewise bank format, written by a newer Casewise; "
+            f"this instance reads versions {READABLE_VERSIONS[0]}–{VERSION}. Upgrade Casewise to import it"
+        )
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        raise ImportFormatError(
+            f"version: expected one of {', '.join(map(str, READABLE_VERSIONS))}, got {json.dumps(version)}"
+        )
     questions = document.get("questions")
     if not isinstance(questions, list):
         raise ImportFormatError("questions: expected a list of questions")
-    unknown = sorted(set(document) - {"format", "version", "questions"})
+    articles = _read_articles(document.get("articles", []))
+    unknown = sorted(set(document) - {"format", "version", "questions", "articles"})
     warnings = [f"ignored unknown top-level key '{key}'" for key in unknown]
     restored: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -124,4 +149,29 @@ def import_json(data: bytes) -> ImportResult:
             )
         seen[question.id] = index
         restored.append(question.model_dump(mode="json"))
-    return ImportResult(questions=restored, warnings=warnings)
+    return ImportResult(questions=restored, warnings=warnings, articles=articles)
+
+
+def _read_articles(articles: Any) -> list[dict[str, Any]]:
+    """The articles of a version 2 file, checked for the fields an import needs."""
+    if not isinstance(articles, list):
+        raise ImportFormatError("articles: expected a list of articles")
+    read = []
+    for index, item in enumerate(articles):
+        where = f"articles[{index}]"
+        if not isinstance(item, dict):
+            raise ImportFormatError(f"{where}: expected an object, got {type(item).__name__}")
+        for key in ("slug", "title", "raw_text", "body", "content_sha256"):
+            if not isinstance(item.get(key), str) or not item[key]:
+                raise ImportFormatError(f"{where}.{key}: expected non-empty text")
+        segments = item.get("segments")
+        if not isinstance(segments, list):
+            raise ImportFormatError(f"{where}.segments: expected the list of sentences")
+        for number, segment in enumerate(segments):
+            if not isinstance(segment, dict) or not isinstance(segment.get("sid"), str):
+                raise ImportFormatError(f"{where}.segments[{number}]: expected an object with a 'sid'")
+            for key in ("paragraph", "position", "start", "end"):
+                if not isinstance(segment.get(key), int) or isinstance(segment.get(key), bool):
+                    raise ImportFormatError(f"{where}.segments[{number}].{key}: expected a whole number")
+        read.append(_article(item))
+    return read

@@ -30,6 +30,8 @@ class ExportSelection:
     ``points`` maps question id to quiz points (1 when absent). ``articles`` maps article slug to title.
     ``modified_at`` is when the newest question was last edited: the Anki deck stamps its notes with it so a
     re-import updates edited notes; without it a fixed date keeps the output byte-for-byte reproducible.
+    ``accept_loss`` says the instructor has seen the conversion report and accepts what a format cannot hold;
+    without it an exporter that would lose something raises ExportError naming it.
     """
 
     title: str
@@ -39,6 +41,10 @@ class ExportSelection:
     points: dict[str, float] | None = None
     articles: dict[str, str] | None = None
     modified_at: datetime | None = None
+    accept_loss: bool = False
+    # The articles the questions quote, whole (raw text, metadata, sentence map), for the self-contained JSON:
+    # plain dicts in the JSON bank's article shape (see json_bank.ARTICLE_KEYS).
+    article_data: list[dict] | None = None
 
     def describe(self) -> str:
         if self.scope_id:
@@ -62,13 +68,15 @@ class Unsupported:
 
 @dataclass(frozen=True)
 class ExportResult:
-    """The file, and the questions the format could not carry as they are (``(question id, reason)``)."""
+    """The file, and the questions the format could not carry as they are (``(question id, reason)``):
+    ``converted`` keeps them gradable in another shape, ``lost`` lists what the instructor accepted to lose."""
 
     data: bytes
     filename: str
     mimetype: str
     skipped: list[tuple[str, str]] = field(default_factory=list)
     converted: list[tuple[str, str]] = field(default_factory=list)
+    lost: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,7 @@ class ImportResult:
 
     questions: list[dict]
     warnings: list[str] = field(default_factory=list)
+    articles: list[dict] = field(default_factory=list)  # JSON bank only: the articles the questions quote
 
 
 def prepare(selection: ExportSelection) -> list[Question]:
@@ -139,6 +148,22 @@ def topic_from_category(category: str) -> str:
     last = category.rstrip("/").rsplit("/", 1)[-1]
     slug = re.sub(r"[^a-z0-9]+", "-", last.casefold()).strip("-")[:60].strip("-")
     return slug if re.fullmatch(SLUG_PATTERN, slug) else "imported"
+
+
+# Difficulty travels as a tag where a format has tags but no difficulty (Moodle XML, GIFT): 'difficulty-hard'.
+DIFFICULTY_TAG = "difficulty-"
+
+
+def difficulty_tag(difficulty: str) -> str:
+    return f"{DIFFICULTY_TAG}{difficulty}"
+
+
+def split_difficulty(tags: list[str]) -> tuple[list[str], dict]:
+    """Imported tags without the difficulty tag, and {'difficulty': …} when one named a known level."""
+    found = [t[len(DIFFICULTY_TAG) :] for t in tags if t.startswith(DIFFICULTY_TAG)]
+    rest = [t for t in tags if not t.startswith(DIFFICULTY_TAG)]
+    level = next((f for f in found if f in ("easy", "medium", "hard")), None)
+    return rest, ({"difficulty": level} if level else {})
 
 
 def slug_tags(tags: list[str]) -> list[str]:

@@ -35,9 +35,11 @@ from app.exports.model import (
     ExportSelection,
     ImportFormatError,
     ImportResult,
+    difficulty_tag,
     export_filename,
     prepare,
     slug_tags,
+    split_difficulty,
     stable_import_id,
     topic_from_category,
     unwrap_zip,
@@ -48,7 +50,27 @@ from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 # One embedded answer: {weight:TYPE:answers}, where answers may hold backslash-escaped characters.
 CLOZE_RE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
-CLOZE_SPECIAL = re.compile(r"([\\}#~/\"])")
+# Embedded answers (multianswer) as Moodle 4.x reads them: question/type/multianswer/questiontype.php,
+# qtype_multianswer_extract_question (the version with decimal '%50.5%' fractions and the typed
+# qtype_multianswer_validate_question, Moodle 4.0 and later). An answer runs lazily up to the first '~', '#'
+# or '}' not preceded by '\\', '&' or '&amp;'; then Moodle html_entity_decode()s it and replaces only '\\}' and
+# '\\#'. So '}' and '#' are escaped with a backslash, and '~', '\\' and '&' are written as numeric character
+# references (decoded by Moodle, invisible to its regex); '/', '"' and ':' need nothing.
+CLOZE_ENTITIES = {
+    "\\": "&#92;",
+    "~": "&#126;",
+    "&": "&#38;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "}": "\\}",
+    "#": "\\#",
+}
+MOODLE_ALTERNATIVE = re.compile(
+    r"(=|%(-?[0-9]+(?:[.,][0-9]*)?)%)?"
+    r"(.+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$))"
+    r"(#(.*?(?<!\\)(?=[~}]|$)))?",
+    re.S,
+)
 
 
 def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = None) -> etree._Element:
@@ -63,15 +85,19 @@ def _field(parent: etree._Element, tag: str, value: str) -> None:
     etree.SubElement(parent, tag).text = value
 
 
-def _answer(parent: etree._Element, fraction: str, value: str, fmt: str = "html") -> etree._Element:
+def _answer(
+    parent: etree._Element, fraction: str, value: str, fmt: str = "html", feedback: str = ""
+) -> etree._Element:
+    """An <answer> with its per-option feedback (Markdown from the bank, written as HTML)."""
     answer = etree.SubElement(parent, "answer", fraction=fraction, format=fmt)
     etree.SubElement(answer, "text").text = value
-    _text(answer, "feedback", "", "html")
+    _text(answer, "feedback", html(feedback) if feedback else "", "html")
     return answer
 
 
 def _cloze_escape(value: str) -> str:
-    return html_lib.escape(CLOZE_SPECIAL.sub(r"\\\1", value), quote=False)
+    """An accepted variant inside {1:SHORTANSWER:=…} that Moodle's parser reads back exactly."""
+    return "".join(CLOZE_ENTITIES.get(ch, ch) for ch in value)
 
 
 def _cloze_blank(variants: list[str]) -> str:
@@ -90,19 +116,25 @@ def _choice(element: etree._Element, question: MCQ | Multi) -> None:
         _text(element, tag, "", "html")
     if single:
         for option in question.options:
-            _answer(element, "100" if option == question.answer else "0", inline_html(option))
+            fraction = "100" if option == question.answer else "0"
+            _answer(element, fraction, inline_html(option), feedback=question.feedback.get(option, ""))
     else:
         # Right choices share 100 %, wrong ones -100 %, so ticking everything scores nothing.
         right = iter(shares(len(question.answer)))
         wrong = iter(shares(len(question.options) - len(question.answer), -100))
         for option in question.options:
             fraction = next(right) if option in question.answer else next(wrong)
-            _answer(element, fraction, inline_html(option))
+            _answer(element, fraction, inline_html(option), feedback=question.feedback.get(option, ""))
 
 
 def _truefalse(element: etree._Element, question: TF) -> None:
-    _answer(element, "100" if question.answer else "0", "true", "moodle_auto_format")
-    _answer(element, "0" if question.answer else "100", "false", "moodle_auto_format")
+    feedback = question.feedback
+    _answer(
+        element, "100" if question.answer else "0", "true", "moodle_auto_format", feedback.get("true", "")
+    )
+    _answer(
+        element, "0" if question.answer else "100", "false", "moodle_auto_format", feedback.get("false", "")
+    )
 
 
 def _numerical(element: etree._Element, question: Numeric) -> None:
@@ -125,7 +157,7 @@ def _numerical(element: etree._Element, question: Numeric) -> None:
 def _shortanswer(element: etree._Element, question: Short) -> None:
     _field(element, "usecase", "0")
     for accepted in question.answer:
-        _answer(element, "100", accepted, "moodle_auto_format")
+        _answer(element, "100", accepted, "moodle_auto_format", question.feedback.get(accepted, ""))
 
 
 def _matching(element: etree._Element, question: Matching) -> None:
@@ -195,10 +227,9 @@ def _question(quiz: etree._Element, question: Question, points: float, feedback:
     _field(element, "idnumber", question.id)
     body(element, question)
 
-    if question.tags:
-        tags = etree.SubElement(element, "tags")
-        for tag in question.tags:
-            etree.SubElement(etree.SubElement(tags, "tag"), "text").text = tag
+    tags = etree.SubElement(element, "tags")
+    for tag in [*question.tags, difficulty_tag(question.difficulty)]:
+        etree.SubElement(etree.SubElement(tags, "tag"), "text").text = tag
 
 
 def export_moodle_xml(selection: ExportSelection) -> ExportResult:
@@ -254,19 +285,25 @@ def _fraction(answer: etree._Element) -> float:
 
 
 def _unescape_cloze(value: str) -> str:
-    return html_lib.unescape(re.sub(r"\\(.)", r"\1", value)).strip()
+    """As Moodle does: entities decoded, then only '\\}' and '\\#' unescaped."""
+    return html_lib.unescape(value).replace("\\}", "}").replace("\\#", "#").strip()
 
 
 def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> list[str]:
     variants: list[str] = []
-    for raw in re.split(r"(?<!\\)~", body):
-        text = re.split(r"(?<!\\)#", raw, maxsplit=1)[0].strip()
-        correct = text.startswith("=") or text.startswith("%100%")
-        text = text[1:] if text.startswith("=") else re.sub(r"^%-?\d+(\.\d+)?%", "", text)
+    remaining = body
+    while match := re.match(r"~?" + MOODLE_ALTERNATIVE.pattern, remaining, re.S):
+        fraction, percent, text = match.group(1), match.group(2), match.group(3)
+        remaining = remaining[match.end() :]
+        correct = fraction == "=" or (percent is not None and float(percent.replace(",", ".")) >= 100)
         if kind.startswith(("NUMERICAL", "NM")):
             text = text.split(":", 1)[0]
+            if correct and not NUMBER_RE.match(text.strip().replace(",", ".")):
+                raise ImportFormatError(f"{where}: numerical blank answer {text.strip()!r} is not a number")
         if correct and text.strip():
             variants.append(_unescape_cloze(text))
+        if not match.group(0):
+            break
     if kind.startswith(("MULTICHOICE", "MC", "MULTIRESPONSE", "MR")):
         warnings.append(f"{where}: a choice blank became a typed blank accepting its correct option")
     return variants
@@ -319,28 +356,45 @@ def _essay_fields(element: etree._Element, where: str, warnings: list[str]) -> d
     return fields
 
 
+def _answer_feedback(answers: list[etree._Element], keys: list[str]) -> dict[str, str]:
+    """Per-option feedback: each answer's non-empty <feedback>, keyed as the bank keys it."""
+    found = {key: _rich_text(answer, "feedback") for answer, key in zip(answers, keys, strict=True)}
+    return {key: text for key, text in found.items() if text}
+
+
 def _question_data(element: etree._Element, kind: str, where: str, warnings: list[str]) -> dict | None:
     """The canonical fields for one Moodle question, or None (with a warning) for a type Casewise lacks."""
     if kind == "multichoice":
         options, fractions = [], []
-        for answer in element.findall("answer"):
+        answers = element.findall("answer")
+        for answer in answers:
             options.append(_plain(_child_text(answer, "text")))
             fractions.append(_fraction(answer))
         correct = [option for option, fraction in zip(options, fractions, strict=True) if fraction > 0]
         single = _child_text(element, "single").strip().lower() != "false"
+        feedback = _answer_feedback(answers, options)
         if single and len(correct) == 1 and max(fractions, default=0) >= 99.9:
-            return {"type": "mcq", "options": options, "answer": correct[0]}
-        return {"type": "multi", "options": options, "answer": correct}
+            return {"type": "mcq", "options": options, "answer": correct[0], "feedback": feedback}
+        return {"type": "multi", "options": options, "answer": correct, "feedback": feedback}
     if kind == "truefalse":
-        for answer in element.findall("answer"):
+        answers = element.findall("answer")
+        keys = [_child_text(answer, "text").strip().lower() for answer in answers]
+        feedback = _answer_feedback(answers, keys) if set(keys) <= {"true", "false"} else {}
+        for answer, key in zip(answers, keys, strict=True):
             if _fraction(answer) > 0:
-                return {"type": "tf", "answer": _child_text(answer, "text").strip().lower() == "true"}
+                return {"type": "tf", "answer": key == "true", "feedback": feedback}
         raise ImportFormatError(f"{where}: truefalse question has no answer with a positive fraction")
     if kind == "numerical":
         return {"type": "numeric", "answer": _numeric(element, where)}
     if kind == "shortanswer":
-        accepted = [_plain(_child_text(a, "text")) for a in element.findall("answer") if _fraction(a) >= 99.9]
-        return {"type": "short", "answer": accepted}
+        answers = [a for a in element.findall("answer") if _fraction(a) >= 99.9]
+        accepted = [_plain(_child_text(a, "text")) for a in answers]
+        for partial in (a for a in element.findall("answer") if 0 < _fraction(a) < 99.9):
+            warnings.append(
+                f"{where}: answer {_plain(_child_text(partial, 'text'))!r} worth {_fraction(partial):g} % dropped "
+                "(Casewise short answers are right or wrong); check the question in the review queue"
+            )
+        return {"type": "short", "answer": accepted, "feedback": _answer_feedback(answers, accepted)}
     if kind == "matching":
         pairs = []
         for sub in element.findall("subquestion"):
@@ -373,6 +427,7 @@ def import_moodle_xml(data: bytes) -> ImportResult:
     topic = "imported"
     questions: list[dict] = []
     warnings: list[str] = []
+    errors: list[ImportFormatError] = []
     seen: set[str] = set()
     for element in quiz:
         if not isinstance(element.tag, str):
@@ -387,7 +442,12 @@ def import_moodle_xml(data: bytes) -> ImportResult:
             continue
         name = _child_text(element, "name/text").strip()
         where = f"line {element.sourceline} (question '{name or kind}')"
-        fields = _question_data(element, kind, where, warnings)
+        try:
+            fields = _question_data(element, kind, where, warnings)
+        except ImportFormatError as exc:
+            errors.append(exc)
+            warnings.append(f"skipped: {exc}")
+            continue
         if fields is None:
             continue
         idnumber = _child_text(element, "idnumber").strip()
@@ -400,15 +460,24 @@ def import_moodle_xml(data: bytes) -> ImportResult:
             warnings.append(f"{where}: the same question appears twice; the copy gets id {qid}-2")
             qid += "-2"
         seen.add(qid)
-        tags = [_child_text(tag, "text") for tag in element.findall("tags/tag")]
+        tags, difficulty = split_difficulty(
+            slug_tags([_child_text(tag, "text") for tag in element.findall("tags/tag")])
+        )
         candidate = {
             "id": qid,
             "stem": stem,
             "explanation": split_feedback(_rich_text(element, "generalfeedback")),
             "topic": topic,
             "status": "candidate",
-            "tags": slug_tags(tags),
+            "tags": tags,
+            **difficulty,
             **fields,
         }
-        questions.append(validated_import(candidate, where))
+        try:
+            questions.append(validated_import(candidate, where))
+        except ImportFormatError as exc:
+            errors.append(exc)
+            warnings.append(f"skipped: {exc}")
+    if errors and not questions:
+        raise errors[0]  # nothing importable: the first problem, named with its line
     return ImportResult(questions=questions, warnings=warnings)

@@ -86,3 +86,14 @@ def item_feedback(item: etree._Element, processing: etree._Element, html: str) -
     feedback = sub(item, "itemfeedback", ident=FEEDBACK_ID)
     flow = sub(feedback, "flow_mat")
     material(flow, html)
+
+
+def answer_feedback(
+    item: etree._Element, processing: etree._Element, respident: str, ident: str, html: str
+) -> None:
+    """Feedback for one response, as Canvas writes it: a condition on that answer showing ``{ident}_fb``."""
+    condition = sub(processing, "respcondition", continue_="Yes")
+    sub(sub(condition, "conditionvar"), "varequal", ident, respident=respident)
+    sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+    flow = sub(sub(item, "itemfeedback", ident=f"{ident}_fb"), "flow_mat")
+    material(flow, html)

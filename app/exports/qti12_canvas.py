@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 
 from app.exports import qti12
-from app.exports.answers import feedback_markdown, format_number, numeric_bounds, stem_with_unit
+from app.exports.answers import feedback_markdown, format_number, numeric_bounds, shares, stem_with_unit
 from app.exports.archive import build_zip, lom_title, manifest_head, xml_bytes
 from app.exports.markup import html, inline_html
 from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
@@ -63,7 +63,9 @@ def _choice(
     if isinstance(question, TF):
         choices = [(ids.next(), "True"), (ids.next(), "False")]
         correct = {choices[0 if question.answer else 1][0]}
+        keys = ["true", "false"]
     else:
+        keys = list(question.options)
         choices = [(ids.next(), inline_html(option)) for option in question.options]
         wanted = {question.answer} if isinstance(question, MCQ) else set(question.answer)
         correct = {
@@ -80,6 +82,10 @@ def _choice(
             sub(target, "varequal", ident, respident="response1")
     else:
         sub(condvar, "varequal", next(iter(correct)), respident="response1")
+    item = processing.getparent()
+    for ident, key in zip(answer_ids, keys, strict=True):
+        if question.feedback.get(key):
+            qti12.answer_feedback(item, processing, "response1", ident, html(question.feedback[key]))
     return answer_ids
 
 
@@ -105,6 +111,17 @@ def _short(
     condvar = qti12.scoring_condition(processing)
     for accepted in question.answer:
         sub(condvar, "varequal", accepted, respident="response1")
+    item = processing.getparent()
+    for number, accepted in enumerate(question.answer, start=1):
+        if question.feedback.get(accepted):
+            # The answer's text is what the condition compares; the feedback ident names it by position.
+            condition = sub(processing, "respcondition", continue_="Yes")
+            sub(sub(condition, "conditionvar"), "varequal", accepted, respident="response1")
+            ident = f"{item.get('ident')}_a{number}_fb"
+            sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=ident)
+            qti12.material(
+                sub(sub(item, "itemfeedback", ident=ident), "flow_mat"), html(question.feedback[accepted])
+            )
     return []
 
 
@@ -112,7 +129,7 @@ def _cloze(
     presentation: etree._Element, processing: etree._Element, question: Cloze, ids: _ChoiceIds
 ) -> list[str]:
     answer_ids: list[str] = []
-    share = f"{100 / len(question.answer):.2f}"
+    parts = iter(shares(len(question.answer), 100, 2))  # two decimals that add up to exactly 100
     for number_, variants in enumerate(question.answer, start=1):
         blank = f"blank{number_}"
         choices = [(ids.next(), variant) for variant in variants]
@@ -122,7 +139,7 @@ def _cloze(
         render = sub(lid, "render_choice")
         for ident, variant in choices:
             qti12.material(sub(render, "response_label", ident=ident), variant, texttype="text/plain")
-        condvar = qti12.scoring_condition(processing, action="Add", score=share)
+        condvar = qti12.scoring_condition(processing, action="Add", score=next(parts))
         sub(condvar, "varequal", choices[0][0], respident=f"response_{blank}")
     return answer_ids
 
@@ -130,7 +147,7 @@ def _cloze(
 def _matching(
     presentation: etree._Element, processing: etree._Element, question: Matching, ids: _ChoiceIds
 ) -> list[str]:
-    share = f"{100 / len(question.answer):.2f}"
+    parts = iter(shares(len(question.answer), 100, 2))  # 33.34 + 33.33 + 33.33 = 100, not 99.99
     pairs = [(ids.next(), pair) for pair in question.answer]
     # Canvas lists every right-hand item in each drop-down; sorted so the order gives nothing away.
     rights = sorted(((ids.next(), pair.right) for _, pair in pairs), key=lambda item: item[1].casefold())
@@ -141,7 +158,7 @@ def _matching(
         render = sub(lid, "render_choice")
         for right_ident, text in rights:
             qti12.material(sub(render, "response_label", ident=right_ident), text, texttype="text/plain")
-        condvar = qti12.scoring_condition(processing, action="Add", score=share)
+        condvar = qti12.scoring_condition(processing, action="Add", score=next(parts))
         sub(condvar, "varequal", match_id[pair.right], respident=f"response_{ident}")
     return [ident for ident, _ in pairs]
 

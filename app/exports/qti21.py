@@ -281,6 +281,17 @@ HANDLERS: dict[str, Callable[[etree._Element, Any, str], _Parts]] = {
 }
 
 
+def _option_feedback(question: Question) -> dict[str, str]:
+    """Choice identifier -> per-option feedback (Markdown) for the choice types; {} otherwise."""
+    if isinstance(question, TF):
+        keys = {"true": "true", "false": "false"}
+    elif isinstance(question, MCQ | Multi):
+        keys = {option: f"C{i}" for i, option in enumerate(question.options, start=1)}
+    else:
+        return {}
+    return {keys[key]: text for key, text in question.feedback.items() if key in keys}
+
+
 def _item(question: Question, article_title: str) -> etree._Element:
     item = _root(
         "assessmentItem",
@@ -300,10 +311,23 @@ def _item(question: Question, article_title: str) -> etree._Element:
     q(q(outcome, "defaultValue"), "value", "0")
     if feedback:
         q(item, "outcomeDeclaration", identifier="FEEDBACK", cardinality="single", baseType="identifier")
+    per_option = _option_feedback(question)
+    if per_option:
+        # The picked choice(s) become OPTION_FEEDBACK; a modalFeedback per choice shows when it is among them.
+        cardinality = "multiple" if isinstance(question, Multi) else "single"
+        q(
+            item,
+            "outcomeDeclaration",
+            identifier="OPTION_FEEDBACK",
+            cardinality=cardinality,
+            baseType="identifier",
+        )
     body = q(item, "itemBody")
     build_body(body)
     processing = q(item, "responseProcessing")
     score(processing)
+    if per_option:
+        q(q(processing, "setOutcomeValue", identifier="OPTION_FEEDBACK"), "variable", identifier="RESPONSE")
     if feedback:
         show = q(processing, "setOutcomeValue", identifier="FEEDBACK")
         q(show, "baseValue", "EXPLANATION", baseType="identifier")
@@ -311,6 +335,11 @@ def _item(question: Question, article_title: str) -> etree._Element:
             item, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier="EXPLANATION", showHide="show"
         )
         append_html(modal, html(feedback), QTI_NS)
+    for ident, text in per_option.items():
+        modal = q(
+            item, "modalFeedback", outcomeIdentifier="OPTION_FEEDBACK", identifier=ident, showHide="show"
+        )
+        append_html(modal, html(text), QTI_NS)
     return item
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +12,7 @@ from app.bank.convert import apply_canonical, to_canonical
 from app.exports import EXPORTERS, IMPORTERS, ExportError, ExportResult, ExportSelection, export_quizlet
 from app.extensions import db
 from app.inputs import is_id
-from app.models import Article, Question, QuestionRevision, Quiz
+from app.models import Article, Question, QuestionRevision, Quiz, Segment
 
 FORMATS = tuple(EXPORTERS)
 SCOPES = ("bank", "quiz", "article", "topic")
@@ -72,9 +73,68 @@ def build_selection(scope: str = "bank", scope_id: str | None = None) -> ExportS
     return _selection(title, list(db.session.scalars(query)), scope, scope_id, points, articles)
 
 
+def article_data(article: Article) -> dict:
+    """An article whole, in the JSON bank's shape: metadata, raw text, body and the sentence map."""
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "publisher": article.publisher,
+        "published_on": article.published_on.isoformat() if article.published_on else None,
+        "topics": list(article.topics or []),
+        "source_format": article.source_format,
+        "content_sha256": article.content_sha256,
+        "raw_text": article.raw_text,
+        "body": article.body,
+        "segments": [
+            {
+                "sid": s.sid,
+                "paragraph": s.paragraph,
+                "position": s.position,
+                "start": s.start_offset,
+                "end": s.end_offset,
+                "kind": s.kind,
+                "excluded": s.excluded,
+                "reason": s.reason,
+                "text": s.text,
+            }
+            for s in sorted(article.segments, key=lambda s: s.position)
+        ],
+    }
+
+
+def _restore_article(data: dict) -> Article:
+    article = Article(
+        slug=data["slug"],
+        title=data["title"],
+        publisher=data.get("publisher") or "",
+        published_on=date.fromisoformat(data["published_on"]) if data.get("published_on") else None,
+        topics=list(data.get("topics") or []),
+        source_format=data.get("source_format") or "txt",
+        raw_text=data["raw_text"],
+        body=data["body"],
+        content_sha256=data["content_sha256"],
+    )
+    article.segments = [
+        Segment(
+            sid=s["sid"],
+            paragraph=s["paragraph"],
+            position=s["position"],
+            start_offset=s["start"],
+            end_offset=s["end"],
+            kind=s.get("kind") or "sentence",
+            excluded=bool(s.get("excluded")),
+            reason=s.get("reason"),
+            text=s.get("text") or "",
+        )
+        for s in data["segments"]
+    ]
+    return article
+
+
 def _selection(title, rows, scope, scope_id, points, articles) -> ExportSelection:
     slugs = {a.id: a.slug for a in articles.values()}
     questions = [to_canonical(q, slugs.get(q.article_id)) for q in rows]
+    quoted = {q["source"]["article"] for q in questions if q.get("source")}
     modified = max((q.updated_at for q in rows), default=None)
     return ExportSelection(
         title=title,
@@ -84,15 +144,21 @@ def _selection(title, rows, scope, scope_id, points, articles) -> ExportSelectio
         points=points,
         articles={slug: a.title for slug, a in articles.items()},
         modified_at=modified,
+        article_data=[article_data(a) for slug, a in sorted(articles.items()) if slug in quoted],
     )
 
 
 def export(
-    fmt: str, scope: str = "bank", scope_id: str | None = None, variant: str | None = None
+    fmt: str,
+    scope: str = "bank",
+    scope_id: str | None = None,
+    variant: str | None = None,
+    accept_loss: bool = False,
 ) -> ExportResult:
+    """Export a scope; ``accept_loss`` lets a format that cannot hold everything export anyway (reported)."""
     if fmt not in EXPORTERS:
         raise ExportError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    selection = build_selection(scope, scope_id)
+    selection = replace(build_selection(scope, scope_id), accept_loss=accept_loss)
     if fmt == "csv" and variant == "quizlet":
         return export_quizlet(selection)
     return EXPORTERS[fmt](selection)
@@ -103,11 +169,14 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    articles: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        if self.articles:
+            text += f", {self.articles} article{'s' if self.articles != 1 else ''} added"
         return text + (f", {len(self.skipped)} skipped" if self.skipped else "")
 
 
@@ -121,6 +190,17 @@ def import_file(fmt: str, data: bytes, author_id: int | None = None) -> ImportSu
     existing = {q.uid: q for q in db.session.scalars(select(Question))}
     summary = ImportSummary(warnings=list(result.warnings))
     try:
+        for data_a in result.articles:
+            known = articles.get(data_a["slug"])
+            if known is None:
+                articles[data_a["slug"]] = restored = _restore_article(data_a)
+                db.session.add(restored)
+                summary.articles += 1
+            elif known.content_sha256 != data_a["content_sha256"]:
+                summary.warnings.append(
+                    f"article {data_a['slug']!r} differs from the library's copy; the library's copy is kept"
+                )
+        db.session.flush()
         for data_q in result.questions:
             source = data_q.get("source") or {}
             article = articles.get(source.get("article")) if source else None

@@ -34,6 +34,10 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Import")
 
 
+def _accept_loss() -> bool:
+    return request.args.get("accept_loss") in ("1", "on", "y", "yes", "true")
+
+
 def _scope_args() -> tuple[str, str | None]:
     scope = request.args.get("scope", "bank")
     scope_id = request.args.get("id") or None
@@ -51,7 +55,7 @@ def index():
     result = error = None
     if fmt:
         try:
-            result = service.export(fmt, scope, scope_id, request.args.get("variant"))
+            result = service.export(fmt, scope, scope_id, request.args.get("variant"), _accept_loss())
         except ExportError as exc:
             error = str(exc)
     status = 422 if error else 200
@@ -62,6 +66,7 @@ def index():
         scope_id=scope_id,
         scope_title=service.scope_title(scope, scope_id),
         fmt=fmt,
+        accept_loss=_accept_loss(),
         result=result,
         error=error,
         import_form=ImportForm(),
@@ -74,10 +79,10 @@ def download():
     scope, scope_id = _scope_args()
     fmt = request.args.get("format", "")
     try:
-        result = service.export(fmt, scope, scope_id, request.args.get("variant"))
+        result = service.export(fmt, scope, scope_id, request.args.get("variant"), _accept_loss())
     except ExportError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("exports.index", scope=scope, id=scope_id))
+        return redirect(url_for("exports.index", scope=scope, id=scope_id, format=fmt or None))
     return send_file(
         io.BytesIO(result.data), mimetype=result.mimetype, as_attachment=True, download_name=result.filename
     )
@@ -98,6 +103,12 @@ def import_upload():
                 form.file.errors.append(f"{exc} Nothing was imported.")
             else:
                 flash(f"Imported {upload.filename}: {summary}.", "success")
+                for warning in summary.warnings[:20]:  # skipped and converted questions, by line
+                    flash(warning, "warning")
+                if len(summary.warnings) > 20:
+                    flash(
+                        f"… and {len(summary.warnings) - 20} more; `flask import` prints them all.", "warning"
+                    )
                 return redirect(url_for("exports.index"))
     return render_template(
         "exports/index.html",
@@ -105,6 +116,7 @@ def import_upload():
         scope="bank",
         scope_id=None,
         fmt=None,
+        accept_loss=False,
         result=None,
         error=None,
         import_form=form,

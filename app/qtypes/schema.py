@@ -9,7 +9,16 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 QUESTION_TYPES = ("mcq", "multi", "tf", "numeric", "cloze", "matching", "short", "essay")
 STATUSES = ("candidate", "approved", "retired")
@@ -55,6 +64,31 @@ class QuestionBase(_Strict):
     tags: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] = Field(default_factory=list)
     status: Literal["candidate", "approved", "retired"] = "approved"
     source: Source | None = None
+    feedback: dict[str, Annotated[str, Field(min_length=1, max_length=1000)]] = Field(
+        default_factory=dict,
+        description="per-option feedback: option (mcq, multi), 'true'/'false' (tf) or accepted answer "
+        "(short) -> why it is right or wrong; exported as answer feedback where a format has a place",
+    )
+
+    def feedback_keys(self) -> list[str]:
+        """What ``feedback`` may be keyed by for this type (none unless a type says so)."""
+        return []
+
+    @model_validator(mode="after")
+    def _feedback_keys_known(self):
+        allowed = self.feedback_keys()
+        for key in self.feedback:
+            if key not in allowed:
+                where = ", ".join(repr(k) for k in allowed) or "nothing: this type has no per-option feedback"
+                raise ValueError(f"feedback is keyed by {key!r}; use one of {where}")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_feedback(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        if not data.get("feedback"):
+            data.pop("feedback", None)  # questions without it keep their exact earlier shape
+        return data
 
 
 def _distinct(values: list[str], what: str) -> list[str]:
@@ -75,6 +109,9 @@ class MCQ(QuestionBase):
     type: Literal["mcq"]
     options: list[str] = Field(min_length=3, max_length=5)
     answer: str
+
+    def feedback_keys(self) -> list[str]:
+        return list(self.options)
 
     @field_validator("options")
     @classmethod
@@ -97,6 +134,9 @@ class Multi(QuestionBase):
     options: list[str] = Field(min_length=3, max_length=8)
     answer: list[str] = Field(min_length=1)
 
+    def feedback_keys(self) -> list[str]:
+        return list(self.options)
+
     @field_validator("options")
     @classmethod
     def _options_distinct(cls, v: list[str]) -> list[str]:
@@ -116,6 +156,9 @@ class Multi(QuestionBase):
 class TF(QuestionBase):
     type: Literal["tf"]
     answer: bool
+
+    def feedback_keys(self) -> list[str]:
+        return ["true", "false"]
 
 
 class NumericAnswer(_Strict):
@@ -177,6 +220,9 @@ class Short(QuestionBase):
     type: Literal["short"]
     answer: list[str] = Field(min_length=1)
     fuzzy: float | None = Field(default=None, ge=0.5, le=1.0)
+
+    def feedback_keys(self) -> list[str]:
+        return list(self.answer)
 
 
 MAX_ESSAY_WORD_LIMIT = 20_000

@@ -57,8 +57,14 @@ def test_anki_imports_every_question_as_the_right_note(collection, selection, tm
     )
     assert sorted(mcq.tags) == ["article::faw-leapmotor-stake", "key-figures", "price", "stake"]
 
-    cloze = by_front["<p>FAW pays {{c1::3.74 billion yuan}} for a {{c2::20%}} stake in <em>Leapmotor</em>."]
+    cloze = by_front[
+        "<p>FAW pays {{c1::3.74 billion yuan / 3.74bn yuan}} for a {{c2::20% / 20 % / twenty percent}} stake in "
+        "<em>Leapmotor</em>."
+    ]
     assert cloze.note_type()["name"] == "Casewise Cloze"
+    # Every accepted variant shows on the back of its card, as Anki renders it.
+    assert "3.74 billion yuan / 3.74bn yuan" in cloze.cards()[0].answer()
+    assert "20% / 20 % / twenty percent" in cloze.cards()[1].answer()
     assert cloze.fields[1] == "<p>Both figures come from one sentence.</p>"
     assert len(cloze.cards()) == 2
     assert [card.ord for card in cloze.cards()] == [0, 1]

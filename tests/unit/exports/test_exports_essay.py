@@ -100,12 +100,12 @@ def test_cc11_essay_validates_against_the_profile_and_is_not_computer_scored(
 ):
     result = EXPORTERS["cc11"](selection)
     assert result.skipped == []
-    assert result.converted == [
-        (
-            "faw-essay-gains",
-            "essay without its word limit, rubric, model answer (the CC 1.1 essay profile has no place for them)",
-        )
-    ]
+    assert result.converted[0] == (
+        "faw-essay-gains",
+        "essay: word limit into the prompt, model answer into the feedback, rubric into the feedback "
+        "(the CC 1.1 essay has no place for them)",
+    )
+    assert result.lost == []
     files = unzip(result.data, tmp_path)
     assessment = next(path for name, path in files.items() if name.endswith("/assessment.xml"))
     assert shared_validator(assessment, "cc11-qti") == []
@@ -118,6 +118,10 @@ def test_cc11_essay_validates_against_the_profile_and_is_not_computer_scored(
     }
     assert fields["cc_profile"] == "cc.essay.v0p1" and fields["qmd_computerscored"] == "No"
     assert item.find("q:presentation/q:response_str/q:render_fib", QTI12) is not None
+    assert "At most 300 words" in item.findtext("q:presentation/q:material/q:mattext", namespaces=QTI12)
+    feedback = item.findtext("q:itemfeedback/q:flow_mat/q:material/q:mattext", namespaces=QTI12)
+    assert "Model answer" in feedback and "electric-vehicle technology" in feedback
+    assert "Rubric" in feedback and "Backs it with a figure" in feedback
 
 
 def test_qti21_essay_is_an_extended_text_interaction_that_validates(selection, shared_validator, tmp_path):

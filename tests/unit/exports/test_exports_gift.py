@@ -158,8 +158,8 @@ GOOD = "::q1::What is the answer here?{=yes ~no ~maybe}\n"
         ("\n\n::q1::What is the answer} here?\n", "line 3|'}' without an opening '{'"),
         ("::q1 What is the answer here?{=a ~b ~c}\n", "line 1|the title opened with '::' is never closed"),
         (
-            GOOD + "\n::q2::What is two and two?{#four}\n",
-            "line 3 (question 'q2')|numerical answer {#four} is not a number",
+            "::q2::What is two and two?{#four}\n",
+            "line 1 (question 'q2')|numerical answer {#four} is not a number",
         ),
         (
             "::m::Match these two things please.{=a -> 1 =b}\n",
@@ -215,3 +215,81 @@ def test_moodle_style_gift_without_our_markers_imports():
         and mcq["answer"] == "entombed"
     )
     assert tf["stem"] == "The sun *rises* in the east." and tf["answer"] is True
+
+
+def test_one_bad_question_is_skipped_with_its_line_and_the_rest_imports():
+    text = GOOD + "\n::q2::What is two and two?{#four}\n\n::q3::Is this true?{TRUE}\n"
+    result = IMPORTERS["gift"](text.encode())
+    assert [q["type"] for q in result.questions] == ["mcq", "tf"]
+    assert result.warnings == ["skipped: line 3 (question 'q2'): numerical answer {#four} is not a number"]
+
+
+# Cases from Moodle's own GIFT importer tests, question/format/gift/tests/giftformat_test.php (moodle/moodle,
+# commit 3d51aed3): the GIFT input of each case, and what Moodle stores for it.
+def test_moodle_case_import_multichoice_with_per_answer_format_markers():
+    """test_import_multichoice: single choice; feedback 'right; good!', '[html]wrong…' and '[plain]blue'."""
+    text = (
+        "// multiple choice with specified feedback for right and wrong answers\n"
+        "::Q2:: What's between orange and green in the spectrum?\n"
+        "{\n    =yellow # right; good!\n    ~red # [html]wrong, it's yellow\n"
+        "    ~[plain]blue # wrong, it's yellow\n}"
+    )
+    (question,) = IMPORTERS["gift"](text.encode()).questions
+    assert question["stem"] == "What's between orange and green in the spectrum?"
+    assert (question["type"], question["options"], question["answer"]) == (
+        "mcq",
+        ["yellow", "red", "blue"],
+        "yellow",
+    )
+    assert question["feedback"] == {
+        "yellow": "right; good!",
+        "red": "wrong, it's yellow",
+        "blue": "wrong, it's yellow",
+    }
+
+
+def test_moodle_case_import_multichoice_multi():
+    """test_import_multichoice_multi: multiple response, yellow and off-beige 50 % each, markers stripped."""
+    text = (
+        "::colours:: What's between orange and green in the spectrum?\n{\n"
+        "    ~%50%yellow # right; good!\n    ~%-100%red # [html]wrong\n"
+        "    ~%50%off-beige # right; good!\n    ~%-100%[plain]blue # wrong\n}"
+    )
+    (question,) = IMPORTERS["gift"](text.encode()).questions
+    assert question["type"] == "multi"
+    assert question["options"] == ["yellow", "red", "off-beige", "blue"]
+    assert question["answer"] == ["yellow", "off-beige"]
+    assert question["feedback"] == {
+        "yellow": "right; good!",
+        "red": "wrong",
+        "off-beige": "right; good!",
+        "blue": "wrong",
+    }
+
+
+def test_moodle_case_general_feedback_with_a_format_marker():
+    """'####[html]' general feedback (the issue's finding): the marker is not stored as text."""
+    text = "::Q::What colour? {\n  =blue\n  ~red\n  ~green\n  ####[html]<p>It is <em>blue</em>.</p>\n}\n"
+    (question,) = IMPORTERS["gift"](text.encode()).questions
+    assert question["explanation"] == "It is *blue*."
+
+
+def test_moodle_case_single_choice_with_partial_credit_stays_single_and_is_flagged():
+    """Moodle (issue #23's run of Moodle's cases): '{=a ~%50%b ~c}' is single choice with b worth half."""
+    result = IMPORTERS["gift"](b"::Q::Which one is best here? {=a ~%50%b ~c}\n")
+    (question,) = result.questions
+    assert (question["type"], question["answer"]) == ("mcq", "a")
+    assert result.warnings == [
+        "line 1 (question 'Q'): single choice with partial credit: 'b' is worth 50 % in Moodle and 0 in "
+        "Casewise; check the question in the review queue"
+    ]
+
+
+def test_moodle_case_numerical_with_a_catch_all_wrong_answer():
+    """Moodle's questions.gift.txt fixture: '{#3:2~#Completely wrong}' is valid; the catch-all is feedback only."""
+    result = IMPORTERS["gift"](b"::Q::How many apples are left over? {#3:2~#Completely wrong}\n")
+    (question,) = result.questions
+    assert question["answer"]["value"] == 3 and question["answer"]["tolerance"] == 2
+    assert result.warnings == [
+        "line 1 (question 'Q'): feedback for any other number dropped ('Completely wrong')"
+    ]

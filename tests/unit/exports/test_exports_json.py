@@ -28,8 +28,8 @@ def test_import_restores_every_field_and_provenance(bank):
 
 def test_questions_are_sorted_by_id_with_a_fixed_key_order(bank):
     document = json.loads(EXPORTERS["json"](ExportSelection(title="t", questions=bank[::-1])).data)
-    assert list(document) == ["format", "version", "questions"]
-    assert document["format"] == "casewise-bank" and document["version"] == 1
+    assert list(document) == ["format", "version", "articles", "questions"]
+    assert document["format"] == "casewise-bank" and document["version"] == 2
     ids = [q["id"] for q in document["questions"]]
     assert ids == sorted(ids)
     mcq = next(q for q in document["questions"] if q["type"] == "mcq")
@@ -47,7 +47,19 @@ def _bank_with(questions: list) -> bytes:
         (b"[1, 2]", 'expected a JSON object with "format": "casewise-bank", got a list'),
         (b'{"questions": []}', 'format: expected "casewise-bank", got null'),
         (b'{"format": "anki", "questions": []}', 'format: expected "casewise-bank", got "anki"'),
-        (b'{"format": "casewise-bank", "version": 2, "questions": []}', "version: expected 1, got 2"),
+        (
+            b'{"format": "casewise-bank", "version": 3, "questions": []}',
+            "version: this file is version 3 of the Casewise bank format, written by a newer Casewise; "
+            "this instance reads versions 1–2",
+        ),
+        (
+            b'{"format": "casewise-bank", "version": "2", "questions": []}',
+            'version: expected one of 1, 2, got "2"',
+        ),
+        (
+            b'{"format": "casewise-bank", "version": 2, "articles": [{"slug": "x"}], "questions": []}',
+            "articles[0].title: expected non-empty text",
+        ),
         (b'{"format": "casewise-bank", "version": 1, "questions": {}}', "questions: expected a list"),
         (
             b'{"format": "casewise-bank", "version": 1, "questions": [',

@@ -97,7 +97,12 @@ def test_structure_follows_moodles_format(exported, selection):
     pairs = [(s.findtext("text"), s.findtext("answer/text")) for s in roles.iterfind("subquestion")]
     assert pairs == [("FAW", "Buyer"), ("Leapmotor", "Target"), ("Stellantis", "Existing shareholder")]
 
-    assert [t.text for t in questions["faw-stake-price"].iterfind("tags/tag/text")] == ["price", "stake"]
+    # Moodle has no difficulty field: it travels as a tag the importer turns back into the difficulty.
+    assert [t.text for t in questions["faw-stake-price"].iterfind("tags/tag/text")] == [
+        "price",
+        "stake",
+        "difficulty-easy",
+    ]
     feedback = questions["faw-stake-price"].findtext("generalfeedback/text")
     assert feedback.startswith("<p>The article gives the price as <em>3.74 billion yuan</em>.</p>")
 
@@ -114,7 +119,7 @@ def test_cloze_answers_are_escaped_and_numeric_blanks_use_numerical(bank):
     )
     data = EXPORTERS["moodle-xml"](ExportSelection(title="t", questions=[cloze])).data
     text = etree.fromstring(data).findtext("question[@type='cloze']/questiontext/text")
-    assert '{1:SHORTANSWER:=a\\}b\\#c\\~d\\/e\\"f\\\\g &amp; &lt;h&gt;}' in text
+    assert '{1:SHORTANSWER:=a\\}b\\#c&#126;d/e"f&#92;g &#38; &lt;h&gt;}' in text
     assert "{1:NUMERICAL:=534:0~=534.0:0}" in text
     (restored,) = IMPORTERS["moodle-xml"](data).questions
     assert restored["stem"] == cloze["stem"]
@@ -201,3 +206,78 @@ def test_entities_are_not_expanded():
     )
     (question,) = IMPORTERS["moodle-xml"](data).questions
     assert "expanded" not in question["stem"]
+
+
+TRICKY_ANSWERS = [
+    "a/b",
+    'say "hi"',
+    "x~y",
+    "back\\slash",
+    "a}b",
+    "#1",
+    "ratio 3:2",
+    "ends with \\",
+    "&~",
+    "\\}#~",
+]
+
+
+def test_multianswer_answers_read_back_exactly_by_moodles_parser():
+    """Every character of / \" ~ \\ } # : survives Moodle's own multianswer parsing (a port, see the module)."""
+    from tests.unit.exports.moodle_multianswer import extract
+
+    cloze = canonical(
+        {
+            "id": "cloze-moodle-chars",
+            "type": "cloze",
+            "stem": "Type {{1}} or the figure {{2}}.",
+            "answer": [TRICKY_ANSWERS, ["534", "534.5"]],
+            "topic": "key-figures",
+        }
+    )
+    data = EXPORTERS["moodle-xml"](ExportSelection(title="t", questions=[cloze])).data
+    text = etree.fromstring(data).findtext("question[@type='cloze']/questiontext/text")
+    short, numeric = extract(text)
+    assert short["type"] == "SHORTANSWER"
+    assert [(answer, fraction) for answer, fraction, _ in short["answers"]] == [
+        (a, 1.0) for a in TRICKY_ANSWERS
+    ]
+    assert [answer for answer, _, _ in numeric["answers"]] == ["534", "534.5"]
+    (restored,) = IMPORTERS["moodle-xml"](data).questions
+    assert restored["answer"][0] == TRICKY_ANSWERS
+
+
+def _quiz(*questions: str) -> bytes:
+    return ("<?xml version='1.0' encoding='UTF-8'?><quiz>" + "".join(questions) + "</quiz>").encode()
+
+
+CLOZE_ZERO = (
+    "<question type='cloze'><name><text>zero</text></name>"
+    "<questiontext format='html'><text>Two minus two is {3:NUMERICAL:=zero}.</text></questiontext></question>"
+)
+SHORT_PARTIAL = (
+    "<question type='shortanswer'><name><text>colour</text></name>"
+    "<questiontext format='html'><text>Name the colour of the sky.</text></questiontext>"
+    "<answer fraction='100'><text>blue</text><feedback><text>Right.</text></feedback></answer>"
+    "<answer fraction='50'><text>light blue</text><feedback><text>Close.</text></feedback></answer>"
+    "</question>"
+)
+
+
+def test_a_numerical_blank_that_is_not_a_number_is_skipped_with_its_line_and_the_rest_imports():
+    """The issue's run of Moodle's XML cases: '{3:NUMERICAL:=zero}' was accepted as text."""
+    result = IMPORTERS["moodle-xml"](_quiz(CLOZE_ZERO, SHORT_PARTIAL))
+    assert [q["type"] for q in result.questions] == ["short"]
+    assert result.warnings[0].startswith("skipped: line 1 (question 'zero'): numerical blank answer 'zero'")
+    with pytest.raises(ImportFormatError, match="numerical blank answer 'zero' is not a number"):
+        IMPORTERS["moodle-xml"](_quiz(CLOZE_ZERO))
+
+
+def test_short_answer_partial_credit_is_reported_and_feedback_kept():
+    result = IMPORTERS["moodle-xml"](_quiz(SHORT_PARTIAL))
+    (question,) = result.questions
+    assert question["answer"] == ["blue"] and question["feedback"] == {"blue": "Right."}
+    assert result.warnings == [
+        "line 1 (question 'colour'): answer 'light blue' worth 50 % dropped (Casewise short answers are right "
+        "or wrong); check the question in the review queue"
+    ]
