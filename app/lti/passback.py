@@ -94,7 +94,7 @@ def enqueue(name: str, **kwargs) -> None:
     from redis import Redis
     from rq import Queue, Retry
 
-    Queue(current_app.config.get("LTI_QUEUE", "lti"), connection=Redis.from_url(redis_url)).enqueue(
+    Queue(current_app.config.get("LTI_QUEUE", "default"), connection=Redis.from_url(redis_url)).enqueue(
         "app.lti.passback.run_job",
         name,
         kwargs,

@@ -7,7 +7,7 @@ queue worker, every process on loopback ports picked free at start, each with a 
 Settings from the environment (defaults in brackets): CLUSTER_NODES [2], CLUSTER_WORKERS per node [2],
 CLUSTER_DATABASE [casewise_cluster, created on the PostgreSQL at CLUSTER_PG (postgresql://postgres@127.0.0.1:5432)],
 CLUSTER_REDIS_URL [redis://127.0.0.1:6379/7], SECRET_KEY [a random one kept in the state folder],
-QUEUE_WORKER_CMD [rq worker --url $REDIS_URL default], CLUSTER_DIR [instance/cluster].
+QUEUE_WORKER_CMD [rq worker --url $REDIS_URL --with-scheduler default], CLUSTER_DIR [instance/cluster].
 The tests and benchmarks use the `Cluster` class directly.
 """
 
@@ -32,7 +32,7 @@ from bench.harness.server import ROOT, free_port
 
 HAPROXY_TEMPLATE = ROOT / "deploy" / "haproxy-local.cfg.tmpl"
 DEFAULT_STATE = ROOT / "instance" / "cluster"
-DEFAULT_WORKER_CMD = "{python} -m rq.cli worker --url {redis_url} --name casewise-worker-{port} default"
+DEFAULT_WORKER_CMD = "{python} -m rq.cli worker --url {redis_url} --name casewise-worker-{port} --with-scheduler default"
 
 
 class ClusterError(RuntimeError):
