@@ -32,7 +32,9 @@ from bench.harness.server import ROOT, free_port
 
 HAPROXY_TEMPLATE = ROOT / "deploy" / "haproxy-local.cfg.tmpl"
 DEFAULT_STATE = ROOT / "instance" / "cluster"
-DEFAULT_WORKER_CMD = "{python} -m rq.cli worker --url {redis_url} --name casewise-worker-{port} --with-scheduler default"
+DEFAULT_WORKER_CMD = (
+    "{python} -m rq.cli worker --url {redis_url} --name casewise-worker-{port} --with-scheduler default"
+)
 
 
 class ClusterError(RuntimeError):
