@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.inputs import InputError, parse_int
+from app.inputs import parse_int
 from app.qtypes.registry import get_type
 from app.quizzes.service import ShownQuestion
 
@@ -155,10 +155,7 @@ def seen_from_form(form: MultiDict, questions: list[ShownQuestion]) -> dict[int,
     a question without one is not written by the form."""
     seen = {}
     for question in questions:
-        try:
-            value = parse_int(form.get(f"seq-{question.id}"), f"seq-{question.id}")
-        except InputError:  # "²", "٣", 5,000 digits: not a seq this page wrote; the answer is not written
-            continue
+        value = parse_int(form.get(f"seq-{question.id}"), f"seq-{question.id}")  # "²": a 400 naming the field
         if value is not None:
             seen[question.id] = value
     return seen

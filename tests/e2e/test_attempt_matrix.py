@@ -200,15 +200,20 @@ def test_every_type_autosaves_reloads_and_grades(browser, live_server, live_app,
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_practice_matrix_checks_each_type(browser, live_server, live_app, matrix, size):
     rows = matrix["rows"]
+    # Practice on the matrix quiz's questions by someone outside its course: for the course's students they
+    # are held back while the quiz is open (exam integrity, tests/security/test_exam_integrity.py).
+    practiser = f"matrix-practice-{size}"
     with live_app.app_context():
-        user = find_user(STUDENT[size])
+        user = find_user(practiser) or create_user(
+            practiser, f"Pat Practice {size}", "casewise-demo-practice"
+        )
         layout = [{"question_id": r.question.id, "points": 1.0, "order": None, "seed": 0} for r in rows]
         attempt = Attempt(mode="practice", quiz_id=None, user_id=user.id, number=1, layout=layout)
         db.session.add(attempt)
         db.session.commit()
         attempt_id = attempt.id
     page = _new_page(browser, size)
-    login(page, live_server, STUDENT[size])
+    login(page, live_server, practiser, "casewise-demo-practice")
     page.goto(f"{live_server}/quizzes/practice/{attempt_id}")
     check_a11y(page, f"practice page with every type ({size})")
     numeric = next(r for r in rows if r.qtype == "numeric")

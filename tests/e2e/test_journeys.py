@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.a11y import DESKTOP, assert_focus_visible, capture, check_a11y, tab_through
 
@@ -95,8 +96,11 @@ def assigned_quiz(live_app) -> str:
 
 
 def _grade_with_keyboard(page, key: str) -> None:
-    with page.expect_navigation():
-        page.keyboard.press(key)
+    """Grade and wait for the next card: swapped in without a page load when it was prefetched, else posted."""
+    progress = page.locator("#study-progress-text")
+    before = progress.inner_text()
+    page.keyboard.press(key)
+    expect(progress).not_to_have_text(before)
 
 
 def test_student_journey(browser, live_server, assigned_quiz):

@@ -74,7 +74,9 @@ def test_deep_link_and_take_a_quiz_inside_the_lms_iframe(live_app, lms, page, ph
     question.locator("label.choice").first.click()
     question.locator(".save-status", has_text="Saved").wait_for()
     screenshot(phone_page, "lti-attempt-in-iframe-phone")
-    frame.get_by_role("button", name=re.compile("^Submit")).click()
+    frame.locator(".attempt-actions").get_by_role("button", name="Finish attempt…").click()
+    frame.get_by_role("button", name="Submit all and finish").first.click()
+    frame.locator("dialog.confirm-submit").get_by_role("button", name="Submit all and finish").click()
     frame.get_by_text("Submitted.").wait_for()
     [score] = lms.scores
     assert score["userId"] == "e2e-student" and score["activityProgress"] == "Completed"

@@ -69,7 +69,14 @@ def test_login_limit_is_shared_by_both_workers_through_redis(tmp_path):
     prefix = f"casewise-test-{uuid.uuid4().hex[:12]}"
     limit = _first_limit()
     env = server_env(
-        url, {"FLASK_RATELIMIT_ENABLED": "true", "REDIS_URL": REDIS_URL, "FLASK_RATELIMIT_KEY_PREFIX": prefix}
+        url,
+        {
+            "FLASK_RATELIMIT_ENABLED": "true",
+            "REDIS_URL": REDIS_URL,
+            "FLASK_RATELIMIT_KEY_PREFIX": prefix,
+            # The per-account limit (tests/integration/auth/test_limits.py) is lifted: this is the per-IP one.
+            "RATELIMIT_LOGIN_ACCOUNT": "1000 per minute",
+        },
     )
     log_path = tmp_path / "gunicorn.log"
     server = GunicornServer(env, log_path, workers=2, threads=4)
