@@ -161,6 +161,7 @@ def test_single_key_shortcuts_off_leave_the_review_queue_to_tab_and_enter(page, 
     page.locator(".flash", has_text="Generated questions").wait_for()
     page.goto(f"{live_server}/bank/review?article={ARTICLE}")
     assert "Single-key shortcuts are off" in page.locator("#kbd-help").inner_text()
+    screenshot(page, "bank-review-shortcuts-off-desktop")
     first = _current_uid(page)
     url = page.url
     for key in ("a", "j", "x"):
