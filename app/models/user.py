@@ -30,7 +30,8 @@ class User(UserMixin, Base):
     desired_retention: Mapped[float] = mapped_column(default=0.9)
     new_per_day: Mapped[int] = mapped_column(default=20)
     reviews_per_day: Mapped[int] = mapped_column(default=200)
-    # Single-key shortcuts on the study screen (Space, 1–4, u); off for speech input users (WCAG 2.1.4).
+    # Single-key shortcuts on the study screen (Space, 1–4, u), the review queue (j/k/a/e/r/x) and the grading
+    # screen (j/k); off for speech input users (WCAG 2.1.4). The column keeps its first name.
     study_shortcuts: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Bumped on logout and password change; part of the session so old sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)

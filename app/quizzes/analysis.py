@@ -311,6 +311,22 @@ def response_analysis(
     ]
 
 
+@dataclass(frozen=True)
+class HandGraded:
+    """A question a person grades (essay): no options to count, only how far the grading has got."""
+
+    graded: int
+    pending: int
+    blank: int
+
+
+def hand_graded_summary(responses: Sequence[tuple[Any, float | None, float]]) -> HandGraded:
+    """`responses` as for response_analysis: graded ones have a fraction, pending ones an answer and none."""
+    blank = sum(1 for answer, _, _ in responses if answer is None)
+    pending = sum(1 for answer, fraction, _ in responses if answer is not None and fraction is None)
+    return HandGraded(graded=len(responses) - blank - pending, pending=pending, blank=blank)
+
+
 def to_json(test: TestStats, items: Sequence[ItemStats]) -> dict:
     """A JSON-ready dict: {"test": {...}, "items": [{...}, ...]}, None as null."""
     return {"test": asdict(test), "items": [asdict(item) for item in items]}

@@ -12,7 +12,16 @@ from sqlalchemy import select
 from app.courses.service import can_manage, students_of
 from app.extensions import db
 from app.models import Attempt, Course, Quiz, Response, User, utcnow
-from app.quizzes.analysis import ItemStats, ResponseCount, TestStats, analyse, response_analysis
+from app.qtypes.registry import get_type
+from app.quizzes.analysis import (
+    HandGraded,
+    ItemStats,
+    ResponseCount,
+    TestStats,
+    analyse,
+    hand_graded_summary,
+    response_analysis,
+)
 from app.quizzes.attempts import DONE_STATES, attempts_of, canonical_by_id, close_if_overdue, questions_by_id
 from app.quizzes.builder import GRADING_METHODS, max_points
 
@@ -142,11 +151,15 @@ class QuizStatistics:
     labels: dict[int, str]
     stems: dict[int, str] = field(default_factory=dict)  # the full stem of each question
     responses: dict[int, list[ResponseCount]] = field(default_factory=dict)  # Moodle's response analysis
+    hand_graded: dict[int, HandGraded] = field(default_factory=dict)  # essays: graded / pending, no options
 
 
 def statistics(quiz: Quiz, now: datetime | None = None) -> QuizStatistics:
     """Item analysis over each student's FIRST finished attempt (Moodle's default): later attempts are
-    practice on known questions and would inflate facility."""
+    practice on known questions and would inflate facility.
+
+    A hand-graded answer (essay) still waiting for its grade is left out of that question's statistics, as
+    if the question had not been in the attempt, rather than counted as 0."""
     now = now or utcnow()
     attempts = list(
         db.session.scalars(
@@ -174,31 +187,40 @@ def statistics(quiz: Quiz, now: datetime | None = None) -> QuizStatistics:
     ):
         fractions[(attempt_id, qid)] = fraction
         answers[(attempt_id, qid)] = answer
+    questions = questions_by_id(max_scores)
+    by_hand = {qid for qid, q in questions.items() if not get_type(q.qtype).auto_graded}
+
+    def pending(attempt_id: int, qid: int) -> bool:
+        key = (attempt_id, qid)
+        return qid in by_hand and key in fractions and fractions[key] is None and answers[key] is not None
+
     matrix = [
         {
             e["question_id"]: (fractions.get((a.id, e["question_id"])) or 0.0) * e["points"]
             if (a.id, e["question_id"]) in fractions
             else None
             for e in a.layout
+            if not pending(a.id, e["question_id"])
         }
         for a in first.values()
     ]
-    questions = questions_by_id(max_scores)
     canonical = canonical_by_id(questions)
     test, items = analyse(matrix, max_scores, canonical)
     labels = {qid: f"{q.uid}: {q.stem[:60]}" for qid, q in questions.items()}
     totals = [math.fsum(score or 0.0 for score in row.values()) for row in matrix]
+
+    def given(qid: int) -> list[tuple[Any, float | None, float]]:
+        return [
+            (answers.get((a.id, qid)), fractions.get((a.id, qid)), total)
+            for a, total in zip(first.values(), totals, strict=True)
+            if any(e["question_id"] == qid for e in a.layout)
+        ]
+
     responses = {
-        qid: response_analysis(
-            canonical[qid],
-            [
-                (answers.get((a.id, qid)), fractions.get((a.id, qid)), total)
-                for a, total in zip(first.values(), totals, strict=True)
-                if any(e["question_id"] == qid for e in a.layout)
-            ],
-        )
+        qid: response_analysis(canonical[qid], given(qid))
         for qid in max_scores
-        if qid in canonical
+        if qid in canonical and qid not in by_hand
     }
+    hand_graded = {qid: hand_graded_summary(given(qid)) for qid in max_scores if qid in by_hand}
     stems = {qid: f"{q.uid}: {q.stem}" for qid, q in questions.items()}
-    return QuizStatistics(test, items, labels, stems, responses)
+    return QuizStatistics(test, items, labels, stems, responses, hand_graded)

@@ -1,5 +1,6 @@
 // Casewise bank pages, progressive enhancement only: every form and link works without this file.
-// Review queue: j/k move, a approve, e edit, r reject (type the reason, Enter), x select.
+// Review queue: j/k move, a approve, e edit, r reject (type the reason, Enter), x select; none of them when
+// the user turned single-key shortcuts off (data-shortcuts="off", WCAG 2.1.4).
 // Editor: add and remove option rows in place. Reader: select text in a sentence to write a question from it.
 (function () {
   "use strict";
@@ -55,6 +56,7 @@
     setCurrent(current, !!fromHash);
     updateCount();
 
+    if (queue.getAttribute("data-shortcuts") === "off") { return; }
     document.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || typing(event.target)) { return; }
       var item = items[current];

@@ -1,9 +1,10 @@
 /* The manual-grading screen: saves a grade without leaving the page, and moves through responses by
    keyboard. Enter in the points saves and goes to the next response; Ctrl+Enter saves from the comment;
-   j/k (single-key shortcuts, switchable off and remembered) move between responses outside a field. */
+   j/k (single-key shortcuts) move between responses outside a field. They follow the user's "Single-key
+   shortcuts" setting (the same one as study and the review queue); the page's checkbox switches them for
+   this visit only. */
 (function () {
   "use strict";
-  var KEY = "casewise.grading.shortcuts";
 
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -77,10 +78,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.getElementById("grading-shortcuts");
     if (!toggle) { return; }
-    toggle.checked = window.localStorage.getItem(KEY) !== "off";
     document.body.classList.toggle("no-shortcuts", !toggle.checked);
     toggle.addEventListener("change", function () {
-      window.localStorage.setItem(KEY, toggle.checked ? "on" : "off");
       document.body.classList.toggle("no-shortcuts", !toggle.checked);
       say(toggle.checked ? "Single-key shortcuts on." : "Single-key shortcuts off.");
     });

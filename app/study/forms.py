@@ -40,7 +40,7 @@ class SettingsForm(FlaskForm):
         "Time zone",
         validators=[InputRequired(message="Enter your time zone, such as Europe/Paris."), Length(max=64)],
     )
-    study_shortcuts = BooleanField("Single-key shortcuts (Space, 1–4, u)")
+    study_shortcuts = BooleanField("Single-key shortcuts (study, review queue, grading)")
     submit = SubmitField("Save settings")
 
     def validate_timezone(self, field: StringField) -> None:

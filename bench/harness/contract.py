@@ -37,6 +37,7 @@ CONTRACT: dict[str, tuple[str, str]] = {
     "review.http_p99_ms": ("ms", INFORMATIONAL),
     "review.nextdue_1m_vs_1k_ratio": ("x", "≤ 2"),
     "autosave.http_vs_insert_ratio": ("x", "≥ 0.5"),
+    "autosave.http_vs_hello_ratio": ("x", "≥ 0.5"),
     "autosave.http_p99_ms": ("ms", INFORMATIONAL),
     **{f"load.quiz300.{db}.{n}": ("count", ZERO) for db in ("sqlite", "postgres") for n in LOAD_COUNTS},
     "export.max_seconds_1000q": ("s", "< 1"),

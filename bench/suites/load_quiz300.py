@@ -1,7 +1,9 @@
 """300 students take one 10-question quiz at once, on SQLite and PostgreSQL, under gunicorn on loopback.
 
-Each student logs in, starts the attempt, autosaves 10 answers and submits twice. Afterwards the suite reads
-the database: every save the server acknowledged must be stored and, once the attempt is submitted, graded
+The quiz has every question type (mcq twice, multi, tf, numeric, cloze with 1 and with 2 blanks, matching,
+short, essay), each answered in its own autosave shape. Each student logs in, starts the attempt, autosaves
+10 answers and submits twice. Afterwards the suite reads the database: every save the server acknowledged
+must be stored and, once the attempt is submitted, graded, or for the essay left waiting for a person
 (lost_answers), and no student may have more than one submitted attempt or be counted twice
 (double_submissions); any 5xx answer counts in errors_5xx.
 The accounts are written straight into the database before the server starts (logging in is measured; the
@@ -28,7 +30,21 @@ from bench.harness.metrics import Metric
 from bench.harness.server import FreshDatabase, GunicornServer, app_env, prepare_database
 
 STUDENTS = 300
-QUESTIONS = 10
+# The quiz in order: (type, blanks for cloze). Ten questions, every type the registry has.
+QUIZ_TYPES = (
+    ("mcq", 0),
+    ("multi", 0),
+    ("tf", 0),
+    ("numeric", 0),
+    ("cloze", 1),
+    ("cloze", 2),
+    ("matching", 0),
+    ("short", 0),
+    ("essay", 0),
+    ("mcq", 0),
+)
+QUESTIONS = len(QUIZ_TYPES)
+HAND_GRADED = ("essay",)  # stays ungraded (fraction None) after submission until a person grades it
 CONCURRENCY = 40
 PASSWORD = "bench-student-pass"  # noqa: S105 - throwaway accounts in a throwaway database
 _ATTEMPT = re.compile(r"/quizzes/attempts/(\d+)")
@@ -39,11 +55,59 @@ class QuizFixture:
     quiz_id: int
     usernames: list[str]
     answers: dict[int, list]  # question id -> answers to send (cycled), all well-formed
+    hand_graded: set[int] = field(default_factory=set)  # question ids a person grades (essay)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def answer_variants(canonical: dict) -> list:
+    """Two well-formed answers to one question, in the shape autosave takes and stores back unchanged."""
+    qtype, answer = canonical["type"], canonical.get("answer")
+    options = canonical.get("options") or []
+    if qtype == "mcq":
+        return list(options)
+    if qtype == "multi":
+        return [list(options[:1]), [o for o in options if o in answer]]
+    if qtype == "tf":
+        return [True, False]
+    if qtype == "numeric":
+        return [_number(answer["value"]), _number(answer["value"] + 1)]
+    if qtype == "cloze":
+        return [[variants[0] for variants in answer], ["not it"] * len(answer)]
+    if qtype == "matching":
+        right = {pair["left"]: pair["right"] for pair in answer}
+        lefts, rights = list(right), list(right.values())
+        return [right, dict(zip(lefts, rights[1:] + rights[:1], strict=True))]
+    if qtype == "short":
+        return [answer[0], "not the answer"]
+    return ["Scale from one side, technology from the other.", "The risk is dilution of the brand."]
+
+
+def pick_questions(db, question_model) -> list:
+    """The first approved seed question (by uid) for each QUIZ_TYPES row, never the same one twice."""
+    chosen: list = []
+    for qtype, blanks in QUIZ_TYPES:
+        candidates = db.session.scalars(
+            select(question_model)
+            .where(question_model.qtype == qtype, question_model.status == "approved")
+            .order_by(question_model.uid)
+        )
+        for question in candidates:
+            if question in chosen or (qtype == "cloze" and len(question.answer) != blanks):
+                continue
+            chosen.append(question)
+            break
+        else:
+            raise LookupError(f"the seed bank has no approved {qtype} question for the bench quiz")
+    return chosen
 
 
 def build_fixture(database_url: str, students: int) -> QuizFixture:
     """In-process: bulk-create students enrolled in the demo course and a published 10-question quiz."""
     from app import create_app
+    from app.bank.convert import to_canonical
     from app.extensions import db
     from app.models import Course, Enrolment, Question, User
     from app.quizzes import service
@@ -64,19 +128,15 @@ def build_fixture(database_url: str, students: int) -> QuizFixture:
             insert(Enrolment), [{"course_id": course.id, "user_id": uid, "role": "student"} for uid in ids]
         )
         db.session.commit()
-        questions = db.session.scalars(
-            select(Question)
-            .where(Question.status == "approved", Question.qtype.in_(("mcq", "tf")))
-            .order_by(Question.uid)
-            .limit(QUESTIONS)
-        ).all()
+        questions = pick_questions(db, Question)
         settings = service.QuizSettings(
             title="Bench quiz", course=course, published=True, attempts_allowed=1, grading_method="highest"
         )
         quiz = service.save_quiz(instructor, settings)
         service.add_questions(quiz, [q.id for q in questions])
-        answers = {q.id: (list(q.options) if q.qtype == "mcq" else [True, False]) for q in questions}
-        fixture = QuizFixture(quiz.id, usernames, answers)
+        answers = {q.id: answer_variants(to_canonical(q)) for q in questions}
+        hand_graded = {q.id for q in questions if q.qtype in HAND_GRADED}
+        fixture = QuizFixture(quiz.id, usernames, answers, hand_graded)
         db.session.remove()
         db.engine.dispose()
     return fixture
@@ -134,7 +194,8 @@ def verify(database_url: str, fixture: QuizFixture, acked: list[tuple[int, int, 
     """(lost answers, double submissions) read back from the database after the run.
 
     An acknowledged answer is lost when it is not stored as sent, or when its attempt was submitted but the
-    answer was not graded with it (stored after the grading, so not counted).
+    answer was not graded with it (stored after the grading, so not counted); a hand-graded answer (essay)
+    is rightly ungraded after submission and only has to be stored.
     """
     from app.models import Attempt, Response
 
@@ -165,7 +226,8 @@ def verify(database_url: str, fixture: QuizFixture, acked: list[tuple[int, int, 
     lost = sum(
         1
         for a, q, answer in acked
-        if stored.get((a, q), missing)[0] != answer or (a in closed and stored[(a, q)][1] is None)
+        if stored.get((a, q), missing)[0] != answer
+        or (a in closed and q not in fixture.hand_graded and stored[(a, q)][1] is None)
     )
     doubles = sum(count - 1 for _, count in per_user if count > 1)
     return lost, doubles

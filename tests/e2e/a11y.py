@@ -3,8 +3,9 @@ screenshots at phone and desktop widths.
 
 axe-core comes bundled in the pinned `axe-playwright-python` wheel (no download at run time); it runs its
 default rule set (WCAG 2.0/2.1 A and AA plus best practices) and WCAG 2.2's target-size rule, and a test
-fails on any violation whose impact is serious or critical. Weaker findings are printed with the output of
-a failing test.
+fails on any violation whose impact is serious or critical, and on any "incomplete" result (axe could not
+decide) of a rule about a missing accessible name: a control axe cannot prove is named is treated as unnamed.
+Weaker findings are printed with the output of a failing test.
 """
 
 from __future__ import annotations
@@ -18,6 +19,20 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # What can change when the page reflows to a phone's width; the full rule set runs at desktop width.
 PHONE_RULES = ("scrollable-region-focusable", "target-size", "meta-viewport", "meta-viewport-large", "region")
+# Rules about a control's accessible name: an "incomplete" result of these fails like a violation.
+NAME_RULES = (
+    "label",
+    "button-name",
+    "link-name",
+    "input-button-name",
+    "input-image-alt",
+    "select-name",
+    "aria-input-field-name",
+    "aria-toggle-field-name",
+    "aria-command-name",
+    "frame-title",
+    "image-alt",
+)
 MIN_FOCUS_CONTRAST = 3.0  # WCAG 1.4.11: a focus indicator is a non-text graphic, 3:1 against its surroundings
 
 _FOCUS_JS = """() => {
@@ -56,15 +71,19 @@ _OVERFLOW_JS = """() => {
 def axe_violations(page, rules: tuple[str, ...] | None = None) -> list[dict]:
     """The axe-core violations on the page as it is now: of the default rules and target-size, or only of
     `rules`."""
+    return axe_results(page, rules)["violations"]
+
+
+def axe_results(page, rules: tuple[str, ...] | None = None) -> dict:
+    """axe-core's results as it returns them ("violations" and "incomplete" with their nodes)."""
     if not page.evaluate("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
         page.evaluate(AXE_SCRIPT)
-    options: dict = {"resultTypes": ["violations"]}
+    options: dict = {"resultTypes": ["violations", "incomplete"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": list(rules)}
     else:  # the default set, plus WCAG 2.2's minimum touch target (2.5.8), which axe leaves off by default
         options["rules"] = {"target-size": {"enabled": True}}
-    results = page.evaluate("options => axe.run(document, options)", options)
-    return results["violations"]
+    return page.evaluate("options => axe.run(document, options)", options)
 
 
 def describe(violations: list[dict]) -> str:
@@ -80,15 +99,22 @@ def describe(violations: list[dict]) -> str:
 
 
 def check_a11y(page, name: str, rules: tuple[str, ...] | None = None) -> None:
-    """Fail on any serious or critical axe-core violation, naming the rule, its help and the nodes."""
-    violations = axe_violations(page, rules)
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    """Fail on any serious or critical axe-core violation, and on any undecided accessible-name check,
+    naming the rule, its help and the nodes."""
+    results = axe_results(page, rules)
+    violations = results["violations"]
+    undecided = [
+        {**v, "impact": f"{v.get('impact') or 'unknown'}, incomplete"}
+        for v in results["incomplete"]
+        if v["id"] in NAME_RULES and v["nodes"]
+    ]
+    blocking = [v for v in violations if v["impact"] in BLOCKING] + undecided
     minor = [v for v in violations if v["impact"] not in BLOCKING]
     if minor:
         print(f"axe, {name} ({page.url}), not blocking:\n{describe(minor)}")
     assert not blocking, (
-        f"axe-core found {len(blocking)} serious/critical accessibility violation(s) on {name} ({page.url}):\n"
-        + describe(blocking)
+        f"axe-core found {len(blocking)} serious/critical accessibility violation(s) or unnamed control(s)"
+        f" on {name} ({page.url}):\n" + describe(blocking)
     )
 
 

@@ -137,3 +137,43 @@ def test_bank_pages_fit_a_phone(phone_page, live_server):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is wider than the phone screen: {width}px"
         screenshot(page, name)
+
+
+def test_single_key_shortcuts_off_leave_the_review_queue_to_tab_and_enter(page, live_app, live_server):
+    """WCAG 2.1.4: with the user's single-key shortcuts setting off (turned off on the settings page), a
+    speech-input user saying "a" does not approve the current question, nor does "j" move."""
+    from sqlalchemy import select
+
+    from app.auth.service import create_user
+    from app.extensions import db
+    from app.models import Question
+
+    with live_app.app_context():
+        create_user("keys-off", "Kim Keys-off", "casewise-demo-keys", role="instructor")
+    login(page, live_server, "keys-off", "casewise-demo-keys")
+    page.goto(f"{live_server}/study/settings")
+    page.get_by_label("Single-key shortcuts (study, review queue, grading)").uncheck()
+    page.get_by_role("button", name="Save").click()
+    page.locator(".flash", has_text="Study settings saved.").wait_for()
+
+    page.goto(f"{live_server}/articles/{ARTICLE}")
+    page.get_by_role("button", name="Generate questions").click()
+    page.locator(".flash", has_text="Generated questions").wait_for()
+    page.goto(f"{live_server}/bank/review?article={ARTICLE}")
+    assert "Single-key shortcuts are off" in page.locator("#kbd-help").inner_text()
+    screenshot(page, "bank-review-shortcuts-off-desktop")
+    first = _current_uid(page)
+    url = page.url
+    for key in ("a", "j", "x"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(500)  # an approval would have started navigating by now
+    assert page.url == url and page.locator(".flash", has_text="Approved").count() == 0
+    assert _current_uid(page) == first and page.locator(".queue-item.selected").count() == 0
+    with live_app.app_context():
+        assert db.session.scalar(select(Question.status).where(Question.uid == first)) == "candidate"
+
+    # The buttons still work: Tab to the current question's Approve and press Enter.
+    page.locator(f"#q-{first} form.approve-form button").focus()
+    page.keyboard.press("Enter")
+    page.locator(".flash", has_text="Approved 1 question.").wait_for()
+    assert page.locator(f"#q-{first}").count() == 0

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Response
 from app.quizzes import service
+from app.quizzes.manual import grade_response
 from tests.integration.quizzes.conftest import first_of, login_client
 
 
@@ -22,3 +27,37 @@ def test_response_analysis_and_too_few_note(app, make_quiz, demo):
     assert "too few attempts (n&nbsp;&lt;&nbsp;10)" in html  # discrimination of 2 attempts
     assert "Response analysis" in html and "Top third" in html and "correct</span>" in html
     assert html.count(mcq.uid + ": ") >= 2  # the stem in full: in the table and above its responses
+
+
+def test_a_pending_essay_is_left_out_not_counted_as_zero_and_shows_graded_by_hand(app, make_quiz, demo):
+
+    quiz = make_quiz(types=("mcq",))
+    mcq, essay = first_of("mcq"), first_of("essay")
+    service.add_questions(quiz, [essay.id], points=10)
+    attempts = []
+    for user in (demo.student, demo.student2):
+        attempt = service.start_attempt(quiz, user)
+        assert service.submit_attempt(attempt, {mcq.id: mcq.answer, essay.id: "Scale meets technology."})
+        attempts.append(attempt)
+
+    stats = service.statistics(quiz)
+    by_id = {item.question_id: item for item in stats.items}
+    # Both essays wait for a person: no attempt counts for the essay, rather than two zeros.
+    assert by_id[essay.id].n == 0 and by_id[essay.id].facility is None
+    assert by_id[mcq.id].n == 2 and by_id[mcq.id].facility == 100
+    assert essay.id not in stats.responses
+    assert (stats.hand_graded[essay.id].graded, stats.hand_graded[essay.id].pending) == (0, 2)
+
+    response = db.session.scalars(
+        select(Response).where(Response.attempt_id == attempts[0].id, Response.question_id == essay.id)
+    ).one()
+    grade_response(demo.instructor, response.id, "7", "")
+    db.session.expire_all()
+    stats = service.statistics(quiz)
+    by_id = {item.question_id: item for item in stats.items}
+    assert by_id[essay.id].n == 1 and by_id[essay.id].facility == 70  # only the graded one, 7 of 10
+    assert (stats.hand_graded[essay.id].graded, stats.hand_graded[essay.id].pending) == (1, 1)
+
+    html = login_client(app, "instructor").get(f"/quizzes/{quiz.id}/analysis").get_data(as_text=True)
+    assert "Graded by hand: no options to count. 1 graded," in html
+    assert "1 waiting for a grade" in html

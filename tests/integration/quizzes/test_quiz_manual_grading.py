@@ -220,3 +220,18 @@ def test_essay_text_and_comments_are_sanitised_markdown(app, make_quiz, demo):
     review = login_client(app, "student").get(f"/quizzes/attempts/{attempt.id}/review").get_data(as_text=True)
     assert review.count("<strong>Bold</strong>") == 2  # the essay and the comment
     assert "<script>alert" not in review and 'href="javascript' not in review and "<img" not in review
+
+
+def test_the_grading_screen_and_review_queue_follow_the_single_key_shortcuts_setting(app, taken, demo):
+    """One setting for every page with single-key shortcuts (study, review queue, grading)."""
+    quiz = taken[0]
+    teacher = login_client(app, "instructor")
+    checkbox = '<input type="checkbox" id="grading-shortcuts" checked>'
+    assert checkbox in teacher.get(f"/quizzes/{quiz.id}/grading").get_data(as_text=True)
+    assert 'data-shortcuts="on"' in teacher.get("/bank/review?status=approved").get_data(as_text=True)
+    demo.instructor.study_shortcuts = False
+    db.session.commit()
+    grading = teacher.get(f"/quizzes/{quiz.id}/grading").get_data(as_text=True)
+    assert '<input type="checkbox" id="grading-shortcuts">' in grading and checkbox not in grading
+    queue = teacher.get("/bank/review?status=approved").get_data(as_text=True)
+    assert 'data-shortcuts="off"' in queue and "Single-key shortcuts are off" in queue
