@@ -528,7 +528,17 @@ WAITING_SAVES = text(  # backends waiting for a lock on the response table (the 
 )
 
 
-def test_a_stopped_node_drains_its_in_flight_requests(topology):
+def whole_again(cluster) -> None:
+    """Node 1 restarted if a test stopped it, for the other tests of this module."""
+    node = cluster.procs.get("node1")
+    if node is None or not node.alive():
+        if node is not None:
+            node.stop(timeout=cluster.graceful_timeout + 5)
+        cluster.start_node(0)
+        cluster.wait_balanced()
+
+
+def test_a_stopped_node_drains_its_in_flight_requests(topology, request):
     """SIGTERM to node 1's process group (as `make cluster-stop` and systemd send it) while autosaves sent to
     it wait on a real PostgreSQL lock (the test holds `LOCK TABLE response IN EXCLUSIVE MODE`): the node
     stops accepting, HAProxy sends new requests to node 2, the waiting saves finish with 200 once the lock
@@ -536,6 +546,7 @@ def test_a_stopped_node_drains_its_in_flight_requests(topology):
     from bench.harness.load import Session
 
     cluster = topology.cluster
+    request.addfinalizer(lambda: whole_again(cluster))
     plan = topology.plans["drain"] = build_group(topology.url, "drain", DRAINED)
     node = cluster.procs["node1"]
     port = cluster.node_ports[0]
@@ -635,6 +646,3 @@ def test_a_stopped_node_drains_its_in_flight_requests(topology):
         engine_check.dispose()
     engine.dispose()
     assert sorted(stored) == sorted((a, answer) for a in attempts.values()), "every drained save is stored"
-
-    cluster.start_node(0)  # whole again for the other tests of this module
-    cluster.wait_balanced()
