@@ -420,8 +420,9 @@ class TwoNodes:
 
 
 def test_no_sticky_sessions_one_student_alternating_nodes(topology):
-    """Log in through node 1, then every next request on the other node, each with the CSRF token the other
-    node rendered: saves, a retried save, a flashcard grade and its retry, a submission and its retry all
+    """The login form from node 1 posted to node 2, then every next request on the other node, POSTs with a
+    CSRF token one node rendered (node 1's for the saves and the grades, either's for the submission): the
+    saves, each question's last save resent, a flashcard grade and its retry, a submission and its retry all
     land exactly once."""
     plan = topology.plans["sticky"] = build_group(topology.url, "sticky", 1)
     (username,) = plan.cards
