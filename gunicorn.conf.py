@@ -37,3 +37,25 @@ def post_fork(server, worker):
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
     logging.getLogger("flask-limiter").setLevel(logging.INFO)
+
+
+def post_worker_init(worker):
+    """A stopping worker closes its listening sockets as soon as it stops accepting, not after its drain.
+
+    The master closes its copy on SIGTERM, but the gthread worker keeps its own open while it finishes its
+    in-flight requests (up to graceful_timeout): the port stays in LISTEN, the kernel keeps completing
+    connections into a backlog nobody reads, and the balancer sends new requests (and its health checks) to a
+    node that will never answer them, until the worker exits and resets them. Closed at once, new
+    connections are refused, so HAProxy sends them to another node (`retries`, `redispatch`) and marks this
+    one down, while the requests in flight finish (tests/reliability/test_cluster.py drains one)."""
+    stop_accepting = getattr(worker, "set_accept_enabled", None)
+    if stop_accepting is None:  # not a gthread worker
+        return
+
+    def set_accept_enabled(enabled):
+        stop_accepting(enabled)
+        if not enabled and not worker.alive:  # stopping, not merely at worker_connections
+            for listener in worker.sockets:
+                listener.close()  # gunicorn's socket wrapper: closing it again at exit is a no-op
+
+    worker.set_accept_enabled = set_accept_enabled

@@ -21,24 +21,29 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select, text
 
 from app.courses import service as courses
 from app.extensions import db
-from app.models import Card, utcnow
+from app.models import Attempt, Card, Response, ReviewLog, utcnow
+from app.quizzes import service as quizzes
 from bench.harness.server import free_port
 from tests.conftest import IN_CI, PgDatabase, require_postgres
 from tests.reliability.conftest import (
+    PASSWORD,
     add_question,
     add_quiz,
     add_user,
     app_for,
     dispose,
+    engine_for,
     mcq_data,
     migrate,
     require_gunicorn,
@@ -375,3 +380,284 @@ def test_redis_restarted_mid_quiz_loses_nothing_and_recovers(topology):
         p.read_text(errors="replace") for p in cluster.state.glob("node*.log")
     )
     client.close()
+
+
+# ------------------------------------------------------------------------------------ no sticky sessions
+
+
+class TwoNodes:
+    """One browser whose requests alternate between the two nodes directly (by port, past the balancer): a
+    cookie jar and a CSRF token shared by two keep-alive connections, as a balancer without stickiness does."""
+
+    def __init__(self, ports: list[int]) -> None:
+        from bench.harness.load import Session
+
+        self.sessions = [Session("127.0.0.1", port, timeout=30) for port in ports]
+        for session in self.sessions[1:]:
+            session.cookies = self.sessions[0].cookies  # one jar: what node A sets, node B is sent
+        self.turn = 0
+
+    def request(self, method: str, path: str, on: int | None = None, **kwargs: Any):
+        """On node `on`, by default the next in turn; returns (node index, response)."""
+        node = self.turn if on is None else on
+        self.turn = (node + 1) % len(self.sessions)
+        return node, self.sessions[node].request(method, path, **kwargs)
+
+    def token_from(self, path: str, on: int | None = None) -> int:
+        """The CSRF token of `path` as a node renders it, used from then on by both; returns the node."""
+        from bench.harness.load import csrf_token_in
+
+        node, page = self.request("GET", path, on=on)
+        token = csrf_token_in(page.text)
+        assert page.status == 200 and token, f"GET {path} on node {node + 1}: {page.status}"
+        for session in self.sessions:
+            session.csrf_token = token
+        return node
+
+    def close(self) -> None:
+        for session in self.sessions:
+            session.close()
+
+
+def test_no_sticky_sessions_one_student_alternating_nodes(topology):
+    """The login form from node 1 posted to node 2, then every next request on the other node, POSTs with a
+    CSRF token one node rendered (node 1's for the saves and the grades, either's for the submission): the
+    saves, each question's last save resent, a flashcard grade and its retry, a submission and its retry all
+    land exactly once."""
+    plan = topology.plans["sticky"] = build_group(topology.url, "sticky", 1)
+    (username,) = plan.cards
+    browser = TwoNodes(topology.cluster.node_ports)
+    try:
+        assert browser.token_from("/login") == 0  # rendered by node 1
+        form = {"csrf_token": browser.sessions[1].csrf_token, "username": username, "password": PASSWORD}
+        node, login = browser.request("POST", "/login", form=form)
+        assert (node, login.status) == (1, 302), f"login on node 2 with node 1's token: {login.status}"
+        assert browser.token_from(login.headers["location"]) == 0  # the logged-in session, read by node 1
+
+        node, started = browser.request("POST", f"/quizzes/{plan.quiz_id}/start")
+        assert (node, started.status) == (1, 302), started.text[:300]
+        attempt_id = int(started.headers["location"].rstrip("/").split("/")[-1])
+
+        ledger, saved = Ledger(), {}
+        for n, (question_id, options) in enumerate(sorted(plan.options.items())):
+            for seq, answer in ((1, options[1]), (2, options[n % len(options)])):
+                body = {"question_id": question_id, "answer": answer, "seq": seq}
+                node, response = browser.request(
+                    "POST", f"/quizzes/attempts/{attempt_id}/save", json_body=body
+                )
+                assert response.status == 200 and response.json()["saved"] == seq, (node, response.text[:300])
+                ledger.note(saves=(attempt_id, question_id, seq, answer))
+                saved[question_id] = answer
+            # The browser retries the last save (its answer was lost on the way back) on the other node.
+            node, again = browser.request("POST", f"/quizzes/attempts/{attempt_id}/save", json_body=body)
+            assert again.status == 409, (node, again.status, again.text[:300])
+
+        card_id, request_id = plan.cards[username][0], uuid.uuid4().hex
+        body = {"card_id": card_id, "rating": 3, "request_id": request_id, "deck": "all"}
+        graded = [browser.request("POST", "/study/review", json_body=body) for _ in range(2)]
+        assert [node for node, _ in graded] == [0, 1] or [node for node, _ in graded] == [1, 0]
+        for node, response in graded:
+            assert response.status == 200 and response.json().get("ok"), (node, response.text[:300])
+        ledger.note(grades=(username, card_id, request_id))
+
+        browser.token_from(f"/quizzes/attempts/{attempt_id}")
+        submits = [
+            browser.request("POST", f"/quizzes/attempts/{attempt_id}", form={"submit": "1"}) for _ in range(2)
+        ]
+        for node, response in submits:
+            assert response.status == 302 and "/review" in response.headers["location"], (
+                node,
+                response.status,
+            )
+        ledger.note(submits=attempt_id)
+        node, review = browser.request("GET", f"/quizzes/attempts/{attempt_id}/review")
+        assert review.status == 200, (node, review.status)
+    finally:
+        browser.close()
+
+    assert not _problems(topology.url, plan, ledger), _problems(topology.url, plan, ledger)[:10]
+    engine = engine_for(topology.url)
+    try:
+        with engine.connect() as conn:
+            attempts = conn.execute(select(Attempt).where(Attempt.id == attempt_id)).all()
+            assert len(attempts) == 1 and attempts[0].state in quizzes.DONE_STATES, attempts
+            stored = dict(
+                conn.execute(
+                    select(Response.question_id, Response.answer).where(Response.attempt_id == attempt_id)
+                ).all()
+            )
+            assert stored == saved, "each question holds its last save, once"
+            logs = conn.execute(select(ReviewLog.id).where(ReviewLog.request_id == request_id)).all()
+            assert len(logs) == 1, f"the grade and its retry on the other node: {len(logs)} review logs"
+            assert conn.execute(select(Card.reps).where(Card.id == card_id)).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_login_limit_per_account_counts_across_nodes(topology):
+    """RATELIMIT_LOGIN_ACCOUNT (5 failed logins a minute, the default) counted in Redis: failures spread over
+    both nodes add up, and the sixth attempt is refused on either node, the right password too."""
+    plan = topology.plans["limit"] = build_group(topology.url, "limit", 1)
+    (username,) = plan.cards
+    browser = TwoNodes(topology.cluster.node_ports)
+    try:
+        statuses = []
+        for n in range(5):  # the form from one node, posted to the other: failures on nodes 2, 1, 2, 1, 2
+            browser.token_from("/login", on=n % 2)
+            form = {"csrf_token": browser.sessions[0].csrf_token, "username": username, "password": "wrong!"}
+            statuses.append(browser.request("POST", "/login", form=form))
+        assert [(node, r.status) for node, r in statuses] == [(1, 401), (0, 401)] * 2 + [(1, 401)]
+        for n, password in enumerate(("wrong!", PASSWORD)):
+            browser.token_from("/login", on=n % 2)
+            form = {"csrf_token": browser.sessions[0].csrf_token, "username": username, "password": password}
+            node, refused = browser.request("POST", "/login", form=form)
+            assert refused.status == 429, (node, refused.status, "each node alone saw at most 3 failures")
+            assert "Too many attempts" in refused.text
+    finally:
+        browser.close()
+
+
+# ------------------------------------------------------------------------------------------ graceful drain
+
+DRAINED = 4  # autosaves in flight on the node when it is told to stop
+HELD_AFTER_SIGTERM = 1.5  # seconds the lock is held after the SIGTERM (well inside graceful_timeout)
+LISTENER_CLOSED_WITHIN = (
+    0.2  # seconds: the worker wakes on SIGTERM and closes its listener (gunicorn.conf.py)
+)
+WAITING_SAVES = text(  # backends waiting for a lock on the response table (the one the test holds)
+    "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND relation = 'response'::regclass"
+)
+
+
+def worker_drained_in(log: str) -> int:
+    """Whole seconds from gunicorn's "Handling signal: term" to its worker's "Worker exiting" in a node's log."""
+    from datetime import datetime
+
+    def at(marker: str) -> datetime:
+        line = next(line for line in reversed(log.splitlines()) if marker in line)
+        return datetime.strptime(line[1:20], "%Y-%m-%d %H:%M:%S")
+
+    return int((at("Worker exiting") - at("Handling signal: term")).total_seconds())
+
+
+def whole_again(cluster) -> None:
+    """Node 1 restarted if a test stopped it, for the other tests of this module."""
+    node = cluster.procs.get("node1")
+    if node is None or not node.alive():
+        if node is not None:
+            node.stop(timeout=cluster.graceful_timeout + 5)
+        cluster.start_node(0)
+        cluster.wait_balanced()
+
+
+def test_a_stopped_node_drains_its_in_flight_requests(topology, request):
+    """SIGTERM to node 1's process group (as `make cluster-stop` and systemd send it) while autosaves sent to
+    it wait on a real PostgreSQL lock (the test holds `LOCK TABLE response IN EXCLUSIVE MODE`): the node
+    stops accepting, HAProxy sends new requests to node 2, the waiting saves finish with 200 once the lock
+    goes, and only then does the node exit, within its graceful timeout."""
+    from bench.harness.load import Session
+
+    cluster = topology.cluster
+    request.addfinalizer(lambda: whole_again(cluster))
+    plan = topology.plans["drain"] = build_group(topology.url, "drain", DRAINED)
+    node = cluster.procs["node1"]
+    port = cluster.node_ports[0]
+    students = [Student(port, name, Ledger(), time.monotonic() + 60) for name in sorted(plan.cards)]
+    attempts = {}
+    for student in students:
+        student.login()
+        started = student.call("POST", f"/quizzes/{plan.quiz_id}/start")
+        assert started.status == 302, started.text[:300]
+        attempts[student.username] = int(started.headers["location"].rstrip("/").split("/")[-1])
+    question_id = min(plan.options)
+    answer = plan.options[question_id][2]
+    results: dict[str, Any] = {}
+
+    def save(student: Student) -> None:
+        body = {"question_id": question_id, "answer": answer, "seq": 1}
+        try:
+            path = f"/quizzes/attempts/{attempts[student.username]}/save"
+            student.session.close()  # a new connection, not one the node may be closing as idle
+            results[student.username] = student.session.request("POST", path, json_body=body)
+            student.session.close()  # as a browser leaving the page: the node need not keep it open
+        except BaseException as exc:  # reported below
+            results[student.username] = (exc, time.monotonic())
+
+    engine = engine_for(topology.url)
+    lock = engine.connect()
+    threads = [threading.Thread(target=save, args=(s,), daemon=True) for s in students]
+    balanced: list[tuple[int, float]] = []
+    try:
+        lock.exec_driver_sql("LOCK TABLE response IN EXCLUSIVE MODE")
+        for thread in threads:
+            thread.start()
+        with engine.connect() as watcher:  # until every save waits on the lock inside node 1
+            stop_at = time.monotonic() + 20
+            waiting = 0
+            while waiting < DRAINED and time.monotonic() < stop_at:
+                waiting = watcher.execute(WAITING_SAVES).scalar()
+                time.sleep(0.05)
+            activity = watcher.exec_driver_sql(
+                "SELECT state, wait_event_type, left(query, 80) FROM pg_stat_activity"
+                " WHERE datname = current_database()"
+            ).all()
+        assert waiting == DRAINED, f"{waiting} saves waiting on the lock, not {DRAINED}: {activity} {results}"
+        served_before = len(haproxy_lines(topology, "node2"))
+
+        node.terminate()
+        stopped_at = time.monotonic()
+        # Requests that reach the port in the few milliseconds before the worker closes its listener are
+        # reset (HAProxy answers 502); the balancer's traffic here starts once the node is draining.
+        time.sleep(LISTENER_CLOSED_WITHIN)
+        # New requests through the balancer while node 1 drains: answered, by node 2.
+        while time.monotonic() - stopped_at < HELD_AFTER_SIGTERM:
+            client = Session("127.0.0.1", cluster.port, timeout=10)
+            try:
+                balanced.append((client.request("GET", "/login").status, time.monotonic() - stopped_at))
+            finally:
+                client.close()
+            time.sleep(0.1)
+        assert node.alive(), "node 1 waits for its in-flight requests"
+        assert not results, f"answered before the lock went: {results}\n{node.log_tail()}"
+    finally:
+        lock.rollback()
+        lock.close()
+    for thread in threads:
+        thread.join(timeout=30)
+    exit_code = node.process.wait(cluster.graceful_timeout + 5)
+    exited_after = time.monotonic() - stopped_at
+    print(
+        f"\n[cluster drain] {DRAINED} saves in flight on node 1 at SIGTERM; lock released after "
+        f"{HELD_AFTER_SIGTERM}s; node 1 exited {exit_code} after {exited_after:.1f}s; "
+        f"{len(balanced)} requests through HAProxy meanwhile {sorted({s for s, _ in balanced})}"
+    )
+    node.pid_file.unlink(missing_ok=True)
+    balancer_log = (cluster.state / "haproxy.log").read_text(errors="replace").splitlines()
+    story = "\n".join([node.log_tail(15), *[line for line in balancer_log if "readyz" not in line][-12:]])
+    print(story)
+    for student in students:
+        student.session.close()
+
+    for username, response in results.items():
+        assert not isinstance(response, tuple), f"{username}: {response!r} (SIGTERM at {stopped_at})"
+        assert response.status == 200 and response.json()["saved"] == 1, (username, response.status)
+    assert len(results) == DRAINED
+    assert exit_code == 0, node.log_tail()
+    # Its worker exits once drained (right after HELD_AFTER_SIGTERM), not killed at the graceful timeout;
+    # gunicorn's master takes 2-3 s more to exit, a bound only.
+    assert "was sent SIGKILL" not in node.log_tail(40), story
+    assert worker_drained_in(node.log_tail(40)) < cluster.graceful_timeout, story
+    assert exited_after < cluster.graceful_timeout + 5, f"the node took {exited_after:.1f}s to exit\n{story}"
+    assert balanced and all(status == 200 for status, _ in balanced), f"{balanced}\n{story}"
+    new_lines = haproxy_lines(topology, "node2")[served_before:]
+    assert sum(" 200 " in line and "GET /login" in line for line in new_lines) >= len(balanced), new_lines
+    engine_check = engine_for(topology.url)
+    try:
+        with engine_check.connect() as conn:
+            stored = conn.execute(
+                select(Response.attempt_id, Response.answer).where(Response.attempt_id.in_(attempts.values()))
+            ).all()
+    finally:
+        engine_check.dispose()
+    engine.dispose()
+    assert sorted(stored) == sorted((a, answer) for a in attempts.values()), "every drained save is stored"
