@@ -2,7 +2,8 @@
 
 Export: a category per topic ($course$/top/Casewise/<topic>); mcq and multi are multichoice (single true /
 false, multi with Moodle's partial credit and penalties for wrong choices), tf truefalse, numeric numerical
-(absolute tolerance; the unit as Moodle's unit and, when the stem lacks it, "(answer in …)"), short
+(absolute tolerance; the unit as Moodle's first unit and, when the stem lacks it, "(answer in …)"; a unit
+multiplier as a second, base unit: "US$ million" x1 and "US$" x1000000), short
 shortanswer, matching matching, cloze the embedded-answers type with {1:SHORTANSWER:=a~=b} per blank
 ({1:NUMERICAL:=n:0} when every variant is a number), essay essay (word limit; rubric and model answer as
 grader information). The explanation and the source quote are the general
@@ -45,6 +46,7 @@ from app.exports.model import (
     unwrap_zip,
     validated_import,
 )
+from app.qtypes.reading import _SCALES
 from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -144,9 +146,15 @@ def _numerical(element: etree._Element, question: Numeric) -> None:
     _field(node, "tolerance", format_number(margin))
     if answer.unit:
         units = etree.SubElement(element, "units")
-        unit = etree.SubElement(units, "unit")
-        _field(unit, "multiplier", "1")
-        _field(unit, "unit_name", answer.unit)
+        # Moodle wants its first unit at multiplier 1 and reads a response in another unit as value x multiplier,
+        # so Casewise's "one unit is N base units" is a second unit, the base, at multiplier N.
+        named = [(answer.unit, 1.0)]
+        if answer.multiplier != 1:
+            named.append((base_unit(answer.unit), answer.multiplier))
+        for name, multiplier in named:
+            unit = etree.SubElement(units, "unit")
+            _field(unit, "multiplier", format_number(multiplier))
+            _field(unit, "unit_name", name)
     _field(element, "unitgradingtype", "0")
     _field(element, "unitpenalty", "0.1000000")
     # 3 = units are not asked for; Moodle shows the first unit beside the answer box.
@@ -324,7 +332,41 @@ def _cloze(element: etree._Element, where: str, warnings: list[str]) -> tuple[st
     return stem, answers
 
 
-def _numeric(element: etree._Element, where: str) -> dict:
+def base_unit(unit: str) -> str:
+    """The unit without its scale words ("US$ million" -> "US$"), or "units" when only a scale is left."""
+    kept = [word for word in unit.split() if word.casefold() not in _SCALES]
+    return " ".join(kept) or "units"
+
+
+def _units(element: etree._Element, where: str, warnings: list[str]) -> tuple[str, float]:
+    """(unit, multiplier) from Moodle's units: the first unit, and a second one read as its base unit."""
+    units = []
+    for unit in element.findall("units/unit"):
+        try:
+            multiplier = float(_child_text(unit, "multiplier").strip() or 1)
+        except ValueError as exc:
+            raise ImportFormatError(f"{where}: unit multiplier is not a number ({exc})") from exc
+        units.append((_child_text(unit, "unit_name").strip(), multiplier))
+    if not units:
+        return "", 1.0
+    (name, first), rest = units[0], units[1:]
+    if first != 1 or any(multiplier <= 0 for _, multiplier in rest):
+        warnings.append(
+            f"{where}: units {_show_units(units)} kept as '{name}' only (Moodle wants the first at x1)"
+        )
+        return name, 1.0
+    if len(rest) > 1:
+        warnings.append(
+            f"{where}: units {_show_units(rest[1:])} dropped; Casewise keeps one unit and its base"
+        )
+    return name, rest[0][1] if rest else 1.0
+
+
+def _show_units(units: list[tuple[str, float]]) -> str:
+    return ", ".join(f"'{name}' x{format_number(multiplier)}" for name, multiplier in units)
+
+
+def _numeric(element: etree._Element, where: str, warnings: list[str]) -> dict:
     answers = sorted(element.findall("answer"), key=_fraction, reverse=True)
     if not answers:
         raise ImportFormatError(f"{where}: numerical question without <answer>")
@@ -334,8 +376,8 @@ def _numeric(element: etree._Element, where: str) -> dict:
         tolerance = float(_child_text(best, "tolerance").strip() or 0)
     except ValueError as exc:
         raise ImportFormatError(f"{where}: numerical answer is not a number ({exc})") from exc
-    unit = _child_text(element, "units/unit/unit_name").strip()
-    return {"value": value, "tolerance": abs(tolerance), "unit": unit}
+    unit, multiplier = _units(element, where, warnings)
+    return {"value": value, "tolerance": abs(tolerance), "unit": unit, "multiplier": multiplier}
 
 
 def _essay_fields(element: etree._Element, where: str, warnings: list[str]) -> dict:
@@ -385,7 +427,7 @@ def _question_data(element: etree._Element, kind: str, where: str, warnings: lis
                 return {"type": "tf", "answer": key == "true", "feedback": feedback}
         raise ImportFormatError(f"{where}: truefalse question has no answer with a positive fraction")
     if kind == "numerical":
-        return {"type": "numeric", "answer": _numeric(element, where)}
+        return {"type": "numeric", "answer": _numeric(element, where, warnings)}
     if kind == "shortanswer":
         answers = [a for a in element.findall("answer") if _fraction(a) >= 99.9]
         accepted = [_plain(_child_text(a, "text")) for a in answers]
