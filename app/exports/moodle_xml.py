@@ -299,11 +299,16 @@ def _unescape_cloze(value: str) -> str:
 
 def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> list[str]:
     variants: list[str] = []
+    dropped: list[str] = []
     remaining = body
     while match := re.match(r"~?" + MOODLE_ALTERNATIVE.pattern, remaining, re.S):
         fraction, percent, text = match.group(1), match.group(2), match.group(3)
         remaining = remaining[match.end() :]
         correct = fraction == "=" or (percent is not None and float(percent.replace(",", ".")) >= 100)
+        if match.group(5) and match.group(5).strip():
+            dropped.append(f"feedback {_unescape_cloze(match.group(5))!r}")
+        if not correct and text.strip():
+            dropped.append(f"{'other' if text.strip() == '*' else 'wrong'} answer {_unescape_cloze(text)!r}")
         if kind.startswith(("NUMERICAL", "NM")):
             text = text.split(":", 1)[0]
             if correct and not NUMBER_RE.match(text.strip().replace(",", ".")):
@@ -314,6 +319,10 @@ def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> li
             break
     if kind.startswith(("MULTICHOICE", "MC", "MULTIRESPONSE", "MR")):
         warnings.append(f"{where}: a choice blank became a typed blank accepting its correct option")
+    if dropped:
+        warnings.append(
+            f"{where}: in a blank, {', '.join(dropped)} dropped (Casewise blanks keep right answers)"
+        )
     return variants
 
 
@@ -376,8 +385,65 @@ def _numeric(element: etree._Element, where: str, warnings: list[str]) -> dict:
         tolerance = float(_child_text(best, "tolerance").strip() or 0)
     except ValueError as exc:
         raise ImportFormatError(f"{where}: numerical answer is not a number ({exc})") from exc
+    right_feedback = _rich_text(best, "feedback")
+    dropped = [f"feedback {right_feedback!r} on the right answer"] if right_feedback else []
+    dropped += [f"answer {_show_answer(other)}" for other in answers[1:]]
+    if dropped:
+        warnings.append(
+            f"{where}: {'; '.join(dropped)} dropped (Casewise keeps one number and its tolerance)"
+        )
     unit, multiplier = _units(element, where, warnings)
     return {"value": value, "tolerance": abs(tolerance), "unit": unit, "multiplier": multiplier}
+
+
+def _show_answer(answer: etree._Element) -> str:
+    feedback = _rich_text(answer, "feedback")
+    text = f"{_child_text(answer, 'text').strip()!r} ({_fraction(answer):g} %"
+    return text + (f", feedback {feedback!r})" if feedback else ")")
+
+
+# What Moodle's essay settings are when nothing is said (qtype_essay's defaults).
+ESSAY_DEFAULTS = {
+    "responseformat": "editor",
+    "responserequired": "1",
+    "responsefieldlines": "15",
+    "attachments": "0",
+}
+COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+
+
+def _unkept(element: etree._Element, kind: str, where: str) -> list[str]:
+    """Warnings for what a Moodle question has and a Casewise question cannot keep, so nothing goes silently."""
+    found = []
+    grade = _child_text(element, "defaultgrade").strip()
+    if grade and kind not in ("cloze", "multianswer", "description"):
+        try:
+            if float(grade) != 1:
+                found.append(f"its default mark {float(grade):g} dropped (Casewise sets points per quiz)")
+        except ValueError:
+            found.append(f"its default mark {grade!r} is not a number; ignored")
+    hints = element.findall("hint")
+    if hints:
+        found.append(f"{len(hints)} hint(s) dropped (Casewise questions have no hints)")
+    combined = [tag for tag in COMBINED_FEEDBACK if _rich_text(element, tag)]
+    if combined:
+        found.append(f"combined feedback ({', '.join(combined)}) dropped; the general feedback is kept")
+    files = [file.get("name", "?") for file in element.iter("file")]
+    if files:
+        found.append(f"embedded file(s) {', '.join(map(repr, files))} dropped (links to them will not work)")
+    if kind == "essay":
+        changed = [
+            f"{tag} {_child_text(element, tag).strip()}"
+            for tag, default in ESSAY_DEFAULTS.items()
+            if _child_text(element, tag).strip() not in ("", default)
+        ]
+        if _child_text(element, "attachmentsrequired").strip() not in ("", "0"):
+            changed.append(f"attachmentsrequired {_child_text(element, 'attachmentsrequired').strip()}")
+        if _rich_text(element, "responsetemplate"):
+            changed.append("the response template")
+        if changed:
+            found.append(f"essay settings dropped ({', '.join(changed)}): Casewise essays are typed text")
+    return [f"{where}: {text}" for text in found]
 
 
 def _essay_fields(element: etree._Element, where: str, warnings: list[str]) -> dict:
@@ -436,6 +502,10 @@ def _question_data(element: etree._Element, kind: str, where: str, warnings: lis
                 f"{where}: answer {_plain(_child_text(partial, 'text'))!r} worth {_fraction(partial):g} % dropped "
                 "(Casewise short answers are right or wrong); check the question in the review queue"
             )
+        for wrong in (a for a in element.findall("answer") if _fraction(a) <= 0):
+            warnings.append(
+                f"{where}: wrong answer {_show_answer(wrong)} dropped (Casewise marks any other answer wrong)"
+            )
         return {"type": "short", "answer": accepted, "feedback": _answer_feedback(answers, accepted)}
     if kind == "matching":
         pairs = []
@@ -492,6 +562,7 @@ def import_moodle_xml(data: bytes) -> ImportResult:
             continue
         if fields is None:
             continue
+        warnings.extend(_unkept(element, kind, where))
         idnumber = _child_text(element, "idnumber").strip()
         stem = fields.pop("stem", None) or _rich_text(element, "questiontext")
         if fields["type"] == "numeric":
