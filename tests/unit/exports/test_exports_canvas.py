@@ -210,6 +210,27 @@ def test_each_topic_is_a_question_bank_the_quiz_items_point_into(selection, tmp_
             for d in details
         )
     assert titles == {f"{selection.title}: {topic}" for topic in set(topics.values())}
+    # The objectbank and the items the CC profile covers validate against its schema, as in the quiz.
+    covered = {
+        "multiple_choice_question",
+        "multiple_answers_question",
+        "true_false_question",
+        "short_answer_question",
+    }
+    checked = 0
+    for name in bank_files:
+        tree = copy.deepcopy(etree.parse(str(files[name])))
+        for item in tree.getroot().findall(".//q:item", NS):
+            if _meta(item)["question_type"] not in covered:
+                item.getparent().remove(item)
+            else:
+                item.remove(item.find("q:itemmetadata", NS))
+                checked += 1
+        if tree.getroot().find(".//q:item", NS) is not None:
+            subset = tmp_path / "bank-subset.xml"
+            tree.write(str(subset), xml_declaration=True, encoding="UTF-8")
+            assert shared_validator(subset, "cc11-qti") == [], name
+    assert checked == 4
     assert banked.keys() == wanted.keys()
     for ident, meta in wanted.items():  # same type, points and answer ids in the bank as in the quiz
         assert banked[ident] == meta
