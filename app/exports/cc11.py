@@ -29,6 +29,7 @@ export page).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 from collections.abc import Callable
@@ -420,7 +421,8 @@ def export_cc11(selection: ExportSelection) -> ExportResult:
         feedback_html = html(feedback) if feedback else ""  # once, for every part of a split question
         for part, weight in zip(plan.parts, ws, strict=True):
             _build_item(section, question, part, weight, feedback_html)
-            _build_item(bank, question, part, weight, feedback_html)
+    for item in section:
+        bank.append(copy.deepcopy(item))
 
     files = {
         "imsmanifest.xml": xml_bytes(_manifest(selection, ident, href, bank_href)),

@@ -9,6 +9,7 @@ titled by `bank_title` in non_cc_assessments/<ident>.xml.qti, whose items the qu
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -233,21 +234,25 @@ def _assessment(selection: ExportSelection, questions: list[Question], ident: st
     return document
 
 
-def _banks(selection: ExportSelection, questions: list[Question], ident: str) -> dict[str, etree._Element]:
-    """One objectbank per topic, keyed by its identifier; items numbered as in the quiz so answer ids agree."""
-    by_topic: dict[str, list[tuple[int, Question]]] = {}
-    for number, question in enumerate(questions, start=1):
-        by_topic.setdefault(question.topic, []).append((number, question))
+def _banks(
+    selection: ExportSelection, questions: list[Question], ident: str, quiz: etree._Element
+) -> dict[str, etree._Element]:
+    """One objectbank per topic, keyed by its identifier, holding copies of the quiz's items (so the answer
+    ids agree) under the idents the quiz's items point to."""
+    items = quiz.findall(f".//{{{qti12.QTI_NS}}}item")
+    by_topic: dict[str, list[tuple[etree._Element, Question]]] = {}
+    for item, question in zip(items, questions, strict=True):
+        by_topic.setdefault(question.topic, []).append((item, question))
     banks = {}
     for topic, members in by_topic.items():
         bank_ident = "b" + hashlib.sha1(f"{ident}\n{topic}".encode(), usedforsecurity=False).hexdigest()[:32]
         document = qti12.root(QTI_XSD)
         bank = sub(document, "objectbank", ident=bank_ident)
         qti12.metadata(bank, [("bank_title", bank_title(selection, topic))])
-        for number, question in members:
-            feedback = feedback_markdown(question, _article_title(selection, question))
-            points = selection.points_for(question.id)
-            _build_item(bank, question, number, points, feedback, bank_item_ident(question))
+        for item, question in members:
+            copied = copy.deepcopy(item)
+            copied.set("ident", bank_item_ident(question))
+            bank.append(copied)
         banks[bank_ident] = document
     return banks
 
@@ -334,10 +339,11 @@ def export_qti12_canvas(selection: ExportSelection) -> ExportResult:
     questions = prepare(selection)
     ident = _quiz_ident(selection, questions)
     total = sum(selection.points_for(q.id) for q in questions)
-    banks = _banks(selection, questions, ident)
+    quiz = _assessment(selection, questions, ident)
+    banks = _banks(selection, questions, ident, quiz)
     files = {
         "imsmanifest.xml": xml_bytes(_manifest(selection, ident, list(banks))),
-        f"{ident}/{ident}.xml": xml_bytes(_assessment(selection, questions, ident)),
+        f"{ident}/{ident}.xml": xml_bytes(quiz),
         f"{ident}/assessment_meta.xml": xml_bytes(_assessment_meta(selection, ident, total)),
         **{f"non_cc_assessments/{key}.xml.qti": xml_bytes(bank) for key, bank in banks.items()},
     }
