@@ -128,17 +128,22 @@ def _common(values: Mapping[str, Any], built: Built) -> dict[str, Any]:
 
 def _choices(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
     qtype = data["type"]
-    texts, correct = [], []
+    texts, correct, feedback = [], [], {}
     for i, row in enumerate(values.get("options") or []):
         text = (row.get("text") or "").strip()
+        said = (row.get("feedback") or "").strip()
         if not text:
             if row.get("correct"):
                 built.add(
                     f"options-{i}-text", "This empty row is marked correct: write the option or untick it."
                 )
+            if said:
+                built.add(f"options-{i}-text", "This empty row has feedback: write the option or clear it.")
             continue
         built.rows.append(i)
         texts.append(text)
+        if said:
+            feedback[text] = said
         if row.get("correct"):
             correct.append(text)
     low, high = OPTION_LIMITS[qtype]
@@ -151,6 +156,8 @@ def _choices(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> N
         built.add("options", "Mark at least one option as correct.")
     data["options"] = texts
     data["answer"] = correct[0] if qtype == "mcq" and len(correct) == 1 else correct
+    if feedback:
+        data["feedback"] = feedback
 
 
 def _true_false(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
@@ -432,7 +439,10 @@ def values_from_canonical(data: Mapping[str, Any], status: str | None = None) ->
     answer = data.get("answer")
     if qtype in ("mcq", "multi"):
         right = {answer} if qtype == "mcq" else set(answer)
-        values["options"] = [{"text": o, "correct": o in right} for o in data["options"]]
+        said = data.get("feedback") or {}
+        values["options"] = [
+            {"text": o, "correct": o in right, "feedback": said.get(o, "")} for o in data["options"]
+        ]
     elif qtype == "tf":
         values["answer"] = "true" if answer else "false"
     elif qtype == "numeric":

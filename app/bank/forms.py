@@ -42,6 +42,9 @@ _TEXT = 2000
 class OptionRow(Form):
     text = StringField("Option", validators=[Length(max=500, message="Keep an option under 500 characters.")])
     correct = BooleanField("Correct")
+    feedback = StringField(
+        "Feedback", validators=[Length(max=1000, message="Keep feedback under 1000 characters.")]
+    )
 
 
 class PairRow(Form):

@@ -15,6 +15,11 @@ registered type arrives gradable:
 - essay is the profile's essay; its word limit goes into the prompt, its model answer and rubric into the
   feedback shown after grading.
 
+Beside the assessment the cartridge carries its question bank (``imsqti_xmlv1p2/imscc_xmlv1p1/question-bank``:
+an ``objectbank`` holding the same items), so an LMS files the questions in its pool too. The profile allows
+one question bank per cartridge (manifest RULE 4a) and no sections in it, so the bank is titled with the
+topics it holds rather than split per topic.
+
 Points become ``cc_weighting`` (a whole number 1–99). All weights are multiplied by one factor so that they
 are whole and the parts of a split question add up exactly to its points. A conversion that would lose
 something (a tolerance needing more accepted values than ``MAX_ACCEPTED``, points no factor makes whole)
@@ -24,6 +29,7 @@ export page).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 from collections.abc import Callable
@@ -57,6 +63,7 @@ CC_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
 CC_QTI_XSD = "http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_qtiasiv1p2p1_v1p0.xsd"
 ASSESSMENT_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
+QUESTION_BANK_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p1/question-bank"
 # At most this many accepted values stand in for a numeric tolerance; beyond it the step is coarsened (a loss).
 MAX_ACCEPTED = 401
 MAX_WEIGHT = 99
@@ -327,7 +334,7 @@ def _build_item(
         qti12.item_feedback(item, processing, text)
 
 
-def _manifest(selection: ExportSelection, ident: str, href: str) -> etree._Element:
+def _manifest(selection: ExportSelection, ident: str, href: str, bank_href: str) -> etree._Element:
     nsmap = {None: CC_NS, "lomimscc": LOM_NS}
     manifest, metadata = manifest_head(CC_NS, nsmap, f"{ident}_manifest", "IMS Common Cartridge", "1.1.0")
     lom_title(metadata, LOM_NS, selection.title, "string", language="en")
@@ -341,7 +348,16 @@ def _manifest(selection: ExportSelection, ident: str, href: str) -> etree._Eleme
     resources = etree.SubElement(manifest, f"{{{CC_NS}}}resources")
     resource = etree.SubElement(resources, f"{{{CC_NS}}}resource", identifier=ident, type=ASSESSMENT_TYPE)
     etree.SubElement(resource, f"{{{CC_NS}}}file", href=href)
+    bank = etree.SubElement(
+        resources, f"{{{CC_NS}}}resource", identifier=f"{ident}_bank", type=QUESTION_BANK_TYPE
+    )
+    etree.SubElement(bank, f"{{{CC_NS}}}file", href=bank_href)
     return manifest
+
+
+def bank_title(selection: ExportSelection, questions: list[Question]) -> str:
+    topics = list(dict.fromkeys(question.topic for question in questions))
+    return f"{selection.title}: {', '.join(topics)}"
 
 
 def export_cc11(selection: ExportSelection) -> ExportResult:
@@ -395,14 +411,24 @@ def export_cc11(selection: ExportSelection) -> ExportResult:
         ],
     )
     section = sub(assessment, "section", ident="root_section")
+    bank_href = f"{ident}_bank/question_bank.xml"
+    bank_document = qti12.root(CC_QTI_XSD)
+    bank = sub(bank_document, "objectbank", ident=f"{ident}_objectbank")
+    qti12.metadata(bank, [("bank_title", bank_title(selection, questions))])
     for question, plan, ws in zip(questions, plans, item_weights, strict=True):
         article = selection.article_title(question.source.article) if question.source else ""
         feedback = feedback_markdown(question, article)
         feedback_html = html(feedback) if feedback else ""  # once, for every part of a split question
         for part, weight in zip(plan.parts, ws, strict=True):
             _build_item(section, question, part, weight, feedback_html)
+    for item in section:
+        bank.append(copy.deepcopy(item))
 
-    files = {"imsmanifest.xml": xml_bytes(_manifest(selection, ident, href)), href: xml_bytes(document)}
+    files = {
+        "imsmanifest.xml": xml_bytes(_manifest(selection, ident, href, bank_href)),
+        href: xml_bytes(document),
+        bank_href: xml_bytes(bank_document),
+    }
     return ExportResult(
         data=build_zip(files),
         filename=export_filename(selection, ".imscc"),

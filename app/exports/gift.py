@@ -126,6 +126,15 @@ def _numerical(question: Numeric, feedback: str, converted: list[tuple[str, str]
     answer = question.answer
     margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
     block = "{#" + format_number(answer.value) + (f":{format_number(margin)}" if margin else "")
+    if answer.multiplier != 1:
+        # GIFT's numeric answer is one number and a margin: there is no place for what one unit is.
+        converted.append(
+            (
+                question.id,
+                f"numeric without its unit multiplier (one '{answer.unit}' = {format_number(answer.multiplier)}):"
+                " GIFT has no place for it, so Moodle reads answers as typed in the unit",
+            )
+        )
     return [_head(question) + block + _closing(feedback)]
 
 

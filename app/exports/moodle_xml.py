@@ -2,7 +2,8 @@
 
 Export: a category per topic ($course$/top/Casewise/<topic>); mcq and multi are multichoice (single true /
 false, multi with Moodle's partial credit and penalties for wrong choices), tf truefalse, numeric numerical
-(absolute tolerance; the unit as Moodle's unit and, when the stem lacks it, "(answer in …)"), short
+(absolute tolerance; the unit as Moodle's first unit and, when the stem lacks it, "(answer in …)"; a unit
+multiplier as a second, base unit: "US$ million" x1 and "US$" x1000000), short
 shortanswer, matching matching, cloze the embedded-answers type with {1:SHORTANSWER:=a~=b} per blank
 ({1:NUMERICAL:=n:0} when every variant is a number), essay essay (word limit; rubric and model answer as
 grader information). The explanation and the source quote are the general
@@ -45,6 +46,7 @@ from app.exports.model import (
     unwrap_zip,
     validated_import,
 )
+from app.qtypes.reading import _SCALES
 from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -144,9 +146,15 @@ def _numerical(element: etree._Element, question: Numeric) -> None:
     _field(node, "tolerance", format_number(margin))
     if answer.unit:
         units = etree.SubElement(element, "units")
-        unit = etree.SubElement(units, "unit")
-        _field(unit, "multiplier", "1")
-        _field(unit, "unit_name", answer.unit)
+        # Moodle wants its first unit at multiplier 1 and reads a response in another unit as value x multiplier,
+        # so Casewise's "one unit is N base units" is a second unit, the base, at multiplier N.
+        named = [(answer.unit, 1.0)]
+        if answer.multiplier != 1:
+            named.append((base_unit(answer.unit), answer.multiplier))
+        for name, multiplier in named:
+            unit = etree.SubElement(units, "unit")
+            _field(unit, "multiplier", format_number(multiplier))
+            _field(unit, "unit_name", name)
     _field(element, "unitgradingtype", "0")
     _field(element, "unitpenalty", "0.1000000")
     # 3 = units are not asked for; Moodle shows the first unit beside the answer box.
@@ -291,11 +299,16 @@ def _unescape_cloze(value: str) -> str:
 
 def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> list[str]:
     variants: list[str] = []
+    dropped: list[str] = []
     remaining = body
     while match := re.match(r"~?" + MOODLE_ALTERNATIVE.pattern, remaining, re.S):
         fraction, percent, text = match.group(1), match.group(2), match.group(3)
         remaining = remaining[match.end() :]
         correct = fraction == "=" or (percent is not None and float(percent.replace(",", ".")) >= 100)
+        if match.group(5) and match.group(5).strip():
+            dropped.append(f"feedback {_unescape_cloze(match.group(5))!r}")
+        if not correct and text.strip():
+            dropped.append(f"{'other' if text.strip() == '*' else 'wrong'} answer {_unescape_cloze(text)!r}")
         if kind.startswith(("NUMERICAL", "NM")):
             text = text.split(":", 1)[0]
             if correct and not NUMBER_RE.match(text.strip().replace(",", ".")):
@@ -306,6 +319,10 @@ def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> li
             break
     if kind.startswith(("MULTICHOICE", "MC", "MULTIRESPONSE", "MR")):
         warnings.append(f"{where}: a choice blank became a typed blank accepting its correct option")
+    if dropped:
+        warnings.append(
+            f"{where}: in a blank, {', '.join(dropped)} dropped (Casewise blanks keep right answers)"
+        )
     return variants
 
 
@@ -324,7 +341,41 @@ def _cloze(element: etree._Element, where: str, warnings: list[str]) -> tuple[st
     return stem, answers
 
 
-def _numeric(element: etree._Element, where: str) -> dict:
+def base_unit(unit: str) -> str:
+    """The unit without its scale words ("US$ million" -> "US$"), or "units" when only a scale is left."""
+    kept = [word for word in unit.split() if word.casefold() not in _SCALES]
+    return " ".join(kept) or "units"
+
+
+def _units(element: etree._Element, where: str, warnings: list[str]) -> tuple[str, float]:
+    """(unit, multiplier) from Moodle's units: the first unit, and a second one read as its base unit."""
+    units = []
+    for unit in element.findall("units/unit"):
+        try:
+            multiplier = float(_child_text(unit, "multiplier").strip() or 1)
+        except ValueError as exc:
+            raise ImportFormatError(f"{where}: unit multiplier is not a number ({exc})") from exc
+        units.append((_child_text(unit, "unit_name").strip(), multiplier))
+    if not units:
+        return "", 1.0
+    (name, first), rest = units[0], units[1:]
+    if first != 1 or any(multiplier <= 0 for _, multiplier in rest):
+        warnings.append(
+            f"{where}: units {_show_units(units)} kept as '{name}' only (Moodle wants the first at x1)"
+        )
+        return name, 1.0
+    if len(rest) > 1:
+        warnings.append(
+            f"{where}: units {_show_units(rest[1:])} dropped; Casewise keeps one unit and its base"
+        )
+    return name, rest[0][1] if rest else 1.0
+
+
+def _show_units(units: list[tuple[str, float]]) -> str:
+    return ", ".join(f"'{name}' x{format_number(multiplier)}" for name, multiplier in units)
+
+
+def _numeric(element: etree._Element, where: str, warnings: list[str]) -> dict:
     answers = sorted(element.findall("answer"), key=_fraction, reverse=True)
     if not answers:
         raise ImportFormatError(f"{where}: numerical question without <answer>")
@@ -334,8 +385,65 @@ def _numeric(element: etree._Element, where: str) -> dict:
         tolerance = float(_child_text(best, "tolerance").strip() or 0)
     except ValueError as exc:
         raise ImportFormatError(f"{where}: numerical answer is not a number ({exc})") from exc
-    unit = _child_text(element, "units/unit/unit_name").strip()
-    return {"value": value, "tolerance": abs(tolerance), "unit": unit}
+    right_feedback = _rich_text(best, "feedback")
+    dropped = [f"feedback {right_feedback!r} on the right answer"] if right_feedback else []
+    dropped += [f"answer {_show_answer(other)}" for other in answers[1:]]
+    if dropped:
+        warnings.append(
+            f"{where}: {'; '.join(dropped)} dropped (Casewise keeps one number and its tolerance)"
+        )
+    unit, multiplier = _units(element, where, warnings)
+    return {"value": value, "tolerance": abs(tolerance), "unit": unit, "multiplier": multiplier}
+
+
+def _show_answer(answer: etree._Element) -> str:
+    feedback = _rich_text(answer, "feedback")
+    text = f"{_child_text(answer, 'text').strip()!r} ({_fraction(answer):g} %"
+    return text + (f", feedback {feedback!r})" if feedback else ")")
+
+
+# What Moodle's essay settings are when nothing is said (qtype_essay's defaults).
+ESSAY_DEFAULTS = {
+    "responseformat": "editor",
+    "responserequired": "1",
+    "responsefieldlines": "15",
+    "attachments": "0",
+}
+COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+
+
+def _unkept(element: etree._Element, kind: str, where: str) -> list[str]:
+    """Warnings for what a Moodle question has and a Casewise question cannot keep, so nothing goes silently."""
+    found = []
+    grade = _child_text(element, "defaultgrade").strip()
+    if grade and kind not in ("cloze", "multianswer", "description"):
+        try:
+            if float(grade) != 1:
+                found.append(f"its default mark {float(grade):g} dropped (Casewise sets points per quiz)")
+        except ValueError:
+            found.append(f"its default mark {grade!r} is not a number; ignored")
+    hints = element.findall("hint")
+    if hints:
+        found.append(f"{len(hints)} hint(s) dropped (Casewise questions have no hints)")
+    combined = [tag for tag in COMBINED_FEEDBACK if _rich_text(element, tag)]
+    if combined:
+        found.append(f"combined feedback ({', '.join(combined)}) dropped; the general feedback is kept")
+    files = [file.get("name", "?") for file in element.iter("file")]
+    if files:
+        found.append(f"embedded file(s) {', '.join(map(repr, files))} dropped (links to them will not work)")
+    if kind == "essay":
+        changed = [
+            f"{tag} {_child_text(element, tag).strip()}"
+            for tag, default in ESSAY_DEFAULTS.items()
+            if _child_text(element, tag).strip() not in ("", default)
+        ]
+        if _child_text(element, "attachmentsrequired").strip() not in ("", "0"):
+            changed.append(f"attachmentsrequired {_child_text(element, 'attachmentsrequired').strip()}")
+        if _rich_text(element, "responsetemplate"):
+            changed.append("the response template")
+        if changed:
+            found.append(f"essay settings dropped ({', '.join(changed)}): Casewise essays are typed text")
+    return [f"{where}: {text}" for text in found]
 
 
 def _essay_fields(element: etree._Element, where: str, warnings: list[str]) -> dict:
@@ -385,7 +493,7 @@ def _question_data(element: etree._Element, kind: str, where: str, warnings: lis
                 return {"type": "tf", "answer": key == "true", "feedback": feedback}
         raise ImportFormatError(f"{where}: truefalse question has no answer with a positive fraction")
     if kind == "numerical":
-        return {"type": "numeric", "answer": _numeric(element, where)}
+        return {"type": "numeric", "answer": _numeric(element, where, warnings)}
     if kind == "shortanswer":
         answers = [a for a in element.findall("answer") if _fraction(a) >= 99.9]
         accepted = [_plain(_child_text(a, "text")) for a in answers]
@@ -393,6 +501,10 @@ def _question_data(element: etree._Element, kind: str, where: str, warnings: lis
             warnings.append(
                 f"{where}: answer {_plain(_child_text(partial, 'text'))!r} worth {_fraction(partial):g} % dropped "
                 "(Casewise short answers are right or wrong); check the question in the review queue"
+            )
+        for wrong in (a for a in element.findall("answer") if _fraction(a) <= 0):
+            warnings.append(
+                f"{where}: wrong answer {_show_answer(wrong)} dropped (Casewise marks any other answer wrong)"
             )
         return {"type": "short", "answer": accepted, "feedback": _answer_feedback(answers, accepted)}
     if kind == "matching":
@@ -450,6 +562,7 @@ def import_moodle_xml(data: bytes) -> ImportResult:
             continue
         if fields is None:
             continue
+        warnings.extend(_unkept(element, kind, where))
         idnumber = _child_text(element, "idnumber").strip()
         stem = fields.pop("stem", None) or _rich_text(element, "questiontext")
         if fields["type"] == "numeric":

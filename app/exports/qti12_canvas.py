@@ -2,11 +2,14 @@
 
 Every question type has a Canvas type (essay is essay_question), so nothing is skipped or converted. The
 explanation and the source quote travel as the item's general feedback (Canvas "general answer comments",
-shown right or wrong).
+shown right or wrong). Each topic is also a Canvas question bank, as Canvas exports them: an `objectbank`
+titled by `bank_title` in non_cc_assessments/<ident>.xml.qti, whose items the quiz's items name through
+`assessment_question_identifierref`.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -187,11 +190,15 @@ HANDLERS: dict[str, tuple[str, Callable[[etree._Element, etree._Element, Any, _C
 }
 
 
+def bank_item_ident(question: Question) -> str:
+    return f"aq_{question.id}"
+
+
 def _build_item(
-    section: etree._Element, question: Question, number: int, points: float, feedback: str
+    section: etree._Element, question: Question, number: int, points: float, feedback: str, ident: str
 ) -> None:
     canvas_type, body = HANDLERS[question.type]
-    item = sub(section, "item", ident=item_ident(question), title=question.id)
+    item = sub(section, "item", ident=ident, title=question.id)
     meta_block = sub(item, "itemmetadata")
     presentation = sub(item, "presentation")
     stem_html = _stem_html(question)
@@ -207,7 +214,7 @@ def _build_item(
             ("question_type", canvas_type),
             ("points_possible", _points(points)),
             ("original_answer_ids", ",".join(answer_ids)),
-            ("assessment_question_identifierref", f"aq_{question.id}"),
+            ("assessment_question_identifierref", bank_item_ident(question)),
         ],
     )
     if feedback:
@@ -221,8 +228,37 @@ def _assessment(selection: ExportSelection, questions: list[Question], ident: st
     section = sub(assessment, "section", ident="root_section")
     for number, question in enumerate(questions, start=1):
         feedback = feedback_markdown(question, _article_title(selection, question))
-        _build_item(section, question, number, selection.points_for(question.id), feedback)
+        _build_item(
+            section, question, number, selection.points_for(question.id), feedback, item_ident(question)
+        )
     return document
+
+
+def _banks(
+    selection: ExportSelection, questions: list[Question], ident: str, quiz: etree._Element
+) -> dict[str, etree._Element]:
+    """One objectbank per topic, keyed by its identifier, holding copies of the quiz's items (so the answer
+    ids agree) under the idents the quiz's items point to."""
+    items = quiz.findall(f".//{{{qti12.QTI_NS}}}item")
+    by_topic: dict[str, list[tuple[etree._Element, Question]]] = {}
+    for item, question in zip(items, questions, strict=True):
+        by_topic.setdefault(question.topic, []).append((item, question))
+    banks = {}
+    for topic, members in by_topic.items():
+        bank_ident = "b" + hashlib.sha1(f"{ident}\n{topic}".encode(), usedforsecurity=False).hexdigest()[:32]
+        document = qti12.root(QTI_XSD)
+        bank = sub(document, "objectbank", ident=bank_ident)
+        qti12.metadata(bank, [("bank_title", bank_title(selection, topic))])
+        for item, question in members:
+            copied = copy.deepcopy(item)
+            copied.set("ident", bank_item_ident(question))
+            bank.append(copied)
+        banks[bank_ident] = document
+    return banks
+
+
+def bank_title(selection: ExportSelection, topic: str) -> str:
+    return f"{selection.title}: {topic}"
 
 
 def _article_title(selection: ExportSelection, question: Question) -> str:
@@ -272,7 +308,7 @@ def _assessment_meta(selection: ExportSelection, ident: str, total: float) -> et
     return quiz
 
 
-def _manifest(selection: ExportSelection, ident: str) -> etree._Element:
+def _manifest(selection: ExportSelection, ident: str, banks: list[str]) -> etree._Element:
     nsmap = {None: CP_NS, "imsmd": IMSMD_NS}
     manifest, metadata = manifest_head(CP_NS, nsmap, f"{ident}_manifest", "IMS Content", "1.1.3")
     lom_title(metadata, IMSMD_NS, selection.title, "string")
@@ -289,6 +325,12 @@ def _manifest(selection: ExportSelection, ident: str) -> etree._Element:
         href=f"{ident}/assessment_meta.xml",
     )
     etree.SubElement(meta, f"{{{CP_NS}}}file", href=f"{ident}/assessment_meta.xml")
+    for bank_ident in banks:
+        href = f"non_cc_assessments/{bank_ident}.xml.qti"
+        bank = etree.SubElement(
+            resources, f"{{{CP_NS}}}resource", identifier=bank_ident, type=LEARNING_APP, href=href
+        )
+        etree.SubElement(bank, f"{{{CP_NS}}}file", href=href)
     return manifest
 
 
@@ -297,10 +339,13 @@ def export_qti12_canvas(selection: ExportSelection) -> ExportResult:
     questions = prepare(selection)
     ident = _quiz_ident(selection, questions)
     total = sum(selection.points_for(q.id) for q in questions)
+    quiz = _assessment(selection, questions, ident)
+    banks = _banks(selection, questions, ident, quiz)
     files = {
-        "imsmanifest.xml": xml_bytes(_manifest(selection, ident)),
-        f"{ident}/{ident}.xml": xml_bytes(_assessment(selection, questions, ident)),
+        "imsmanifest.xml": xml_bytes(_manifest(selection, ident, list(banks))),
+        f"{ident}/{ident}.xml": xml_bytes(quiz),
         f"{ident}/assessment_meta.xml": xml_bytes(_assessment_meta(selection, ident, total)),
+        **{f"non_cc_assessments/{key}.xml.qti": xml_bytes(bank) for key, bank in banks.items()},
     }
     return ExportResult(
         data=build_zip(files),

@@ -412,8 +412,33 @@ def _manifest(selection: ExportSelection, ident: str, items: list[tuple[Question
             type="imsqti_item_xmlv2p1",
             href=href,
         )
+        _item_lom(resource, question)
         etree.SubElement(resource, f"{{{CP_NS}}}file", href=href)
     return manifest
+
+
+# LOM 1.0's difficulty vocabulary is very easy / easy / medium / difficult / very difficult.
+LOM_DIFFICULTY = {"easy": "easy", "medium": "medium", "hard": "difficult"}
+
+
+def _item_lom(resource: etree._Element, question: Question) -> None:
+    """The item's tags as LOM keywords and its difficulty as LOM educational difficulty (IMS MD 1.2.4)."""
+
+    def md(parent: etree._Element, tag: str) -> etree._Element:
+        return etree.SubElement(parent, f"{{{IMSMD_NS}}}{tag}")
+
+    def langstring(parent: etree._Element, text: str, lang: str = "en") -> None:
+        etree.SubElement(
+            parent, f"{{{IMSMD_NS}}}langstring", {"{http://www.w3.org/XML/1998/namespace}lang": lang}
+        ).text = text
+
+    lom = md(etree.SubElement(resource, f"{{{CP_NS}}}metadata"), "lom")
+    general = md(lom, "general")
+    for tag in question.tags:
+        langstring(md(general, "keyword"), tag)
+    difficulty = md(md(lom, "educational"), "difficulty")
+    langstring(md(difficulty, "source"), "LOMv1.0", "x-none")
+    langstring(md(difficulty, "value"), LOM_DIFFICULTY[question.difficulty], "x-none")
 
 
 def export_qti21(selection: ExportSelection) -> ExportResult:

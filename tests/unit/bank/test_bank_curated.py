@@ -97,3 +97,22 @@ def test_a_quote_from_the_advert_in_the_real_seed_is_rejected(loaded: BankLoad, 
         f"sentence {advert.sid} is excluded (Advertisement or product promotion)"
     )
     assert messages["source.quote"].startswith(f"the quote comes from excluded text ({advert.sid})")
+
+
+# Choice questions whose explanation names no particular wrong option, so there is nothing to say per option.
+NO_DISTRACTOR_DISCUSSED = {"flm-kf-005", "flm-kf-015"}
+
+
+def test_choice_questions_say_why_the_distractors_their_explanation_discusses_are_wrong(
+    loaded: BankLoad,
+) -> None:
+    choice = [q for q in loaded.questions if q["type"] in ("mcq", "multi")]
+    assert len(choice) == 32
+    for q in choice:
+        feedback = q.get("feedback", {})
+        if q["id"] in NO_DISTRACTOR_DISCUSSED:
+            assert feedback == {}, q["id"]
+            continue
+        right = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
+        assert feedback, f"{q['id']}: its explanation discusses a distractor; say why it is wrong per option"
+        assert set(feedback) <= set(q["options"]) - set(right), q["id"]

@@ -289,3 +289,19 @@ def test_an_added_option_is_one_added_line_and_the_first_revision_is_all_added()
     first = diff_snapshots(None, BEFORE)
     assert {line.kind for line in first} == {"hunk", "ins"}
     assert len([line for line in first if line.kind == "ins"]) == len(snapshot_lines(BEFORE))
+
+
+def test_option_feedback_is_edited_per_row_and_an_orphan_feedback_is_refused():
+    rows = [
+        {"text": "US$534 million", "correct": True, "feedback": ""},
+        {"text": "US$543 million", "correct": False, "feedback": " The digits swapped. "},
+        {"text": "US$345 million", "correct": False, "feedback": ""},
+        {"text": "", "correct": False, "feedback": "Feedback for nothing"},
+    ]
+    built = build_question(_values("mcq", options=rows))
+    assert built.errors == {"options-3-text": ["This empty row has feedback: write the option or clear it."]}
+    built = build_question(_values("mcq", options=rows[:3]))
+    assert built.errors == {}
+    assert built.data["feedback"] == {"US$543 million": "The digits swapped."}
+    values = values_from_canonical(built.data)
+    assert [row["feedback"] for row in values["options"]] == ["", "The digits swapped.", ""]

@@ -87,15 +87,19 @@ def test_qti2txt_reads_every_question_with_its_answers(package, tmp_path):
 def test_package_has_the_layout_canvas_imports(package):
     files, assessment = package
     ident = assessment.parent.name
+    banks = sorted(n for n in files if n.startswith("non_cc_assessments/"))
+    assert len(banks) == 3  # one per topic of the fixture bank
     assert sorted(files) == sorted(
-        ["imsmanifest.xml", f"{ident}/{ident}.xml", f"{ident}/assessment_meta.xml"]
+        ["imsmanifest.xml", f"{ident}/{ident}.xml", f"{ident}/assessment_meta.xml", *banks]
     )
     manifest = etree.parse(files["imsmanifest.xml"]).getroot()
     cp = {"cp": manifest.nsmap[None]}
     resources = manifest.findall("cp:resources/cp:resource", cp)
-    assert [(r.get("identifier"), r.get("type")) for r in resources] == [
-        (ident, "imsqti_xmlv1p2"),
-        (f"{ident}_meta", "associatedcontent/imscc_xmlv1p1/learning-application-resource"),
+    app_resource = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
+    listed = [(r.get("identifier"), r.get("type")) for r in resources]
+    assert listed[:2] == [(ident, "imsqti_xmlv1p2"), (f"{ident}_meta", app_resource)]
+    assert sorted(listed[2:]) == [
+        (name.split("/")[1].removesuffix(".xml.qti"), app_resource) for name in banks
     ]
     assert resources[0].find("cp:file", cp).get("href") == f"{ident}/{ident}.xml"
     meta = etree.parse(files[f"{ident}/assessment_meta.xml"]).getroot()
@@ -165,3 +169,68 @@ def test_items_the_cc_profile_covers_validate_against_its_schema(package, shared
     subset = tmp_path / "cc-subset.xml"
     tree.write(str(subset), xml_declaration=True, encoding="UTF-8")
     assert shared_validator(subset, "cc11-qti") == []
+
+
+def test_each_topic_is_a_question_bank_the_quiz_items_point_into(selection, tmp_path, shared_validator):
+    """Canvas's own course export shape: objectbank files beside the quiz, titled by bank_title."""
+    processors = reader("qti2txt.processors", "--ignore-requires-python qti2txt==0.1.0")
+    parsers = reader("qti2txt.parsers", "--ignore-requires-python qti2txt==0.1.0")
+    files = unzip(EXPORTERS["qti12-canvas"](selection).data, tmp_path)
+    manifest = etree.parse(str(files["imsmanifest.xml"])).getroot()
+    cp = {"cp": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
+    listed = {r.get("href") for r in manifest.iterfind("cp:resources/cp:resource", cp)}
+    bank_files = sorted(n for n in files if n.startswith("non_cc_assessments/"))
+    assert bank_files and set(bank_files) <= listed
+
+    quiz = next(p for n, p in files.items() if n.endswith(".xml") and "/" in n and "meta" not in n)
+    quiz_items = etree.parse(str(quiz)).getroot().findall(".//q:item", NS)
+    wanted = {_meta(i)["assessment_question_identifierref"]: _meta(i) for i in quiz_items}
+    topics = {q["id"]: q["topic"] for q in selection.questions}
+    banked, titles = {}, set()
+    for name in bank_files:
+        root = etree.parse(str(files[name])).getroot()
+        (bank,) = root.findall("q:objectbank", NS)
+        title = bank.findtext(
+            "q:qtimetadata/q:qtimetadatafield[q:fieldlabel='bank_title']/q:fieldentry", namespaces=NS
+        )
+        titles.add(title)
+        items = bank.findall("q:item", NS)
+        assert {topics[i.get("title")] for i in items} == {title.removeprefix(f"{selection.title}: ")}
+        for item in items:
+            banked[item.get("ident")] = _meta(item)
+        stripped = tmp_path / "bank-stripped.xml"
+        processors.NamespaceStripper().remove_namespace_from_file(files[name], stripped)
+        details = parsers.XMLCanvasParser(str(stripped)).extract_question_details()
+        assert len(details) == len(items)
+        assert all(
+            d.get("correct_answers")
+            or d.get("correct_choices")
+            or d.get("multiple_blanks_answers")
+            or d["question_type"] == "essay_question"
+            for d in details
+        )
+    assert titles == {f"{selection.title}: {topic}" for topic in set(topics.values())}
+    # The objectbank and the items the CC profile covers validate against its schema, as in the quiz.
+    covered = {
+        "multiple_choice_question",
+        "multiple_answers_question",
+        "true_false_question",
+        "short_answer_question",
+    }
+    checked = 0
+    for name in bank_files:
+        tree = copy.deepcopy(etree.parse(str(files[name])))
+        for item in tree.getroot().findall(".//q:item", NS):
+            if _meta(item)["question_type"] not in covered:
+                item.getparent().remove(item)
+            else:
+                item.remove(item.find("q:itemmetadata", NS))
+                checked += 1
+        if tree.getroot().find(".//q:item", NS) is not None:
+            subset = tmp_path / "bank-subset.xml"
+            tree.write(str(subset), xml_declaration=True, encoding="UTF-8")
+            assert shared_validator(subset, "cc11-qti") == [], name
+    assert checked == 4
+    assert banked.keys() == wanted.keys()
+    for ident, meta in wanted.items():  # same type, points and answer ids in the bank as in the quiz
+        assert banked[ident] == meta

@@ -45,13 +45,40 @@ def test_schematron_rules_of_the_cc_profile_hold(package, shared_validator):
     assert schematron_failures("ccv1p1_qtiasiv1p2p1_v1p0.xsd", etree.parse(str(assessment))) == []
     manifest = etree.parse(str(files["imsmanifest.xml"]))
     assert schematron_failures("ccv1p1_imscp_v1p2_v1p0.xsd", manifest) == []
-    # The manifest rules name CC 1.0 resource types, so "an assessment has exactly one file" is checked here.
+    # The manifest rules name CC 1.0 resource types, so "an assessment has exactly one file" and "at most one
+    # question bank, with its file" (RULE 4a, 4b) are checked here.
     cp = {"cp": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
-    (resource,) = manifest.getroot().findall(".//cp:resource", cp)
+    resource, bank = manifest.getroot().findall(".//cp:resource", cp)
     assert resource.get("type") == "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
     assert [f.get("href") for f in resource.findall("cp:file", cp)] == [
         assessment.relative_to(assessment.parents[1]).as_posix()
     ]
+    assert bank.get("type") == "imsqti_xmlv1p2/imscc_xmlv1p1/question-bank"
+    (bank_file,) = bank.findall("cp:file", cp)
+    assert bank_file.get("href") in files
+
+
+def test_the_question_bank_holds_every_item_and_validates(package, shared_validator, selection):
+    _, files, assessment = package
+    bank_path = next(path for name, path in files.items() if name.endswith("/question_bank.xml"))
+    assert shared_validator(bank_path, "cc11-qti") == []
+    assert shared_validator(bank_path, "cc11-qti", engine="lxml") == []
+    assert schematron_failures("ccv1p1_qtiasiv1p2p1_v1p0.xsd", etree.parse(str(bank_path))) == []
+    bank = etree.parse(str(bank_path)).getroot()
+    (objectbank,) = bank.findall("q:objectbank", NS)
+    title = objectbank.findtext(
+        "q:qtimetadata/q:qtimetadatafield[q:fieldlabel='bank_title']/q:fieldentry", namespaces=NS
+    )
+    topics = list(dict.fromkeys(q["topic"] for q in selection.questions))
+    assert title == f"{selection.title}: {', '.join(topics)}"
+    quiz_items = etree.parse(str(assessment)).getroot().findall(".//q:item", NS)
+    bank_items = objectbank.findall("q:item", NS)
+
+    def flat(item: etree._Element) -> bytes:
+        return etree.tostring(etree.fromstring(etree.tostring(item), etree.XMLParser(remove_blank_text=True)))
+
+    assert len(bank_items) == len(quiz_items) > 9  # split questions are split the same way
+    assert [flat(i) for i in bank_items] == [flat(i) for i in quiz_items]
 
 
 def test_schematron_check_catches_a_two_choice_multiple_choice(package, shared_validator):

@@ -188,6 +188,9 @@ def test_moodle_xml_and_gift_essays_import_back(selection):
     assert (gains["type"], gains["word_limit"], gains["status"]) == ("essay", 300, "candidate")
     assert gains["rubric"].startswith("- Names what both sides gain")
     assert "*electric-vehicle technology*" in gains["answer"]
-    assert moodle.warnings == []
+    # Our essay settings come back untouched; only the points (kept per quiz, not in the bank) are reported.
+    assert [w.split(": ", 1)[1] for w in moodle.warnings] == [
+        "its default mark 5 dropped (Casewise sets points per quiz)"
+    ]
     gift = IMPORTERS["gift"](EXPORTERS["gift"](selection).data)
     assert [(q["type"], q.get("word_limit")) for q in gift.questions] == [("essay", None), ("essay", None)]

@@ -293,3 +293,13 @@ def test_moodle_case_numerical_with_a_catch_all_wrong_answer():
     assert result.warnings == [
         "line 1 (question 'Q'): feedback for any other number dropped ('Completely wrong')"
     ]
+
+
+def test_a_unit_multiplier_is_reported_as_not_carried_rather_than_silently_reset():
+    numeric = canonical({**UNIT_NOT_IN_STEM, "answer": {**UNIT_NOT_IN_STEM["answer"], "multiplier": 1e6}})
+    result = EXPORTERS["gift"](ExportSelection(title="t", questions=[numeric]))
+    assert [(qid, reason.split(":")[0]) for qid, reason in result.converted] == [
+        (numeric["id"], "numeric without its unit multiplier (one 'million yuan' = 1000000)")
+    ]
+    plain = canonical(UNIT_NOT_IN_STEM)
+    assert EXPORTERS["gift"](ExportSelection(title="t", questions=[plain])).converted == []

@@ -141,7 +141,10 @@ def test_a_unit_missing_from_the_stem_is_shown_and_read_back():
 
 def test_round_trip_keeps_every_type(exported, selection, tricky_selection):
     restored = IMPORTERS["moodle-xml"](exported)
-    assert restored.warnings == []
+    # The bank keeps no points (a quiz sets them), so only a question worth other than 1 is reported.
+    assert [w.split(": ", 1)[1] for w in restored.warnings] == [
+        "its default mark 2 dropped (Casewise sets points per quiz)"
+    ]
     by_stem = {q["stem"]: q for q in restored.questions}
     assert len(by_stem) == len(selection.questions)
     for original in selection.questions:
@@ -281,3 +284,41 @@ def test_short_answer_partial_credit_is_reported_and_feedback_kept():
         "line 1 (question 'colour'): answer 'light blue' worth 50 % dropped (Casewise short answers are right "
         "or wrong); check the question in the review queue"
     ]
+
+
+def test_a_unit_multiplier_travels_as_a_base_unit_and_comes_back():
+    numeric = canonical({**UNIT_NOT_IN_STEM, "answer": {**UNIT_NOT_IN_STEM["answer"], "multiplier": 1e6}})
+    data = EXPORTERS["moodle-xml"](ExportSelection(title="t", questions=[numeric])).data
+    units = etree.fromstring(data).findall("question[@type='numerical']/units/unit")
+    assert [(u.findtext("unit_name"), u.findtext("multiplier")) for u in units] == [
+        ("million yuan", "1"),
+        ("yuan", "1000000"),
+    ]
+    restored = IMPORTERS["moodle-xml"](data)
+    assert restored.warnings == []
+    assert restored.questions[0]["answer"] == numeric["answer"]
+
+
+_UNITS_QUESTION = """<quiz><question type="numerical"><name><text>len</text></name>
+<questiontext format="html"><text>How long?</text></questiontext>
+<answer fraction="100"><text>1.5</text><tolerance>0.1</tolerance></answer>
+<units>{units}</units></question></quiz>"""
+
+
+@pytest.mark.parametrize(
+    ("units", "expected", "warning"),
+    [
+        ([("m", "1"), ("cm", "100")], ("m", 100.0), None),
+        ([("m", "1"), ("cm", "100"), ("mm", "1000")], ("m", 100.0), "'mm' x1000 dropped"),
+        ([("km", "0.001"), ("m", "1")], ("km", 1.0), "kept as 'km' only"),
+    ],
+)
+def test_moodle_units_become_a_unit_and_multiplier_or_say_what_was_dropped(units, expected, warning):
+    xml = "".join(f"<unit><multiplier>{m}</multiplier><unit_name>{n}</unit_name></unit>" for n, m in units)
+    restored = IMPORTERS["moodle-xml"](_UNITS_QUESTION.format(units=xml).encode())
+    answer = restored.questions[0]["answer"]
+    assert (answer["unit"], answer["multiplier"]) == expected
+    if warning is None:
+        assert restored.warnings == []
+    else:
+        assert len(restored.warnings) == 1 and warning in restored.warnings[0]

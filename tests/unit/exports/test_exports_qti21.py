@@ -112,3 +112,25 @@ def test_explanation_and_source_are_modal_feedback(package):
     assert "The article gives the price as 3.74 billion yuan." in text
     assert "Source: “FAW will pay 3.74 billion yuan" in text and "FAW buys into Leapmotor" in text
     assert _item(files, "faw-cloze-one").find("q:modalFeedback", NS) is None
+
+
+def test_item_resources_carry_tags_and_difficulty_as_lom(package):
+    _, files = package
+    manifest = etree.parse(str(files["imsmanifest.xml"])).getroot()
+    ns = {**NS, "md": "http://www.imsglobal.org/xsd/imsmd_v1p2"}
+    found = {}
+    for resource in manifest.findall("cp:resources/cp:resource[@type='imsqti_item_xmlv2p1']", ns):
+        lom = resource.find("cp:metadata/md:lom", ns)
+        keywords = [
+            k.findtext("md:langstring", namespaces=ns) for k in lom.findall("md:general/md:keyword", ns)
+        ]
+        difficulty = lom.find("md:educational/md:difficulty", ns)
+        assert difficulty.findtext("md:source/md:langstring", namespaces=ns) == "LOMv1.0"
+        found[resource.get("identifier")] = (
+            keywords,
+            difficulty.findtext("md:value/md:langstring", namespaces=ns),
+        )
+    assert len(found) == 9
+    assert found["RES-q_faw-stake-price"] == (["price", "stake"], "easy")
+    assert found["RES-q_faw-partners"] == (["parties"], "medium")
+    assert {value for _, value in found.values()} == {"easy", "medium", "difficult"}
