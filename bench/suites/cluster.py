@@ -27,29 +27,12 @@ from bench.harness.metrics import Metric
 from bench.harness.server import ROOT, FreshDatabase, app_env, prepare_database
 from bench.suites.autosave import combined
 from bench.suites.load_quiz300 import PASSWORD, build_fixture, start_attempt
-from bench.suites.review import _CARD_ID, _REQUEST_ID
+from bench.suites.review import study_step
 
 SUITE = "cluster"
 USERS = 16
 ROUNDS = 2
 STUDY_PER_USER = 30  # requests: 15 grades, fewer than the seeded bank's new cards a student gets
-
-
-def _study(session: Session, _index: int) -> Response:
-    """Alternate per virtual user: GET the card with its answer shown (the page holds the grade form), then
-    POST the grade as JSON, as the page's script does."""
-    pending = getattr(session, "pending_card", None)
-    if pending is None:
-        response = session.get("/study/?show=1")
-        card, request_id = _CARD_ID.search(response.text), _REQUEST_ID.search(response.text)
-        if response.status == 200 and card and request_id:
-            session.pending_card = (card.group(1), request_id.group(1))  # type: ignore[attr-defined]
-        elif response.status == 200:
-            raise LoadError("the study queue ran dry: the bench deck is too small for this many answers")
-        return response
-    session.pending_card = None  # type: ignore[attr-defined]
-    body = {"card_id": pending[0], "rating": 3, "request_id": pending[1], "deck": "all"}
-    return session.post("/study/review", json_body=body, headers={"Accept": "application/json"})
 
 
 def _study_setup(fixture, taken):
@@ -127,7 +110,7 @@ def _scale(ctx: Context) -> list[Metric]:
                         cluster.wait_balanced(up=1)
                     study = ctx.load(
                         cluster,
-                        _study,
+                        study_step,
                         users=USERS,
                         total=USERS * STUDY_PER_USER,
                         max_seconds=seconds,

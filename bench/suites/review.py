@@ -490,7 +490,7 @@ def _register(session: Session, number: int) -> None:
     # new cards) is left to the timed loop.
 
 
-def _study_step(session: Session, _index: int) -> Response:
+def study_step(session: Session, _index: int) -> Response:
     """Alternate per virtual user: GET the next card, then POST its grade (JSON, as the page's fetch would)."""
     pending = getattr(session, "pending_card", None)
     if pending is None:
@@ -529,7 +529,7 @@ def _http(ctx: Context) -> list[Metric]:
             hellos.append(measure_hello(ctx, server))
             inserts.append(measure_insert(ctx, server))
             studies.append(
-                ctx.load(server, _study_step, users=USERS, total=total, max_seconds=seconds, setup=setup)
+                ctx.load(server, study_step, users=USERS, total=total, max_seconds=seconds, setup=setup)
             )
     vs_insert = [stu.rps / max(ins.rps, 1e-9) for ins, stu in zip(inserts, studies, strict=True)]
     vs_hello = [stu.rps / max(hel.rps, 1e-9) for hel, stu in zip(hellos, studies, strict=True)]

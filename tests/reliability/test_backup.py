@@ -58,6 +58,16 @@ def _total(application: Flask) -> int:
     return sum(len(rows) for rows in _rows(application).values())
 
 
+def assert_each_refused(target, cases: dict) -> None:
+    """Restore each crafted backup of `cases` ({name: (path, message)}): refused with the message, nothing written."""
+    for name, (path, message) in cases.items():
+        result = _invoke(target, "restore", str(path))
+        assert result.exit_code == 1, (name, result.output)
+        assert message in result.output, (name, result.output)
+        assert "Nothing was restored." in result.output, name
+        assert _total(target) == 0, f"{name}: rows were written"
+
+
 def _assert_same(restored: dict[str, list[tuple]], source: dict[str, list[tuple]]) -> None:
     assert list(restored) == list(source)
     for name, rows in source.items():
@@ -271,12 +281,7 @@ def test_bad_backups_and_a_full_database_are_refused_without_writing(app, runner
     }
     target = _target(fresh_url)
     try:
-        for name, (path, message) in cases.items():
-            result = _invoke(target, "restore", str(path))
-            assert result.exit_code == 1, (name, result.output)
-            assert message in result.output, (name, result.output)
-            assert "Nothing was restored." in result.output, name
-            assert _total(target) == 0, f"{name}: rows were written"
+        assert_each_refused(target, cases)
 
         assert _invoke(target, "restore", str(good)).exit_code == 0
         with target.app_context():

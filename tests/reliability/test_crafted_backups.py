@@ -12,7 +12,14 @@ from sqlalchemy import text
 from app import backup as backup_module
 from app.extensions import db
 from tests.reliability.conftest import build_world, dispose
-from tests.reliability.test_backup import _broken_value, _duplicated_row, _invoke, _target, _total, _write
+from tests.reliability.test_backup import (
+    _broken_value,
+    _duplicated_row,
+    _invoke,
+    _target,
+    _write,
+    assert_each_refused,
+)
 
 
 def _column(table: str, name: str) -> int:
@@ -102,12 +109,7 @@ def test_crafted_backups_are_refused_with_nothing_written(app, runner, fresh_url
     )
     target = _target(fresh_url)
     try:
-        for name, (path, message) in cases.items():
-            result = _invoke(target, "restore", str(path))
-            assert result.exit_code == 1, (name, result.output)
-            assert message in result.output, (name, result.output)
-            assert "Nothing was restored." in result.output, name
-            assert _total(target) == 0, f"{name}: rows were written"
+        assert_each_refused(target, cases)
         assert _invoke(target, "restore", str(good)).exit_code == 0
     finally:
         dispose(target)
