@@ -36,9 +36,11 @@ run: seed
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Extra pytest arguments pass through: make test ARGS="-k study"
+# Extra pytest arguments pass through: make test ARGS="-k study". The suite runs in TEST_WORKERS processes
+# (pytest-xdist, a test file per process at a time); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from typing import Any
 
 from flask import Flask
@@ -24,6 +25,13 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "casewise.db")
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A SQLite file has no server to drop a pooled connection: the pre-ping would be one more statement
+        # on every request's checkout for nothing (PostgreSQL keeps it).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_pre_ping": False,
+        }
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set. Export SECRET_KEY (a long random string) before starting.")
 
@@ -49,10 +57,11 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
         configure_engine_events(db.engine)
 
     security.init_app(app)
-    from app.study import decks, prepared
+    from app.quizzes import analysis_version
+    from app.study import decks
 
-    prepared.init_app(app)
     decks.init_app(app)
+    analysis_version.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     _register_template_helpers(app)
@@ -104,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.exports.views import bp as exports_bp
     from app.gradebook.views import bp as gradebook_bp
     from app.gradebook.views import grades_bp
+    from app.jobs.views import bp as jobs_bp
     from app.lti.views import bp as lti_bp
     from app.main.views import bp as main_bp
     from app.quizzes.views import bp as quizzes_bp
@@ -121,23 +131,26 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bank_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(lti_bp)
+    app.register_blueprint(jobs_bp)
     register_error_handlers(app)
     if app.config.get("BENCH_ENDPOINTS"):
-        from app.bench_views import bp as bench_bp
-
-        app.register_blueprint(bench_bp)
+        # The bench's own baselines (bench/harness/endpoints.py), with their own table: not part of the app.
+        import_module("bench.harness.endpoints").register(app)
 
 
 def _register_cli(app: Flask) -> None:
     from app.articles.cli import article_cli
-    from app.backup import backup_command, restore_command
+    from app.auth.cli import user_cli
+    from app.backup.cli import backup_command, restore_command
     from app.bank.cli import bank_cli
-    from app.cli import seed_command, user_cli
     from app.cluster.cli import db_upgrade_locked_command, forget_secret_key_command
     from app.exports.cli import export_command, import_command
     from app.generation.cli import generate_command
+    from app.jobs.cli import jobs_cli, worker_command
     from app.lti.cli import lti_cli
     from app.quizzes.cli import quiz_cli
+    from app.seed.cli import seed_command
+    from app.study.cli import study_cli
     from app.textcheck import check_text_command
 
     app.cli.add_command(seed_command)
@@ -145,12 +158,15 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(article_cli)
     app.cli.add_command(quiz_cli)
+    app.cli.add_command(study_cli)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(generate_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(lti_cli)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(worker_command)
     app.cli.add_command(check_text_command)
     app.cli.add_command(db_upgrade_locked_command)
     app.cli.add_command(forget_secret_key_command)

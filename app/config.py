@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
+
+# The checkout's own data folders: the default for SEEDS_DIR and QUESTIONS_DIR.
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 def _database_url(default: str | None) -> str | None:
@@ -51,7 +55,27 @@ class Config:
     WTF_CSRF_SSL_STRICT = True
     FRAME_ANCESTORS = os.environ.get("FRAME_ANCESTORS", "'self'")  # e.g. "'self' https://canvas.example.edu"
     BENCH_ENDPOINTS = False
+    # Jobs (app.jobs): results under JOBS_FOLDER (default instance/jobs); with REDIS_URL they run on RQ's
+    # JOBS_QUEUE (`flask worker`), unless JOBS_INLINE runs them in the request as without Redis.
+    JOBS_FOLDER = os.environ.get("JOBS_FOLDER")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "default")
+    JOBS_INLINE = os.environ.get("JOBS_INLINE", "").lower() in {"1", "true", "yes"}
+    JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", "3600"))  # seconds one job may run on the worker
+    JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "3600"))  # no progress this long: abandoned
+    # A course statistics refresh (seconds on a large course) with no progress this long lost its worker: it
+    # no longer blocks another instructor's "Refresh now" (app/study/summary_job.py).
+    SUMMARY_REFRESH_STALE_SECONDS = int(os.environ.get("SUMMARY_REFRESH_STALE_SECONDS", "600"))
+    # A finished job's files (exports, backups) are deleted this many days after it finished: when another
+    # job starts and by `flask jobs purge`.
+    JOBS_KEEP_DAYS = float(os.environ.get("JOBS_KEEP_DAYS", "7"))
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "casewise-demo")
+    # The README tells operators to export these two by their bare names; without these lines only
+    # FLASK_LTI_KEY_SECRET / FLASK_LTI_QUEUE reached the app and an exported LTI_KEY_SECRET was ignored.
+    LTI_KEY_SECRET = os.environ.get("LTI_KEY_SECRET")  # encrypts the tool's signing keys; else SECRET_KEY
+    LTI_QUEUE = os.environ.get("LTI_QUEUE", "default")  # RQ queue for grade passback and roster sync
+    # The seed articles (seeds/<slug>.txt + .yaml) and the curated bank (questions/*.yaml).
+    SEEDS_DIR = Path(os.environ.get("SEEDS_DIR") or PROJECT_DIR / "seeds")
+    QUESTIONS_DIR = Path(os.environ.get("QUESTIONS_DIR") or PROJECT_DIR / "questions")
 
 
 class DevelopmentConfig(Config):
@@ -64,6 +88,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-not-secret"  # noqa: S105 - the test config only
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False
+    JOBS_INLINE = True  # a test that wants the queue turns it off and runs a worker itself
 
 
 class ProductionConfig(Config):

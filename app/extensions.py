@@ -1,5 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,3 +23,11 @@ migrate = Migrate(compare_type=True, render_as_batch=True, render_item=_render_i
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _limits_off_in_this_app() -> bool:
+    """Each app's own RATELIMIT_ENABLED decides. The Limiter is one object per process and `init_app` keeps
+    the flag of the app built last, so an app built with limits off (the test suite's live servers) would
+    start limiting once another app in the same process turned them on."""
+    return not current_app.config.get("RATELIMIT_ENABLED", True)

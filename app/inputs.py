@@ -16,6 +16,8 @@ INT64_MAX = 2**63 - 1
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
+# Control characters are never valid in submitted text (and PostgreSQL refuses NUL in a text column).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class InputError(Exception):
@@ -42,6 +44,14 @@ def check_text(value: str, field: str) -> str:
             field, "contains an invalid character (an unpaired surrogate); send valid Unicode text."
         )
     return value
+
+
+def control_character_message(value: str) -> str | None:
+    """The message for text holding a control character such as NUL (naming it), or None."""
+    found = CONTROL.search(value)
+    if found is None:
+        return None
+    return f"Remove the invisible control character (U+{ord(found.group()):04X}) from this field."
 
 
 def _non_finite(name: str) -> Any:

@@ -142,6 +142,7 @@ def run(quick: bool = False) -> dict[str, float | None]:
         "generation.seed_stated_figures_kept": float(kept),
         "generation.seed_stated_figures": float(stated),
         **generation_dev.measure(generation_dev.dev_articles()),
+        **generation_dev.measure(generation_dev.dev_articles("heldout"), "heldout"),
     }
 
 

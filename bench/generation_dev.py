@@ -19,7 +19,7 @@ from typing import Any
 
 from app.articles.document import IngestedArticle
 from app.articles.ingest import ingest_file
-from app.generation import generate
+from app.generation import generate, quality
 from app.generation.build import Candidate
 from app.generation.clauses import RISK_WORDS, STRUCTURE_WORDS
 from app.generation.figures import extract_figures, parse_option
@@ -27,7 +27,11 @@ from app.generation.ranking import AREAS, TOP
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_DIR = ROOT / "tests/fixtures/articles/real"
+# Articles collected apart from the development set and never read while the generator was written: the
+# generator is judged on them as a user's new material. Their verdicts live in JUDGEMENTS / "heldout".
+HELDOUT_DIR = ROOT / "tests/fixtures/articles/heldout"
 JUDGEMENTS = ROOT / "bench/generation_judgements"
+SETS = {"dev": (DEV_DIR, ""), "heldout": (HELDOUT_DIR, "heldout")}
 AREA_NAMES = ("figures", "partnership", "risks")
 # An area is "supported" by an article when at least this many of its sentences are about it.
 SUPPORT_SENTENCES = 2
@@ -58,17 +62,18 @@ class DevArticle:
     top: list[Candidate]
 
 
-def dev_articles() -> list[DevArticle]:
+def dev_articles(which: str = "dev") -> list[DevArticle]:
+    """Today's top 15 of every article of a set: "dev" (the development set) or "heldout"."""
     out = []
-    for path in sorted(DEV_DIR.glob("*.txt")):
+    for path in sorted(SETS[which][0].glob("*.txt")):
         article = ingest_file(path)
         cands = generate(article, path.stem)
         out.append(DevArticle(path.stem, path, article, list(cands[:TOP])))
     return out
 
 
-def judgements(slug: str) -> dict[str, dict[str, Any]]:
-    path = JUDGEMENTS / f"{slug}.json"
+def judgements(slug: str, which: str = "dev") -> dict[str, dict[str, Any]]:
+    path = JUDGEMENTS / SETS[which][1] / f"{slug}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
@@ -86,11 +91,13 @@ def supported_areas(article: IngestedArticle) -> set[str]:
 
 def co_correct_options(question: dict[str, Any], article: IngestedArticle) -> list[str]:
     """Wrong options the article also states as true: a figure within 2 % of the answer (4.99 % and 5 %,
-    rounded and exact), or an option written in the source sentence itself."""
+    rounded and exact), an option written in the source sentence itself, or another name the article
+    gives the answer (its ticker, its acronym)."""
     if question["type"] != "mcq":
         return []
     answer = question["answer"]
     quote = question["source"]["quote"]
+    text = " ".join(s.text for s in article.sentences)
     parsed_answer = parse_option(answer)
     found = []
     for option in question.get("options", []):
@@ -111,15 +118,19 @@ def co_correct_options(question: dict[str, Any], article: IngestedArticle) -> li
                 continue
         if len(option) > 3 and re.search(rf"(?<!\w){re.escape(option)}(?!\w)", quote):
             found.append(option)
+            continue
+        if isinstance(answer, str) and option in quality.article_aliases(answer, text, person=False):
+            found.append(option)  # "SBUX" beside "Starbucks": the ticker the article gives for the answer
     return found
 
 
-def measure(articles: list[DevArticle]) -> dict[str, float | None]:
+def measure(articles: list[DevArticle], which: str = "dev") -> dict[str, float | None]:
+    """The set's measures, named generation.<set>_…"""
     judged = acceptable = unjudged = co_correct = 0
     distinct: list[int] = []
     per_area: dict[str, list[int]] = {a: [] for a in AREA_NAMES}
     for dev in articles:
-        verdicts = judgements(dev.slug)
+        verdicts = judgements(dev.slug, which)
         for c in dev.top:
             verdict = verdicts.get(candidate_hash(c.question))
             if verdict is None:
@@ -136,14 +147,16 @@ def measure(articles: list[DevArticle]) -> dict[str, float | None]:
     means = {a: (sum(v) / len(v) if v else None) for a, v in per_area.items()}
     present = [m for m in means.values() if m is not None]
     out: dict[str, float | None] = {
-        "generation.dev_articles": float(len(articles)),
-        "generation.dev_acceptable_rate": round(acceptable / judged, 3) if judged else None,
-        "generation.dev_judged_top15": float(judged),
-        "generation.dev_unjudged_top15": float(unjudged),
-        "generation.dev_distinct_facts_top15": round(sum(distinct) / len(distinct), 2) if distinct else None,
-        "generation.dev_area_min_top15": round(min(present), 2) if present else None,
-        "generation.dev_co_correct_options": float(co_correct),
+        f"generation.{which}_articles": float(len(articles)),
+        f"generation.{which}_acceptable_rate": round(acceptable / judged, 3) if judged else None,
+        f"generation.{which}_judged_top15": float(judged),
+        f"generation.{which}_unjudged_top15": float(unjudged),
+        f"generation.{which}_distinct_facts_top15": round(sum(distinct) / len(distinct), 2)
+        if distinct
+        else None,
+        f"generation.{which}_area_min_top15": round(min(present), 2) if present else None,
+        f"generation.{which}_co_correct_options": float(co_correct),
     }
     for area, mean in means.items():
-        out[f"generation.dev_{area}_top15"] = round(mean, 2) if mean is not None else None
+        out[f"generation.{which}_{area}_top15"] = round(mean, 2) if mean is not None else None
     return out

@@ -44,11 +44,12 @@ def render(dev) -> str:  # noqa: ANN001 (a DevArticle)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/out/judge-input")
+    parser.add_argument("--set", dest="which", choices=("dev", "heldout"), default="dev")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for dev in dev_articles():
+    for dev in dev_articles(args.which):
         (args.out / f"{dev.slug}.md").write_text(render(dev), encoding="utf-8")
-        stored = judgements(dev.slug)
+        stored = judgements(dev.slug, args.which)
         template = {
             candidate_hash(c.question): stored.get(
                 candidate_hash(c.question), {"acceptable": None, "reason": ""}

@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.extensions import db as _db
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -180,14 +181,16 @@ def seed_templates(tmp_path_factory) -> Iterator[SeedTemplates]:
 
 
 @pytest.fixture
-def app(database_url, backend, request):
+def app(database_url, backend, request, tmp_path):
     """The app on a fresh empty database, or on a clone of a seeded template when the test asks for
     `seeded` or `seeded_demo` (the seed command's output is then `app.config["SEED_OUTPUT"]`)."""
     variant = next((name for name in SEED_VARIANTS if name in request.fixturenames), None)
     output = None
     if variant is not None:
         output = request.getfixturevalue("seed_templates").clone(backend, variant, database_url)
-    app = create_app(_test_config(database_url) | {"SEED_OUTPUT": output})
+    app = create_app(
+        _test_config(database_url) | {"SEED_OUTPUT": output, "JOBS_FOLDER": str(tmp_path / "jobs")}
+    )
     if variant is None:
         with app.app_context():
             _db.drop_all()
@@ -232,11 +235,9 @@ def make_user(app):
 
 @pytest.fixture
 def make_course(app, make_user):
-    from app.courses.service import create_course
-
     def factory(owner=None, title: str = "Strategy 101", code: str | None = None):
         owner = owner or make_user("teacher", "instructor")
-        return create_course(owner, title, "", code)
+        return factories.add_course(owner, title, code)
 
     return factory
 

@@ -10,9 +10,22 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app import policy
 from app.extensions import db
-from app.models import Attempt, Card, Enrolment, Question, Response, ReviewLog, User, utcnow
+from app.models import (
+    Attempt,
+    Card,
+    Enrolment,
+    Question,
+    Quiz,
+    Response,
+    ReviewLog,
+    StudyOptimisation,
+    User,
+    utcnow,
+)
 from app.quizzes import service as quizzes
 from app.study.service import LABELS
 from app.study.stats import STATE_NAMES
@@ -50,8 +63,36 @@ def study_settings(user: User) -> dict[str, Any]:
     }
 
 
+def fsrs_optimisation(user: User) -> dict[str, Any]:
+    """The student's own FSRS parameters (None: the defaults) and every run of the optimiser."""
+    runs = db.session.scalars(
+        select(StudyOptimisation).where(StudyOptimisation.user_id == user.id).order_by(StudyOptimisation.id)
+    )
+    return {
+        "parameters": user.fsrs_parameters,
+        "runs": [
+            {
+                "at": _when(run.created_at),
+                "reviews": run.reviews,
+                "items": run.items,
+                "log_loss_before": run.log_loss_before,
+                "rmse_before": run.rmse_before,
+                "log_loss_after": run.log_loss_after,
+                "rmse_after": run.rmse_after,
+                "outcome": "updated" if run.updated else "kept",
+            }
+            for run in runs
+        ],
+    }
+
+
 def enrolments(user: User) -> list[dict[str, Any]]:
-    rows = db.session.scalars(select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.id))
+    rows = db.session.scalars(
+        select(Enrolment)
+        .where(Enrolment.user_id == user.id)
+        .order_by(Enrolment.id)
+        .options(selectinload(Enrolment.course))
+    )
     return [
         {
             "course_id": e.course_id,
@@ -64,7 +105,9 @@ def enrolments(user: User) -> list[dict[str, Any]]:
 
 
 def cards(user: User) -> list[dict[str, Any]]:
-    rows = db.session.scalars(select(Card).where(Card.user_id == user.id).order_by(Card.id))
+    rows = db.session.scalars(
+        select(Card).where(Card.user_id == user.id).order_by(Card.id).options(selectinload(Card.question))
+    )
     return [
         {
             "id": c.id,
@@ -107,20 +150,23 @@ def reviews(user: User) -> list[dict[str, Any]]:
     ]
 
 
-def _feedback_for(attempt: Attempt, user: User) -> bool:
+def _feedback_for(attempt: Attempt, user: User, editable: set[int]) -> bool:
     """Whether per-question grades and answer keys may be shown: the review page's rule; a practice
     session shows them for each question as soon as it is answered."""
-    return attempt.mode == "practice" or quizzes.review_allowed(attempt, user)
+    return attempt.mode == "practice" or quizzes.review_allowed(
+        attempt, user, editor=attempt.quiz_id in editable
+    )
 
 
-def _responses(attempt: Attempt, feedback: bool) -> list[dict[str, Any]]:
-    saved = {
-        r.question_id: r
-        for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
-    }
+def _responses(
+    attempt: Attempt,
+    feedback: bool,
+    questions: dict[int, Question],
+    saved: dict[int, Response],
+) -> list[dict[str, Any]]:
     if feedback:
         out = []
-        for reviewed in quizzes.reviewed_questions(attempt):
+        for reviewed in quizzes.reviewed_questions(attempt, questions, saved):
             response = saved.get(reviewed.question.id)
             item = {
                 "number": reviewed.number,
@@ -139,12 +185,6 @@ def _responses(attempt: Attempt, feedback: bool) -> list[dict[str, Any]]:
                 )
             out.append(item)
         return out
-    questions = {
-        q.id: q
-        for q in db.session.scalars(
-            select(Question).where(Question.id.in_([e["question_id"] for e in attempt.layout]))
-        )
-    }
     out = []
     for number, entry in enumerate(attempt.layout, start=1):
         response = saved.get(entry["question_id"])
@@ -161,12 +201,27 @@ def _responses(attempt: Attempt, feedback: bool) -> list[dict[str, Any]]:
 
 
 def attempts(user: User) -> list[dict[str, Any]]:
-    rows = db.session.scalars(select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id))
+    """Every attempt with its responses, in a fixed number of queries however many there are: the
+    attempts with their quizzes and responses, the questions of all their layouts (with articles), and
+    which of the quizzes the user may edit."""
+    rows = list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user.id)
+            .order_by(Attempt.id)
+            .options(selectinload(Attempt.quiz).selectinload(Quiz.course), selectinload(Attempt.responses))
+        )
+    )
+    questions = quizzes.questions_by_id(
+        {entry["question_id"] for a in rows for entry in a.layout}, with_articles=True
+    )
+    editable = policy.editable_quiz_ids(user, [a.quiz for a in rows if a.quiz is not None])
+    quizzes.project_overdue(rows)  # an overdue attempt reads as closed; a download writes nothing
     out = []
     for attempt in rows:
-        quizzes.close_if_overdue(attempt)
-        feedback = _feedback_for(attempt, user)
+        feedback = _feedback_for(attempt, user, editable)
         done = attempt.state in quizzes.DONE_STATES
+        saved = {r.question_id: r for r in attempt.responses}
         item = {
             "id": attempt.id,
             "mode": attempt.mode,
@@ -180,7 +235,7 @@ def attempts(user: User) -> list[dict[str, Any]]:
             "score": attempt.score if done else None,
             "max_score": attempt.max_score if done else None,
             "review_open": feedback and (done or attempt.mode == "practice"),
-            "responses": _responses(attempt, feedback),
+            "responses": _responses(attempt, feedback, questions, saved),
         }
         if not item["review_open"] and done and attempt.quiz is not None and attempt.quiz.closes_at:
             item["review_opens_at"] = _when(attempt.quiz.closes_at)
@@ -196,6 +251,7 @@ def export_data(user: User) -> dict[str, Any]:
         "exported_at": _when(utcnow()),
         "profile": profile(user),
         "study_settings": study_settings(user),
+        "fsrs_optimisation": fsrs_optimisation(user),
         "enrolments": enrolments(user),
         "cards": cards(user),
         "reviews": reviews(user),

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.forms import CheckedForm
+
 TOPIC_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(CheckedForm):
     title = StringField(
         "Title", validators=[DataRequired(message="Give the article a title."), Length(max=300)]
     )
@@ -35,3 +36,7 @@ class ArticleForm(FlaskForm):
 
     def topic_list(self) -> list[str]:
         return [t.strip().lower() for t in (self.topics.data or "").split(",") if t.strip()]
+
+
+class GenerateAllForm(CheckedForm):
+    """The library's "Generate for all articles" button (a job); only its CSRF token."""

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from app.articles.decode import ArticleInputError, decode_upload
 from app.articles.document import IngestedArticle
@@ -20,9 +20,10 @@ from app.qtypes.schema import slugify
 class ArticleError(ValueError):
     """A user-facing problem with an article; `field` names the form field."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, existing_slug: str | None = None):
         super().__init__(message)
         self.field = field
+        self.existing_slug = existing_slug  # a duplicate: the article already in the library
 
 
 @dataclass
@@ -70,7 +71,9 @@ def add_article(data: bytes, filename: str, meta: ArticleMeta, user: User | None
     digest = hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
     existing = db.session.scalar(select(Article).where(Article.content_sha256 == digest))
     if existing is not None and meta.slug in (None, existing.slug):
-        raise ArticleError(f"This article is already in the library as “{existing.title}”.", "file")
+        raise ArticleError(
+            f"This article is already in the library as “{existing.title}”.", "file", existing.slug
+        )
     try:
         doc = ingest(raw_text, fmt)
     except ArticleInputError as exc:
@@ -138,6 +141,14 @@ def get_article(slug: str) -> Article | None:
 
 def list_articles() -> list[Article]:
     return list(db.session.scalars(select(Article).order_by(Article.created_at, Article.id)))
+
+
+def article_choices() -> list[Row[tuple[str, str]]]:
+    """Every article's slug and title (rows with `.slug` and `.title`), for filter menus: plain rows, not
+    ORM objects, since a department's menu lists hundreds of articles on every page that shows it."""
+    return list(
+        db.session.execute(select(Article.slug, Article.title).order_by(Article.created_at, Article.id))
+    )
 
 
 def count_articles() -> int:

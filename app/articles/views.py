@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app import jobs
 from app.articles import service
 from app.articles.document import EXCLUSION_REASONS
-from app.articles.forms import ArticleForm
+from app.articles.forms import ArticleForm, GenerateAllForm
 from app.bank import service as bank
 from app.security import instructor_required
 
@@ -17,7 +18,7 @@ bp = Blueprint("articles", __name__, url_prefix="/articles")
 @bp.get("/")
 @login_required
 def library():
-    return render_template("articles/library.html", articles=service.list_articles())
+    return render_template("articles/library.html", articles=service.list_articles(), form=GenerateAllForm())
 
 
 @bp.get("/<slug>")
@@ -54,11 +55,22 @@ def generate(slug: str):
     return redirect(url_for("articles.reader", slug=slug))
 
 
+@bp.post("/generate-all")
+@instructor_required
+def generate_all():
+    """Generation for every article, as a job: its page shows the progress and the counts."""
+    if not GenerateAllForm().validate_on_submit():
+        abort(400)
+    job = jobs.start("generation.all", current_user, {})
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @instructor_required
 def add():
     form = ArticleForm()
     status = 200
+    existing = None
     if form.validate_on_submit():
         upload = form.file.data
         if upload and upload.filename:
@@ -82,6 +94,7 @@ def add():
             except service.ArticleError as exc:
                 target = form.file if exc.field == "file" and upload and upload.filename else form.text
                 target.errors.append(str(exc))
+                existing = exc.existing_slug
                 status = 422
             else:
                 excluded = sum(1 for s in article.segments if s.excluded)
@@ -92,4 +105,4 @@ def add():
                 return redirect(url_for("articles.reader", slug=article.slug))
     elif form.is_submitted():
         status = 422
-    return render_template("articles/new.html", form=form), status
+    return render_template("articles/new.html", form=form, existing=existing), status

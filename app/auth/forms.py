@@ -1,13 +1,14 @@
-"""Account forms: registration, login and study settings."""
+"""Account forms: registration, login and logout (the study settings form is in app/study/forms.py)."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from app.forms import CheckedForm
 
-class RegisterForm(FlaskForm):
+
+class RegisterForm(CheckedForm):
     username = StringField(
         "Username",
         validators=[
@@ -42,12 +43,12 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CheckedForm):
     username = StringField("Username", validators=[DataRequired(message="Enter your username.")])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(CheckedForm):
     submit = SubmitField("Log out")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import service
 from app.auth.forms import LoginForm, LogoutForm, RegisterForm
 from app.extensions import limiter
+from app.security import local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -33,15 +32,6 @@ def _login_account_key() -> str:
 
 def _failed_login(response) -> bool:
     return response.status_code == 401
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _start_session(user, remember: bool = False) -> None:
@@ -93,7 +83,7 @@ def login():
             status = 401
         else:
             _start_session(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.dashboard"))
+            return redirect(local_target(request.args.get("next")) or url_for("main.dashboard"))
     elif form.is_submitted():
         status = 422
     return render_template("auth/login.html", form=form), status

@@ -11,21 +11,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, cast, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, selectinload
 
 from app.articles.document import IngestedArticle
 from app.articles.service import get_article, to_document
 from app.bank.check import check_bank, normalise
 from app.bank.convert import apply_canonical, canonical_fields, to_canonical
-from app.bank.editing import CONTROL
 from app.bank.history import DiffLine, changed_fields, diff_snapshots
 from app.bank.service import record_revision
 from app.bank.yamlio import BankError
 from app.extensions import db
+from app.inputs import CONTROL
 from app.models import Article, Question, QuestionRevision, Segment, User
 
 PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100  # `size=` above this is refused: no request reads an unbounded list
+MAX_PAGE = 1_000_000  # pages up to this beyond the last show the last; larger numbers are refused
 NEIGHBOURS = 1  # sentences of context shown either side of a question's source sentence
 QUEUE_STATUSES = ("candidate", "approved", "rejected", "retired")
 ACTIONS = {"approve": "approved", "reject": "rejected"}
@@ -59,6 +62,11 @@ class Filters:
     status: str = "candidate"
     checks: str = ""  # "failed": only questions that fail a generator check
     page: int = 1
+    size: int = PAGE_SIZE
+    # A cursor: the uid of the last row of the page before (`after`) or the first of the page after
+    # (`before`), set by the Next and Previous links; `page` is then the number shown.
+    after: str = ""
+    before: str = ""
 
     def query_args(self, **changes: Any) -> dict[str, Any]:
         """The filters as query arguments (empty ones left out), with `changes` applied."""
@@ -69,6 +77,7 @@ class Filters:
             "status": self.status,
             "checks": self.checks,
             "page": self.page if self.page > 1 else "",
+            "size": self.size if self.size != PAGE_SIZE else "",
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in ("", None)}
@@ -83,43 +92,202 @@ def failed_checks(question: Question) -> dict[str, str]:
     }
 
 
-def filter_questions(filters: Filters) -> list[Question]:
-    """Questions matching the filters: candidates best-ranked first, others by topic and id."""
-    query = select(Question)
+def _conditions(q: Any, filters: Filters) -> list[Any]:
+    """The filters as SQL conditions on `q` (the question table or an alias of it)."""
+    conditions = []
     if filters.status in QUEUE_STATUSES:
-        query = query.where(Question.status == filters.status)
+        conditions.append(q.status == filters.status)
     if filters.topic:
-        query = query.where(Question.topic == filters.topic)
+        conditions.append(q.topic == filters.topic)
     if filters.qtype:
-        query = query.where(Question.qtype == filters.qtype)
+        conditions.append(q.qtype == filters.qtype)
     if filters.article:
-        query = query.join(Article, Question.article_id == Article.id).where(Article.slug == filters.article)
-    if filters.status == "candidate":
-        query = query.order_by(Question.rank_score.desc().nulls_last(), Question.uid)
-    else:
-        query = query.order_by(Question.topic, Question.uid)
-    questions = list(db.session.scalars(query))
+        article = select(Article.id).where(Article.slug == filters.article).scalar_subquery()
+        conditions.append(q.article_id == article)
     if filters.checks == "failed":
-        questions = [q for q in questions if failed_checks(q)]
-    return questions
+        conditions.append(q.failed_checks > 0)
+    return conditions
 
 
-def fold_variants(questions: list[Question]) -> tuple[list[Question], dict[int, list[Question]]]:
-    """One row per fact: the first question of each (article, fact) in the given order, with the others
-    of that fact as its variants. Questions without a fact key stand alone."""
-    heads: list[Question] = []
-    variants: dict[int, list[Question]] = {}
-    head_of: dict[tuple[int | None, str], Question] = {}
-    for q in questions:
-        key = (q.article_id, q.fact_key) if q.fact_key else None
-        if key is not None and key in head_of:
-            variants[head_of[key].id].append(q)
-            continue
-        if key is not None:
-            head_of[key] = q
-        heads.append(q)
-        variants[q.id] = []
-    return heads, variants
+def _order(q: Any, filters: Filters) -> list[Any]:
+    """Candidates best-ranked first, others by topic; the uid breaks ties, so every page is stable."""
+    if filters.status == "candidate":
+        return [q.rank_score.desc().nulls_last(), q.uid]
+    return [q.topic, q.uid]
+
+
+def _reversed_order(q: Any, filters: Filters) -> list[Any]:
+    """`_order` read from the end: the same index walked backwards (for the last pages)."""
+    if filters.status == "candidate":
+        return [q.rank_score.asc().nulls_first(), q.uid.desc()]
+    return [q.topic.desc(), q.uid.desc()]
+
+
+def _key_columns(filters: Filters) -> tuple[Any, Any]:
+    return (Question.rank_score if filters.status == "candidate" else Question.topic), Question.uid
+
+
+def _seek(filters: Filters, key: tuple[Any, str], forward: bool) -> list[Any]:
+    """The rows after (`forward`) or before `key` (the ordering key of the row the cursor names) in the
+    list's order, as conditions that are each one range of the ordering index, in the order they come:
+    a seek instead of skipping rows. The queue's order (rank DESC NULLS LAST, uid) mixes directions, so
+    it is no row comparison: the ranked rows past the cursor are one range, the unranked another."""
+    first, uid = key
+    if filters.status != "candidate":
+        row, cursor = tuple_(Question.topic, Question.uid), tuple_(literal(first), literal(uid))
+        return [row > cursor if forward else row < cursor]
+    rank = Question.rank_score
+    if first is None:  # the unranked come last, by uid
+        if forward:
+            return [and_(rank.is_(None), Question.uid > uid)]
+        return [and_(rank.is_(None), Question.uid < uid), rank.is_not(None)]
+    if forward:
+        return [and_(rank <= first, ~and_(rank == first, Question.uid <= uid)), rank.is_(None)]
+    return [and_(rank >= first, ~and_(rank == first, Question.uid >= uid))]
+
+
+def _ranks_before(other: Any, q: Any) -> Any:
+    """`other` comes before `q` in the queue's order (rank_score DESC NULLS LAST, uid)."""
+    same_rank = or_(
+        other.rank_score == q.rank_score, and_(other.rank_score.is_(None), q.rank_score.is_(None))
+    )
+    return or_(
+        and_(q.rank_score.is_(None), other.rank_score.is_not(None)),
+        other.rank_score > q.rank_score,
+        and_(same_rank, other.uid < q.uid),
+    )
+
+
+def _is_head(filters: Filters) -> Any:
+    """The question is the first of its fact (same article and fact key) among those the filters match."""
+    other = aliased(Question)
+    earlier = select(other.id).where(
+        other.article_id.is_not_distinct_from(Question.article_id),
+        other.fact_key == Question.fact_key,
+        *_conditions(other, filters),
+        _ranks_before(other, Question),
+    )
+    return or_(Question.fact_key.is_(None), ~earlier.exists())
+
+
+@dataclass
+class Listing:
+    """One page of a filtered list: its questions (one per fact in the queue), their folded variants,
+    how many match in all, and the page shown (clamped to the last)."""
+
+    questions: list[Question]
+    variants: dict[int, list[Question]]
+    total: int
+    page: int
+    pages: int
+
+
+# The lists show an article's title and link to it: its text (raw_text, often 100 kB) is not loaded.
+_ARTICLE_LINK = selectinload(Question.article).load_only(Article.slug, Article.title)
+
+
+def list_questions(
+    filters: Filters, page_size: int = PAGE_SIZE, counts: dict[str, int] | None = None
+) -> Listing:
+    """A page of the questions matching the filters, counted, filtered, ordered and sliced in SQL
+    (`counts`, the bank's `status_counts()`, saves counting again a list filtered by status alone).
+
+    Candidates are folded by fact: one row per fact (the best-ranked of its questions the filters
+    match), the others as its variants. A page beyond the last shows the last."""
+    conditions = _conditions(Question, filters)
+    if filters.status == "candidate":
+        # One row per fact: the distinct facts among the matching rows (a row without a fact key is its own),
+        # counted in one pass instead of asking each row whether it is the first of its fact.
+        fact = func.coalesce(
+            Question.fact_key.concat("@").concat(func.coalesce(cast(Question.article_id, String), "")),
+            literal("#").concat(cast(Question.id, String)),
+        )
+        total = db.session.scalar(select(func.count(fact.distinct())).where(*conditions))
+        conditions.append(_is_head(filters))
+    elif counts is not None and not (filters.topic or filters.qtype or filters.article or filters.checks):
+        # Filtered by status alone: the count is the status's, which the page reads for its tabs anyway.
+        total = sum(counts.values()) if filters.status == "any" else counts.get(filters.status, 0)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(Question).where(*conditions))
+    total = total or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, filters.page), pages)
+    page_uids: Any = _cursor_page(filters, conditions, page_size)
+    if page_uids is None:
+        page_uids = _numbered_page(filters, conditions, page, page_size, total).scalar_subquery()
+    questions = list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.uid.in_(page_uids))
+            .order_by(*_order(Question, filters))
+            .options(_ARTICLE_LINK)
+        )
+    )
+    variants: dict[int, list[Question]] = {q.id: [] for q in questions}
+    if filters.status == "candidate":
+        _attach_variants(questions, filters, variants)
+    return Listing(questions, variants, total, page, pages)
+
+
+def _numbered_page(filters: Filters, conditions: list[Any], page: int, page_size: int, total: int) -> Any:
+    """The uids of page `page` by position. Only its uids are selected: the ordering indexes end in uid,
+    so the skipped rows are walked in the index alone. A page in the second half is counted from the end,
+    the index walked backwards, so the last page skips nothing whatever the list's length."""
+    start, end = (page - 1) * page_size, min(page * page_size, total)
+    if start > total - end:
+        order, skip = _reversed_order(Question, filters), total - end
+    else:
+        order, skip = _order(Question, filters), start
+    return select(Question.uid).where(*conditions).order_by(*order).limit(max(end - start, 1)).offset(skip)
+
+
+def _cursor_page(filters: Filters, conditions: list[Any], page_size: int) -> list[str] | None:
+    """The uids of the page after `filters.after` (or before `filters.before`), the uid of the last (first)
+    row of the page the link was on: a seek on the ordering key, as fast on page 1,000 as on page 2.
+    None when there is no cursor, its question is gone, or nothing lies beyond it: the page number decides."""
+    uid, forward = (filters.after, True) if filters.after else (filters.before, False)
+    if not uid:
+        return None
+    key = db.session.execute(select(*_key_columns(filters)).where(Question.uid == uid)).one_or_none()
+    if key is None:
+        return None
+    ranges = _seek(filters, (key[0], key[1]), forward)
+    order = _order(Question, filters) if forward else _reversed_order(Question, filters)
+    if len(ranges) == 1:
+        statement = select(Question.uid).where(*conditions, ranges[0]).order_by(*order).limit(page_size)
+    else:  # each range read on its own (ordered, limited), then the two merged
+        parts = [
+            select(Question.uid, Question.rank_score).where(*conditions, r).order_by(*order).limit(page_size)
+            for r in ranges
+        ]
+        merged = union_all(*(select(part.subquery()) for part in parts)).subquery()
+        merged_order = _order(merged.c, filters) if forward else _reversed_order(merged.c, filters)
+        statement = select(merged.c.uid).order_by(*merged_order).limit(page_size)
+    uids = list(db.session.scalars(statement))
+    if not uids or (not forward and len(uids) < page_size):  # back at the start: page 1 is whole
+        return None
+    return uids
+
+
+def _attach_variants(heads: list[Question], filters: Filters, variants: dict[int, list[Question]]) -> None:
+    """The other questions the filters match on each head's fact, best-ranked first, in one query."""
+    head_of = {(q.article_id, q.fact_key): q for q in heads if q.fact_key}
+    if not head_of:
+        return
+    rows = db.session.scalars(
+        select(Question)
+        .where(
+            *_conditions(Question, filters),
+            Question.fact_key.in_({key for _, key in head_of}),
+            Question.id.not_in([q.id for q in heads]),
+        )
+        .order_by(*_order(Question, filters))
+        .options(_ARTICLE_LINK)
+    )
+    for question in rows:
+        head = head_of.get((question.article_id, question.fact_key))
+        if head is not None:
+            variants[head.id].append(question)
 
 
 def status_counts() -> dict[str, int]:
@@ -129,8 +297,18 @@ def status_counts() -> dict[str, int]:
     return counts
 
 
-def topics() -> list[str]:
-    return list(db.session.scalars(select(Question.topic).distinct().order_by(Question.topic)))
+def topics_of_every_status() -> list[str]:
+    """Every topic a question in the bank has, candidates and retired ones included (the listing filters).
+
+    Read by skipping from one topic to the next along `ix_question_topic_uid`, one index probe per topic
+    (a recursive query: PostgreSQL has no skip scan), instead of reading every question's topic."""
+    q = Question.__table__
+    topics = select(func.min(q.c.topic).label("topic")).cte("topics", recursive=True)
+    following = select(func.min(q.c.topic)).where(q.c.topic > topics.c.topic).scalar_subquery()
+    topics = topics.union_all(select(following).where(topics.c.topic.is_not(None)))
+    return list(
+        db.session.scalars(select(topics.c.topic).where(topics.c.topic.is_not(None)).order_by(topics.c.topic))
+    )
 
 
 @dataclass
@@ -159,27 +337,38 @@ def _trim(context: SourceContext, keep: int) -> None:
 
 
 def source_contexts(questions: Iterable[Question]) -> dict[int, SourceContext]:
-    """For each question with provenance, its source sentences in their paragraph (by question id)."""
-    by_article: dict[int, dict[str, Any]] = {}
+    """For each question with provenance, its source sentences in their paragraph (by question id).
+
+    The sentences of every article cited come in one query (the questions' articles should be loaded
+    with them, e.g. by `selectinload(Question.article)`)."""
+    cited_by = [q for q in questions if q.article is not None and q.sentence_ids]
+    article_ids = sorted({q.article_id for q in cited_by})
+    by_article: dict[int, dict[str, Any]] = {aid: {"paragraphs": {}, "sids": {}} for aid in article_ids}
+    if article_ids:
+        # Only the paragraphs a question cites, not every sentence of their articles.
+        cited_sids = sorted({sid for q in cited_by for sid in q.sentence_ids})
+        cited_paragraphs = select(Segment.article_id, Segment.paragraph).where(
+            Segment.article_id.in_(article_ids), Segment.sid.in_(cited_sids), Segment.excluded.is_(False)
+        )
+        segments = db.session.scalars(
+            select(Segment)
+            .where(
+                tuple_(Segment.article_id, Segment.paragraph).in_(cited_paragraphs),
+                Segment.excluded.is_(False),
+            )
+            .order_by(Segment.article_id, Segment.position)
+        )
+        for segment in segments:
+            index = by_article[segment.article_id]
+            index["paragraphs"].setdefault(segment.paragraph, []).append(segment)
+            index["sids"][segment.sid] = segment
     contexts: dict[int, SourceContext] = {}
-    for question in questions:
-        article = question.article
-        if article is None or not question.sentence_ids:
-            continue
-        if article.id not in by_article:
-            paragraphs: dict[int, list[Segment]] = {}
-            for segment in article.segments:
-                if not segment.excluded:
-                    paragraphs.setdefault(segment.paragraph, []).append(segment)
-            by_article[article.id] = {
-                "paragraphs": paragraphs,
-                "sids": {s.sid: s for s in article.segments if not s.excluded},
-            }
-        index = by_article[article.id]
+    for question in cited_by:
+        index = by_article[question.article_id]
         cited = set(question.sentence_ids)
         wanted = sorted({index["sids"][sid].paragraph for sid in cited if sid in index["sids"]})
         context = SourceContext(
-            article, missing=[sid for sid in question.sentence_ids if sid not in index["sids"]]
+            question.article, missing=[sid for sid in question.sentence_ids if sid not in index["sids"]]
         )
         for number in wanted:
             context.sentences.extend((s, s.sid in cited) for s in index["paragraphs"][number])

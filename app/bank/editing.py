@@ -7,6 +7,7 @@ form can show each message beside its field; `FORM` collects the rest.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.bank.yamlio import BankError, QuestionLocation, validate_question
-from app.qtypes.schema import ID_PATTERN, SLUG_PATTERN
+from app.inputs import control_character_message
+from app.qtypes.schema import ID_PATTERN, NUMERIC_FEEDBACK_KEY, SLUG_PATTERN, cloze_feedback_key
+from app.qtypes.text import format_number
 
 FORM = "_form"  # errors that belong to no single field
 EDITOR_STATUSES = ("candidate", "approved", "rejected", "retired")
@@ -24,8 +27,6 @@ OPTION_LIMITS = {"mcq": (3, 5), "multi": (3, 8)}
 VARIANT_SEPARATOR = "|"
 TOLERANCE_MODES = ("absolute", "relative")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-# Control characters are never valid in question text (and PostgreSQL refuses NUL).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LIST_SPLIT = re.compile(r"[,\s]+")
 
 
@@ -53,6 +54,8 @@ def _split_list(text: str) -> list[str]:
 def parse_number(text: str) -> float | None:
     """A finite number typed by a person: `534`, `-2.5`, `1,234.5`; None when it does not parse."""
     text = text.strip().replace("\u2212", "-")
+    if not text.isascii():  # float() would read "٣" or "２" as digits; the hint asks for 0-9
+        return None
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     try:
@@ -62,13 +65,9 @@ def parse_number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def format_number(number: float | int | None) -> str:
-    """A number as a person would type it: 5 rather than 5.0, no exponent for ordinary values."""
-    if number is None:
-        return ""
-    if float(number).is_integer() and abs(number) < 1e15:
-        return str(int(number))
-    return repr(float(number))
+def _typed(number: float | int | None) -> str:
+    """A number as a person would type it in the form: 5 rather than 5.0, every digit kept, no exponent."""
+    return "" if number is None else format_number(number, exact=True)
 
 
 # ---------------------------------------------------------------- form values -> canonical
@@ -126,24 +125,34 @@ def _common(values: Mapping[str, Any], built: Built) -> dict[str, Any]:
     return data
 
 
+def _row_with_feedback(
+    row: Mapping[str, Any], name: str, noun: str, feedback: dict[str, str], built: Built
+) -> str:
+    """A row's text (stripped); its feedback, if any, goes into `feedback` under that text. A row with
+    feedback but no text is an error beside the row (`name`): the feedback would belong to nothing."""
+    text = (row.get("text") or "").strip()
+    said = (row.get("feedback") or "").strip()
+    if not text:
+        if said:
+            built.add(name, f"This empty row has feedback: write the {noun} or clear it.")
+    elif said:
+        feedback[text] = said
+    return text
+
+
 def _choices(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
     qtype = data["type"]
     texts, correct, feedback = [], [], {}
     for i, row in enumerate(values.get("options") or []):
-        text = (row.get("text") or "").strip()
-        said = (row.get("feedback") or "").strip()
+        text = _row_with_feedback(row, f"options-{i}-text", "option", feedback, built)
         if not text:
             if row.get("correct"):
                 built.add(
                     f"options-{i}-text", "This empty row is marked correct: write the option or untick it."
                 )
-            if said:
-                built.add(f"options-{i}-text", "This empty row has feedback: write the option or clear it.")
             continue
         built.rows.append(i)
         texts.append(text)
-        if said:
-            feedback[text] = said
         if row.get("correct"):
             correct.append(text)
     low, high = OPTION_LIMITS[qtype]
@@ -165,6 +174,9 @@ def _true_false(values: Mapping[str, Any], data: dict[str, Any], built: Built) -
     if answer not in ("true", "false"):
         built.add("answer", "Choose whether the statement is true or false.")
     data["answer"] = answer == "true"
+    feedback = {key: said for key in ("true", "false") if (said := _text(values, f"feedback_{key}"))}
+    if feedback:
+        data["feedback"] = feedback
 
 
 def _numeric(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
@@ -197,6 +209,8 @@ def _numeric(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> N
         "unit": _text(values, "unit"),
         "multiplier": multiplier,
     }
+    if said := _text(values, f"feedback_{NUMERIC_FEEDBACK_KEY}"):
+        data["feedback"] = {NUMERIC_FEEDBACK_KEY: said}
 
 
 def _fuzzy(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
@@ -228,6 +242,36 @@ def _cloze(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> Non
         built.add("blanks", "Give the accepted answers of each blank: {{1}} in the stem is the first row.")
     data["answer"] = answer
     _fuzzy(values, data, built)
+    # A blank's feedback field gives each of its accepted answers that feedback; a blank whose variants had
+    # different feedback (an import, the YAML bank) keeps it, through the form, on the variants still accepted,
+    # until its field is filled in.
+    notes = [(note or "").strip() for note in values.get("blank_notes") or []]
+    written: dict[str, str] = {}
+    for i, note in enumerate(notes):
+        if not note:
+            continue
+        if i >= len(answer) or not answer[i]:
+            built.add(
+                f"blank_notes-{i}", "This empty row has feedback: write the accepted answers or clear it."
+            )
+            continue
+        written.update({cloze_feedback_key(i + 1, v): note for v in answer[i]})
+    try:
+        kept = json.loads(_text(values, "blank_feedback") or "{}")
+    except ValueError:
+        kept = None
+    if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
+        built.add("blanks", "The blanks' feedback came back damaged; reload the editor and try again.")
+        return
+    still = {
+        cloze_feedback_key(n, v)
+        for n, variants in enumerate(answer, start=1)
+        if not (n <= len(notes) and notes[n - 1])
+        for v in variants
+    }
+    feedback = {key: said for key, said in kept.items() if key in still and said.strip()} | written
+    if feedback:
+        data["feedback"] = feedback
 
 
 def _matching(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
@@ -259,15 +303,18 @@ def _matching(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> 
 
 
 def _short(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> None:
-    accepted = []
+    accepted: list[str] = []
+    feedback: dict[str, str] = {}
     for i, row in enumerate(values.get("accepted") or []):
-        text = (row or "").strip()
+        text = _row_with_feedback(row, f"accepted-{i}-text", "accepted answer", feedback, built)
         if text:
             built.rows.append(i)
             accepted.append(text)
     if not accepted:
         built.add("accepted", "Give at least one accepted answer.")
     data["answer"] = accepted
+    if feedback:
+        data["feedback"] = feedback
     _fuzzy(values, data, built)
 
 
@@ -276,7 +323,7 @@ def _essay(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> Non
     data["rubric"] = _text(values, "rubric")
     raw = _text(values, "word_limit")
     if raw:
-        if not raw.isdigit() or int(raw) <= 0:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) <= 0:  # "²".isdigit() is True
             built.add(
                 "word_limit",
                 f"Enter the word limit as a positive whole number, e.g. 400, or leave it empty (got {raw!r}).",
@@ -303,10 +350,9 @@ def control_characters(values: Mapping[str, Any]) -> dict[str, list[str]]:
 
     def visit(name: str, value: Any) -> None:
         if isinstance(value, str):
-            found = CONTROL.search(value)
-            if found:
-                code = f"U+{ord(found.group()):04X}"
-                errors[name] = [f"Remove the invisible control character ({code}) from this field."]
+            message = control_character_message(value)
+            if message:
+                errors[name] = [message]
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 visit(f"{name}-{i}", item)
@@ -389,6 +435,8 @@ def field_for(path: str | None, qtype: str, rows: Sequence[int]) -> str:
         return f"options-{row}-text" if name == "options" else "options"
     if qtype == "matching":
         return f"pairs-{row}-{attr if attr in ('left', 'right') else 'left'}"
+    if qtype == "short":
+        return f"accepted-{row}-text"
     return f"{row_list}-{row}"
 
 
@@ -411,8 +459,11 @@ def blank_values(qtype: str) -> dict[str, Any]:
         values["options"] = [{"text": "", "correct": False} for _ in range(rows)]
     elif qtype == "matching":
         values["pairs"] = [{"left": "", "right": ""} for _ in range(rows)]
-    elif qtype in ("cloze", "short"):
-        values[ROW_LIST[qtype]] = ["" for _ in range(rows)]
+    elif qtype == "cloze":
+        values["blanks"] = ["" for _ in range(rows)]
+        values["blank_notes"] = ["" for _ in range(rows)]
+    elif qtype == "short":
+        values["accepted"] = [{"text": "", "feedback": ""} for _ in range(rows)]
     elif qtype == "numeric":
         values.update(tolerance="0", tolerance_mode="absolute", multiplier="1")
     return values
@@ -437,32 +488,46 @@ def values_from_canonical(data: Mapping[str, Any], status: str | None = None) ->
         "quote": source.get("quote", ""),
     }
     answer = data.get("answer")
+    said = data.get("feedback") or {}
     if qtype in ("mcq", "multi"):
         right = {answer} if qtype == "mcq" else set(answer)
-        said = data.get("feedback") or {}
         values["options"] = [
             {"text": o, "correct": o in right, "feedback": said.get(o, "")} for o in data["options"]
         ]
     elif qtype == "tf":
         values["answer"] = "true" if answer else "false"
+        values.update(feedback_true=said.get("true", ""), feedback_false=said.get("false", ""))
     elif qtype == "numeric":
         values.update(
-            value=format_number(answer["value"]),
-            tolerance=format_number(answer.get("tolerance", 0)),
+            value=_typed(answer["value"]),
+            tolerance=_typed(answer.get("tolerance", 0)),
             tolerance_mode=answer.get("tolerance_mode", "absolute"),
             unit=answer.get("unit", ""),
-            multiplier=format_number(answer.get("multiplier", 1)),
+            multiplier=_typed(answer.get("multiplier", 1)),
+            feedback_answer=said.get(NUMERIC_FEEDBACK_KEY, ""),
         )
     elif qtype == "cloze":
         values["blanks"] = [f" {VARIANT_SEPARATOR} ".join(variants) for variants in answer]
+        # One feedback shared by every accepted answer of a blank is that blank's field; feedback that
+        # differs between them (or that only some have) travels as it is, in the hidden JSON.
+        notes, kept = [], {}
+        for n, variants in enumerate(answer, start=1):
+            keys = [cloze_feedback_key(n, v) for v in variants]
+            texts = {said.get(key, "") for key in keys}
+            shared = texts.pop() if len(texts) == 1 else ""
+            notes.append(shared)
+            if not shared:
+                kept.update({key: said[key] for key in keys if said.get(key)})
+        values["blank_notes"] = notes
+        values["blank_feedback"] = json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else ""
     elif qtype == "matching":
         values["pairs"] = [{"left": p["left"], "right": p["right"]} for p in answer]
     elif qtype == "short":
-        values["accepted"] = list(answer)
+        values["accepted"] = [{"text": a, "feedback": said.get(a, "")} for a in answer]
     elif qtype == "essay":
         values["model_answer"] = answer or ""
         values["rubric"] = data.get("rubric") or ""
-        values["word_limit"] = format_number(data.get("word_limit"))
+        values["word_limit"] = _typed(data.get("word_limit"))
     if qtype in ("cloze", "short"):
-        values["fuzzy"] = format_number(data.get("fuzzy"))
+        values["fuzzy"] = _typed(data.get("fuzzy"))
     return values

@@ -39,12 +39,22 @@ ROW_NOUN = {"options": "option", "blanks": "blank", "pairs": "pair", "accepted":
 _TEXT = 2000
 
 
+def _feedback_field(label: str) -> StringField:
+    """Feedback on one answer (the schema allows 1000 characters)."""
+    return StringField(label, validators=[Length(max=1000, message="Keep feedback under 1000 characters.")])
+
+
 class OptionRow(Form):
     text = StringField("Option", validators=[Length(max=500, message="Keep an option under 500 characters.")])
     correct = BooleanField("Correct")
-    feedback = StringField(
-        "Feedback", validators=[Length(max=1000, message="Keep feedback under 1000 characters.")]
+    feedback = _feedback_field("Feedback")
+
+
+class AcceptedRow(Form):
+    text = StringField(
+        "Accepted answer", validators=[Length(max=500, message="Keep an answer under 500 characters.")]
     )
+    feedback = _feedback_field("Feedback")
 
 
 class PairRow(Form):
@@ -160,6 +170,8 @@ class MultiForm(McqForm):
 class TfForm(QuestionForm):
     qtype = "tf"
     answer = RadioField("The statement is", choices={"true": "True", "false": "False"}, validate_choice=False)
+    feedback_true = _feedback_field("Feedback for students who answer True (optional)")
+    feedback_false = _feedback_field("Feedback for students who answer False (optional)")
 
 
 class NumericForm(QuestionForm):
@@ -171,6 +183,7 @@ class NumericForm(QuestionForm):
     )
     unit = StringField("Unit (e.g. %, US$ million)", validators=[Length(max=40)])
     multiplier = StringField("Multiplier (what one unit is, e.g. 1000000)", validators=[Length(max=40)])
+    feedback_answer = _feedback_field("Feedback for students who give the right number (optional)")
 
 
 class ClozeForm(QuestionForm):
@@ -178,6 +191,21 @@ class ClozeForm(QuestionForm):
     row_list = "blanks"
     blanks = FieldList(StringField("Accepted answers", validators=[Length(max=1000)]), min_entries=0)
     fuzzy = StringField("Typo tolerance (0.5–1.0, empty for exact)", validators=[Length(max=10)])
+    # Beside each blank's row, the feedback for students who fill it with any of its accepted answers.
+    blank_notes = FieldList(_feedback_field("Feedback"), min_entries=0)
+    # Feedback that differs between the variants of a blank (from an import or the YAML bank), as JSON,
+    # carried through unchanged until that blank's feedback field replaces it.
+    blank_feedback = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        while len(self.blank_notes.entries) < len(self.blanks.entries):
+            self.blank_notes.append_entry()
+
+    def append_row(self) -> None:
+        super().append_row()
+        while len(self.blank_notes.entries) < len(self.blanks.entries):
+            self.blank_notes.append_entry()
 
 
 class MatchingForm(QuestionForm):
@@ -189,7 +217,7 @@ class MatchingForm(QuestionForm):
 class ShortForm(QuestionForm):
     qtype = "short"
     row_list = "accepted"
-    accepted = FieldList(StringField("Accepted answer", validators=[Length(max=500)]), min_entries=0)
+    accepted = FieldList(FormField(AcceptedRow), min_entries=0)
     fuzzy = StringField("Typo tolerance (0.5–1.0, empty for exact)", validators=[Length(max=10)])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,12 +15,23 @@ from app.articles.service import list_articles, to_document
 from app.bank.check import CheckReport, check_bank
 from app.bank.convert import apply_canonical, to_canonical
 from app.bank.yamlio import BankError, dump_bank, read_bank_dir
+from app.config import Config
 from app.extensions import db
 from app.models import Article, Question, QuestionRevision
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS_DIR = ROOT / "seeds"
-QUESTIONS_DIR = ROOT / "questions"
+# The defaults of the app's SEEDS_DIR and QUESTIONS_DIR settings (config.py), for code without an app.
+SEEDS_DIR = Config.SEEDS_DIR
+QUESTIONS_DIR = Config.QUESTIONS_DIR
+
+
+def seeds_dir() -> Path:
+    """The seed articles folder of the running app (config SEEDS_DIR)."""
+    return Path(current_app.config.get("SEEDS_DIR", SEEDS_DIR))
+
+
+def questions_dir() -> Path:
+    """The curated bank folder of the running app (config QUESTIONS_DIR)."""
+    return Path(current_app.config.get("QUESTIONS_DIR", QUESTIONS_DIR))
 
 
 class BankLoadError(Exception):
@@ -43,16 +55,15 @@ class LoadSummary:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.retired} retired"
 
 
-def known_articles(seeds_dir: Path = SEEDS_DIR) -> dict[str, IngestedArticle]:
+def known_articles(folder: Path | None = None) -> dict[str, IngestedArticle]:
     """Articles by slug: those in the database, plus seed files not loaded yet (so `check` needs no seed)."""
     try:
         documents = {article.slug: to_document(article) for article in list_articles()}
     except SQLAlchemyError:  # no database yet (not migrated): the seed files still let us check
         db.session.rollback()
         documents = {}
-    for path in (
-        sorted(seeds_dir.glob("*.txt")) + sorted(seeds_dir.glob("*.md")) + sorted(seeds_dir.glob("*.html"))
-    ):
+    folder = folder or seeds_dir()
+    for path in sorted(folder.glob("*.txt")) + sorted(folder.glob("*.md")) + sorted(folder.glob("*.html")):
         documents.setdefault(path.stem, ingest_file(path))
     return documents
 

@@ -8,14 +8,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.articles.service import get_article, list_articles
+from app.articles.service import article_choices, get_article, list_articles
 from app.bank import curation
-from app.bank.editing import CONTROL, FORM, blank_values, build_question, field_for, values_from_canonical
+from app.bank.editing import FORM, blank_values, build_question, field_for, values_from_canonical
 from app.bank.forms import EDITOR_FORMS, ROW_NOUN, TYPE_LABELS
-from app.inputs import parse_int
+from app.inputs import CONTROL, InputError, parse_int
 from app.models import Question, Segment
 from app.qtypes.schema import CORE_TOPICS, ID_PATTERN, QUESTION_TYPES
-from app.security import instructor_required
+from app.security import instructor_required, local_target
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
 
@@ -27,16 +27,38 @@ def _arg(args, name: str) -> str:
 
 
 def _filters(args, default_status: str) -> curation.Filters:
-    status = args.get("status", default_status)
-    page = parse_int(args.get("page"), "page", minimum=1, maximum=9_999, default=1)
+    """The list's filters from the query string; an unknown status or type, a page that is not a positive
+    whole number or a page size above the maximum is refused with a 400 naming it (a page beyond the
+    last shows the last)."""
+    status = args.get("status", "") or default_status
+    if status not in (*curation.QUEUE_STATUSES, "any"):
+        raise InputError("status", f"must be one of {', '.join((*curation.QUEUE_STATUSES, 'any'))}.")
+    qtype = args.get("qtype", "")
+    if qtype and qtype not in QUESTION_TYPES:
+        raise InputError("qtype", f"must be one of {', '.join(QUESTION_TYPES)} (or empty for every type).")
     return curation.Filters(
         article=_arg(args, "article"),
         topic=_arg(args, "topic"),
-        qtype=args.get("qtype", "") if args.get("qtype", "") in QUESTION_TYPES else "",
-        status=status if status in (*curation.QUEUE_STATUSES, "any") else default_status,
+        qtype=qtype,
+        status=status,
         checks="failed" if args.get("checks") == "failed" else "",
-        page=page,
+        page=parse_int(args.get("page"), "page", minimum=1, maximum=curation.MAX_PAGE, default=1),
+        size=parse_int(
+            args.get("size"), "size", minimum=1, maximum=curation.MAX_PAGE_SIZE, default=curation.PAGE_SIZE
+        ),
+        after=_cursor(args, "after"),
+        before=_cursor(args, "before"),
     )
+
+
+def _cursor(args, name: str) -> str:
+    """A Next/Previous link's cursor: a question id; anything else is refused with a 400 naming it."""
+    value = args.get(name, "")
+    if value and not re.fullmatch(ID_PATTERN, value):
+        raise InputError(
+            name, "must be a question id, as the Next and Previous links give; use the page numbers."
+        )
+    return value
 
 
 def _listing(
@@ -54,26 +76,24 @@ def _listing(
         ("posted_reason", ""),
     ):
         extra.setdefault(key, default)
-    matching = curation.filter_questions(filters)
-    variants: dict[int, list] = {}
-    if filters.status == "candidate":
-        matching, variants = curation.fold_variants(matching)
-    pages = max(1, -(-len(matching) // curation.PAGE_SIZE))
-    filters.page = min(filters.page, pages)
-    shown = matching[(filters.page - 1) * curation.PAGE_SIZE : filters.page * curation.PAGE_SIZE]
+    counts = curation.status_counts()
+    listing = curation.list_questions(filters, filters.size, counts)
+    filters.page = listing.page
     return render_template(
         template,
-        questions=shown,
-        total=len(matching),
-        pages=pages,
+        questions=listing.questions,
+        first_uid=listing.questions[0].uid if listing.questions else "",
+        last_uid=listing.questions[-1].uid if listing.questions else "",
+        total=listing.total,
+        pages=listing.pages,
         filters=filters,
         endpoint=endpoint,
-        contexts=curation.source_contexts(shown),
-        failed={q.id: curation.failed_checks(q) for q in shown},
-        variants=variants,
-        counts=curation.status_counts(),
-        articles=list_articles(),
-        topics=curation.topics(),
+        contexts=curation.source_contexts(listing.questions),
+        failed={q.id: curation.failed_checks(q) for q in listing.questions},
+        variants=listing.variants,
+        counts=counts,
+        articles=article_choices(),
+        topics=curation.topics_of_every_status(),
         types=TYPE_LABELS,
         here=here or request.full_path.rstrip("?"),
         **extra,
@@ -94,12 +114,7 @@ def review():
 
 def _safe_next(target: str | None) -> str:
     """Only a path inside the bank (the page the decision was made on); anything else goes to the queue."""
-    if CONTROL.search(target or ""):
-        return url_for("bank.review")
-    parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not parts.path.startswith("/bank/"):
-        return url_for("bank.review")
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return local_target(target, under="/bank/") or url_for("bank.review")
 
 
 @bp.post("/review/decide")
@@ -132,6 +147,9 @@ def decide():
     message = f"{verb} {len(result.changed)} question{'' if len(result.changed) == 1 else 's'}"
     if result.unchanged:
         message += f" ({len(result.unchanged)} already {curation.ACTIONS[action]})"
+    if action == "approve" and result.changed:
+        # The newcomer's next step after approving, said where they are (flashes are plain text).
+        message += ". Approved questions are in the bank: add them to a quiz from its builder (Quizzes)"
     flash(message + ".", "success")
     focus = request.form.get("focus", "")
     return redirect(back + (f"#q-{focus}" if re.fullmatch(ID_PATTERN, focus) else ""))
@@ -155,7 +173,7 @@ def _editor_page(form, question: Question | None, status: int = 200, sentence: S
         qtype=form.qtype,
         types=TYPE_LABELS,
         row_noun=ROW_NOUN.get(form.row_list or "", "row"),
-        topics=sorted({*CORE_TOPICS, *curation.topics()}),
+        topics=sorted({*CORE_TOPICS, *curation.topics_of_every_status()}),
         new_args={k: v for k, v in request.args.items() if k != "qtype"},
     ), status
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.forms import CheckedForm
 
-class CourseForm(FlaskForm):
+
+class CourseForm(CheckedForm):
     title = StringField(
         "Course title",
         validators=[
@@ -19,7 +20,7 @@ class CourseForm(FlaskForm):
     submit = SubmitField("Create course")
 
 
-class JoinForm(FlaskForm):
+class JoinForm(CheckedForm):
     code = StringField(
         "Join code",
         validators=[

@@ -1,4 +1,4 @@
-"""Courses: creation with a join code, joining, membership checks."""
+"""Courses: creation with a join code, joining, listings. Who may see or manage one: `app.policy`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Course, Enrolment, User, utcnow
+from app.policy import membership
 
 # No 0/O, 1/I/L: codes are read aloud and copied from slides.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -75,23 +76,6 @@ def join_course(user: User, code: str) -> Course:
     return course
 
 
-def membership(user: User, course: Course) -> Enrolment | None:
-    return db.session.scalar(
-        select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)
-    )
-
-
-def can_view(user: User, course: Course) -> bool:
-    return user.is_admin or membership(user, course) is not None
-
-
-def can_manage(user: User, course: Course) -> bool:
-    if user.is_admin:
-        return True
-    enrolment = membership(user, course)
-    return enrolment is not None and enrolment.role == "instructor"
-
-
 def courses_for(user: User) -> list[Course]:
     """The user's courses; an archived course only for those who teach it (and admins)."""
     if user.is_admin:
@@ -107,6 +91,20 @@ def courses_for(user: User) -> list[Course]:
             .order_by(Course.title)
         )
     )
+
+
+def managed_courses(user: User) -> list[Course]:
+    """The courses the user may put quizzes in (teaches, or all for an admin): can_manage_course for each,
+    in one query."""
+    courses = courses_for(user)
+    if user.is_admin:
+        return courses
+    teaching = set(
+        db.session.scalars(
+            select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.role == "instructor")
+        )
+    )
+    return [course for course in courses if course.id in teaching]
 
 
 def students_of(course: Course) -> list[User]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from app import policy
 from app.courses import service
 from app.courses.forms import CourseForm, EditCourseForm, JoinForm
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.models import Course
 from app.quizzes import service as quizzes
 from app.security import instructor_required
@@ -57,13 +58,17 @@ def _join_key() -> str:
 def join():
     form = JoinForm()
     if form.validate_on_submit():
+        already = {course.id for course in service.courses_for(current_user)}
         try:
             course = service.join_course(current_user, form.code.data)
         except service.CourseError as exc:
             form.code.errors.append(str(exc))
             status = exc.status if exc.status != 400 else 422
         else:
-            flash(f"You joined {course.title}.", "success")
+            if course.id in already:
+                flash(f"You are already in {course.title}.", "info")
+            else:
+                flash(f"You joined {course.title}.", "success")
             return redirect(url_for("courses.show", course_id=course.id))
     else:
         status = 422
@@ -72,31 +77,18 @@ def join():
     ), status
 
 
-def _course_or_404(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
-    if course is None:
-        abort(404)
-    return course
-
-
 def _managed_course(course_id: int) -> Course:
-    course = _course_or_404(course_id)
-    if not service.can_manage(current_user, course):
-        abort(403)
-    return course
+    return policy.course_or_abort(course_id, current_user, manage=True)
 
 
 @bp.get("/<int:course_id>")
 @login_required
 def show(course_id: int):
-    course = _course_or_404(course_id)
-    if not service.can_view(current_user, course):
-        abort(403)
-    return _course_page(course)
+    return _course_page(policy.course_or_abort(course_id, current_user))
 
 
 def _course_page(course: Course, status: int = 200):
-    manage = service.can_manage(current_user, course)
+    manage = policy.can_manage_course(current_user, course)
     students = service.students_of(course) if manage else []
     return render_template(
         "courses/show.html",

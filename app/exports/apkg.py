@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import io
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 import genanki
 
 from app.exports.answers import answer_text, source_line
-from app.exports.archive import build_zip
+from app.exports.archive import ZipStream
 from app.exports.markup import html, inline_html
-from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Question
+from app.exports.model import ExportReport, ExportResult, ExportSelection, export_filename, prepare
+from app.qtypes.numeric import format_numeric
+from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question
 
 DEFAULT_STAMP = datetime(2024, 1, 1, tzinfo=UTC)
+COPY_BYTES = 1 << 20  # the package is copied into the export a megabyte at a time
 STYLE = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }\n.source { color: #555; }"
 
 
@@ -155,20 +159,34 @@ HANDLERS: dict[str, Callable[[Any], tuple[genanki.Model, list[str]]]] = {
 }
 
 
+def _feedback_label(question: Question, key: str) -> str:
+    """What a feedback key is shown as on the back: the option, the answer or 'Blank 1: variant'."""
+    if isinstance(question, TF):
+        return {"true": "True", "false": "False"}[key]
+    if isinstance(question, Numeric):
+        return format_numeric(question.answer)
+    if isinstance(question, Cloze):
+        blank, _, variant = key.partition(":")
+        return f"Blank {blank}: {variant}"
+    return key
+
+
 def _note(question: Question, selection: ExportSelection) -> genanki.Note:
     article = selection.article_title(question.source.article) if question.source else ""
     explanation = html(question.explanation) if question.explanation else ""
     source = html_lib.escape(source_line(question, article))
     model, fields = HANDLERS[question.type](question)
-    if question.feedback and model is BASIC_MODEL:
+    if question.feedback:
         # Per-option feedback on the back, under the answer: why each option is right or tempting.
-        shown = {"true": "True", "false": "False"}
         rows = "".join(
-            f"<li><strong>{inline_html(shown.get(key, key) if question.type == 'tf' else key)}</strong>: "
-            f"{inline_html(text)}</li>"
+            f"<li><strong>{inline_html(_feedback_label(question, key))}</strong>: {inline_html(text)}</li>"
             for key, text in question.feedback.items()
         )
-        fields = [fields[0], f'{fields[1]}<ul class="option-feedback">{rows}</ul>', *fields[2:]]
+        listing = f'<ul class="option-feedback">{rows}</ul>'
+        if model is BASIC_MODEL:
+            fields = [fields[0], f"{fields[1]}{listing}", *fields[2:]]
+        else:  # the cloze note has no back field of its own: the list opens the explanation (back only)
+            explanation = listing + explanation
     return genanki.Note(
         model=model,
         fields=[*fields, explanation, source],
@@ -177,8 +195,9 @@ def _note(question: Question, selection: ExportSelection) -> genanki.Note:
     )
 
 
-def export_apkg(selection: ExportSelection) -> ExportResult:
-    """An .apkg with one deck named after the selection; Anki's File → Import reads it."""
+def write_apkg(selection: ExportSelection, out: IO[bytes]) -> ExportReport:
+    """Write the .apkg into `out`: genanki writes it to a temporary file, whose entries are copied over in
+    pieces with fixed dates (genanki stamps them with the temp file's time)."""
     questions = prepare(selection)
     deck_name = f"Casewise::{selection.title}"
     deck = genanki.Deck(_fixed_id(f"casewise-deck:{deck_name}"), deck_name)
@@ -189,13 +208,18 @@ def export_apkg(selection: ExportSelection) -> ExportResult:
     os.close(handle)
     try:
         genanki.Package(deck).write_to_file(path, timestamp=stamp)
-        with zipfile.ZipFile(path) as written:
-            # Re-packed with fixed entry dates: genanki stamps entries with the temp file's time.
-            files = {name: written.read(name) for name in written.namelist()}
+        del deck
+        with zipfile.ZipFile(path) as written, ZipStream(out) as archive:
+            for name in sorted(written.namelist()):
+                with written.open(name) as source, archive.open(name) as target:
+                    shutil.copyfileobj(source, target, COPY_BYTES)
     finally:
         os.remove(path)
-    return ExportResult(
-        data=build_zip(files),
-        filename=export_filename(selection, ".apkg"),
-        mimetype="application/apkg",
-    )
+    return ExportReport(filename=export_filename(selection, ".apkg"))
+
+
+def export_apkg(selection: ExportSelection) -> ExportResult:
+    """An .apkg with one deck named after the selection; Anki's File → Import reads it."""
+    buffer = io.BytesIO()
+    report = write_apkg(selection, buffer)
+    return ExportResult(data=buffer.getvalue(), filename=report.filename, mimetype="application/apkg")

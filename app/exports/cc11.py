@@ -29,13 +29,14 @@ export page).
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import IO
 
 from lxml import etree
 
@@ -47,17 +48,30 @@ from app.exports.answers import (
     format_number,
     stem_with_unit,
 )
-from app.exports.archive import build_zip, lom_title, manifest_head, xml_bytes
+from app.exports.archive import Spool, ZipStream, lom_title, manifest_head, xml_bytes, xml_frame
 from app.exports.markup import html, inline_html
 from app.exports.model import (
     ExportError,
+    ExportReport,
     ExportResult,
     ExportSelection,
     export_filename,
     prepare,
 )
 from app.exports.qti12 import sub
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import (
+    BLANK_RE,
+    MCQ,
+    NUMERIC_FEEDBACK_KEY,
+    TF,
+    Cloze,
+    Essay,
+    Matching,
+    Multi,
+    Numeric,
+    Question,
+    Short,
+)
 
 CC_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
@@ -66,6 +80,8 @@ ASSESSMENT_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
 QUESTION_BANK_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p1/question-bank"
 # At most this many accepted values stand in for a numeric tolerance; beyond it the step is coarsened (a loss).
 MAX_ACCEPTED = 401
+# Above this many accepted values, a numeric answer's feedback is attached to the exact value only.
+MAX_FEEDBACK_COPIES = 21
 MAX_WEIGHT = 99
 
 Build = Callable[[etree._Element, etree._Element], None]
@@ -112,13 +128,22 @@ def _choice_build(
     return build
 
 
-def _fib_build(accepted: list[str]) -> Build:
+def _fib_build(accepted: list[str], feedback: dict[str, str] | None = None) -> Build:
+    """A fill-in item; ``feedback`` maps an accepted text to the Markdown shown when it is typed."""
+
     def build(presentation: etree._Element, processing: etree._Element) -> None:
         qti12.text_response(presentation)
         # One condition per accepted text: the profile's rules want varequal directly under conditionvar.
         for text in dict.fromkeys(accepted):
             condvar = qti12.scoring_condition(processing)
             sub(condvar, "varequal", text, respident="response1", case="No")
+        item = processing.getparent()
+        for number, text in enumerate(accepted, start=1):
+            if (feedback or {}).get(text):
+                ident = f"{item.get('ident')}_a{number}"
+                qti12.answer_feedback(
+                    item, processing, "response1", ident, html(feedback[text]), value=text, case="No"
+                )
 
     return build
 
@@ -153,7 +178,8 @@ def _choice_plan(question: MCQ | Multi | TF) -> Plan:
 
 
 def _short_plan(question: Short) -> Plan:
-    return Plan([Part("cc.fib.v0p1", question.stem, _fib_build(list(question.answer)))])
+    build = _fib_build(list(question.answer), question.feedback)
+    return Plan([Part("cc.fib.v0p1", question.stem, build)])
 
 
 def _decimals(value: float) -> int:
@@ -202,14 +228,28 @@ def _numeric_plan(question: Numeric) -> Plan:
                 f"the tolerance ±{format_number(margin)} would need more than {MAX_ACCEPTED} accepted values; "
                 f"only multiples of {format_number(float(step))} are accepted"
             )
-    return Plan([Part("cc.fib.v0p1", stem_with_unit(question), _fib_build(accepted))], conversion, loss)
+    said = question.feedback.get(NUMERIC_FEEDBACK_KEY)
+    feedback = {}
+    if said:
+        # The right number's feedback on each accepted value, as long as that stays a handful of copies.
+        shown = accepted if len(accepted) <= MAX_FEEDBACK_COPIES else accepted[:1]
+        feedback = dict.fromkeys(shown, said)
+        if len(shown) < len(accepted):
+            conversion += f"; its feedback is shown for '{accepted[0]}' only"
+    build = _fib_build(accepted, feedback)
+    return Plan([Part("cc.fib.v0p1", stem_with_unit(question), build)], conversion, loss)
+
+
+def _blank_feedback(question: Cloze, number: int) -> dict[str, str]:
+    """Accepted variant of blank ``number`` -> its feedback, for the fill-in item of that blank."""
+    return {v: said for v in question.answer[number - 1] if (said := question.blank_feedback(number, v))}
 
 
 def _cloze_plan(question: Cloze) -> Plan:
     count = len(question.answer)
     if count == 1:
         stem = BLANK_RE.sub(BLANK_LINE, question.stem)
-        build = _fib_build(list(question.answer[0]))
+        build = _fib_build(list(question.answer[0]), _blank_feedback(question, 1))
         return Plan(
             [Part("cc.fib.v0p1", stem, build)],
             "cloze with one blank -> fill-in-the-blank (the blank is shown as a line)",
@@ -222,7 +262,8 @@ def _cloze_plan(question: Cloze) -> Plan:
             return f"**({match.group(1)})** {BLANK_LINE}" if own else f"({match.group(1)}) {BLANK_LINE}"
 
         stem = f"{BLANK_RE.sub(show, question.stem)}\n\nFill in blank ({number}) of {count}."
-        parts.append(Part("cc.fib.v0p1", stem, _fib_build(list(question.answer[number - 1])), f"-b{number}"))
+        build = _fib_build(list(question.answer[number - 1]), _blank_feedback(question, number))
+        parts.append(Part("cc.fib.v0p1", stem, build, f"-b{number}"))
     return Plan(parts, f"cloze with {count} blanks -> {count} fill-in-the-blank items, one per blank")
 
 
@@ -360,9 +401,9 @@ def bank_title(selection: ExportSelection, questions: list[Question]) -> str:
     return f"{selection.title}: {', '.join(topics)}"
 
 
-def export_cc11(selection: ExportSelection) -> ExportResult:
-    """A Common Cartridge 1.1 package holding one assessment (QTI 1.2, CC profile); nothing is skipped."""
-    questions = prepare(selection)
+def _account(selection: ExportSelection, questions: list[Question]):
+    """Each question's plan and item weights, and what is converted or lost; raises ExportError on a loss
+    the instructor has not accepted."""
     plans = [HANDLERS[question.type](question) for question in questions]
     converted: list[tuple[str, str]] = []
     lost: list[tuple[str, str]] = []
@@ -394,6 +435,20 @@ def export_cc11(selection: ExportSelection) -> ExportResult:
             f"— {listed}. Export as qti12-canvas, qti21 or moodle-xml, or accept the loss "
             "(flask export --accept-loss, or tick “Accept the loss” on the export page)."
         )
+    return plans, item_weights, converted, lost
+
+
+def report_cc11(selection: ExportSelection) -> ExportReport:
+    """What export_cc11 converts or loses, without building the package."""
+    _, _, converted, lost = _account(selection, prepare(selection))
+    return ExportReport(filename=export_filename(selection, ".imscc"), converted=converted, lost=lost)
+
+
+def write_cc11(selection: ExportSelection, out: IO[bytes]) -> ExportReport:
+    """Write the Common Cartridge package into `out` item by item: the assessment's items stream into its
+    file and their bank copies are spooled to a temporary file, so no whole tree is ever in memory."""
+    questions = prepare(selection)
+    plans, item_weights, converted, lost = _account(selection, questions)
 
     key = "\n".join([selection.title, selection.scope, selection.scope_id or "", *(q.id for q in questions)])
     ident = "i" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:32]  # an identifier
@@ -415,24 +470,40 @@ def export_cc11(selection: ExportSelection) -> ExportResult:
     bank_document = qti12.root(CC_QTI_XSD)
     bank = sub(bank_document, "objectbank", ident=f"{ident}_objectbank")
     qti12.metadata(bank, [("bank_title", bank_title(selection, questions))])
-    for question, plan, ws in zip(questions, plans, item_weights, strict=True):
-        article = selection.article_title(question.source.article) if question.source else ""
-        feedback = feedback_markdown(question, article)
-        feedback_html = html(feedback) if feedback else ""  # once, for every part of a split question
-        for part, weight in zip(plan.parts, ws, strict=True):
-            _build_item(section, question, part, weight, feedback_html)
-    for item in section:
-        bank.append(copy.deepcopy(item))
+    frame, bank_frame = xml_frame(document, section), xml_frame(bank_document, bank)
 
-    files = {
-        "imsmanifest.xml": xml_bytes(_manifest(selection, ident, href, bank_href)),
-        href: xml_bytes(document),
-        bank_href: xml_bytes(bank_document),
-    }
+    with ZipStream(out) as archive, Spool() as spool:
+        with archive.open(href) as entry:
+            entry.write(frame.head)
+            written = 0
+            for question, plan, ws in zip(questions, plans, item_weights, strict=True):
+                article = selection.article_title(question.source.article) if question.source else ""
+                feedback = feedback_markdown(question, article)
+                feedback_html = html(feedback) if feedback else ""  # once, for every part of a split question
+                for part, weight in zip(plan.parts, ws, strict=True):
+                    _build_item(section, question, part, weight, feedback_html)
+                    item = section[-1]
+                    if written:
+                        entry.write(b"\n" + b"  " * frame.level)
+                    entry.write(frame.element(item))
+                    spool.add("bank", bank_frame.element(item))
+                    section.remove(item)
+                    written += 1
+            entry.write(frame.tail)
+        with archive.open(bank_href) as entry:
+            bank_frame.write_pieces(entry, spool.read("bank"))
+        archive.write("imsmanifest.xml", xml_bytes(_manifest(selection, ident, href, bank_href)))
+    return ExportReport(filename=export_filename(selection, ".imscc"), converted=converted, lost=lost)
+
+
+def export_cc11(selection: ExportSelection) -> ExportResult:
+    """A Common Cartridge 1.1 package holding one assessment (QTI 1.2, CC profile); nothing is skipped."""
+    buffer = io.BytesIO()
+    report = write_cc11(selection, buffer)
     return ExportResult(
-        data=build_zip(files),
-        filename=export_filename(selection, ".imscc"),
+        data=buffer.getvalue(),
+        filename=report.filename,
         mimetype="application/zip",
-        converted=converted,
-        lost=lost,
+        converted=report.converted,
+        lost=report.lost,
     )

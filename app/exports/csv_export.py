@@ -15,12 +15,13 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from app.exports.answers import BLANK_LINE, answer_text, fill_blanks, options_text, stem_with_unit
-from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
+from app.exports.model import ExportReport, ExportResult, ExportSelection, export_filename, prepare
 from app.qtypes.schema import Cloze, Essay, Question
 
+CSV_MIMETYPE = "text/csv; charset=utf-8"
 COLUMNS = ("id", "type", "topic", "difficulty", "stem", "options", "answer", "explanation", "article",
            "sentence_id", "quote")  # fmt: skip
 
@@ -71,20 +72,36 @@ def _row(question: Question, converted: list[tuple[str, str]]) -> list[str]:
     ]
 
 
-def export_csv(selection: ExportSelection) -> ExportResult:
-    """The full CSV, UTF-8, with a header row."""
+def report_csv(selection: ExportSelection) -> ExportReport:
+    """What export_csv converts, without writing it (the cells are cheap; the rows are not written)."""
+    converted: list[tuple[str, str]] = []
+    for question in prepare(selection):
+        HANDLERS[question.type](question, converted)
+    return ExportReport(filename=export_filename(selection, ".csv"), converted=converted)
+
+
+def write_csv(selection: ExportSelection, out: IO[bytes]) -> ExportReport:
+    """Write the CSV (UTF-8, a header row) to `out` row by row; returns what was converted."""
     questions = prepare(selection)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
     writer.writerow(COLUMNS)
     converted: list[tuple[str, str]] = []
     for question in questions:
         writer.writerow(_row(question, converted))
+    text.detach()  # leave `out` open for the caller
+    return ExportReport(filename=export_filename(selection, ".csv"), converted=converted)
+
+
+def export_csv(selection: ExportSelection) -> ExportResult:
+    """The full CSV, UTF-8, with a header row."""
+    buffer = io.BytesIO()
+    report = write_csv(selection, buffer)
     return ExportResult(
-        data=buffer.getvalue().encode("utf-8"),
-        filename=export_filename(selection, ".csv"),
-        mimetype="text/csv; charset=utf-8",
-        converted=converted,
+        data=buffer.getvalue(),
+        filename=report.filename,
+        mimetype=CSV_MIMETYPE,
+        converted=report.converted,
     )
 
 

@@ -11,9 +11,10 @@ escape it. Import reads every type back, an empty answer block as an essay.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from app.exports.answers import (
     BLANK_LINE,
@@ -29,6 +30,7 @@ from app.exports.answers import (
 from app.exports.markup import html_to_markdown
 from app.exports.model import (
     CATEGORY_ROOT,
+    ExportReport,
     ExportResult,
     ExportSelection,
     ImportFormatError,
@@ -43,8 +45,21 @@ from app.exports.model import (
     unwrap_zip,
     validated_import,
 )
-from app.qtypes.schema import MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import (
+    MCQ,
+    NUMERIC_FEEDBACK_KEY,
+    TF,
+    Cloze,
+    Essay,
+    Matching,
+    Multi,
+    Numeric,
+    Question,
+    Short,
+    cloze_feedback_key,
+)
 
+GIFT_MIMETYPE = "text/plain; charset=utf-8"
 SPECIAL = "\\~=#{}:"
 ARROW = "->"
 # Escaped characters stand in as private-use code points while the structure is parsed (as Moodle does).
@@ -55,10 +70,12 @@ _FORMAT_RE = re.compile(r"^\[(markdown|html|plain|moodle)\]", re.I)
 _WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 
 
+_ESCAPES = str.maketrans({ch: "\\" + ch for ch in SPECIAL} | {"\n": "\\n"})
+
+
 def escape(text: str) -> str:
     """GIFT text: the control characters and the backslash escaped, newlines written as \\n."""
-    out = "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
-    return out.replace("\r\n", "\n").replace("\n", "\\n")
+    return text.replace("\r\n", "\n").translate(_ESCAPES)
 
 
 def _answer_block(lines: list[str], feedback: str) -> str:
@@ -76,20 +93,17 @@ def _header(name: str, idnumber: str, question: Question) -> str:
 def _missing_word(question: Cloze, keep: int, feedback: str, name: str, idnumber: str) -> str:
     marker = "\u0000"
     before, _, after = fill_blanks(question, marker, keep=keep).partition(marker)
-    block = _answer_block(["=" + escape(v) for v in question.answer[keep - 1]], feedback)
+    lines = [
+        "=" + escape(v) + _feedback_mark(question.blank_feedback(keep, v)) for v in question.answer[keep - 1]
+    ]
+    block = _answer_block(lines, feedback)
     return f"{_header(name, idnumber, question)}{escape(before)}{block}{escape(after)}"
 
 
-def _cloze(question: Cloze, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+def _cloze(question: Cloze, feedback: str) -> list[str]:
     count = len(question.answer)
     if count == 1:
         return [_missing_word(question, 1, feedback, question.id, question.id)]
-    converted.append(
-        (
-            question.id,
-            f"cloze with {count} blanks -> {count} missing-word questions, other blanks filled in",
-        )
-    )
     return [
         _missing_word(
             question, k, feedback, f"{question.id} (blank {k} of {count})", f"{question.id}-blank{k}"
@@ -106,13 +120,17 @@ def _closing(feedback: str) -> str:
     return (f"####{escape(feedback)}" if feedback else "") + "}"
 
 
-def _option_feedback(question: Question, key: str) -> str:
-    """'#feedback' after an answer, when the bank has per-option feedback for it."""
-    text = question.feedback.get(key, "")
+def _feedback_mark(text: str) -> str:
+    """'#feedback' after an answer, or '' without one."""
     return f"#{escape(text)}" if text else ""
 
 
-def _truefalse(question: TF, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+def _option_feedback(question: Question, key: str) -> str:
+    """'#feedback' after an answer, when the bank has per-option feedback for it."""
+    return _feedback_mark(question.feedback.get(key, ""))
+
+
+def _truefalse(question: TF, feedback: str) -> list[str]:
     # GIFT: {TRUE#shown for the wrong answer#shown for the right answer}
     right, wrong = ("true", "false") if question.answer else ("false", "true")
     wrong_text, right_text = question.feedback.get(wrong, ""), question.feedback.get(right, "")
@@ -122,23 +140,15 @@ def _truefalse(question: TF, feedback: str, converted: list[tuple[str, str]]) ->
     return [_head(question) + "{" + block + _closing(feedback)]
 
 
-def _numerical(question: Numeric, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+def _numerical(question: Numeric, feedback: str) -> list[str]:
     answer = question.answer
     margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
     block = "{#" + format_number(answer.value) + (f":{format_number(margin)}" if margin else "")
-    if answer.multiplier != 1:
-        # GIFT's numeric answer is one number and a margin: there is no place for what one unit is.
-        converted.append(
-            (
-                question.id,
-                f"numeric without its unit multiplier (one '{answer.unit}' = {format_number(answer.multiplier)}):"
-                " GIFT has no place for it, so Moodle reads answers as typed in the unit",
-            )
-        )
+    block += _option_feedback(question, NUMERIC_FEEDBACK_KEY)  # {#3:0.5#feedback}
     return [_head(question) + block + _closing(feedback)]
 
 
-def _mcq(question: MCQ, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+def _mcq(question: MCQ, feedback: str) -> list[str]:
     lines = [
         ("=" if o == question.answer else "~") + escape(o) + _option_feedback(question, o)
         for o in question.options
@@ -146,7 +156,7 @@ def _mcq(question: MCQ, feedback: str, converted: list[tuple[str, str]]) -> list
     return [_head(question) + _answer_block(lines, feedback)]
 
 
-def _multi(question: Multi, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+def _multi(question: Multi, feedback: str) -> list[str]:
     right = iter(shares(len(question.answer)))
     wrong = iter(shares(len(question.options) - len(question.answer), -100))
     lines = [
@@ -156,44 +166,60 @@ def _multi(question: Multi, feedback: str, converted: list[tuple[str, str]]) -> 
     return [_head(question) + _answer_block(lines, feedback)]
 
 
-def _short(question: Short, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+def _short(question: Short, feedback: str) -> list[str]:
     lines = ["=" + escape(a) + _option_feedback(question, a) for a in question.answer]
     return [_head(question) + _answer_block(lines, feedback)]
 
 
-def _matching(question: Matching, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+def _matching(question: Matching, feedback: str) -> list[str]:
     lines = []
     for pair in question.answer:
-        if ARROW in pair.left or ARROW in pair.right:
-            converted.append(
-                (question.id, f"'{ARROW}' in a matching item written as '→' (GIFT cannot escape it)")
-            )
         left, right = (text.replace(ARROW, "→") for text in (pair.left, pair.right))
         lines.append(f"={escape(left)} {ARROW} {escape(right)}")
     return [_head(question) + _answer_block(lines, feedback)]
 
 
-def _essay(question: Essay, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
+def _essay(question: Essay, feedback: str) -> list[str]:
     # GIFT's essay is an empty answer block; it has no word limit, rubric or model answer to carry.
-    dropped = [
-        name
-        for name, value in (
-            ("word limit", question.word_limit),
-            ("rubric", question.rubric),
-            ("model answer", question.answer),
-        )
-        if value
-    ]
-    if dropped:
-        converted.append(
-            (question.id, f"essay without its {', '.join(dropped)} (GIFT's essay cannot carry them)")
-        )
     return [_head(question) + "{" + _closing(feedback)]
+
+
+def conversions(question: Question) -> list[str]:
+    """What GIFT changes in `question` (none: it exports as it is), without writing it."""
+    if isinstance(question, Cloze) and len(question.answer) > 1:
+        count = len(question.answer)
+        return [f"cloze with {count} blanks -> {count} missing-word questions, other blanks filled in"]
+    if isinstance(question, Numeric) and question.answer.multiplier != 1:
+        # GIFT's numeric answer is one number and a margin: there is no place for what one unit is.
+        answer = question.answer
+        return [
+            f"numeric without its unit multiplier (one '{answer.unit}' = {format_number(answer.multiplier)}):"
+            " GIFT has no place for it, so Moodle reads answers as typed in the unit"
+        ]
+    if isinstance(question, Matching):
+        return [
+            f"'{ARROW}' in a matching item written as '→' (GIFT cannot escape it)"
+            for pair in question.answer
+            if ARROW in pair.left or ARROW in pair.right
+        ]
+    if isinstance(question, Essay):
+        dropped = [
+            name
+            for name, value in (
+                ("word limit", question.word_limit),
+                ("rubric", question.rubric),
+                ("model answer", question.answer),
+            )
+            if value
+        ]
+        if dropped:
+            return [f"essay without its {', '.join(dropped)} (GIFT's essay cannot carry them)"]
+    return []
 
 
 # One handler per registered type, each returning the type's GIFT question(s); the handlers test fails
 # when a registered type is missing here.
-HANDLERS: dict[str, Callable[[Any, str, list[tuple[str, str]]], list[str]]] = {
+HANDLERS: dict[str, Callable[[Any, str], list[str]]] = {
     "mcq": _mcq,
     "multi": _multi,
     "tf": _truefalse,
@@ -205,28 +231,43 @@ HANDLERS: dict[str, Callable[[Any, str, list[tuple[str, str]]], list[str]]] = {
 }
 
 
-def _question(question: Question, feedback: str, converted: list[tuple[str, str]]) -> list[str]:
-    return HANDLERS[question.type](question, feedback, converted)
+def report_gift(selection: ExportSelection) -> ExportReport:
+    """What export_gift converts, without writing it."""
+    questions = prepare(selection)
+    return ExportReport(
+        filename=export_filename(selection, ".gift.txt"),
+        converted=[(q.id, reason) for q in questions for reason in conversions(q)],
+    )
+
+
+def write_gift(selection: ExportSelection, out: IO[bytes]) -> ExportReport:
+    """Write the GIFT text to `out` question by question; returns what was converted."""
+    questions = prepare(selection)
+    topics: dict[str, list[Question]] = {}
+    for question in questions:
+        topics.setdefault(question.topic, []).append(question)
+    converted: list[tuple[str, str]] = []
+    out.write(f"// Casewise export: {selection.title} — {selection.describe()}".encode())
+    for topic, members in topics.items():
+        out.write(f"\n\n$CATEGORY: {CATEGORY_ROOT}/{topic}".encode())
+        for question in members:
+            article = selection.article_title(question.source.article) if question.source else ""
+            converted += [(question.id, reason) for reason in conversions(question)]
+            for block in HANDLERS[question.type](question, feedback_markdown(question, article)):
+                out.write(("\n\n" + block).encode())
+    out.write(b"\n")
+    return ExportReport(filename=export_filename(selection, ".gift.txt"), converted=converted)
 
 
 def export_gift(selection: ExportSelection) -> ExportResult:
     """GIFT text for Moodle's Question bank → Import → GIFT format (UTF-8)."""
-    questions = prepare(selection)
-    converted: list[tuple[str, str]] = []
-    blocks = [f"// Casewise export: {selection.title} — {selection.describe()}"]
-    topics: dict[str, list[Question]] = {}
-    for question in questions:
-        topics.setdefault(question.topic, []).append(question)
-    for topic, members in topics.items():
-        blocks.append(f"$CATEGORY: {CATEGORY_ROOT}/{topic}")
-        for question in members:
-            article = selection.article_title(question.source.article) if question.source else ""
-            blocks.extend(_question(question, feedback_markdown(question, article), converted))
+    buffer = io.BytesIO()
+    report = write_gift(selection, buffer)
     return ExportResult(
-        data=("\n\n".join(blocks) + "\n").encode("utf-8"),
-        filename=export_filename(selection, ".gift.txt"),
-        mimetype="text/plain; charset=utf-8",
-        converted=converted,
+        data=buffer.getvalue(),
+        filename=report.filename,
+        mimetype=GIFT_MIMETYPE,
+        converted=report.converted,
     )
 
 
@@ -288,7 +329,8 @@ def _pieces(answer: str, where: str) -> list[tuple[float, str, str]]:
     return pieces
 
 
-def _numeric_answer(answer: str, where: str, warnings: list[str] | None = None) -> dict:
+def _numeric_answer(answer: str, where: str, warnings: list[str] | None = None) -> tuple[dict, str]:
+    """The number and tolerance of a {#…} block, and the feedback of the right answer ('' if none)."""
     body = answer[1:].strip()
     if not body.startswith(("=", "~")) and "~" in body:
         # {#3:2~#Completely wrong}: the answer, then a catch-all wrong answer carrying only feedback.
@@ -297,14 +339,17 @@ def _numeric_answer(answer: str, where: str, warnings: list[str] | None = None) 
             warnings.append(f"{where}: feedback for any other number dropped ('{_show(rest.lstrip('#'))}')")
     if body.startswith(("=", "~")):
         best = max(_pieces(body, where), key=lambda piece: piece[0])
-        body = best[1]
-    body = body.split("#", 1)[0].strip()
+        body, feedback = best[1], best[2]
+    else:
+        body, _, feedback = body.partition("#")
+        feedback = _strip_format(feedback)
+    body = body.strip()
     try:
         if ".." in body:
             low, high = (float(x) for x in body.split("..", 1))
-            return {"value": (low + high) / 2, "tolerance": abs(high - low) / 2}
+            return {"value": (low + high) / 2, "tolerance": abs(high - low) / 2}, feedback
         value, _, margin = body.partition(":")
-        return {"value": float(value), "tolerance": abs(float(margin or 0))}
+        return {"value": float(value), "tolerance": abs(float(margin or 0))}, feedback
     except ValueError as exc:
         raise ImportFormatError(f"{where}: numerical answer {{#{_show(body)}}} is not a number") from exc
 
@@ -356,8 +401,10 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
         fields.update(type="essay")  # GIFT's essay: an empty answer block
     elif answer.startswith("#"):
         stem, unit = strip_unit_hint(stem)
-        numeric = _numeric_answer(answer, where, warnings)
+        numeric, said = _numeric_answer(answer, where, warnings)
         fields.update(type="numeric", answer={**numeric, "unit": unit})
+        if clean(said):
+            fields["feedback"] = {NUMERIC_FEEDBACK_KEY: clean(said)}
     elif "~" in answer:
         pieces = _pieces(answer, where)
         options = [clean(text) for _, text, _ in pieces]
@@ -403,10 +450,7 @@ def _parse_question(source: str, where: str, warnings: list[str]) -> tuple[str, 
         fields["feedback"] = {text: fb for text, fb in right_pieces if fb}
         if tail:
             stem = missing_word("{{1}}")
-            if fields.pop("feedback"):
-                warnings.append(
-                    f"{where}: per-answer feedback of a missing-word blank dropped (cloze has none)"
-                )
+            fields["feedback"] = {cloze_feedback_key(1, k): v for k, v in fields["feedback"].items()}
             fields.update(type="cloze", answer=[accepted])
         else:
             fields.update(type="short", answer=accepted)

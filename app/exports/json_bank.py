@@ -10,13 +10,15 @@ first problem by its path, e.g. "questions[3].answer: …".
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 
 from app.exports.model import (
+    ExportReport,
     ExportResult,
     ExportSelection,
     ImportFormatError,
@@ -87,13 +89,32 @@ HANDLERS: dict[str, Callable[[Question], dict[str, Any]]] = {
 }
 
 
-def export_json(selection: ExportSelection) -> ExportResult:
-    questions = [HANDLERS[q.type](q) for q in prepare(selection)]
-    return ExportResult(
-        data=dump_bank(questions, selection.article_data),
-        filename=export_filename(selection, ".json"),
-        mimetype="application/json",
+_SLOT = "\u0000casewise-slot"
+
+
+def write_json(selection: ExportSelection, out: IO[bytes]) -> ExportReport:
+    """Write the same document as dump_bank into `out`, one question at a time (the questions sorted by
+    id, each indented as json.dumps(indent=2) places it in the list)."""
+    questions = sorted(prepare(selection), key=lambda q: q.id)
+    quoted = {q.source.article for q in questions if q.source}
+    kept = sorted(
+        (_article(a) for a in selection.article_data or [] if a.get("slug") in quoted),
+        key=lambda a: a["slug"],
     )
+    frame = {"format": FORMAT, "version": VERSION, "articles": kept, "questions": [_SLOT]}
+    head, tail = json.dumps(frame, ensure_ascii=False, indent=2).split(json.dumps(_SLOT, ensure_ascii=False))
+    out.write(head.encode("utf-8"))
+    for number, question in enumerate(questions):
+        text = json.dumps(_canonical(HANDLERS[question.type](question)), ensure_ascii=False, indent=2)
+        out.write(((",\n    " if number else "") + text.replace("\n", "\n    ")).encode("utf-8"))
+    out.write((tail + "\n").encode("utf-8"))
+    return ExportReport(filename=export_filename(selection, ".json"))
+
+
+def export_json(selection: ExportSelection) -> ExportResult:
+    buffer = io.BytesIO()
+    report = write_json(selection, buffer)
+    return ExportResult(data=buffer.getvalue(), filename=report.filename, mimetype="application/json")
 
 
 def import_json(data: bytes) -> ImportResult:

@@ -13,6 +13,8 @@ from app.rendering import markdown_to_html
 # Block elements: html_to_markdown sets them apart with blank lines; other unknown tags keep only their text.
 _BLOCKS = {"p", "pre", "ul", "ol", "li", "blockquote"}
 _WRAPPED_P = re.compile(r"^<p>(.*)</p>$", re.S)
+# Text with no markup or control character, no entity but &amp; and &nbsp;, and no surrounding space.
+_PLAIN_TEXT = re.compile(r"(?:[^<>&\x00-\x1f\x7f]|&amp;|&nbsp;)+")
 
 TextHook = Callable[[str], list["str | etree._Element"]]
 
@@ -27,6 +29,22 @@ def inline_html(markdown: str) -> str:
     rendered = html(markdown)
     match = _WRAPPED_P.match(rendered)
     return match.group(1) if match and "<p>" not in match.group(1) else rendered
+
+
+def _plain_texts(source: str) -> tuple[list[str], bool] | None:
+    """The texts of ``source`` when it is plain text alone or plain paragraphs joined by newlines (most stems,
+    options and feedback), and whether they are paragraphs; None for anything else. append_html sets these
+    texts directly, the same XML as parsing them (tests/unit/exports/test_exports_markup_plain.py)."""
+    wrapped = source.startswith("<p>") and source.endswith("</p>")
+    texts = []
+    for part in source[3:-4].split("</p>\n<p>") if wrapped else [source]:
+        if not _PLAIN_TEXT.fullmatch(part):
+            return None
+        text = part.replace("&nbsp;", "\u00a0").replace("&amp;", "&")
+        if text[0].isspace() or text[-1].isspace():
+            return None
+        texts.append(text)
+    return texts, wrapped
 
 
 def _parse_fragment(source: str) -> lxml.html.HtmlElement:
@@ -66,7 +84,18 @@ def append_html(parent: etree._Element, source: str, ns: str, text_hook: TextHoo
             copy(child, element)
             add_text(target, child.tail)
 
-    copy(_parse_fragment(source), parent)
+    plain = _plain_texts(source)
+    if plain is None:
+        copy(_parse_fragment(source), parent)
+        return
+    texts, wrapped = plain
+    for number, text in enumerate(texts):
+        if not wrapped:
+            add_text(parent, text)
+            continue
+        if number:
+            add_text(parent, "\n")  # the newline between two paragraphs, as the parser keeps it
+        add_text(etree.SubElement(parent, f"{{{ns}}}p"), text)
 
 
 def html_to_markdown(source: str) -> str:

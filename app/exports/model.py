@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +22,27 @@ class ExportError(ValueError):
 
 class ImportFormatError(ValueError):
     """An import file is not what its format promises; the message names what is wrong and where."""
+
+
+class QuestionDumps(Sequence):
+    """Parsed questions read as their canonical dicts, each made when it is read: a selection built from
+    the database hands the exporters the models (`parsed`), so a big bank is not held twice."""
+
+    def __init__(self, parsed: tuple[Question, ...]) -> None:
+        self.parsed = parsed
+
+    def __len__(self) -> int:
+        return len(self.parsed)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [q.model_dump(mode="json") for q in self.parsed[index]]
+        return self.parsed[index].model_dump(mode="json")
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,9 @@ class ExportSelection:
     # The articles the questions quote, whole (raw text, metadata, sentence map), for the self-contained JSON:
     # plain dicts in the JSON bank's article shape (see json_bank.ARTICLE_KEYS).
     article_data: list[dict] | None = None
+    # The questions already parsed (build_selection parses each row once): prepare() takes these as they
+    # are instead of parsing `questions` again. Same order as `questions`.
+    parsed: tuple[Question, ...] | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
         if self.scope_id:
@@ -80,6 +105,17 @@ class ExportResult:
 
 
 @dataclass(frozen=True)
+class ExportReport:
+    """What an export would skip, convert or lose, known without writing the file (the export page's
+    "what converts?"): the same lists an ExportResult carries."""
+
+    filename: str
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    converted: list[tuple[str, str]] = field(default_factory=list)
+    lost: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """Canonical, validated question dicts, and notes about what was dropped or guessed."""
 
@@ -95,6 +131,8 @@ def prepare(selection: ExportSelection) -> list[Question]:
             f"Nothing to export: {selection.describe()} has no questions. "
             "Choose another scope or approve questions first."
         )
+    if selection.parsed is not None:
+        return list(selection.parsed)
     questions: list[Question] = []
     for index, data in enumerate(selection.questions):
         try:

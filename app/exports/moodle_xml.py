@@ -13,9 +13,10 @@ feedback; the question id is the Moodle idnumber.
 from __future__ import annotations
 
 import html as html_lib
+import io
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -28,10 +29,11 @@ from app.exports.answers import (
     stem_with_unit,
     strip_unit_hint,
 )
-from app.exports.archive import xml_bytes
+from app.exports.archive import xml_frame
 from app.exports.markup import html, html_to_markdown, inline_html
 from app.exports.model import (
     CATEGORY_ROOT,
+    ExportReport,
     ExportResult,
     ExportSelection,
     ImportFormatError,
@@ -47,7 +49,20 @@ from app.exports.model import (
     validated_import,
 )
 from app.qtypes.reading import _SCALES
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import (
+    BLANK_RE,
+    MCQ,
+    NUMERIC_FEEDBACK_KEY,
+    TF,
+    Cloze,
+    Essay,
+    Matching,
+    Multi,
+    Numeric,
+    Question,
+    Short,
+    cloze_feedback_key,
+)
 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 # One embedded answer: {weight:TYPE:answers}, where answers may hold backslash-escaped characters.
@@ -102,10 +117,24 @@ def _cloze_escape(value: str) -> str:
     return "".join(CLOZE_ENTITIES.get(ch, ch) for ch in value)
 
 
-def _cloze_blank(variants: list[str]) -> str:
+def _cloze_feedback(feedback: str) -> str:
+    """'#feedback' after an embedded answer, or ''. Moodle reads it to the first '~' or '}' not after a
+    backslash, html_entity_decode()s it and unescapes '\\}' and '\\#' (qtype_multianswer_extract_question,
+    as above) and stores it as HTML: so the HTML goes through the same escaping as an answer."""
+    return "#" + _cloze_escape(inline_html(feedback)) if feedback else ""
+
+
+def _cloze_blank(question: Cloze, blank: int) -> str:
+    variants = question.answer[blank - 1]
     if all(NUMBER_RE.match(v.strip()) for v in variants):
-        return "{1:NUMERICAL:" + "~".join(f"={v.strip()}:0" for v in variants) + "}"
-    return "{1:SHORTANSWER:" + "~".join("=" + _cloze_escape(v) for v in variants) + "}"
+        alternatives = [
+            f"={v.strip()}:0{_cloze_feedback(question.blank_feedback(blank, v))}" for v in variants
+        ]
+        return "{1:NUMERICAL:" + "~".join(alternatives) + "}"
+    alternatives = [
+        "=" + _cloze_escape(v) + _cloze_feedback(question.blank_feedback(blank, v)) for v in variants
+    ]
+    return "{1:SHORTANSWER:" + "~".join(alternatives) + "}"
 
 
 def _choice(element: etree._Element, question: MCQ | Multi) -> None:
@@ -141,7 +170,13 @@ def _truefalse(element: etree._Element, question: TF) -> None:
 
 def _numerical(element: etree._Element, question: Numeric) -> None:
     answer = question.answer
-    node = _answer(element, "100", format_number(answer.value), "moodle_auto_format")
+    node = _answer(
+        element,
+        "100",
+        format_number(answer.value),
+        "moodle_auto_format",
+        question.feedback.get(NUMERIC_FEEDBACK_KEY, ""),
+    )
     margin = absolute_tolerance(answer.value, answer.tolerance, answer.tolerance_mode)
     _field(node, "tolerance", format_number(margin))
     if answer.unit:
@@ -226,7 +261,7 @@ def _question(quiz: etree._Element, question: Question, points: float, feedback:
     _text(element, "name", question.id)
     stem_html = html(stem_with_unit(question))
     if isinstance(question, Cloze):
-        stem_html = BLANK_RE.sub(lambda m: _cloze_blank(question.answer[int(m.group(1)) - 1]), stem_html)
+        stem_html = BLANK_RE.sub(lambda m: _cloze_blank(question, int(m.group(1))), stem_html)
     _text(element, "questiontext", stem_html, "html")
     _text(element, "generalfeedback", html(feedback) if feedback else "", "html")
     _field(element, "defaultgrade", format_number(points))
@@ -240,26 +275,41 @@ def _question(quiz: etree._Element, question: Question, points: float, feedback:
         etree.SubElement(etree.SubElement(tags, "tag"), "text").text = tag
 
 
-def export_moodle_xml(selection: ExportSelection) -> ExportResult:
-    """Moodle XML for Question bank → Import → Moodle XML format, one category per topic."""
+def write_moodle_xml(selection: ExportSelection, out: IO[bytes]) -> ExportReport:
+    """Write the Moodle XML into `out` one <question> at a time (a category before each topic's)."""
     questions = prepare(selection)
     quiz = etree.Element("quiz")
+    frame = xml_frame(quiz, quiz)
     topics: dict[str, list[Question]] = {}
     for question in questions:
         topics.setdefault(question.topic, []).append(question)
-    for topic, members in topics.items():
-        category = etree.SubElement(quiz, "question", type="category")
-        _text(category, "category", f"{CATEGORY_ROOT}/{topic}")
-        _text(category, "info", "", "html")
-        for question in members:
-            article = selection.article_title(question.source.article) if question.source else ""
-            feedback = feedback_markdown(question, article)
-            _question(quiz, question, selection.points_for(question.id), feedback)
-    return ExportResult(
-        data=xml_bytes(quiz),
-        filename=export_filename(selection, "-moodle.xml"),
-        mimetype="application/xml",
-    )
+
+    def elements():
+        for topic, members in topics.items():
+            category = etree.SubElement(quiz, "question", type="category")
+            _text(category, "category", f"{CATEGORY_ROOT}/{topic}")
+            _text(category, "info", "", "html")
+            yield category
+            for question in members:
+                article = selection.article_title(question.source.article) if question.source else ""
+                feedback = feedback_markdown(question, article)
+                _question(quiz, question, selection.points_for(question.id), feedback)
+                yield quiz[-1]
+
+    def pieces():
+        for element in elements():
+            yield frame.element(element)
+            quiz.remove(element)
+
+    frame.write_pieces(out, pieces())
+    return ExportReport(filename=export_filename(selection, "-moodle.xml"))
+
+
+def export_moodle_xml(selection: ExportSelection) -> ExportResult:
+    """Moodle XML for Question bank → Import → Moodle XML format, one category per topic."""
+    buffer = io.BytesIO()
+    report = write_moodle_xml(selection, buffer)
+    return ExportResult(data=buffer.getvalue(), filename=report.filename, mimetype="application/xml")
 
 
 # --- import ------------------------------------------------------------------------------------------
@@ -297,16 +347,21 @@ def _unescape_cloze(value: str) -> str:
     return html_lib.unescape(value).replace("\\}", "}").replace("\\#", "#").strip()
 
 
-def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> list[str]:
+def _cloze_variants(
+    kind: str, body: str, where: str, warnings: list[str]
+) -> tuple[list[str], dict[str, str]]:
+    """The accepted variants of one embedded answer, and the feedback of each that has one."""
     variants: list[str] = []
+    feedback: dict[str, str] = {}
     dropped: list[str] = []
     remaining = body
     while match := re.match(r"~?" + MOODLE_ALTERNATIVE.pattern, remaining, re.S):
         fraction, percent, text = match.group(1), match.group(2), match.group(3)
         remaining = remaining[match.end() :]
         correct = fraction == "=" or (percent is not None and float(percent.replace(",", ".")) >= 100)
-        if match.group(5) and match.group(5).strip():
-            dropped.append(f"feedback {_unescape_cloze(match.group(5))!r}")
+        said = html_to_markdown(_unescape_cloze(match.group(5) or ""))
+        if said and not (correct and text.strip()):
+            dropped.append(f"feedback {said!r}")
         if not correct and text.strip():
             dropped.append(f"{'other' if text.strip() == '*' else 'wrong'} answer {_unescape_cloze(text)!r}")
         if kind.startswith(("NUMERICAL", "NM")):
@@ -315,6 +370,8 @@ def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> li
                 raise ImportFormatError(f"{where}: numerical blank answer {text.strip()!r} is not a number")
         if correct and text.strip():
             variants.append(_unescape_cloze(text))
+            if said:
+                feedback[variants[-1]] = said
         if not match.group(0):
             break
     if kind.startswith(("MULTICHOICE", "MC", "MULTIRESPONSE", "MR")):
@@ -323,22 +380,25 @@ def _cloze_variants(kind: str, body: str, where: str, warnings: list[str]) -> li
         warnings.append(
             f"{where}: in a blank, {', '.join(dropped)} dropped (Casewise blanks keep right answers)"
         )
-    return variants
+    return variants, feedback
 
 
-def _cloze(element: etree._Element, where: str, warnings: list[str]) -> tuple[str, list[list[str]]]:
+def _cloze(element: etree._Element, where: str, warnings: list[str]) -> dict:
+    """The stem with {{n}} blanks, the accepted variants of each blank and their feedback."""
     source = _child_text(element, "questiontext/text")
     answers: list[list[str]] = []
+    feedback: dict[str, str] = {}
 
     def replace(match: re.Match) -> str:
-        variants = _cloze_variants(match.group(2), match.group(3), where, warnings)
+        variants, said = _cloze_variants(match.group(2), match.group(3), where, warnings)
         if not variants:
             raise ImportFormatError(f"{where}: embedded answer {match.group(0)!r} has no correct answer")
         answers.append(variants)
+        feedback.update({cloze_feedback_key(len(answers), v): text for v, text in said.items()})
         return f"{{{{{len(answers)}}}}}"
 
     stem = html_to_markdown(CLOZE_RE.sub(replace, source))
-    return stem, answers
+    return {"stem": stem, "answer": answers, "feedback": feedback}
 
 
 def base_unit(unit: str) -> str:
@@ -385,15 +445,17 @@ def _numeric(element: etree._Element, where: str, warnings: list[str]) -> dict:
         tolerance = float(_child_text(best, "tolerance").strip() or 0)
     except ValueError as exc:
         raise ImportFormatError(f"{where}: numerical answer is not a number ({exc})") from exc
-    right_feedback = _rich_text(best, "feedback")
-    dropped = [f"feedback {right_feedback!r} on the right answer"] if right_feedback else []
-    dropped += [f"answer {_show_answer(other)}" for other in answers[1:]]
+    dropped = [f"answer {_show_answer(other)}" for other in answers[1:]]
     if dropped:
         warnings.append(
             f"{where}: {'; '.join(dropped)} dropped (Casewise keeps one number and its tolerance)"
         )
     unit, multiplier = _units(element, where, warnings)
-    return {"value": value, "tolerance": abs(tolerance), "unit": unit, "multiplier": multiplier}
+    right_feedback = _rich_text(best, "feedback")
+    return {
+        "answer": {"value": value, "tolerance": abs(tolerance), "unit": unit, "multiplier": multiplier},
+        "feedback": {NUMERIC_FEEDBACK_KEY: right_feedback} if right_feedback else {},
+    }
 
 
 def _show_answer(answer: etree._Element) -> str:
@@ -493,7 +555,7 @@ def _question_data(element: etree._Element, kind: str, where: str, warnings: lis
                 return {"type": "tf", "answer": key == "true", "feedback": feedback}
         raise ImportFormatError(f"{where}: truefalse question has no answer with a positive fraction")
     if kind == "numerical":
-        return {"type": "numeric", "answer": _numeric(element, where, warnings)}
+        return {"type": "numeric", **_numeric(element, where, warnings)}
     if kind == "shortanswer":
         answers = [a for a in element.findall("answer") if _fraction(a) >= 99.9]
         accepted = [_plain(_child_text(a, "text")) for a in answers]
@@ -518,8 +580,7 @@ def _question_data(element: etree._Element, kind: str, where: str, warnings: lis
                 warnings.append(f"{where}: extra wrong match {right!r} dropped (Casewise matching has none)")
         return {"type": "matching", "answer": pairs}
     if kind in ("cloze", "multianswer"):
-        stem, answers = _cloze(element, where, warnings)
-        return {"type": "cloze", "stem": stem, "answer": answers}
+        return {"type": "cloze", **_cloze(element, where, warnings)}
     if kind == "essay":
         return _essay_fields(element, where, warnings)
     warnings.append(f"{where}: question type '{kind}' has no Casewise equivalent; skipped")

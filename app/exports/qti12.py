@@ -89,11 +89,24 @@ def item_feedback(item: etree._Element, processing: etree._Element, html: str) -
 
 
 def answer_feedback(
-    item: etree._Element, processing: etree._Element, respident: str, ident: str, html: str
+    item: etree._Element,
+    processing: etree._Element,
+    respident: str,
+    ident: str,
+    html: str,
+    value: str | None = None,
+    **match: str,
 ) -> None:
-    """Feedback for one response, as Canvas writes it: a condition on that answer showing ``{ident}_fb``."""
+    """Feedback for one response, as Canvas writes it: a condition on that answer showing ``{ident}_fb``.
+    The answer is the choice ``ident``, or ``value`` for a typed answer (``match`` adds e.g. case="No")."""
     condition = sub(processing, "respcondition", continue_="Yes")
-    sub(sub(condition, "conditionvar"), "varequal", ident, respident=respident)
+    sub(
+        sub(condition, "conditionvar"),
+        "varequal",
+        ident if value is None else value,
+        respident=respident,
+        **match,
+    )
     sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
     flow = sub(sub(item, "itemfeedback", ident=f"{ident}_fb"), "flow_mat")
     material(flow, html)

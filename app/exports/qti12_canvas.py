@@ -9,20 +9,32 @@ titled by `bank_title` in non_cc_assessments/<ident>.xml.qti, whose items the qu
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import io
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
 from app.exports import qti12
 from app.exports.answers import feedback_markdown, format_number, numeric_bounds, shares, stem_with_unit
-from app.exports.archive import build_zip, lom_title, manifest_head, xml_bytes
+from app.exports.archive import Spool, ZipStream, lom_title, manifest_head, xml_bytes, xml_frame
 from app.exports.markup import html, inline_html
-from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
+from app.exports.model import ExportReport, ExportResult, ExportSelection, export_filename, prepare
 from app.exports.qti12 import sub
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
+from app.qtypes.schema import (
+    BLANK_RE,
+    MCQ,
+    NUMERIC_FEEDBACK_KEY,
+    TF,
+    Cloze,
+    Essay,
+    Matching,
+    Multi,
+    Numeric,
+    Question,
+    Short,
+)
 
 CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -96,14 +108,26 @@ def _numerical(
     presentation: etree._Element, processing: etree._Element, question: Numeric, ids: _ChoiceIds
 ) -> list[str]:
     qti12.text_response(presentation, fibtype="Decimal")
-    condvar = qti12.scoring_condition(processing)
-    either = sub(condvar, "or")
-    sub(either, "varequal", format_number(question.answer.value), respident="response1")
     low, high = numeric_bounds(question)
-    if high > low:
-        both = sub(either, "and")
-        sub(both, "vargte", format_number(low), respident="response1")
-        sub(both, "varlte", format_number(high), respident="response1")
+
+    def right_number(condvar: etree._Element) -> None:
+        either = sub(condvar, "or")
+        sub(either, "varequal", format_number(question.answer.value), respident="response1")
+        if high > low:
+            both = sub(either, "and")
+            sub(both, "vargte", format_number(low), respident="response1")
+            sub(both, "varlte", format_number(high), respident="response1")
+
+    right_number(qti12.scoring_condition(processing))
+    said = question.feedback.get(NUMERIC_FEEDBACK_KEY)
+    if said:
+        # Shown when the number is right: the scoring condition again, then the answer's feedback.
+        item = processing.getparent()
+        ident = f"{item.get('ident')}_a1"
+        condition = sub(processing, "respcondition", continue_="Yes")
+        right_number(sub(condition, "conditionvar"))
+        sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+        qti12.material(sub(sub(item, "itemfeedback", ident=f"{ident}_fb"), "flow_mat"), html(said))
     return []
 
 
@@ -118,12 +142,9 @@ def _short(
     for number, accepted in enumerate(question.answer, start=1):
         if question.feedback.get(accepted):
             # The answer's text is what the condition compares; the feedback ident names it by position.
-            condition = sub(processing, "respcondition", continue_="Yes")
-            sub(sub(condition, "conditionvar"), "varequal", accepted, respident="response1")
-            ident = f"{item.get('ident')}_a{number}_fb"
-            sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=ident)
-            qti12.material(
-                sub(sub(item, "itemfeedback", ident=ident), "flow_mat"), html(question.feedback[accepted])
+            ident = f"{item.get('ident')}_a{number}"
+            qti12.answer_feedback(
+                item, processing, "response1", ident, html(question.feedback[accepted]), value=accepted
             )
     return []
 
@@ -144,6 +165,13 @@ def _cloze(
             qti12.material(sub(render, "response_label", ident=ident), variant, texttype="text/plain")
         condvar = qti12.scoring_condition(processing, action="Add", score=next(parts))
         sub(condvar, "varequal", choices[0][0], respident=f"response_{blank}")
+    item = processing.getparent()
+    ident_of = iter(answer_ids)
+    for number_, variants in enumerate(question.answer, start=1):
+        for variant in variants:
+            ident, said = next(ident_of), question.blank_feedback(number_, variant)
+            if said:
+                qti12.answer_feedback(item, processing, f"response_blank{number_}", ident, html(said))
     return answer_ids
 
 
@@ -221,40 +249,17 @@ def _build_item(
         qti12.item_feedback(item, processing, html(feedback))
 
 
-def _assessment(selection: ExportSelection, questions: list[Question], ident: str) -> etree._Element:
+def _bank_ident(ident: str, topic: str) -> str:
+    return "b" + hashlib.sha1(f"{ident}\n{topic}".encode(), usedforsecurity=False).hexdigest()[:32]
+
+
+def _bank_document(
+    selection: ExportSelection, bank_ident: str, topic: str
+) -> tuple[etree._Element, etree._Element]:
     document = qti12.root(QTI_XSD)
-    assessment = sub(document, "assessment", ident=ident, title=selection.title)
-    qti12.metadata(assessment, [("cc_maxattempts", "1")])
-    section = sub(assessment, "section", ident="root_section")
-    for number, question in enumerate(questions, start=1):
-        feedback = feedback_markdown(question, _article_title(selection, question))
-        _build_item(
-            section, question, number, selection.points_for(question.id), feedback, item_ident(question)
-        )
-    return document
-
-
-def _banks(
-    selection: ExportSelection, questions: list[Question], ident: str, quiz: etree._Element
-) -> dict[str, etree._Element]:
-    """One objectbank per topic, keyed by its identifier, holding copies of the quiz's items (so the answer
-    ids agree) under the idents the quiz's items point to."""
-    items = quiz.findall(f".//{{{qti12.QTI_NS}}}item")
-    by_topic: dict[str, list[tuple[etree._Element, Question]]] = {}
-    for item, question in zip(items, questions, strict=True):
-        by_topic.setdefault(question.topic, []).append((item, question))
-    banks = {}
-    for topic, members in by_topic.items():
-        bank_ident = "b" + hashlib.sha1(f"{ident}\n{topic}".encode(), usedforsecurity=False).hexdigest()[:32]
-        document = qti12.root(QTI_XSD)
-        bank = sub(document, "objectbank", ident=bank_ident)
-        qti12.metadata(bank, [("bank_title", bank_title(selection, topic))])
-        for item, question in members:
-            copied = copy.deepcopy(item)
-            copied.set("ident", bank_item_ident(question))
-            bank.append(copied)
-        banks[bank_ident] = document
-    return banks
+    bank = sub(document, "objectbank", ident=bank_ident)
+    qti12.metadata(bank, [("bank_title", bank_title(selection, topic))])
+    return document, bank
 
 
 def bank_title(selection: ExportSelection, topic: str) -> str:
@@ -334,21 +339,49 @@ def _manifest(selection: ExportSelection, ident: str, banks: list[str]) -> etree
     return manifest
 
 
-def export_qti12_canvas(selection: ExportSelection) -> ExportResult:
-    """A zip for Canvas: Settings → Import Course Content → QTI .zip file."""
+def write_qti12_canvas(selection: ExportSelection, out: IO[bytes]) -> ExportReport:
+    """Write the Canvas zip into `out` item by item: the quiz's items stream into its file, and each
+    topic's bank copies (the same items under the idents the quiz points to) are spooled to a temporary
+    file until the quiz is written, so no whole tree of the bank is ever in memory."""
     questions = prepare(selection)
     ident = _quiz_ident(selection, questions)
     total = sum(selection.points_for(q.id) for q in questions)
-    quiz = _assessment(selection, questions, ident)
-    banks = _banks(selection, questions, ident, quiz)
-    files = {
-        "imsmanifest.xml": xml_bytes(_manifest(selection, ident, list(banks))),
-        f"{ident}/{ident}.xml": xml_bytes(quiz),
-        f"{ident}/assessment_meta.xml": xml_bytes(_assessment_meta(selection, ident, total)),
-        **{f"non_cc_assessments/{key}.xml.qti": xml_bytes(bank) for key, bank in banks.items()},
-    }
-    return ExportResult(
-        data=build_zip(files),
-        filename=export_filename(selection, "-canvas-qti.zip"),
-        mimetype="application/zip",
-    )
+    banks = {topic: _bank_ident(ident, topic) for topic in dict.fromkeys(q.topic for q in questions)}
+
+    document = qti12.root(QTI_XSD)
+    assessment = sub(document, "assessment", ident=ident, title=selection.title)
+    qti12.metadata(assessment, [("cc_maxattempts", "1")])
+    section = sub(assessment, "section", ident="root_section")
+    quiz_frame = xml_frame(document, section)
+    bank_frame = xml_frame(*_bank_document(selection, "b", ""))  # every bank file's items sit at its level
+
+    with ZipStream(out) as archive, Spool() as spool:
+        archive.write(f"{ident}/assessment_meta.xml", xml_bytes(_assessment_meta(selection, ident, total)))
+        with archive.open(f"{ident}/{ident}.xml") as entry:
+            entry.write(quiz_frame.head)
+            for number, question in enumerate(questions, start=1):
+                feedback = feedback_markdown(question, _article_title(selection, question))
+                points = selection.points_for(question.id)
+                _build_item(section, question, number, points, feedback, item_ident(question))
+                item = section[-1]
+                if number > 1:
+                    entry.write(b"\n" + b"  " * quiz_frame.level)
+                entry.write(quiz_frame.element(item))
+                item.set("ident", bank_item_ident(question))
+                spool.add(question.topic, bank_frame.element(item))
+                section.remove(item)
+            entry.write(quiz_frame.tail)
+        archive.write("imsmanifest.xml", xml_bytes(_manifest(selection, ident, list(banks.values()))))
+        for topic, bank_ident in sorted(banks.items(), key=lambda pair: pair[1]):
+            bank_document, bank = _bank_document(selection, bank_ident, topic)
+            frame = xml_frame(bank_document, bank)
+            with archive.open(f"non_cc_assessments/{bank_ident}.xml.qti") as entry:
+                frame.write_pieces(entry, spool.read(topic))
+    return ExportReport(filename=export_filename(selection, "-canvas-qti.zip"))
+
+
+def export_qti12_canvas(selection: ExportSelection) -> ExportResult:
+    """A zip for Canvas: Settings → Import Course Content → QTI .zip file."""
+    buffer = io.BytesIO()
+    report = write_qti12_canvas(selection, buffer)
+    return ExportResult(data=buffer.getvalue(), filename=report.filename, mimetype="application/zip")

@@ -10,17 +10,31 @@ The explanation and source quote are modal feedback shown after the attempt.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
 from app.exports.answers import feedback_markdown, format_number, shares
-from app.exports.archive import build_zip, lom_title, manifest_head, xml_bytes
+from app.exports.archive import ZipStream, lom_title, manifest_head, xml_bytes, xml_frame
 from app.exports.markup import append_html, html, inline_html
-from app.exports.model import ExportResult, ExportSelection, export_filename, prepare
-from app.qtypes.schema import BLANK_RE, MCQ, TF, Cloze, Essay, Matching, Multi, Numeric, Question, Short
+from app.exports.model import ExportReport, ExportResult, ExportSelection, export_filename, prepare
+from app.qtypes.schema import (
+    BLANK_RE,
+    MCQ,
+    NUMERIC_FEEDBACK_KEY,
+    TF,
+    Cloze,
+    Essay,
+    Matching,
+    Multi,
+    Numeric,
+    Question,
+    Short,
+    cloze_feedback_key,
+)
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -282,14 +296,58 @@ HANDLERS: dict[str, Callable[[etree._Element, Any, str], _Parts]] = {
 
 
 def _option_feedback(question: Question) -> dict[str, str]:
-    """Choice identifier -> per-option feedback (Markdown) for the choice types; {} otherwise."""
+    """Choice identifier (A1, A2… for a short answer's accepted answers) -> per-option feedback (Markdown)
+    for the types that have it; {} otherwise."""
     if isinstance(question, TF):
         keys = {"true": "true", "false": "false"}
     elif isinstance(question, MCQ | Multi):
         keys = {option: f"C{i}" for i, option in enumerate(question.options, start=1)}
+    elif isinstance(question, Short):
+        keys = {answer: f"A{i}" for i, answer in enumerate(question.answer, start=1)}
+    elif isinstance(question, Numeric):
+        keys = {NUMERIC_FEEDBACK_KEY: "A1"}
+    elif isinstance(question, Cloze):
+        keys = {
+            cloze_feedback_key(n, variant): f"B{n}V{j}"
+            for n, variants in enumerate(question.answer, start=1)
+            for j, variant in enumerate(variants, start=1)
+        }
     else:
         return {}
     return {keys[key]: text for key, text in question.feedback.items() if key in keys}
+
+
+def _string_match(ident: str, text: str) -> Callable[[etree._Element], None]:
+    """A condition: the typed response ``ident`` is ``text``, compared as the mapping scores it."""
+
+    def condition(branch: etree._Element) -> None:
+        match = q(branch, "stringMatch", caseSensitive="false")
+        q(match, "variable", identifier=ident)
+        q(match, "baseValue", text, baseType="string")
+
+    return condition
+
+
+def _full_score(branch: etree._Element) -> None:
+    """A condition: SCORE (set just before) is 1, the answer is right."""
+    at_least = q(branch, "gte")
+    q(at_least, "variable", identifier="SCORE")
+    _float(at_least, "1")
+
+
+def _typed_feedback_conditions(question: Question) -> dict[str, Callable[[etree._Element], None]]:
+    """For typed answers (no choice identifier to copy): the feedback identifier -> when it is shown."""
+    if isinstance(question, Short):
+        return {f"A{n}": _string_match("RESPONSE", text) for n, text in enumerate(question.answer, start=1)}
+    if isinstance(question, Numeric):
+        return {"A1": _full_score}
+    if isinstance(question, Cloze):
+        return {
+            f"B{n}V{j}": _string_match(f"RESPONSE_{n}", variant)
+            for n, variants in enumerate(question.answer, start=1)
+            for j, variant in enumerate(variants, start=1)
+        }
+    return {}
 
 
 def _item(question: Question, article_title: str) -> etree._Element:
@@ -314,7 +372,7 @@ def _item(question: Question, article_title: str) -> etree._Element:
     per_option = _option_feedback(question)
     if per_option:
         # The picked choice(s) become OPTION_FEEDBACK; a modalFeedback per choice shows when it is among them.
-        cardinality = "multiple" if isinstance(question, Multi) else "single"
+        cardinality = "multiple" if isinstance(question, Multi | Cloze) else "single"
         q(
             item,
             "outcomeDeclaration",
@@ -326,7 +384,20 @@ def _item(question: Question, article_title: str) -> etree._Element:
     build_body(body)
     processing = q(item, "responseProcessing")
     score(processing)
-    if per_option:
+    typed = _typed_feedback_conditions(question)
+    if per_option and typed:
+        # The typed answer is not an identifier: each accepted answer with feedback sets its own, matched as
+        # the mapping scores it (case-insensitive); a cloze collects one per blank.
+        for ident, condition in typed.items():
+            if ident in per_option:
+                branch = q(q(processing, "responseCondition"), "responseIf")
+                condition(branch)
+                chosen = q(branch, "setOutcomeValue", identifier="OPTION_FEEDBACK")
+                if isinstance(question, Cloze):
+                    chosen = q(chosen, "multiple")
+                    q(chosen, "variable", identifier="OPTION_FEEDBACK")
+                q(chosen, "baseValue", ident, baseType="identifier")
+    elif per_option:
         q(q(processing, "setOutcomeValue", identifier="OPTION_FEEDBACK"), "variable", identifier="RESPONSE")
     if feedback:
         show = q(processing, "setOutcomeValue", identifier="FEEDBACK")
@@ -378,7 +449,11 @@ def _test(selection: ExportSelection, ident: str, items: list[tuple[Question, st
     return test
 
 
-def _manifest(selection: ExportSelection, ident: str, items: list[tuple[Question, str]]) -> etree._Element:
+def _manifest(
+    selection: ExportSelection, ident: str, items: list[tuple[Question, str]]
+) -> tuple[etree._Element, etree._Element]:
+    """The manifest with the test's resource, and its <resources>, where each item's resource is added
+    (`_item_resource`) and streamed."""
     nsmap = {None: CP_NS, "imsmd": IMSMD_NS, "xsi": XSI_NS}
     manifest, metadata = manifest_head(CP_NS, nsmap, f"MANIFEST-{ident}", "QTIv2.1 Package", "1.0.0")
     manifest.set(
@@ -404,17 +479,20 @@ def _manifest(selection: ExportSelection, ident: str, items: list[tuple[Question
     etree.SubElement(test, f"{{{CP_NS}}}file", href="test.xml")
     for question, _ in items:
         etree.SubElement(test, f"{{{CP_NS}}}dependency", identifierref=f"RES-q_{question.id}")
-    for question, href in items:
-        resource = etree.SubElement(
-            resources,
-            f"{{{CP_NS}}}resource",
-            identifier=f"RES-q_{question.id}",
-            type="imsqti_item_xmlv2p1",
-            href=href,
-        )
-        _item_lom(resource, question)
-        etree.SubElement(resource, f"{{{CP_NS}}}file", href=href)
-    return manifest
+    return manifest, resources
+
+
+def _item_resource(resources: etree._Element, question: Question, href: str) -> etree._Element:
+    resource = etree.SubElement(
+        resources,
+        f"{{{CP_NS}}}resource",
+        identifier=f"RES-q_{question.id}",
+        type="imsqti_item_xmlv2p1",
+        href=href,
+    )
+    _item_lom(resource, question)
+    etree.SubElement(resource, f"{{{CP_NS}}}file", href=href)
+    return resource
 
 
 # LOM 1.0's difficulty vocabulary is very easy / easy / medium / difficult / very difficult.
@@ -441,20 +519,34 @@ def _item_lom(resource: etree._Element, question: Question) -> None:
     langstring(md(difficulty, "value"), LOM_DIFFICULTY[question.difficulty], "x-none")
 
 
-def export_qti21(selection: ExportSelection) -> ExportResult:
-    """A QTI 2.1 content package (zip) with items, a test and the manifest."""
+def write_qti21(selection: ExportSelection, out: IO[bytes]) -> ExportReport:
+    """Write the QTI 2.1 package into `out`: the manifest, then each item's file as it is built, then
+    the test (the zip's sorted order), so the items are never all in memory."""
     questions = prepare(selection)
     key = "\n".join([selection.title, selection.scope, selection.scope_id or "", *(x.id for x in questions)])
     ident = "T" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:32]  # an identifier
     items = [(question, f"items/q_{question.id}.xml") for question in questions]
-    files: dict[str, bytes] = {}
-    for question, href in items:
-        article = selection.article_title(question.source.article) if question.source else ""
-        files[href] = xml_bytes(_item(question, article), indent=False)
-    files["test.xml"] = xml_bytes(_test(selection, ident, items))
-    files["imsmanifest.xml"] = xml_bytes(_manifest(selection, ident, items))
-    return ExportResult(
-        data=build_zip(files),
-        filename=export_filename(selection, "-qti21.zip"),
-        mimetype="application/zip",
-    )
+    with ZipStream(out) as archive:
+        manifest, resources = _manifest(selection, ident, items)
+        frame = xml_frame(manifest, resources)
+
+        def pieces():
+            for question, href in items:
+                resource = _item_resource(resources, question, href)
+                yield frame.element(resource)
+                resources.remove(resource)
+
+        with archive.open("imsmanifest.xml") as entry:
+            frame.write_pieces(entry, pieces())
+        for question, href in sorted(items, key=lambda pair: pair[1]):
+            article = selection.article_title(question.source.article) if question.source else ""
+            archive.write(href, xml_bytes(_item(question, article), indent=False))
+        archive.write("test.xml", xml_bytes(_test(selection, ident, items)))
+    return ExportReport(filename=export_filename(selection, "-qti21.zip"))
+
+
+def export_qti21(selection: ExportSelection) -> ExportResult:
+    """A QTI 2.1 content package (zip) with items, a test and the manifest."""
+    buffer = io.BytesIO()
+    report = write_qti21(selection, buffer)
+    return ExportResult(data=buffer.getvalue(), filename=report.filename, mimetype="application/zip")

@@ -5,17 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.bank.convert import apply_canonical, to_canonical
-from app.exports import EXPORTERS, IMPORTERS, ExportError, ExportResult, ExportSelection, export_quizlet
+from app import jobs
+from app.bank.convert import apply_canonical, canonical_fields
+from app.exports import (
+    EXPORTERS,
+    IMPORTERS,
+    REPORTS,
+    ExportError,
+    ExportReport,
+    ExportResult,
+    ExportSelection,
+    export_quizlet,
+    write_export,
+)
+from app.exports.model import QuestionDumps, describe_validation_error
 from app.extensions import db
 from app.inputs import is_id
-from app.models import Article, Question, QuestionRevision, Quiz, Segment
+from app.models import Article, Job, Question, QuestionRevision, Quiz, Segment
+from app.qtypes.schema import parse_question
 
 FORMATS = tuple(EXPORTERS)
 SCOPES = ("bank", "quiz", "article", "topic")
+PROGRESS_STEP = 500  # questions read between two progress reports
 
 
 def scope_quiz(scope: str, scope_id: str | None) -> Quiz | None:
@@ -36,8 +51,10 @@ def scope_title(scope: str, scope_id: str | None) -> str | None:
     return scope_id
 
 
-def build_selection(scope: str = "bank", scope_id: str | None = None) -> ExportSelection:
-    """Approved questions of a quiz, an article, a topic or the whole bank, as canonical dicts."""
+def build_selection(scope: str = "bank", scope_id: str | None = None, progress=None) -> ExportSelection:
+    """Approved questions of a quiz, an article, a topic or the whole bank, as canonical dicts.
+
+    `progress(done, total)`, when given, hears every PROGRESS_STEP questions read."""
     articles = {a.slug: a for a in db.session.scalars(select(Article))}
     query = select(Question).where(Question.status == "approved").order_by(Question.uid)
     points: dict[str, float] | None = None
@@ -67,10 +84,13 @@ def build_selection(scope: str = "bank", scope_id: str | None = None) -> ExportS
         title = quiz.title
         rows = list(db.session.scalars(query))
         points = {q.uid: by_id.get(q.id, draw_points.get(q.topic, 1.0)) for q in rows}
-        return _selection(title, rows, scope, scope_id, points, articles)
+        return _selection(title, rows, len(rows), scope, scope_id, points, articles, progress)
     else:
         raise ExportError(f"Unknown scope {scope!r}; use one of {', '.join(SCOPES)}.")
-    return _selection(title, list(db.session.scalars(query)), scope, scope_id, points, articles)
+    # Rows stream in batches: a row is parsed and let go, so a big bank's rows are never all in memory.
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = db.session.scalars(query.execution_options(yield_per=PROGRESS_STEP))
+    return _selection(title, rows, total, scope, scope_id, points, articles, progress)
 
 
 def article_data(article: Article) -> dict:
@@ -131,21 +151,44 @@ def _restore_article(data: dict) -> Article:
     return article
 
 
-def _selection(title, rows, scope, scope_id, points, articles) -> ExportSelection:
+def _parsed(row: Question, slugs: dict[int, str]):
+    """The row parsed into its question model; a row that does not validate is an ExportError."""
+    try:
+        return parse_question(canonical_fields(row, slugs.get(row.article_id)))
+    except ValidationError as exc:
+        raise ExportError(
+            f"Question {row.uid} is not valid: {describe_validation_error(exc)}. Fix it in the bank first."
+        ) from exc
+
+
+def _selection(title, rows, total, scope, scope_id, points, articles, progress=None) -> ExportSelection:
+    """Each row parsed once (the exporters take the models; their dicts are made only if read)."""
     slugs = {a.id: a.slug for a in articles.values()}
-    questions = [to_canonical(q, slugs.get(q.article_id)) for q in rows]
-    quoted = {q["source"]["article"] for q in questions if q.get("source")}
-    modified = max((q.updated_at for q in rows), default=None)
+    parsed = []
+    modified = None
+    for number, row in enumerate(rows, 1):
+        parsed.append(_parsed(row, slugs))
+        if modified is None or row.updated_at > modified:
+            modified = row.updated_at
+        if progress is not None and number % PROGRESS_STEP == 0:
+            progress(number, total)
+    quoted = {q.source.article for q in parsed if q.source}
     return ExportSelection(
         title=title,
-        questions=questions,
+        questions=QuestionDumps(tuple(parsed)),
         scope=scope,
         scope_id=scope_id,
         points=points,
         articles={slug: a.title for slug, a in articles.items()},
         modified_at=modified,
         article_data=[article_data(a) for slug, a in sorted(articles.items()) if slug in quoted],
+        parsed=tuple(parsed),
     )
+
+
+def _checked_format(fmt: str) -> None:
+    if fmt not in EXPORTERS:
+        raise ExportError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
 
 
 def export(
@@ -156,12 +199,44 @@ def export(
     accept_loss: bool = False,
 ) -> ExportResult:
     """Export a scope; ``accept_loss`` lets a format that cannot hold everything export anyway (reported)."""
-    if fmt not in EXPORTERS:
-        raise ExportError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    _checked_format(fmt)
     selection = replace(build_selection(scope, scope_id), accept_loss=accept_loss)
     if fmt == "csv" and variant == "quizlet":
         return export_quizlet(selection)
     return EXPORTERS[fmt](selection)
+
+
+def report(
+    fmt: str, scope: str = "bank", scope_id: str | None = None, accept_loss: bool = False
+) -> ExportReport:
+    """What exporting a scope would skip, convert or lose, without writing the file (the export page)."""
+    _checked_format(fmt)
+    return REPORTS[fmt](replace(build_selection(scope, scope_id), accept_loss=accept_loss))
+
+
+def export_to(
+    out,
+    fmt: str,
+    scope: str = "bank",
+    scope_id: str | None = None,
+    variant: str | None = None,
+    accept_loss: bool = False,
+    progress=None,
+) -> ExportReport:
+    """Write an export into the binary stream `out` (a job's file); returns its report. `progress(done,
+    total, message)` counts questions, each once: the questions read, then the writing of them all (the
+    job's page shows "71 of 71", not 142 steps for 71 questions)."""
+    _checked_format(fmt)
+    reading = (lambda done, total: progress(done, total, "Reading the questions")) if progress else None
+    selection = replace(build_selection(scope, scope_id, reading), accept_loss=accept_loss)
+    if progress is not None:
+        total = len(selection.questions)
+        progress(total, total, f"Writing {total:,} questions")
+    if fmt == "csv" and variant == "quizlet":
+        result = export_quizlet(selection)
+        out.write(result.data)
+        return ExportReport(result.filename)
+    return write_export(fmt, selection, out)
 
 
 @dataclass
@@ -250,3 +325,29 @@ def import_file(fmt: str, data: bytes, author_id: int | None = None) -> ImportSu
         db.session.rollback()
         raise
     return summary
+
+
+def start_export_job(
+    user,
+    fmt: str,
+    scope: str = "bank",
+    scope_id: str | None = None,
+    variant: str | None = None,
+    accept_loss: bool = False,
+) -> Job:
+    """Start (or find, when the same one is still running) an export job for `user`; see app.jobs."""
+    from app.exports.forms import FORMAT_LABELS
+
+    _checked_format(fmt)
+    if scope not in SCOPES:
+        raise ExportError(f"Unknown scope {scope!r}; use one of {', '.join(SCOPES)}.")
+    label = FORMAT_LABELS[fmt] + (" — Quizlet" if fmt == "csv" and variant == "quizlet" else "")
+    params = {
+        "fmt": fmt,
+        "scope": scope,
+        "scope_id": scope_id,
+        "variant": variant,
+        "accept_loss": bool(accept_loss),
+        "label": label,
+    }
+    return jobs.start("export.bank", user, params)

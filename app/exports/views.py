@@ -1,4 +1,4 @@
-"""Export downloads (bank, article, topic, quiz) and imports, for instructors."""
+"""Export downloads (bank, article, topic, quiz), whole-bank export jobs and imports, for instructors."""
 
 from __future__ import annotations
 
@@ -6,32 +6,13 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import SelectChoice, SelectField, SubmitField
 
-from app.exports import IMPORTERS, ExportError, ImportFormatError, service
-from app.quizzes.service import can_edit
+from app.exports import ExportError, ImportFormatError, service
+from app.exports.forms import FORMAT_LABELS, ExportJobForm, ImportForm
+from app.policy import can_export
 from app.security import instructor_required
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
-
-FORMAT_LABELS = {
-    "qti12-canvas": "Canvas (QTI 1.2 zip)",
-    "cc11": "Common Cartridge 1.1 (Moodle, Blackboard, Brightspace, Schoology)",
-    "qti21": "QTI 2.1 package",
-    "moodle-xml": "Moodle XML",
-    "gift": "GIFT (Moodle)",
-    "apkg": "Anki deck (.apkg)",
-    "csv": "CSV (one row per question)",
-    "json": "JSON (full bank with provenance)",
-}
-
-
-class ImportForm(FlaskForm):
-    fmt = SelectField("Format", choices=[SelectChoice(f, FORMAT_LABELS.get(f, f)) for f in IMPORTERS])
-    file = FileField("File")
-    submit = SubmitField("Import")
 
 
 def _accept_loss() -> bool:
@@ -42,23 +23,12 @@ def _scope_args() -> tuple[str, str | None]:
     scope = request.args.get("scope", "bank")
     scope_id = request.args.get("id") or None
     quiz = service.scope_quiz(scope, scope_id)
-    if quiz is not None and not can_edit(current_user, quiz):
+    if quiz is not None and not can_export(current_user, quiz):
         abort(403)  # a quiz belongs to its course: only the course's teachers export it
     return scope, scope_id
 
 
-@bp.get("/")
-@instructor_required
-def index():
-    scope, scope_id = _scope_args()
-    fmt = request.args.get("format")
-    result = error = None
-    if fmt:
-        try:
-            result = service.export(fmt, scope, scope_id, request.args.get("variant"), _accept_loss())
-        except ExportError as exc:
-            error = str(exc)
-    status = 422 if error else 200
+def _page(scope, scope_id, fmt, accept_loss, report, error, import_form, status):
     return render_template(
         "exports/index.html",
         formats=FORMAT_LABELS,
@@ -66,11 +36,26 @@ def index():
         scope_id=scope_id,
         scope_title=service.scope_title(scope, scope_id),
         fmt=fmt,
-        accept_loss=_accept_loss(),
-        result=result,
+        accept_loss=accept_loss,
+        result=report,
         error=error,
-        import_form=ImportForm(),
+        import_form=import_form,
+        job_form=ExportJobForm(),
     ), status
+
+
+@bp.get("/")
+@instructor_required
+def index():
+    scope, scope_id = _scope_args()
+    fmt = request.args.get("format")
+    report = error = None
+    if fmt:
+        try:
+            report = service.report(fmt, scope, scope_id, _accept_loss())
+        except ExportError as exc:
+            error = str(exc)
+    return _page(scope, scope_id, fmt, _accept_loss(), report, error, ImportForm(), 422 if error else 200)
 
 
 @bp.get("/download")
@@ -86,6 +71,27 @@ def download():
     return send_file(
         io.BytesIO(result.data), mimetype=result.mimetype, as_attachment=True, download_name=result.filename
     )
+
+
+@bp.post("/jobs")
+@instructor_required
+def start_job():
+    """Export the whole bank as a job: its progress page has the download when it is written."""
+    form = ExportJobForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or "Choose a format.", "error")
+        return redirect(url_for("exports.index"))
+    try:
+        job = service.start_export_job(
+            current_user,
+            form.format.data,
+            variant=form.variant.data or None,
+            accept_loss=form.accept_loss.data,
+        )
+    except ExportError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("exports.index"))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.post("/import")
@@ -110,14 +116,4 @@ def import_upload():
                         f"… and {len(summary.warnings) - 20} more; `flask import` prints them all.", "warning"
                     )
                 return redirect(url_for("exports.index"))
-    return render_template(
-        "exports/index.html",
-        formats=FORMAT_LABELS,
-        scope="bank",
-        scope_id=None,
-        fmt=None,
-        accept_loss=False,
-        result=None,
-        error=None,
-        import_form=form,
-    ), 422
+    return _page("bank", None, None, False, None, None, form, 422)

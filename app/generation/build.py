@@ -13,19 +13,29 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.articles.document import IngestedArticle, Segment
-from app.generation import clauses, nlp
+from app.generation import clauses, nlp, phrasing, quality
 from app.generation import drafts as dr
 from app.generation.checks import CHECK_NAMES, CheckContext, answer_key, norm, run_checks
 from app.generation.entities import index_entities, mid_sentence_caps
 from app.generation.figures import extract_figures
 from app.generation.phrasing import MARK, Sentences
-from app.generation.ranking import PositionBalancer, focus, importance, main_entities, order_facts, score
+from app.generation.ranking import (
+    LEADERSHIP_CHANGE,
+    PositionBalancer,
+    focus,
+    importance,
+    main_entities,
+    order_facts,
+    score,
+    trivia,
+)
 from app.generation.risks import risk_phrases
 from app.qtypes.schema import SLUG_PATTERN, parse_question
 
 MAX_SENTENCES = 400  # an enormous article is read up to here (noted in the report)
 MAX_SENTENCE_CHARS = 1500  # longer "sentences" are extraction accidents and cannot be quoted whole
 MIN_SENTENCE_WORDS = 5
+FRAGMENT = "a stem without a finite verb (a fragment)"
 
 
 @dataclass
@@ -160,7 +170,7 @@ def _question(
 
 
 def _collect(
-    article: IngestedArticle, notes: list[str], dropped: Counter[str]
+    article: IngestedArticle, notes: list[str], dropped: Counter[str], parsed: dict[str, Any] | None = None
 ) -> tuple[dr.Facts, list[dr.Draft]]:
     usable = [s for s in article.sentences if _usable(s)]
     skipped = len(article.sentences) - len(usable)
@@ -186,6 +196,8 @@ def _collect(
         if len(kept) < len(usable):
             dropped["fragment without a verb (a heading or a list item)"] += len(usable) - len(kept)
         usable, docs = [s for s, _ in kept], [d for _, d in kept]
+        if parsed is not None:
+            parsed.update((s.sid, d) for s, d in kept)
     index = index_entities(usable)
     main = main_entities(index)
     ctx = Sentences(
@@ -217,6 +229,8 @@ def _collect(
         drafts += dr.risk_drafts(facts, seg, article_phrases)
     drafts += dr.conditional_drafts(facts)
     drafts += dr.role_drafts(facts)
+    drafts += dr.leadership_drafts(facts, _referents(facts))
+    drafts += dr.appointment_drafts(facts)
     drafts += dr.matching_drafts(facts)
     drafts += _structure_drafts(facts, usable, docs, notes)
     kept = [d for d in drafts if not _noise(d, facts)]
@@ -268,20 +282,55 @@ def _structure_drafts(
         notes.append("the English pipeline (spaCy) is not installed: no 'why' or subject questions")
         return []
     article_text = " ".join(s.text for s in usable)
-    found = [(seg, c) for seg, doc in zip(usable, docs, strict=True) for c in clauses.causes(seg, doc)]
-    all_causes = [c for _, c in found]
+    found = [(seg, doc, c) for seg, doc in zip(usable, docs, strict=True) for c in clauses.causes(seg, doc)]
+    all_causes = [c for _, _, c in found]
+    pool = [r for seg, doc in zip(usable, docs, strict=True) for r in clauses.reason_pool(seg, doc)]
+    where = {clauses.cap(c.answer).casefold(): seg.text for seg, _, c in found}
+    stated = {clauses.cap(r.text).casefold(): facts.by_sid(r.sid).text for r in pool}
     out: list[dr.Draft] = []
-    for seg, cause in found:
-        parts = clauses.why_draft_parts(cause, all_causes, article_text)
+    for seg, doc, cause in found:
+        parts = clauses.why_draft_parts(cause, all_causes, article_text, pool, doc)
         if parts is None:
             continue
         topic, stem, answer, distractors = parts
         explanation = f"{dr.states(seg.text)} The other options are not the reason the article gives."
+        if stem.startswith(f"{quality.LEAD}under what condition"):
+            explanation = f"{dr.states(seg.text)} The other options are not the condition the article gives."
+        if cause.form == "consequence":
+            explanation = f"{dr.states(seg.text)} The other options are not what the article says followed."
+        kind, as_this = (
+            ("consequence", "what followed") if cause.form == "consequence" else ("reason", "this reason")
+        )
+        feedback = {
+            d: (
+                f"Another {kind} the article gives, but for something else: “{where[d.casefold()]}”"
+                if d.casefold() in where
+                else f"Stated in the article, but not as {as_this}: “{stated[key]}”"
+                if (key := clauses.cap(re.sub(r"^(?:If|Unless) ", "", d)).casefold()) in stated
+                else f"A common reason in such cases, but not the one the article gives: {clauses.lower_first(answer)}."
+            )
+            for d in distractors
+        }
         tags = ["generated", "why"] + (["risk"] if topic == clauses.TOPIC_RISKS else [])
         out.append(
             dr.Draft("mcq", topic, stem, answer, seg.sid, "why", facts.importance[seg.sid], "", "medium", tags,
-                     cause.answer, arrange=clauses.arrange(answer, distractors, explanation),
+                     cause.answer, arrange=clauses.arrange(answer, distractors, explanation, feedback),
                      info={"option_kind": "reason"})
+        )  # fmt: skip
+    for q in clauses.difficulty_questions(pool):
+        seg = facts.by_sid(q.sid)
+        explanation = (
+            f"{dr.states(seg.text)} The other statements, such as “{q.distractors[0]}”, are also in the article,"
+            " but report no difficulty."
+        )
+        feedback = {
+            o: f"The article states this, but as no difficulty or uncertainty: “{stated[o.casefold()]}”"
+            for o in q.distractors
+        }
+        out.append(
+            dr.Draft("mcq", clauses.TOPIC_RISKS, q.stem, q.answer, seg.sid, "risk", facts.importance[seg.sid], "",
+                     "medium", ["generated", "risk"], q.quoted, info={"option_kind": "phrase", "own_position": True},
+                     arrange=clauses.arrange(q.answer, list(q.distractors), explanation, feedback))
         )  # fmt: skip
     phrases = [p for seg, doc in zip(usable, docs, strict=True) for p in clauses.phrase_subjects(seg, doc)]
     for ph in phrases:
@@ -293,10 +342,11 @@ def _structure_drafts(
         seg = facts.by_sid(ph.sid)
         answer = clauses.cap(ph.phrase)
         explanation = f"{dr.states(seg.text)} The other options are named elsewhere in the article."
+        feedback = {o: f"Named elsewhere in the article, but not as what {ph.predicate}." for o in options}
         out.append(
             dr.Draft("mcq", clauses.TOPIC_RISKS, f"According to the article, what {ph.predicate}?", answer, seg.sid,
                      "risk", facts.importance[seg.sid], "", "medium", ["generated", "risk"], ph.phrase,
-                     arrange=clauses.arrange(answer, options, explanation), info={"option_kind": "phrase"})
+                     arrange=clauses.arrange(answer, options, explanation, feedback), info={"option_kind": "phrase"})
         )  # fmt: skip
     for seg, doc in zip(usable, docs, strict=True):
         for q in clauses.subject_questions(seg, doc, facts.index.mentions.get(seg.sid, [])):
@@ -339,13 +389,181 @@ def _structure_drafts(
             explanation = (
                 f"{dr.states(seg.text)} {distractors[0]} is also named in the article, but not in this role."
             )
-            arrange = clauses.arrange(q.answer, distractors, explanation)
+            noun = "person" if q.kind == "person" else "company" if q.kind == "company" else "organisation"
+            feedback = {
+                n: f"Another {noun} named in the article, in a comparable role; the article says"
+                f" {q.answer} {q.predicate}."
+                for n in distractors
+            }
+            arrange = clauses.arrange(q.answer, distractors, explanation, feedback)
             info = {"option_kind": "entity", "frame": f"{MARK} {q.predicate}", "aliases": [q.answer]}
             out.append(
                 dr.Draft("mcq", topic, stem, q.answer, seg.sid, "structure", facts.importance[seg.sid], "", "easy",
                          ["generated", "structure"], q.surface or q.answer, arrange=arrange, info=info)
             )  # fmt: skip
     return out
+
+
+def _referents(facts: dr.Facts) -> dict[str, str]:
+    """For each sentence, the company a leading "the company" / "the French carmaker" stands for: the first
+    organisation named in the nearest of the two previous sentences that names one, unless the sentence
+    itself names it too (then the description means another company, or the reading is unsure: nothing
+    is resolved); with no organisation in those sentences, the article's most-named one, if the sentence
+    does not name it."""
+    orgs = facts.organisations() or set()
+    ranked = [
+        e.name
+        for e in sorted(facts.index.entities.values(), key=lambda e: (-e.count, e.first))
+        if e.name in orgs
+    ]
+    out: dict[str, str] = {}
+    for i, seg in enumerate(facts.sentences):
+        own = facts.index.keys_in(seg.sid)
+        found = None
+        for prev in reversed(facts.sentences[max(0, i - 2) : i]):
+            named = sorted(
+                (m for m in facts.index.mentions.get(prev.sid, []) if m.key in orgs), key=lambda m: m.start
+            )
+            if named:
+                found = named[0].key
+                break
+        if found is None and ranked:
+            found = ranked[0]
+        if found and found not in own:
+            out[seg.sid] = found
+    return out
+
+
+def _names_answer(facts: dr.Facts, name: str, answer: Any) -> bool:
+    """`name` is (an alias of) the answer: putting it into the stem would give the answer away."""
+    entity = facts.index.entities.get(name)
+    names = {n.casefold() for n in (name, *(entity.aliases if entity else ()))}
+    answers = answer if isinstance(answer, list) else [answer]
+    return any(isinstance(a, str) and a.casefold() in names for a in answers)
+
+
+def _is_person(facts: dr.Facts, question: dict[str, Any]) -> bool:
+    """The answer names a person (by the entity index or by the look of the name)."""
+    answer = question["answer"]
+    if isinstance(answer, list):
+        answer = answer[0] if answer and isinstance(answer[0], str) else ""
+    if not isinstance(answer, str) or not answer:
+        return False
+    entity = facts.index.entities.get(answer)
+    if quality.names_person(answer):
+        return True
+    return entity.kind == "person" if entity is not None else clauses.looks_personal(answer)
+
+
+def _as_short(question: dict[str, Any], d: dr.Draft) -> dict[str, Any]:
+    """The same question as a short answer accepting the entity's names (its options dropped)."""
+    short = {k: v for k, v in question.items() if k not in ("options", "feedback")}
+    names = [question["answer"], *d.info["aliases"]]
+    short["type"] = "short"
+    short["answer"] = [
+        n for i, n in enumerate(names) if n.casefold() not in {m.casefold() for m in names[:i]}
+    ]
+    short["id"] = make_id(question["source"]["article"], "short", question["stem"], short["answer"])
+    short["explanation"] = dr.states(question["source"]["quote"])
+    out = parse_question(short).model_dump(mode="json", exclude_none=True)
+    if not out["source"].get("also"):
+        out["source"].pop("also", None)
+    return out
+
+
+def _fragments(stems: list[str]) -> dict[str, str]:
+    """The 'According to the article, …?' stems whose body the parser finds faulty (one batch): no finite
+    verb or no subject (a fragment), or a clause English does not ask that way (quality.clause_fault)."""
+    bodies = {
+        st: st[len(quality.LEAD) :].split("?")[0]
+        for st in stems
+        if st.startswith(quality.LEAD) and "completes the statement" not in st
+    }
+    docs = nlp.parse(list(bodies.values()))
+    if docs is None:
+        return {}
+    faults = {}
+    for st, doc in zip(bodies, docs, strict=True):
+        if not quality.has_finite_verb(doc) or not quality.has_subject(doc):
+            faults[st] = FRAGMENT
+        elif fault := quality.clause_fault(doc):
+            faults[st] = fault
+    return faults
+
+
+def _run_on_quotes(quotes: list[str]) -> set[str]:
+    """Source sentences that are themselves run-ons (two main clauses joined by a comma, a lone comma
+    between subject and verb): a cloze or true/false statement copied from them reads as badly."""
+    distinct = sorted(set(quotes))
+    docs = nlp.parse(distinct)
+    if docs is None:
+        return set()
+    return {
+        q
+        for q, doc in zip(distinct, docs, strict=True)
+        if quality.clause_fault(doc) not in (None, quality.WH_IN_CLAUSE)
+    }
+
+
+def _names_no_company(facts: dr.Facts, d: dr.Draft, question: dict[str, Any]) -> bool:
+    """A 'which company' question whose answer the article uses as something else (see quality.py)."""
+    if d.info.get("option_kind") != "entity" or "which company" not in question["stem"]:
+        return False
+    answer = question["answer"]
+    names = answer if isinstance(answer, list) else [answer]
+    orgs = facts.organisations()
+    entity = facts.index.entities.get(str(names[0])) if names else None
+    if orgs is not None and entity is not None and entity.kind == "company" and entity.name not in orgs:
+        return True  # "which company" answered by a platform, a place or a ticker: not asked
+    return any(
+        isinstance(n, str)
+        and quality.implausible_entity(n, outlet_names=facts.outlet_names, caps=facts.ctx.names)
+        for n in names[:1]
+    )
+
+
+MIN_MATCHING_PAIRS = 3  # two pairs are guessed half the time
+
+
+def _name_trivia(d: dr.Draft, question: dict[str, Any], sentence: str) -> str | None:
+    """Which person holds which title, when the sentence is not about that title changing hands ("who is the CEO
+    of Honda?"), and name-to-title matching on too few pairs: recall of names, not the case."""
+    if question["type"] == "matching" and len(question["answer"]) < MIN_MATCHING_PAIRS:
+        return "matching with fewer than three pairs"
+    if question["type"] == "matching":
+        people = [str(p["left"]) for p in question["answer"]]
+    else:
+        people = [str(question["answer"][0] if isinstance(question["answer"], list) else question["answer"])]
+    names_titles = d.kind in ("role", "matching") and all(
+        quality.names_person(p) or clauses.looks_personal(p) for p in people
+    )
+    if names_titles and not LEADERSHIP_CHANGE.search(sentence):
+        return "trivia: a name and title the sentence does not turn on"
+    return None
+
+
+def _with_aliases(question: dict[str, Any], facts: dr.Facts, text: str) -> list[str]:
+    """A short answer's key with the names the article itself uses for the answer (quality.article_aliases)."""
+    names = [str(n) for n in question["answer"]]
+    person = _is_person(facts, question)
+    for name in names[:1] if person else list(names):  # "Keller Anna" is a spelling, not a second name
+        names.extend(quality.article_aliases(name, text, person=person))
+    return [n for i, n in enumerate(names) if n.casefold() not in {m.casefold() for m in names[:i]}]
+
+
+def _recast(d: dr.Draft, parsed: dict[str, Any], facts: dr.Facts) -> str:
+    """A figure's MCQ or numeric stem asked in the words of its clause, with its named subject, when the
+    parse gives one (phrasing.recast_figure: "What stake will Toyota hold in Mazda?"), else as drafted."""
+    fig = d.info.get("figure")
+    if fig is None or d.type not in ("mcq", "numeric") or d.sid not in parsed:
+        return d.stem
+    pair = phrasing.parties(facts.by_sid(d.sid), facts.ctx)
+    recast = phrasing.recast_figure(parsed[d.sid], fig.start, fig.core_end, fig.kind, pair)
+    if recast is None:
+        return d.stem
+    d.info["drafted_stem"] = d.stem
+    ask = d.stem.partition("? ")[2] if d.type == "numeric" else ""
+    return f"{recast} {ask}".strip()
 
 
 def generate(article: IngestedArticle, article_id: str) -> CandidateList:
@@ -357,29 +575,85 @@ def generate(article: IngestedArticle, article_id: str) -> CandidateList:
         raise ValueError(f"article id {article_id!r} is not a slug: use lowercase letters, digits and '-'")
     dropped: Counter[str] = Counter()
     notes: list[str] = []
-    facts, drafts = _collect(article, notes, dropped)
+    parsed: dict[str, Any] = {}
+    facts, drafts = _collect(article, notes, dropped, parsed)
     keyed: dict[str, dr.Draft] = {}
     weight: dict[str, float] = {}
+    referents = _referents(facts)
     for d in drafts:
+        d.stem = quality.drop_leading_contrast(quality.tidy_stem(_recast(d, parsed, facts), d.type), d.type)
+        referent = referents.get(d.sid)
+        if referent and not _names_answer(facts, referent, d.answer):
+            d.stem = quality.resolve_reference(d.stem, referent)
         qid = make_id(article_id, d.type, d.stem, d.answer)
         if qid in keyed:
             dropped["same question drafted twice"] += 1
             continue
         keyed[qid] = d
-        weight[qid] = d.importance * focus(d.topic, d.kind, facts.by_sid(d.sid).text)
+        sentence = facts.by_sid(d.sid).text
+        weight[qid] = d.importance * focus(d.topic, d.kind, sentence) * trivia(d.kind, sentence)
     ranked = sorted(keyed.items(), key=lambda kv: (-score(weight[kv[0]], kv[1].kind, kv[1].type), kv[0]))
+    fragments = _fragments([d.stem for d in keyed.values() if d.type in ("mcq", "short", "numeric", "tf")])
+    run_ons = _run_on_quotes([facts.by_sid(d.sid).text for d in keyed.values() if d.type in ("cloze", "tf")])
     balancer = PositionBalancer()
+    recast: set[str] = set()  # ids of the questions whose stem phrasing.recast_figure wrote
     ctx = CheckContext(article)
     candidates: list[Candidate] = []
-    for qid, d in ranked:
+    weak_facts: dict[str, set[str]] = {}
+    full_text = " ".join(s.text for s in article.sentences)
+    # 'why' and difficulty questions are placed last, so that adding or dropping one does not move the answers
+    # (and change the judged hashes) of the others; they take the positions least used by then
+    kept_positions: Counter[int] = Counter()
+    last = {qid for qid, d in ranked if d.kind == "why" or d.info.get("own_position")}
+    for qid, d in [*(kv for kv in ranked if kv[0] not in last), *(kv for kv in ranked if kv[0] in last)]:
         seg = facts.by_sid(d.sid)
         options = None
+        feedback: dict[str, str] = {}
         if d.arrange is not None:
             size = 4
-            options, explanation, _ = d.arrange(balancer.propose(qid, size))
+            if qid in last:  # the position least used by the questions kept so far
+                start = int(qid[-8:], 16) % size
+                position = min(range(size), key=lambda p: (kept_positions[p], (p - start) % size))
+            else:
+                position = balancer.propose(qid, size)
+            options, explanation, feedback = d.arrange(position)
             d.explanation = explanation
             balancer.record(len(options), options.index(d.answer))
         question = _question(d, qid, article_id, seg, options)
+        if feedback:
+            question["feedback"] = feedback
+        weak = quality.weakness(question, d.kind, person_answer=_is_person(facts, question))
+        if weak == "a blank in the middle of a phrase" and d.type == "mcq" and d.info.get("completion_stem"):
+            # "its what percentage stake" reads as "which figure completes the statement “… its ___ stake …”?"
+            question = dict(question, stem=quality.tidy_stem(d.info["completion_stem"]))
+            question["id"] = make_id(article_id, d.type, question["stem"], d.answer)
+            weak = quality.weakness(question, d.kind, person_answer=False)
+        if weak == "fewer than four options" and d.info.get("aliases"):
+            # A small cast: the name is asked for, not chosen from three.
+            question = _as_short(question, d)
+            weak = quality.weakness(question, d.kind, person_answer=_is_person(facts, question))
+        if not weak and d.type in ("mcq", "short", "numeric", "tf") and question["stem"] in fragments:
+            weak = fragments[question["stem"]]
+            if weak == quality.WH_IN_CLAUSE and d.type == "mcq" and d.info.get("completion_stem"):
+                # "GM, which expects to recoup what amount …, made …": the figure asked in its own words
+                question = dict(question, stem=quality.tidy_stem(d.info["completion_stem"]))
+                question["id"] = make_id(article_id, d.type, question["stem"], d.answer)
+                weak = quality.weakness(question, d.kind, person_answer=False)
+        if not weak and d.type in ("cloze", "tf") and seg.text in run_ons:
+            weak = "a statement copied from a run-on sentence"
+        if not weak and quality.misspelt_names(seg.text, facts.name_words, facts.word_counts):
+            weak = "a typo in the source sentence"
+        if not weak and _names_no_company(facts, d, question):
+            weak = "the answer is an outlet, a regulator, a place or a product, asked as a company"
+        if not weak:
+            weak = quality.side_figure(question, d.kind) or _name_trivia(d, question, seg.text)
+        if weak:
+            dropped[weak] += 1
+            if weak in quality.SENTENCE_WEAKNESSES:
+                weak_facts.setdefault(fact_key(d), set()).add(weak)
+            continue
+        if d.type == "short" and isinstance(question["answer"], list) and question["answer"]:
+            question["answer"] = _with_aliases(question, facts, full_text)
         try:
             question = parse_question(question).model_dump(mode="json", exclude_none=True)
             if not question["source"]["also"]:
@@ -394,10 +668,26 @@ def generate(article: IngestedArticle, article_id: str) -> CandidateList:
             dropped["more than one defensible answer"] += 1
             continue
         ctx.earlier.append((qid, d.type, norm(d.stem), answer_key(question)))
+        if question["type"] == "mcq" and len(question.get("options", [])) == 4:
+            kept_positions[question["options"].index(question["answer"])] += 1
         failed = sum(1 for v in checks.values() if v is not True)
         candidates.append(
             Candidate(question, checks, score(weight[qid], d.kind, d.type, failed), failed == 0, fact_key(d))
         )
+        if "drafted_stem" in d.info and question["stem"].startswith(d.stem.partition("?")[0]):
+            recast.add(question["id"])
+    if weak_facts:
+        # The sentence or the phrase is what is weak: no other question on that fact is offered either.
+        kept = [
+            c
+            for c in candidates
+            if c.fact not in weak_facts
+            # a stem recast from the parse names its own subject: how the sentence starts does not matter
+            or (c.question["id"] in recast and weak_facts[c.fact] <= quality.START_WEAKNESSES)
+        ]
+        if len(kept) < len(candidates):
+            dropped["another question on the same fact was weak"] += len(candidates) - len(kept)
+        candidates = kept
     candidates.sort(key=lambda c: (not c.passed, -c.score, c.question["id"]))
     heads: dict[str, Candidate] = {}
     for c in candidates:

@@ -14,6 +14,7 @@ from app.generation.distractors import implied_by
 from app.generation.drafts import Draft
 from app.generation.figures import Figure, parse_option
 from app.generation.phrasing import MARK
+from app.generation.quality import tickers
 
 CHECK_NAMES = (
     "answer_in_source",
@@ -154,6 +155,10 @@ def _one_answer(q: dict[str, Any], d: Draft, ctx: CheckContext) -> bool | str:
                 return f"{option} is also true given “{option_text_of(fig, quote)}”"
     elif kind == "mcq" and option_kind == "entity":
         aliases = {norm(a) for a in d.info.get("aliases", [])}
+        given = tickers(ctx.article.cleaned_text)  # "Starbucks (NASDAQ: SBUX)": SBUX is Starbucks
+        answer = str(q["answer"])
+        aliases |= {norm(t) for t, company in given.items() if company in answer or t == answer}
+        aliases |= {norm(company) for t, company in given.items() if t == answer}
         for option in _distractors(q):
             if norm(option) in aliases:
                 return f"{option} is another name for the answer"

@@ -10,6 +10,8 @@ from typing import Any
 from app.articles.document import Segment
 from app.generation import nlp
 from app.generation.distractors import place
+from app.generation.figures import parse_option
+from app.generation.risks import negative_outcome
 
 TOPIC_FIGURES = "key-figures"
 TOPIC_PARTNERSHIPS = "partnership-models"
@@ -22,9 +24,38 @@ RISK_WORDS = re.compile(
     r"|dilut\w*|loss(?:es)?|los[te]|weak\w*|slow\w*|struggl\w*|declin\w*|fell|fall(?:s|ing)?|down|drop\w*"
     r"|uncertain\w*|crimp\w*|surg\w*|hurdles?|scrutiny|block\w*|delay\w*|cut\w*|scal\w+ back|forced"
     r"|bankrupt\w*|unequal|imbalance|lacks?|sell-offs?|slump\w*|challeng\w*|tumultuous|costly|hurt\w*"
-    r"|integration|culture|unknown|not yet|subject to|requires?)\b",
+    r"|integration|culture|unknown|not yet|subject to|requires?"
+    # negative outcomes said without a cue noun: what falls, stops, fails, is lost or is under scrutiny
+    r"|plung\w*|plummet\w*|tumbl\w*|slid(?:e|es|ing)?|sank|sink\w*|crisis|recession|war|penalt\w*|fines?|fined"
+    r"|probes?|investigat\w*|lawsuits?|litigation|debts?|deficits?|shortages?|shortfall|layoffs?|job cuts"
+    r"|clos(?:e|es|ed|ing|ure) (?:of |down |its |their )?(?:plants?|factor\w+|stores?|sites?)|retreat\w*"
+    r"|pull(?:s|ed|ing)? out|exit\w*|halt\w*|suspen\w*|cancel\w*|write-?downs?|impairments?|downgrad\w*"
+    r"|default\w*|warn\w*|obstacles?|disputes?|oppos\w*|reject\w*|veto\w*|antitrust|sanctions?|bans?|banned"
+    r"|restrict\w*|curbs?|scrap\w*|abandon\w*|postpon\w*|lag\w*|catch up|in need of|unprofitable"
+    r"|loss-making|insolven\w*|recalls?|strikes?|headwinds?|threat\w*|worr\w*|doubts?|setbacks?|fail\w*"
+    r"|shrink\w*|shrank|squeez\w*|burden\w*|overcapacity|price wars?|sell-off|plummet)\b",
     re.IGNORECASE,
 )
+HEDGING_MODALS = frozenset({"may", "might", "could"})
+NEGATORS = frozenset({"not", "n't", "never", "no"})
+
+
+def hedged_or_negative(doc: Any) -> bool:
+    """A sentence whose main verb (or the verb it reports) is hedged with may/might/could or negated ("has not
+    yet closed", "did not disclose"), read from the parse: an uncertain outcome without a cue word."""
+    root = _main_verb(doc)
+    if root is None:
+        return False
+    verbs = [root, *(c for c in root.children if c.dep_ in ("xcomp", "ccomp") and nlp.is_verb(c))]
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ == "aux" and child.lower_ in HEDGING_MODALS:
+                return True
+            if child.dep_ == "neg" and child.lower_ in NEGATORS:
+                return True
+    return False
+
+
 HEDGED = re.compile(
     r"^(?:\w+ ){0,2}(?:may|might|could|would|remains? (?:uncertain|unclear|unknown)|depends?|is subject to"
     r"|are subject to|requires?|needs?|still requires?|is not yet|are not yet|has not yet|have not yet)\b"
@@ -44,26 +75,6 @@ _ATTRIBUTION = re.compile(
 )
 _WEEKDAY = re.compile(r"\s+on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _PRONOUNS = {"it", "they", "he", "she", "this", "that", "these", "those", "we", "i", "you", "its", "their"}
-PURPOSE_POOL = (
-    "to cut its debt ahead of a planned share sale",
-    "to secure a steady supply of battery cells",
-    "to enter the US market before new tariffs apply",
-    "to meet stricter emissions rules in Europe",
-    "to share the cost of developing new platforms",
-    "to gain access to a larger dealer network",
-    "to raise cash for a share buyback",
-    "to avoid a review by competition regulators",
-)
-CAUSE_POOL = (
-    "rising interest rates raised its borrowing costs",
-    "a recall of its best-selling model hurt sales",
-    "its largest customer cut its orders",
-    "new export controls hit its main products",
-    "a strike halted its largest plant",
-    "a price war with local rivals squeezed margins",
-    "it lost a major government contract",
-    "demand in its home market weakened",
-)
 
 
 @dataclass(frozen=True)
@@ -71,10 +82,13 @@ class Cause:
     """A cause or purpose clause of one sentence, and the question that asks for it."""
 
     sid: str
-    form: str  # "purpose" ("to …") or "cause" (a clause or noun phrase)
+    form: str  # "purpose" ("to …"), "cause" (a clause or noun phrase) or "condition" ("depending on …")
     answer: str
     question: str
     effect: str
+    # what the answer reads as, for options of the same form: "purpose" ("to …"), "clause" (a statement),
+    # "np" (a noun phrase), "condition" ("how …", "whether …"), "if" ("if …": a hedged outcome's condition)
+    shape: str = ""
 
 
 def _clean(text: str) -> str:
@@ -119,18 +133,48 @@ def _good_subject(doc: Any, start: int, end: int) -> bool:
     return words[0][0].isupper() or words[0].lower() == "the"
 
 
-def _question_from(doc: Any, root: Any, skip: set[int]) -> str | None:
-    """'GM made the announcement' → 'why did GM make the announcement'; None when it cannot be said well."""
+# Ordinary nouns that open news sentences: lower case once they follow "why did" (names keep their capital).
+_COMMON_SUBJECTS = frozenset(
+    [
+        "shares",
+        "stocks",
+        "costs",
+        "prices",
+        "sales",
+        "profits",
+        "margins",
+        "revenues",
+        "talks",
+        "plans",
+        "investors",
+        "analysts",
+        "officials",
+        "regulators",
+        "executives",
+        "employees",
+        "workers",
+        "customers",
+        "lenders",
+        "banks",
+    ]
+)
+
+
+def _question_from(doc: Any, root: Any, skip: set[int], first: int = 0) -> str | None:
+    """'GM made the announcement' → 'why did GM make the announcement'; None when it cannot be said well.
+    The subject starts at `first` at the earliest (", so Vega …": the parse may put "so" in the subject)."""
     subj = _subject(root)
     if subj is None:
         return None
     span = _subject_span(subj)
+    if span is not None and span[0] < first:
+        span = (first, span[1]) if first < span[1] else None
     if span is None or not _good_subject(doc, *span):
         return None
     start, end = span
     subject = doc[start:end].text
-    if subject.startswith("The "):
-        subject = "the " + subject[4:]
+    if doc[start].tag_ == "DT" or doc[start].lower_ in _COMMON_SUBJECTS:
+        subject = subject[0].lower() + subject[1:]  # "why did shares of Orion fall", "why did the …"
     for t in _asides(subj):
         skip = skip | set(range(t.left_edge.i - 1, t.right_edge.i + 2))
     auxes = [t for t in root.children if t.dep_ in ("aux", "auxpass") and t.i < root.i and t.i >= end]
@@ -157,12 +201,19 @@ def _question_from(doc: Any, root: Any, skip: set[int]) -> str | None:
     rest = _clean("".join(words)).rstrip(".")
     rest = _ATTRIBUTION.sub("", rest)
     rest = _clean(_WEEKDAY.sub("", rest)).rstrip(".")
-    if not (2 <= len(rest.split()) <= 22) or re.search(r"[\"“”]", rest):
+    rest = _DANGLING.sub("", rest)
+    if "," in rest:
+        return None  # an aside or a second clause left in the question: it does not read as one question
+    # "why may the price change": after a modal one verb is a whole predicate.
+    shortest = 1 if lead in ("may", "might", "could", "would", "will", "can") else 2
+    if not (shortest <= len(rest.split()) <= 22) or re.search(r"[\"“”]", rest):
         return None
     return f"{lead} {subject} {rest}"
 
 
 _CAUSE_PREPS = {"amid", "after", "following"}
+# "… in need of cash, especially after …": the adverb that went with the cut reason
+_DANGLING = re.compile(r"\s+(?:especially|partly|mainly|largely|particularly|chiefly|in part|even|only)$")
 
 
 _REPORTING = {"said", "says", "say", "told", "reported", "added", "stated", "noted", "according"}
@@ -190,11 +241,21 @@ def causes(seg: Segment, doc: Any) -> list[Cause]:
     for child in root.children:
         clause = None
         form = "cause"
-        if child.dep_ == "advcl":
+        if child.dep_ == "advcl" and child.lower_ != "depending":
             marks = [t for t in child.children if t.dep_ == "mark"]
             to = [t for t in child.children if t.dep_ == "aux" and t.lower_ == "to"]
-            if marks and marks[0].lower_ in ("because", "as", "since") and child.i > root.i:
+            if marks and marks[0].lower_ in ("because", "as", "since", "after") and child.i > root.i:
                 clause = (marks[0].i + 1, child.right_edge.i + 1, marks[0].i)
+            elif (
+                marks
+                and marks[0].lower_ in ("if", "unless")
+                and child.i > root.i
+                and any(a.dep_ == "aux" and a.lower_ in HEDGING_MODALS for a in root.children)
+            ):
+                # "The deal could be delayed if regulators demand more concessions": what a hedged outcome
+                # depends on
+                clause = (marks[0].i, child.right_edge.i + 1, marks[0].i)
+                form = "if"
             elif to and child.i > root.i and not marks:
                 clause = (to[0].i, child.right_edge.i + 1, to[0].i)
                 form = "purpose"
@@ -211,10 +272,35 @@ def causes(seg: Segment, doc: Any) -> list[Cause]:
                 ):
                     clause = (to[0].i, grand.right_edge.i + 1, to[0].i)
                     form = "purpose"
+        elif (
+            child.lower_ == "depending"
+            and child.i > root.i
+            and child.i + 1 < len(doc)
+            and doc[child.i + 1].lower_ == "on"
+        ):
+            # "X may change, depending on how Y is counted": a hedged outcome and its stated condition (to the
+            # sentence's end: the parse often hangs the condition's last clause on the main verb).
+            end = len(doc) - 1 if doc[-1].is_punct else len(doc)
+            clause = (child.i + 2, end, child.i)
+            form = "condition"
         elif child.dep_ == "prep" and child.lower_ in _CAUSE_PREPS and child.i > root.i:
             pobj = [t for t in child.children if t.dep_ == "pobj"]
             if pobj:
                 clause = (child.i + 1, child.right_edge.i + 1, child.i)
+        elif child.dep_ == "prep" and child.lower_ in ("because", "due") and child.i > root.i:
+            # "because of weak demand", "due to higher steel prices"
+            link = child.i + 1 < len(doc) and doc[child.i + 1].lower_ in ("of", "to")
+            if link and any(t.dep_ == "pobj" for t in doc[child.i + 2 : child.right_edge.i + 1]):
+                clause = (child.i + 2, child.right_edge.i + 1, child.i)
+        elif (
+            child.lower_ == "thanks"
+            and child.i > root.i
+            and child.i + 1 < len(doc)
+            and doc[child.i + 1].lower_ == "to"
+        ):
+            to = doc[child.i + 1]
+            if to.head in (child, root) and [t for t in to.children if t.dep_ == "pobj"]:
+                clause = (child.i + 2, to.right_edge.i + 1, child.i)
         elif child.dep_ == "prep" and child.lower_ == "in" and child.i > root.i:
             # "in a bid to …", "in an effort to …", "in order to …"
             tail = doc[child.i : child.right_edge.i + 1].text
@@ -227,8 +313,12 @@ def causes(seg: Segment, doc: Any) -> list[Cause]:
             continue
         start, end, cut = clause
         answer = _clean(doc[start:end].text).rstrip(".")
-        if not (3 <= len(answer.split()) <= 24):
-            continue
+        if form == "condition":
+            answer = _ATTRIBUTION.sub("", answer).rstrip(" ,.")
+        if not (3 <= len(answer.split()) <= 24) or (
+            form == "cause" and re.search(r"\b(?:it|they|them)\b", answer, re.IGNORECASE)
+        ):
+            continue  # "Nissan acquired a stake in it": out of its sentence the pronoun names nothing
         skip = set(range(cut, end))
         # a comma right before the cut goes with it
         if cut > 0 and doc[cut - 1].is_punct:
@@ -237,30 +327,611 @@ def causes(seg: Segment, doc: Any) -> list[Cause]:
         if question is None:
             continue
         effect = _clean(" ".join(t.text for t in doc if t.i not in skip))
-        found.append(Cause(seg.sid, form, answer, question, effect))
-    return found
+        found.append(Cause(seg.sid, form, answer, question, effect, _shape(form, doc[start:end])))
+    return found + _consequences(seg, doc, root)
 
 
-def topic_of(text: str) -> str:
-    if RISK_WORDS.search(text):
+_CONSEQUENCE_VERBS = {"leading": "to", "resulting": "in"}
+
+
+def _opening_statement(doc: Any, end: int) -> str | None:
+    """doc[0:end] as one whole statement that opens with its subject (no comma, quote or pronoun subject, 4–22
+    words), its first word in lower case unless a name; None otherwise."""
+    span = doc[0:end]
+    text = _clean(span.text).rstrip(".")
+    subj = next((t for t in span if t.dep_ in ("nsubj", "nsubjpass") and t.head.i < end), None)
+    if (
+        subj is None
+        or subj.left_edge.i != 0
+        or doc[0].lower_ in _PRONOUNS
+        or not 4 <= len(text.split()) <= 22
+        or re.search(r",\s|[;:()\"“”]", text)
+        or _NOT_A_STATEMENT.search(text)
+    ):
+        return None
+    return text
+
+
+def _consequences(seg: Segment, doc: Any, root: Any) -> list[Cause]:
+    """Cause and consequence said with a linking word: "X, so Y" → why Y? (X, a statement); "X, leading to /
+    resulting in N" and "X, which means (that) Y" → what followed when X? (N, a noun phrase; Y, a statement).
+    Only when what precedes the comma is one whole statement opening with its subject."""
+    out: list[Cause] = []
+    toks = list(doc)
+    for t in toks[1:-1]:
+        if t.lower_ != "so" or doc[t.i - 1].text != ",":
+            continue
+        # "Demand slowed, so Vega postponed …": the parse hangs either clause on the other
+        after = (
+            root
+            if root.i > t.i
+            else next(
+                (
+                    c
+                    for c in root.children
+                    if c.i > t.i and c.dep_ in ("conj", "advcl", "ccomp") and nlp.is_verb(c)
+                ),
+                None,
+            )
+        )
+        before = _opening_statement(doc, t.i - 1)
+        if after is None or before is None or _subject(after) is None or _subject(after).i <= t.i:
+            continue
+        question = _question_from(doc, after, set(range(0, t.i + 1)), t.i + 1)
+        if question is None:
+            continue
+        effect = _clean(doc[t.i + 1 : after.right_edge.i + 1].text).rstrip(".")
+        out.append(Cause(seg.sid, "cause", before, question, effect, "clause"))
+    for child in root.children:
+        if child.i <= root.i or doc[child.left_edge.i - 1].text != ",":
+            continue
+        answer, shape = None, ""
+        link = _CONSEQUENCE_VERBS.get(child.lower_)
+        if child.dep_ == "advcl" and link:
+            prep = next((c for c in child.children if c.dep_ == "prep" and c.lower_ == link), None)
+            if prep is not None and any(c.dep_ == "pobj" for c in prep.children):
+                answer, shape = _clean(doc[prep.i + 1 : prep.right_edge.i + 1].text).rstrip("."), "np"
+        elif child.lower_ == "means" and any(
+            c.lower_ == "which" and c.dep_ == "nsubj" for c in child.children
+        ):
+            said = next((c for c in child.children if c.dep_ == "ccomp" and nlp.is_verb(c)), None)
+            if said is not None and _subject(said) is not None and _subject(said).lower_ not in _PRONOUNS:
+                first = said.left_edge.i + (1 if doc[said.left_edge.i].lower_ == "that" else 0)
+                answer, shape = _clean(doc[first : said.right_edge.i + 1].text).rstrip("."), "clause"
+        if answer is None or not 2 <= len(answer.split()) <= 16 or re.search(r",\s|[\"“”]", answer):
+            continue
+        before = _opening_statement(doc, child.left_edge.i - 1)
+        if before is None:
+            continue
+        if doc[0].tag_ not in ("NNP", "NNPS"):
+            before = lower_first(before)
+        finite = next((c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i), root)
+        past = finite.tag_ == "VBD"
+        question = f"followed when {before}" if past else f"is one consequence of the fact that {before}"
+        out.append(Cause(seg.sid, "consequence", answer, question, before, shape))
+    return out
+
+
+def _shape(form: str, span: Any) -> str:
+    if form in ("purpose", "condition", "if"):
+        return form
+    heads = [t for t in span if not (span.start <= t.head.i < span.end) or t.head == t]
+    head = heads[0] if heads else None
+    if (
+        head is not None
+        and nlp.is_verb(head)
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+    ):
+        return "clause"  # "costs have surged": a statement with its own subject
+    return "np"  # "a global slowdown in demand", "a push by executives to …""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A stretch of one sentence that reads as a reason of some shape ("to …", a statement, a noun phrase),
+    offered as a wrong option to a 'why' question about another sentence."""
+
+    sid: str
+    shape: str
+    text: str
+    sentence: str = ""  # the sentence it comes from
+    subject: str = ""  # a statement's subject as written
+    negative: bool = False  # a statement of a negative or hedged outcome (risks.negative_outcome)
+
+
+# "have come to see", "seems to be": an infinitive that is no aim of anyone's
+_NOT_PURPOSE_HEADS = frozenset(
+    [
+        "come",
+        "comes",
+        "came",
+        "coming",
+        "seem",
+        "seems",
+        "seemed",
+        "appear",
+        "appears",
+        "appeared",
+        "have",
+        "has",
+        "had",
+        "having",
+        "used",
+        "going",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "happen",
+        "happens",
+        "happened",
+        "tend",
+        "tends",
+        "tended",
+        "ought",
+    ]
+)
+_REASON_PREPS = {"amid", "after", "following", "despite", "over", "given"}
+_CONTENT = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "its",
+        "their",
+        "his",
+        "her",
+        "has",
+        "have",
+        "had",
+        "was",
+        "were",
+        "are",
+        "will",
+        "would",
+        "could",
+        "may",
+        "might",
+        "been",
+        "being",
+        "into",
+        "over",
+        "than",
+        "also",
+        "more",
+        "most",
+        "such",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "while",
+        "after",
+        "amid",
+        "about",
+        "since",
+        "because",
+        "company",
+        "companies",
+        "said",
+        "says",
+    ]
+)
+
+
+def reason_pool(seg: Segment, doc: Any) -> list[Reason]:
+    """The purposes ("to build …"), statements (a main clause with its subject) and noun phrases after
+    amid / after / following / despite that one sentence states: the wrong options of 'why' questions on
+    other sentences, in the same form as their answers."""
+    if '"' in seg.text or "“" in seg.text:
+        return []
+    out: list[Reason] = []
+    for t in doc:
+        to = [c for c in t.children if c.dep_ == "aux" and c.lower_ == "to"]
+        if (
+            t.dep_ in ("xcomp", "advcl", "acl", "relcl")
+            and to
+            and to[0].i == t.left_edge.i
+            and t.tag_ == "VB"
+            and t.head.lower_ not in _NOT_PURPOSE_HEADS
+        ):
+            text = _clean(doc[to[0].i : t.right_edge.i + 1].text).rstrip(".")
+            if 3 <= len(text.split()) <= 14:
+                out.append(Reason(seg.sid, "purpose", text, seg.text))
+        if t.dep_ == "prep" and t.lower_ in _REASON_PREPS:
+            pobj = [c for c in t.children if c.dep_ == "pobj" and c.tag_.startswith("NN")]
+            if pobj and not any(x.like_num for x in pobj[0].subtree):
+                text = _clean(doc[t.i + 1 : t.right_edge.i + 1].text).rstrip(".")
+                if 2 <= len(text.split()) <= 12 and text.split()[0].lower() not in _PRONOUNS:
+                    out.append(Reason(seg.sid, "np", text, seg.text))
+    root = _main_verb(doc)
+    subj = _subject(root) if root is not None else None
+    for t in (subj, *(c for c in root.children if c.dep_ == "dobj")) if root is not None and subj else ():
+        # plain noun phrases the sentence is about ("costs of raw materials", "a binding pact"), no names
+        tokens = doc[t.left_edge.i : t.right_edge.i + 1]
+        text = _clean(tokens.text)
+        if (
+            t.tag_ in ("NN", "NNS")
+            and 2 <= len(tokens) <= 10
+            and tokens[0].lower_ not in _PRONOUNS
+            and not any(x.tag_.startswith("NNP") or x.text in ',()"“”' for x in tokens)
+        ):
+            out.append(Reason(seg.sid, "np", text, seg.text))
+    if root is not None and subj is not None and subj.i < root.i:
+        span = _subject_span(subj)
+        comma = (
+            next((t.i for t in doc[span[0] : span[1]] if t.text == ","), None) if span is not None else None
+        )
+        if span is not None and comma is not None:
+            span = (span[0], comma)  # "Helios, like its bigger rival Vega,": the aside is cut in _statement
+        if span is not None and doc[span[0]].lower_ in _LINKS and span[1] - span[0] > 1:
+            span = (span[0] + 1, span[1])  # ", so Vega postponed …": the parse may put "so" in the subject
+        if (
+            span is not None
+            and doc[span[0]].lower_ not in _PRONOUNS
+            and not _REFERS_BACK.match(doc[span[0] : span[1]].text)
+        ):
+            reported = _reported_by_subject(root, subj)
+            if reported is not None:
+                # "Toyota said on Friday it planned to take a stake": the statement is what Toyota planned
+                out += _statement(seg, doc, root, subj, span, reported[0], drop=reported[1].i)
+            else:
+                out += _statement(seg, doc, root, subj, span, root)
+            for conj in root.children:
+                # "Honda has been slower to shift … and is under pressure from investors": the second verb
+                # shares the subject and makes a statement of its own
+                if conj.dep_ == "conj" and nlp.is_verb(conj) and _subject(conj) is None:
+                    out += _statement(seg, doc, root, subj, span, conj)
+                own = _subject(conj) if conj.dep_ == "conj" and nlp.is_verb(conj) else None
+                own_span = _subject_span(own) if own is not None and own.i < conj.i else None
+                if own_span is not None and doc[own_span[0]].lower_ not in _PRONOUNS:
+                    # "… and Sony will add its software": a second clause with a subject of its own
+                    out += _statement(seg, doc, conj, own, own_span, conj)
+    out += _relative_statements(seg, doc)  # after the main statement: one difficulty per sentence
+    return out + _participle_statements(seg, doc, root, subj)
+
+
+_BE = {("VBD", False): "was", ("VBD", True): "were", ("VBZ", False): "is", ("VBP", True): "are"}
+
+
+def _participle_statements(seg: Segment, doc: Any, root: Any, subj: Any) -> list[Reason]:
+    """ "Hit by weak demand in China, Vega cut …" / "Vega, facing pressure from investors, cut …" → "Vega was hit
+    by weak demand in China", "Vega was facing pressure from investors": a participial clause said of the
+    sentence's subject, with "be" in the main verb's tense. Only when the subject is a name or a common noun
+    whose number the parse gives (a plural-looking name such as "Helios" is left alone) and the tense is a plain
+    past or present."""
+    if root is None or subj is None or subj.lower_ in _PRONOUNS:
+        return []
+    span = _subject_span(subj)
+    comma = next((t.i for t in doc[span[0] : span[1]] if t.text == ","), None) if span is not None else None
+    if span is not None and comma is not None:
+        span = (span[0], comma)  # "Orion, facing pressure …,": the subject ends at its first comma
+    if span is None or span[1] <= span[0] or not _good_subject(doc, *span):
+        return []
+    if subj.tag_ == "NNP" and not subj.text.endswith("s"):
+        plural = False
+    elif subj.tag_ in ("NN", "NNS") and (subj.text.islower() or doc[span[0]].tag_ == "DT"):
+        plural = subj.tag_ == "NNS"
+    else:
+        return []
+    finite = next((c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i), root)
+    be = _BE.get((finite.tag_, plural))
+    if be is None or finite != root:
+        return []  # "has cut", "will cut": the tense of "be" is not sure
+    out: list[Reason] = []
+    for c in [*root.children, *subj.children]:
+        if c.tag_ not in ("VBN", "VBG") or c.dep_ not in ("advcl", "acl") or c.lower_ in ("having", "being"):
+            continue
+        left, right = c.left_edge.i, c.right_edge.i
+        fronted = c.head == root and left == 0 and right + 1 < span[0]
+        aside = span[1] < left and right < root.i and doc[left - 1].text == ","
+        if not (fronted or aside) or right + 1 >= len(doc) or doc[right + 1].text != ",":
+            continue
+        if c.tag_ == "VBN" and finite.tag_ != "VBD":
+            continue  # "The company, founded in 1990, makes …": a past event under a present verb
+        if doc[left].i != c.i or any(t.dep_ in ("nsubj", "mark") for t in c.children):
+            continue  # the participle opens the clause, which has no subject or conjunction of its own
+        subject = _clean(doc[span[0] : span[1]].text)
+        if doc[span[0]].tag_ == "DT":
+            subject = cap(subject)
+        text = f"{subject} {be} {lower_first(_clean(doc[left : right + 1].text))}"
+        if (
+            not 5 <= len(text.split()) <= 22
+            or re.search(r"[(),\[\]\"“”]", text)
+            or _NOT_A_STATEMENT.search(text)
+        ):
+            continue
+        out.append(Reason(seg.sid, "clause", text, seg.text, subject, negative_outcome(text)))
+    return out
+
+
+def _relative_statements(seg: Segment, doc: Any) -> list[Reason]:
+    """ ", which opened in March," after "The new plant" → "The new plant opened in March": a relative clause
+    set off by a comma whose subject is its "which" / "who", made a statement with the noun it follows as
+    subject. Only when that noun is definite or a name and ends right before the comma (no pronoun, clause or
+    second noun such as "the top shareholder in Nissan, which …", at most 8 words): then there is no doubt
+    what the clause is said of, and the verb already agrees with it."""
+    out: list[Reason] = []
+    for rel in doc:
+        wh = next(
+            (c for c in rel.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("which", "who")),
+            None,
+        )
+        if rel.dep_ != "relcl" or wh is None or wh.i != rel.left_edge.i or not _aside_clause(rel):
+            continue
+        noun = rel.head
+        start, end = noun.left_edge.i, rel.left_edge.i - 1  # up to the comma before "which"
+        words = doc[start:end]
+        if (
+            not noun.tag_.startswith("NN")
+            or noun.i != end - 1  # "the top shareholder in Nissan, which …": which noun is meant is not sure
+            or noun.dep_ in ("pobj", "appos", "conj")
+            and noun.head.i != noun.i
+            or not 1 <= len(words) <= 8
+            or not _good_subject(doc, start, end)
+            or any(t.text in ',;:()"“”' or nlp.is_verb(t) for t in words)
+        ):
+            continue
+        last = rel.right_edge.i + 1
+        predicate = _clean(doc[wh.i + 1 : last].text).rstrip(".,")
+        subject = _clean(words.text)
+        if doc[start].tag_ == "DT":
+            subject = cap(subject)
+        text = f"{subject} {predicate}"
+        if (
+            not 5 <= len(text.split()) <= 22
+            or re.search(r"[(),\[\]\"“”]", predicate)
+            or _NOT_A_STATEMENT.search(text)
+            or predicate.split()[0].lower() in _PRONOUNS
+        ):
+            continue
+        hedged = any(c.dep_ in ("aux", "neg") and c.lower_ in HEDGING_MODALS | NEGATORS for c in rel.children)
+        out.append(Reason(seg.sid, "clause", text, seg.text, subject, hedged or negative_outcome(text)))
+    return out
+
+
+def _statement(
+    seg: Segment, doc: Any, root: Any, subj: Any, span: tuple[int, int], verb: Any, drop: int | None = None
+) -> list[Reason]:
+    """The statement subject + `verb`'s predicate (the main verb, a second verb sharing the subject, or with
+    `drop` the pronoun subject of a reported clause, the verb said to), without asides, attributions, reasons
+    and further clauses; [] when what is left is not one whole statement."""
+    keep = set(range(span[0], span[1]))
+    if verb is root:
+        keep |= {t.i for t in doc[span[1] : root.right_edge.i + 1]}
+    elif drop is not None:
+        keep |= {t.i for t in doc[verb.left_edge.i : verb.right_edge.i + 1]} - {drop}
+        keep -= {t.i for t in verb.children if t.dep_ in ("mark",) and t.i < verb.i}
+    else:
+        if verb.tag_ == "VB":  # "will build X and sell Y": the second verb shares the auxiliary
+            keep |= {
+                c.i for c in root.children if c.dep_ in ("aux", "auxpass", "neg") and span[1] <= c.i < root.i
+            }
+        keep |= {t.i for t in doc[verb.left_edge.i : verb.right_edge.i + 1]}
+    for c in verb.children:
+        if c.i > verb.i and (c.dep_ in ("advcl", "conj", "cc") or c.lower_ in _CAUSE_PREPS):
+            keep -= set(range(c.left_edge.i, c.right_edge.i + 1))
+    for a in _asides(subj):
+        keep -= set(range(a.left_edge.i - 1, a.right_edge.i + 2))
+    if span[1] < root.i and doc[span[1]].text == ",":
+        # "Honda, like bigger rival Toyota, has been …": an aside between the subject and its verb
+        closing = next((t.i for t in doc[span[1] + 1 : root.i] if t.text == ","), None)
+        if closing is None:
+            return []
+        keep -= set(range(span[1], closing + 1))
+    for t in doc[verb.i + 1 : verb.right_edge.i + 1]:
+        if t.text == "," and t.i in keep and _loose_after(doc, t.i + 1, verb):
+            keep -= set(range(t.i, verb.right_edge.i + 1))  # ", according to …", ", which …": cut there
+            break
+    if not _agrees(doc, subj, root if drop is None and verb.tag_ == "VB" else verb, keep):
+        return []  # "The latest milestone are likely …": the cut took the subject's other half
+    if verb.i not in keep or any(
+        t.head.i not in keep
+        and t.head.i != t.i
+        and t.i != verb.i
+        and not (t.i < span[1] and t.head.i in (root.i, verb.i))
+        for t in doc
+        if t.i in keep and not t.is_punct
+    ):
+        return []  # a word whose head was cut ("said the plant 3"): not a whole statement
+    words: list[str] = []
+    for t in doc:
+        if t.i not in keep:
+            continue
+        if words and not words[-1].endswith(" ") and t.i - 1 not in keep and not t.is_punct:
+            words[-1] += " "  # a gap where an aside was cut: "Mizuno will", not "Mizunowill"
+        words.append(t.text_with_ws)
+    text = _clean(_ATTRIBUTION.sub("", _clean("".join(words)).rstrip("."))).rstrip(".")
+    text = _clean(_WEEKDAY.sub("", text)).rstrip(",.")
+    text = _clean(re.sub(r"\s*\([A-Z][A-Za-z]{1,5}\)", "", text))  # "electric vehicles (EV)"
+    if (
+        not (5 <= len(text.split()) <= 22)
+        or re.search(r"[(),\[\]\"“”]", text)
+        or _NOT_A_STATEMENT.search(text)
+    ):
+        return []
+    hedged = any(
+        c.dep_ in ("aux", "neg") and c.lower_ in HEDGING_MODALS | NEGATORS and c.i in keep
+        for v in {root, verb}
+        for c in v.children
+    )
+    subject = _clean(doc[span[0] : span[1]].text)
+    return [Reason(seg.sid, "clause", text, seg.text, subject, hedged or negative_outcome(text))]
+
+
+_SINGULAR_FINITE = frozenset(["is", "was", "has", "does", "'s"])
+_PLURAL_FINITE = frozenset(["are", "were", "have", "do", "'re"])
+
+
+def _agrees(doc: Any, subj: Any, verb: Any, keep: set[int]) -> bool:
+    """The kept subject and the finite verb of the statement agree in number: a subject cut down to its first
+    conjunct ("The milestone, and the plant, are …" → "The milestone are") or a plural verb after a singular
+    head noun is no statement to offer. True when the number cannot be read (a modal, a past tense)."""
+    if subj.lower_ in _PRONOUNS:
+        return True
+    finite = next(
+        (c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i and c.i in keep), verb
+    )
+    word = finite.lower_
+    if word in _SINGULAR_FINITE or finite.tag_ == "VBZ":
+        verb_plural = False
+    elif word in _PLURAL_FINITE or finite.tag_ == "VBP":
+        verb_plural = True
+    else:
+        return True
+    conj_kept = any(c.dep_ == "conj" and c.i in keep for c in subj.children)
+    if any(c.dep_ == "conj" and c.i not in keep for c in subj.children) and not conj_kept:
+        return False  # the subject's second half was cut with an aside
+    # only common nouns are read for number: the tagger takes names ending in -s ("Helios") for plurals
+    if conj_kept or subj.tag_ == "NNS" and (subj.text.islower() or subj.lower_ in _COMMON_SUBJECTS):
+        subject_plural = True
+    elif subj.tag_ == "NN" and subj.text.islower():
+        subject_plural = False
+    else:
+        return True
+    return subject_plural == verb_plural
+
+
+_LINKS = frozenset(["so", "and", "but", "yet", "then"])
+
+
+# "the French company", "The Japanese automaker", "the two companies": a description that refers back
+_REFERS_BACK = re.compile(
+    r"^the (?:[\w-]+ ){0,3}(?:company|companies|automaker|carmaker|car maker|firm|group|maker|chipmaker|partners?"
+    r"|two|duo|bank|lender|insurer|investor|giant|conglomerate)$",
+    re.IGNORECASE,
+)
+
+
+# Requests for comment, share-price moves (trivia), and words that point to another sentence: not offered.
+_NOT_A_STATEMENT = re.compile(
+    r"\b(?:comment\w*|respond\w*|spokes\w+|representatives?|shares?|stocks?|these|those|he|she|it|they|them)\b",
+    re.IGNORECASE,
+)
+
+
+def _loose_after(doc: Any, i: int, root: Any) -> bool:
+    """The words after a comma at `i` hang loose on the main verb (an adverbial, an attribution, a clause of its
+    own) or open a relative clause set off by commas: the statement before the comma is whole."""
+    if i >= len(doc):
+        return False
+    tok = doc[i]
+    if tok.lower_ in ("which", "who") and tok.head.dep_ == "relcl":
+        return True
+    while tok.head != root and tok.head != tok:
+        tok = tok.head
+    return tok.head == root and tok.i > root.i and tok.dep_ in (
+        "advcl", "prep", "npadvmod", "advmod", "conj", "cc", "ccomp", "dep", "punct", "parataxis",
+    )  # fmt: skip
+
+
+def _content_words(text: str, *, names: bool = True) -> set[str]:
+    """Content words cut to five letters ("resignation" and "resigned" alike); without names if asked."""
+    return {
+        w.lower()[:5]
+        for w in _CONTENT.findall(text)
+        if w.lower() not in _STOP and (names or not w[0].isupper())
+    }
+
+
+def _same_reason(option: str, answer: str, effect: str, sentence: str = "") -> bool:
+    """The option shares a content word with a short answer or says much the same as a long one, or its
+    sentence is about the very outcome asked about (a second reason the article gives for it would be a
+    second defensible answer): not offered as a wrong reason."""
+    own, ans = _content_words(option), _content_words(answer)
+    shared = own & ans
+    if len(shared) >= 2 or (ans and len(shared) / len(ans) >= 0.34):
+        return True
+    if shared and len(answer.split()) <= 12:
+        return True
+    if re.search(r"\b(?:these|those|such)\b", option, re.IGNORECASE):
+        return True  # "these companies": refers back to a sentence the option is cut from
+    eff = _content_words(effect, names=False) - ans
+    return len(_content_words(sentence or option, names=False) & eff) >= 2
+
+
+def topic_of(text: str, doc: Any | None = None) -> str:
+    """strategic-risks for a negative or hedged outcome (by its words, or by a hedged or negated main verb in
+    the parse `doc` of the source sentence), partnership-models for the deal's structure, else comprehension."""
+    if RISK_WORDS.search(text) or (doc is not None and hedged_or_negative(doc)):
         return TOPIC_RISKS
     if STRUCTURE_WORDS.search(text):
         return TOPIC_PARTNERSHIPS
     return TOPIC_COMPREHENSION
 
 
-def why_options(cause: Cause, article_causes: list[Cause], article_text: str) -> list[str]:
-    """Three wrong reasons of the same form: other clauses of the article first, then the fixed pool."""
-    same_form = [c.answer for c in article_causes if c.form == cause.form and c.sid != cause.sid]
-    pool = PURPOSE_POOL if cause.form == "purpose" else CAUSE_POOL
-    lowered = article_text.lower()
+_SHAPE_OF_FORM = {"purpose": "purpose", "condition": "condition", "if": "if"}
+
+
+def why_options(
+    cause: Cause, article_causes: list[Cause], article_text: str, pool: list[Reason] | None = None
+) -> list[str]:
+    """Three wrong reasons of the same form, all stated elsewhere in the article: other sentences' causes,
+    purposes or conditions first, then (`pool`, see reason_pool) other sentences' purposes, statements and
+    noun phrases of the answer's shape, closest in length, never one that repeats the answer's words or is
+    about the same outcome. No fixed pool: a canned reason ("to gain access to a larger dealer network")
+    is implausible for most cases and reads the same in every bank, so without three stated ones the
+    question is not asked."""
     chosen: list[str] = []
-    for option in [*same_form, *sorted(pool, key=lambda p: abs(len(p) - len(cause.answer)))]:
-        if option.lower() in lowered and option not in same_form:
+    for c in article_causes:
+        if c.form != cause.form or c.sid == cause.sid:
             continue
+        if cause.shape and c.shape and c.shape != cause.shape:
+            continue
+        option = c.answer
         if option.lower() == cause.answer.lower() or option in chosen:
             continue
+        if option.split()[0].lower() in _PRONOUNS:
+            continue  # "it was forced to …": out of its sentence the pronoun names nothing
+        if pool is not None and _same_reason(option, cause.answer, cause.effect):
+            continue
         chosen.append(option)
+        if len(chosen) == 3:
+            return chosen
+    shape = cause.shape or _SHAPE_OF_FORM.get(cause.form, "")
+    if not pool or shape in ("", "condition"):
+        return chosen
+    wanted = "clause" if shape == "if" else shape
+    size = len(cause.answer.split())
+    seen = {cause.answer.casefold(), *(o.casefold() for o in chosen)}
+    fits = sorted(
+        # never a negative statement (a second plausible reason), and only words as the article writes them
+        (
+            r
+            for r in pool
+            if r.shape == wanted
+            and r.sid != cause.sid
+            and not r.negative
+            and r.text.casefold() in r.sentence.casefold()
+        ),
+        key=lambda r: (abs(len(r.text.split()) - size), r.sid, r.text),
+    )
+    for r in fits:
+        text = r.text
+        if shape == "if":
+            first = text.split()[0]
+            if re.search(rf"(?<![.!?] )\b{re.escape(first.lower())}\b", article_text):
+                text = lower_first(text)  # "Costs of …" → "if costs of …"; names keep their capital
+            text = f"{cause.answer.split()[0].lower()} {text}"
+        if (
+            text.casefold() in seen
+            or any(text.casefold() in s or s in text.casefold() for s in seen)
+            or _same_reason(text, cause.answer, cause.effect, r.sentence)
+        ):
+            continue
+        if not (0.4 * size <= len(text.split()) <= 2.5 * size + 2):
+            continue
+        seen.add(text.casefold())
+        chosen.append(text)
         if len(chosen) == 3:
             break
     return chosen
@@ -270,21 +941,33 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def why_draft_parts(
-    cause: Cause, article_causes: list[Cause], article_text: str
+    cause: Cause,
+    article_causes: list[Cause],
+    article_text: str,
+    pool: list[Reason] | None = None,
+    doc: Any | None = None,
 ) -> tuple[str, str, str, list[str]] | None:
-    """(topic, stem, answer, distractors) for a 'why' MCQ, or None without three distractors."""
-    distractors = why_options(cause, article_causes, article_text)
+    """(topic, stem, answer, distractors) for a 'why' MCQ ("under what condition …" for a hedged outcome's
+    "if"), or None without three distractors. `doc` is the source sentence's parse (for the topic)."""
+    distractors = why_options(cause, article_causes, article_text, pool)
     if len(distractors) < 3:
         return None
-    stem = f"According to the article, why {cause.question}?"
+    wh = {"if": "under what condition", "consequence": "what"}.get(cause.form, "why")
+    stem = f"According to the article, {wh} {cause.question}?"
     answer = cap(cause.answer)
-    return topic_of(cause.effect + " " + cause.answer), stem, answer, [cap(d) for d in distractors]
+    return topic_of(cause.effect + " " + cause.answer, doc), stem, answer, [cap(d) for d in distractors]
 
 
-def arrange(answer: str, distractors: list[str], explanation: str):  # noqa: ANN201 (a closure factory)
-    def arrange_options(position: int) -> tuple[list[str], str, list[str]]:
-        return place(answer, distractors, position), explanation, distractors
+def arrange(answer: str, distractors: list[str], explanation: str, feedback: dict[str, str]):  # noqa: ANN201 (a closure factory)
+    """Options with the answer at a position, the explanation and the feedback on each distractor."""
+
+    def arrange_options(position: int) -> tuple[list[str], str, dict[str, str]]:
+        return place(answer, distractors, position), explanation, {d: feedback[d] for d in distractors}
 
     return arrange_options
 
@@ -590,3 +1273,86 @@ def phrase_options(q: PhraseSubject, others: list[PhraseSubject], article_text: 
         if len(chosen) == 3:
             break
     return chosen
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    """'Which of the following statements describes a difficulty for Honda?': one statement
+    of the article that reports a negative or hedged outcome, three neutral statements of the same article."""
+
+    sid: str
+    stem: str
+    answer: str
+    distractors: tuple[str, ...]
+    quoted: str  # the longest stretch of the answer written as is in the source sentence
+
+
+DIFFICULTY_STEM = "According to the article, which of the following statements describes"
+# what the answer reports: a setback said in plain words, or an outcome that is hedged or not settled
+_DIFFICULTY_KINDS = {True: "a difficulty", False: "an uncertainty"}
+_UNCERTAIN = re.compile(
+    r"\b(?:may|might|could|uncertain\w*|unclear|unknown|undecided|undisclosed|not yet|remains? to be seen"
+    r"|depends? on|is subject to|are subject to|requires?|still needs?)\b",
+    re.IGNORECASE,
+)
+
+
+def _neutral(r: Reason) -> bool:
+    """A statement nobody would call a difficulty: no negative, hedged or risk word at all."""
+    return not r.negative and not RISK_WORDS.search(r.text) and not negative_outcome(r.text)
+
+
+def difficulty_questions(pool: list[Reason], limit: int = 2) -> list[Difficulty]:
+    """Up to `limit` questions, one per sentence, whose answer is a statement of a negative or hedged outcome
+    (a setback, a pressure, a loss, what may change) and whose wrong options are neutral statements stated
+    elsewhere in the same article (true, but no difficulty), closest in length; about one named subject when
+    the article says three neutral things about it, otherwise about the case."""
+    statements = [r for r in pool if r.shape == "clause"]
+    has_figure = {r.text: parse_option(r.text) is not None for r in statements}
+    out: list[Difficulty] = []
+    for r in statements:
+        if any(q.sid == r.sid for q in out):
+            continue  # one difficulty per sentence
+        if (
+            not r.negative
+            or not negative_outcome(r.text)
+            and not HEDGED.match(r.text[len(r.subject) :].strip())
+        ):
+            continue
+        neutral = [n for n in statements if n.sid != r.sid and _neutral(n)]
+        own = [n for n in neutral if n.subject.casefold() == r.subject.casefold()]
+        named = r.subject[:1].isupper() and r.subject.split()[0] not in ("The", "A", "An")
+        choices, about = (own, f" for {r.subject}") if named and len(own) >= 3 else (neutral, "")
+        kind = _DIFFICULTY_KINDS[not _UNCERTAIN.search(r.text[len(r.subject) :])]
+        stem = f"{DIFFICULTY_STEM} {kind}{about}?"
+        if any(q.stem == stem for q in out):
+            continue  # two questions with one stem read as the same question asked twice
+        used = {d.casefold() for q in out for d in q.distractors}
+        size = len(r.text.split())
+        picked: list[str] = []
+        figure = has_figure[r.text]
+        # statements not yet offered by the other difficulty question first: two questions, two sets of options
+        for n in sorted(
+            choices, key=lambda n: (cap(n.text).casefold() in used, abs(len(n.text.split()) - size), n.sid)
+        ):
+            if n.text.casefold() in (p.casefold() for p in picked) or n.text in r.sentence:
+                continue
+            if has_figure[n.text] != figure:
+                continue  # a figure among statements without one (or the reverse) stands out
+            if not 0.5 * size <= len(n.text.split()) <= 2 * size + 2:
+                continue
+            picked.append(n.text)
+            if len(picked) == 3:
+                break
+        if len(picked) < 3:
+            continue
+        words = r.text.split()
+        quoted = next(
+            (" ".join(words[i:]) for i in range(len(words) - 2) if " ".join(words[i:]) in r.sentence), ""
+        )
+        if not quoted:
+            continue
+        out.append(Difficulty(r.sid, stem, cap(r.text), tuple(cap(p) for p in picked), quoted))
+        if len(out) == limit:
+            break
+    return out

@@ -4,12 +4,13 @@ partnership arrangements, risks and conditionals. A draft becomes a candidate on
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.articles.document import Segment
-from app.generation import phrasing
+from app.generation import nlp, phrasing, quality
 from app.generation.clauses import looks_personal
 from app.generation.distractors import (
     Limits,
@@ -19,11 +20,12 @@ from app.generation.distractors import (
     pick_phrases,
     place,
 )
-from app.generation.entities import NOUN_BY_KIND, WH_BY_KIND, EntityIndex, Mention
+from app.generation.entities import NOUN_BY_KIND, WH_BY_KIND, EntityIndex, Mention, organisations
 from app.generation.figures import MONTHS, SCALES, VAGUE_LADDER, Figure, core_text, option_text
 from app.generation.partnerships import (
     ARRANGEMENT_POOL,
     Pair,
+    appointments,
     arrangement_labels,
     arrangement_targets,
     brand_partners,
@@ -73,7 +75,8 @@ class Draft:
     fact: str  # the text of the source the answer rests on
     also: tuple[str, ...] = ()
     # MCQ only: position of the answer → (options in order, explanation, distractors used)
-    arrange: Callable[[int], tuple[list[str], str, list[str]]] | None = None
+    # MCQ only: position of the answer → (options in order, explanation, feedback on each distractor)
+    arrange: Callable[[int], tuple[list[str], str, dict[str, str]]] | None = None
     info: dict[str, Any] = field(default_factory=dict)  # what the checks need to know
 
 
@@ -90,15 +93,31 @@ class Facts:
     _stated: set[str] = field(default_factory=set)
     # Figures by family (kind, currency, scale, unit), one per value, with where each comes from.
     _pool: dict[tuple[str, str, str, str], list[tuple[Figure, str, str]]] = field(default_factory=dict)
+    name_words: set[str] = field(default_factory=set)  # the words of the article's names (typo check)
+    surnames: set[str] = field(default_factory=set)
+    outlet_names: set[str] = field(default_factory=set)  # outlets, regulators, products (never options)
+    _orgs: tuple[set[str] | None] | None = None  # organisations(), once computed
+    word_counts: Counter[str] = field(default_factory=Counter)  # how often the article writes each word
 
     def __post_init__(self) -> None:
+        self.outlet_names = quality.non_companies([s.text for s in self.sentences])
+        self.word_counts = Counter(w for s in self.sentences for w in re.findall(r"\w+", s.text))
+        self.name_words = {
+            w
+            for e in self.index.entities.values()
+            for n in (e.name, *e.aliases)
+            for w in n.split()
+            if len(w) >= 5
+        }
+        # "Gelsinger" alone is a person's surname, never a company option.
+        self.surnames = {e.name.split()[-1] for e in self.index.entities.values() if e.kind == "person"}
         seen: set[tuple[tuple[str, str, str, str], float]] = set()
         for seg in self.sentences:
             for fig in self.figures[seg.sid]:
                 if fig.magnitude is None or (fig.family(), fig.magnitude) in seen:
                     continue
                 seen.add((fig.family(), fig.magnitude))
-                note = phrasing.tidy_end(seg.text[max(0, fig.start - 60) : fig.end + 40]).strip()
+                note = phrasing.tidy_end(seg.text).strip()  # the figure's own sentence, cited in feedback
                 self._pool.setdefault(fig.family(), []).append((fig, seg.sid, note))
 
     def figures_like(self, fig: Figure, sid: str) -> list[tuple[Figure, str]]:
@@ -112,6 +131,14 @@ class Facts:
             return False
         self._stated.add(key)
         return True
+
+    def organisations(self) -> set[str] | None:
+        """Company-kind entities positively known to be organisations (see entities.organisations); None
+        without the English pipeline (then the index's kinds are all there is). Computed once."""
+        if self._orgs is None:
+            texts = {s.sid: s.text for s in self.sentences}
+            self._orgs = (organisations(self.index, texts, nlp.entity_labels),)
+        return self._orgs[0]
 
     def next_truth(self) -> bool:
         """True/false statements alternate in the order they are drafted, so the set stays balanced."""
@@ -282,6 +309,16 @@ def figure_variants(fig: Figure) -> list[str]:
     return seen
 
 
+def option_feedback(d: Option, answer: str) -> str:
+    """Why a figure distractor is wrong, from why it was chosen: another figure of the article (its own
+    sentence cited) or a value near the answer that the article does not state."""
+    if d.origin == "article":
+        return (
+            f"Another figure from the article, stated for something else: “{d.note}.” Here it gives {answer}."
+        )
+    return f"A value near the answer that the article does not state; it gives {answer}."
+
+
 def _why_wrong(d: Option, answer: str) -> str:
     if d.origin == "article":
         return (
@@ -317,18 +354,21 @@ def figure_drafts(facts: Facts, seg: Segment, fig: Figure) -> list[Draft]:
     completion_frame = phrasing.frame(seg, fig.start, blank_end, facts.ctx)
     if stem is None and completion_frame:
         stem = phrasing.completion(completion_frame, _completion_noun(fig))
+    elif completion_frame:
+        # The fallback when the question form puts the blank inside a phrase (see quality.py).
+        common["completion_stem"] = phrasing.completion(completion_frame, _completion_noun(fig))
     true_statement = phrasing.statement(fr, surface) if fr else seg.text
     below, above = figure_options(fig, others, article_figs, limits)
 
     if stem and len(below) + len(above) >= 2:
 
-        def arrange_figure(position: int) -> tuple[list[str], str, list[str]]:
+        def arrange_figure(position: int) -> tuple[list[str], str, dict[str, str]]:
             options, chosen = arrange(answer, order_of(fig), below, above, position)
             tempting = sorted(chosen, key=lambda o: (o.origin != "article", abs(o.order - order_of(fig))))
             explanation = states(true_statement)
             if tempting:
                 explanation += " " + _why_wrong(tempting[0], answer)
-            return options, explanation, [o.text for o in chosen]
+            return options, explanation, {o.text: option_feedback(o, answer) for o in chosen}
 
         difficulty = "easy" if fig.kind in ("year", "date") else "medium"
         drafts.append(
@@ -428,7 +468,9 @@ NOT_ENTITIES = frozenset(
 
 
 def entity_distractors(facts: Facts, answer_key: str, kind: str, exclude: set[str]) -> list[str]:
-    """Other entities of the same kind, most-named first; never the answer or an excluded one."""
+    """Other entities of the same kind, most-named first; never the answer or an excluded one. Company
+    options must be organisations decided positively (suffix or NER), never a place, product or ticker."""
+    orgs = facts.organisations() if kind == "company" else None
     others = [
         e
         for e in facts.index.entities.values()
@@ -436,7 +478,12 @@ def entity_distractors(facts: Facts, answer_key: str, kind: str, exclude: set[st
         and e.name != answer_key
         and e.name not in exclude
         and e.name not in NOT_ENTITIES
-        and not (kind == "company" and looks_personal(e.name))
+        and (orgs is None or e.name in orgs)
+        and not (kind == "company" and (looks_personal(e.name) or e.name in facts.surnames))
+        and not (
+            kind in ("company", "institution", "brand")
+            and quality.implausible_entity(e.name, outlet_names=facts.outlet_names, caps=facts.ctx.names)
+        )
     ]
     return [e.name for e in sorted(others, key=lambda e: (-e.count, e.first, e.name))]
 
@@ -445,12 +492,15 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
     """Up to two mentions worth asking about (rarer entities first), with the span to blank."""
     chosen: list[tuple[Mention, int, int]] = []
     seen: set[str] = set()
+    orgs = facts.organisations()
     mentions = facts.index.mentions.get(seg.sid, [])
     ranked = sorted(mentions, key=lambda m: (facts.index.entities[m.key].count, m.start))
     text = seg.text
     for m in ranked:
         if m.kind == "company" and looks_personal(m.key):
             continue  # "Tom Hale will become chairman": most likely a person the index took for a company
+        if m.kind == "company" and orgs is not None and m.key not in orgs:
+            continue  # not positively an organisation: neither asked as "which company" nor swapped in a statement
         if m.key in seen or m.kind in ("product", "person") or m.key in NOT_ENTITIES:
             # People are asked about through their titles (role questions).
             continue
@@ -537,12 +587,20 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
             chosen = distractors[:3]
 
             def arrange_entity(
-                position: int, chosen: list[str] = chosen, answer: str = answer, fact: str = true_statement
-            ) -> tuple[list[str], str, list[str]]:
+                position: int,
+                chosen: list[str] = chosen,
+                answer: str = answer,
+                fact: str = true_statement,
+                noun: str = NOUN_BY_KIND[m.kind],
+            ) -> tuple[list[str], str, dict[str, str]]:
                 explanation = (
                     f"{states(fact)} {chosen[0]} is also named in the article, but not in this role."
                 )
-                return place(answer, chosen, position), explanation, chosen
+                feedback = {
+                    c: f"Another {noun} named in the article, in a comparable role; here the article names {answer}."
+                    for c in chosen
+                }
+                return place(answer, chosen, position), explanation, feedback
 
             drafts.append(
                 Draft("mcq", topic, stem, answer, seg.sid, "entity", imp, "", "easy", tags, m.text,
@@ -608,12 +666,13 @@ def _phrase_drafts(
     if len(distractors) >= 2:
         chosen = distractors[:3]
 
-        def arrange_phrase(position: int) -> tuple[list[str], str, list[str]]:
+        def arrange_phrase(position: int) -> tuple[list[str], str, dict[str, str]]:
             explanation = (
                 f"{states(true_statement)} “{chosen[0]}” is a plausible {noun}, "
                 "but not the one the article names here."
             )
-            return place(answer, chosen, position), explanation, chosen
+            feedback = {c: f"A plausible {noun}, but the article names “{answer}” here." for c in chosen}
+            return place(answer, chosen, position), explanation, feedback
 
         drafts.append(
             Draft("mcq", topic, phrasing.completion(fr, noun), answer, seg.sid, kind, imp, "", "medium", tags,
@@ -735,10 +794,13 @@ def role_drafts(facts: Facts) -> list[Draft]:
 
             def arrange_role(
                 position: int, chosen: list[str] = chosen, answer: str = entity.name, text: str = seg.text
-            ) -> tuple[list[str], str, list[str]]:
+            ) -> tuple[list[str], str, dict[str, str]]:
                 also = f"{chosen[0]} also appears in the article, but the description fits {answer}."
                 explanation = f"{states(text)} {also}"
-                return place(answer, chosen, position), explanation, chosen
+                feedback = {
+                    c: f"Also named in the article, but the description fits {answer}." for c in chosen
+                }
+                return place(answer, chosen, position), explanation, feedback
 
             drafts.append(
                 Draft("mcq", TOPIC_PARTNERSHIPS, stem, entity.name, seg.sid, "role", imp, "", "easy", tags, fact,
@@ -800,4 +862,157 @@ def matching_drafts(facts: Facts) -> list[Draft]:
         draft = _matching(facts, pairs, stem, tag)
         if draft:
             drafts.append(draft)
+    return drafts
+
+
+# Leadership changes ------------------------------------------------------------------------------
+
+_APPOINTMENT = re.compile(
+    r"\b(?:has |have |had |will )?(?P<verb>named|appointed|picked|chose|tapped|name|appoint)\s+(?P<who>.{3,160}?)"
+    r"\s+as\s+(?:its\s+|the\s+|an?\s+)?(?P<role>(?:new\s+|interim\s+|acting\s+)?[a-z][\w -]{2,60}?)"
+    r"(?=\s+(?:while|after|from|effective|on|to|until|and|replacing|succeeding)\b|[,.;]|$)"
+)
+
+
+def leadership_drafts(facts: Facts, referents: dict[str, str]) -> list[Draft]:
+    """'The company named A and B as interim co-chief executive officers' → 'According to the article, whom
+    did Intel name as interim co-chief executive officers?' with the people named as the answer and pairs
+    (or single names) of the article's other people as distractors; a short answer when there are too few.
+    The company is the sentence's subject when it is an organisation, else the one the description before
+    the verb stands for (`referents`)."""
+    orgs = facts.organisations() or set()
+    people = [
+        e
+        for e in facts.index.entities.values()
+        if len(e.name.split()) >= 2
+        and (e.kind == "person" or (e.kind == "company" and e.name not in orgs and looks_personal(e.name)))
+    ]
+    drafts: list[Draft] = []
+    for seg in facts.sentences:
+        m = _APPOINTMENT.search(seg.text)
+        if not m:
+            continue
+        subject = seg.text[: m.start()].strip()
+        named = [e.name for e in facts.index.entities.values() if e.name in orgs and subject.endswith(e.name)]
+        if named:
+            org = named[0]
+        elif re.fullmatch(
+            r"(?:The|the) (?:\w+ )?(?:company|firm|group|board|automaker|carmaker|chipmaker)", subject
+        ):
+            org = referents.get(seg.sid, "")
+        else:
+            continue
+        who = [e.name for e in people if e.name in m.group("who")]
+        role = m.group("role").strip()
+        if not org or not who or len(who) > 2 or len(role.split()) > 8:
+            continue
+        if len(who) == 1 and re.search(r"\band\b|,", m.group("who")):
+            continue  # "A and B": one of them is not a known person, the answer would be half of it
+        answer = " and ".join(who)
+        stem = f"According to the article, whom did {org} name as {role}?"
+        tags = _tags("generated", "leadership", org)
+        explanation = f"{states(seg.text)}"
+        others = [e.name for e in sorted(people, key=lambda e: (-e.count, e.first)) if e.name not in who]
+        if len(who) == 2:
+            pool = [f"{who[0]} and {o}" for o in others] + [f"{o} and {who[1]}" for o in others]
+            pool += [f"{a} and {b}" for i, a in enumerate(others) for b in others[i + 1 :]]
+        else:
+            pool = others
+        distractors = pool[:3]
+        info = {"option_kind": "entity", "aliases": [answer], "kind": "person"}
+        if len(distractors) == 3:
+
+            def arrange_people(
+                position: int,
+                chosen: list[str] = distractors,
+                answer: str = answer,
+                explanation: str = explanation,
+            ) -> tuple[list[str], str, dict[str, str]]:
+                feedback = {
+                    c: f"Named in the article, but the article names {answer} for this role." for c in chosen
+                }
+                return place(answer, chosen, position), explanation, feedback
+
+            drafts.append(
+                Draft("mcq", TOPIC_PARTNERSHIPS, stem, answer, seg.sid, "leadership", facts.importance[seg.sid],
+                      explanation, "medium", tags, m.group("who"), arrange=arrange_people, info=info)
+            )  # fmt: skip
+        else:
+            answers = _unique([answer, " and ".join(reversed(who))])
+            drafts.append(
+                Draft("short", TOPIC_PARTNERSHIPS, stem, answers, seg.sid, "leadership", facts.importance[seg.sid],
+                      explanation, "medium", tags, m.group("who"), info=info)
+            )  # fmt: skip
+    return drafts
+
+
+# Who appoints the venture's managers -------------------------------------------------------------
+
+_VENTURE_WORDS = re.compile(r"\b(?:the\s+)?(?P<owner>(?:new\s+)?joint\s+venture|venture|JV|new\s+company)\b")
+
+
+def _post_with_owner(post: str, text: str, article: str) -> str | None:
+    """The post with whose it is: as written ('the joint venture's chairman'), or with the venture the
+    sentence names ('the chairman of the joint venture'), else the one venture the article names; None
+    when neither says (or the article names ventures of several kinds)."""
+    if "'" in post or "’" in post or re.search(r"\bof the\b.*\b(?:venture|JV)$", post):
+        return post
+    owner = _VENTURE_WORDS.search(text)
+    if owner is None:
+        kinds = {" ".join(o.group("owner").split()).casefold() for o in _VENTURE_WORDS.finditer(article)}
+        if len(kinds - {"venture"}) != 1:
+            return None  # no venture named, or more than one kind of it: whose post is not certain
+        owner = _VENTURE_WORDS.search(article)
+        assert owner is not None
+    return f"{post} of the {' '.join(owner.group('owner').split())}"
+
+
+def appointment_drafts(facts: Facts) -> list[Draft]:
+    """'Orion will appoint the chief executive, while Vega will name the chairman' → 'According to the
+    article, which company will appoint the chief executive of the joint venture?' with the article's other
+    organisations as options (never one the article says fills the same post)."""
+    found = appointments(facts.sentences, facts.index)
+    article = " ".join(s.text for s in facts.sentences)
+    drafts: list[Draft] = []
+    for ap in found:
+        seg = facts.by_sid(ap.sid)
+        post = _post_with_owner(ap.post, seg.text, article)
+        if post is None:
+            continue
+        same_post = {a.appointer for a in found if a.post.casefold() == ap.post.casefold()}
+        if len(same_post) > 1:
+            continue  # two companies said to fill one post: no single answer
+        entity = facts.index.entities.get(ap.appointer)
+        kind = entity.kind if entity else "company"
+        # Not one the sentence names: the checks read any option written in the source as co-correct.
+        in_sentence = facts.index.keys_in(seg.sid)
+        distractors = entity_distractors(facts, ap.appointer, kind, same_post | in_sentence)[:3]
+        if len(distractors) < 3:
+            continue
+        other_posts = {a.appointer: a.post for a in found if a.appointer != ap.appointer}
+        stem = (
+            f"According to the article, which {NOUN_BY_KIND.get(kind, 'organisation')} will {ap.act} {post}?"
+        )
+        explanation = states(seg.text)
+
+        def arrange_appointer(
+            position: int, chosen: list[str] = distractors, answer: str = ap.appointer,
+            explanation: str = explanation, others: dict[str, str] = other_posts, post: str = post,
+        ) -> tuple[list[str], str, dict[str, str]]:  # fmt: skip
+            feedback = {
+                c: (
+                    f"The article says {c} will fill {others[c]}, not {post}."
+                    if c in others
+                    else f"Named in the article, but the article says {answer} will fill this post."
+                )
+                for c in chosen
+            }
+            return place(answer, chosen, position), explanation, feedback
+
+        info = {"option_kind": "entity", "aliases": [ap.appointer], "kind": kind}
+        drafts.append(
+            Draft("mcq", TOPIC_PARTNERSHIPS, stem, ap.appointer, seg.sid, "structure", facts.importance[seg.sid],
+                  explanation, "easy", _tags("generated", "structure", "governance", ap.appointer), ap.appointer,
+                  arrange=arrange_appointer, info=info)
+        )  # fmt: skip
     return drafts

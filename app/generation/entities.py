@@ -4,7 +4,8 @@ products), merge their aliases ("China FAW", "FAW Group" → FAW) and read the r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from app.articles.document import Segment
@@ -297,8 +298,23 @@ def defined_acronyms(segments: Sequence[Segment]) -> set[str]:
     return terms
 
 
+def demonym_names(segments: Sequence[Segment]) -> set[str]:
+    """Names whose leading demonym belongs to them, as the article's own full form shows: "American Tower"
+    after "American Tower Corp", so a later bare "American Tower" is not cut to "Tower"."""
+    kept: set[str] = set()
+    for seg in segments:
+        for m in _SEQUENCE.finditer(seg.text):
+            words = m.group(0).split()
+            if len(words) > 2 and words[0] in _DEMONYMS and words[-1] in _COMPANY_SUFFIX:
+                kept.add(" ".join(words[:-1]))
+    return kept
+
+
 def _candidates(
-    seg: Segment, repeated_caps: set[str], defined_terms: set[str]
+    seg: Segment,
+    repeated_caps: set[str],
+    defined_terms: set[str],
+    demonym_led: AbstractSet[str] = frozenset(),
 ) -> list[tuple[int, int, str, str]]:
     text = seg.text
     quoted = _quoted_spans(text)
@@ -318,8 +334,10 @@ def _candidates(
                 words[-1] in _INSTITUTION_WORDS or words[-1] in _COMPANY_SUFFIX
             )
             while words and (words[0] in _STOP_FIRST or words[0].rstrip("’'s") in _DEMONYMS):
-                if institutional and words[0] in _DEMONYMS:
-                    break  # "European Commission"
+                if words[0] in _DEMONYMS and (
+                    institutional or any(f"{' '.join(words)} ".startswith(f"{name} ") for name in demonym_led)
+                ):
+                    break  # "European Commission"; "American Tower" where the article wrote "American Tower Corp"
                 offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
                 words = words[1:]
             while words and words[-1] in ("of", "the"):
@@ -411,10 +429,11 @@ def index_entities(sentences: Sequence[Segment]) -> EntityIndex:
     """Entities named in the included sentences, their mentions per sentence, and their roles."""
     repeated = mid_sentence_caps(sentences)
     terms = defined_acronyms(sentences)
+    demonym_led = demonym_names(sentences)
     raw: list[tuple[str, str, str, int]] = []
     per_sentence: dict[str, list[tuple[int, int, str, str]]] = {}
     for seg in sentences:
-        cands = _candidates(seg, repeated, terms)
+        cands = _candidates(seg, repeated, terms, demonym_led)
         per_sentence[seg.sid] = cands
         raw.extend((seg.sid, name, kind, seg.position) for _, _, name, kind in cands)
     # A surface seen with several kinds keeps the most specific one it was ever given.
@@ -552,3 +571,85 @@ def _roles(sentences: Sequence[Segment], index: EntityIndex) -> list[Role]:
             if as_role:
                 roles.append(Role(m.key, as_role.group(1), seg.sid, "as-role"))
     return roles
+
+
+# A stock ticker ("RHMG.DE", "VOWG_p.DE", "7203.T") or a dotted abbreviation ("U.S"): never a company option.
+TICKER = re.compile(r"^(?:[A-Z0-9]{1,6}[a-z_]{0,2}\.[A-Z]{1,3}|(?:[A-Z]\.){1,3}[A-Z]?\.?)$")
+# spaCy labels that make a name something other than an organisation (a place, a building, a product, a
+# nationality, a person).
+# The words around a mention that say it names a company: "Chinese automaker Geely", "its new venture
+# Ampere", "Renault's stake", "a stake in XPeng", "XPeng shares".
+_ORG_NOUN = (
+    r"(?:company|companies|firm|automaker|carmaker|maker|manufacturer|group|startup|start-up|venture|rival"
+    r"|partner|conglomerate|investor|bank|lender|insurer|supplier|chipmaker|retailer|operator|subsidiary|unit)"
+)
+_ORG_BEFORE = re.compile(
+    rf"\b(?:{_ORG_NOUN}|(?:stake|shares|holdings?|shareholding) (?:in|of))\s+$", re.IGNORECASE
+)
+_ORG_AFTER = re.compile(
+    r"^(?:[’']s)?\s+(?:\w+\s+)?(?:stake|shares|shareholders?|board|chief|CEO|chairman|subsidiary|unit"
+    r"|brand|plant|factory|dealers?|revenue|sales|profit|spokes\w+|executives?)\b"
+)
+_NOT_ORG_LABELS = frozenset(("GPE", "LOC", "FAC", "PRODUCT", "NORP", "PERSON", "WORK_OF_ART", "EVENT", "LAW"))
+
+
+NER_SENTENCES = 24
+
+
+def organisations(
+    index: EntityIndex,
+    texts: dict[str, str],
+    labels_of: Callable[[list[str]], list[list[tuple[int, int, str]]] | None],
+) -> set[str] | None:
+    """The company-kind entities (canonical names) positively known to be organisations: a company suffix
+    in one of their names ("Honda Motor", "Stellantis NV"), or labelled ORG by the parser's NER in most of
+    the sentences that name them and never as a place, product, nationality or person more often than as
+    an organisation. Tickers, dotted abbreviations and a person's surname ("Gelsinger") never are. `texts`
+    are the sentences by sid; `labels_of` runs NER on a list of texts (None without the pipeline: then
+    the answer is None too)."""
+    surnames = {e.name.split()[-1] for e in index.entities.values() if e.kind == "person"}
+    companies = [e for e in index.entities.values() if e.kind == "company" and e.name not in surnames]
+    known = set()
+    probe: dict[str, list[tuple[str, int, int]]] = {}
+    for e in companies:
+        names = (e.name, *e.aliases)
+        if any(TICKER.match(n) for n in names):
+            continue
+        if any(n.split()[-1] in _COMPANY_SUFFIX and len(n.split()) > 1 for n in names):
+            known.add(e.name)
+            continue
+        spans = [(sid, m.start, m.end) for sid, ms in index.mentions.items() for m in ms if m.key == e.name]
+        probe[e.name] = spans[:2]
+    # NER costs about as much as the whole parse: at most NER_SENTENCES sentences, the first mentions first.
+    sids: list[str] = []
+    for spans in probe.values():
+        for sid, _, _ in spans:
+            if sid not in sids and len(sids) < NER_SENTENCES:
+                sids.append(sid)
+    probe = {name: [sp for sp in spans if sp[0] in sids] for name, spans in probe.items()}
+    if not sids:
+        return known
+    labelled = labels_of([texts[sid] for sid in sids])
+    if labelled is None:
+        return None
+    by_sid = dict(zip(sids, labelled, strict=True))
+    for name, spans in probe.items():
+        org = other = 0
+        for sid, ms in index.mentions.items():
+            text = texts[sid]
+            org += sum(
+                1
+                for m in ms
+                if m.key == name
+                and (
+                    _ORG_BEFORE.search(text[max(0, m.start - 40) : m.start])
+                    or _ORG_AFTER.match(text[m.end :])
+                )
+            )
+        for sid, start, end in spans:
+            hits = [lab for s, t, lab in by_sid[sid] if s < end and start < t]
+            org += "ORG" in hits
+            other += any(lab in _NOT_ORG_LABELS for lab in hits)
+        if org and org >= other:
+            known.add(name)
+    return known

@@ -240,7 +240,7 @@ def _to_float(number: str) -> float:
     return float(number.replace(",", ""))
 
 
-def format_number(value: float, like: str) -> str:
+def write_like(value: float, like: str) -> str:
     """Write `value` the way `like` is written: same decimals, thousands separators if it used them."""
     decimals = _decimals(like)
     integer_digits = len(like.split(".")[0].replace(",", ""))
@@ -254,7 +254,7 @@ def core_text(fig: Figure, value: float | None = None, *, with_noun: bool = Fals
     """The figure without its qualifier, with `value` in place of its number when given."""
     if fig.kind in ("date", "multiple", "vague"):
         return fig.number
-    number = fig.number if value is None else format_number(value, fig.number)
+    number = fig.number if value is None else write_like(value, fig.number)
     text = number
     if fig.scale:
         text += f" {fig.scale}"
@@ -277,7 +277,30 @@ def option_text(fig: Figure, value: float | None = None, *, with_noun: bool = Fa
     return core
 
 
+# How an abbreviated month is written ("Oct. 24", "Sept. 3", "March 5" in the news agencies' style).
+_MONTH_ABBREVIATIONS = {
+    "September": "Sept.",
+    "March": "March",
+    "April": "April",
+    "May": "May",
+    "June": "June",
+}
+_MONTH_ABBREVIATIONS["July"] = "July"
+
+
+def _month_like(month: str, like: Figure) -> str:
+    """`month` written the way the answer writes its own: abbreviated ("Nov.") when the answer's is."""
+    written = re.search(r"[A-Z][a-z]+\.?", like.number)
+    if not written or written.group(0).rstrip(".") == like.month or written.group(0) == "May":
+        return month
+    short = _MONTH_ABBREVIATIONS.get(month, month[:3] + ".")
+    return short if written.group(0).endswith(".") else short.rstrip(".")
+
+
 def date_text(month: str, day: int, year: int, like: Figure) -> str:
+    """A date written in the same format as `like` (day first or month first, month abbreviated or not),
+    so that no option stands out by its format."""
+    month = _month_like(month, like)
     if like.number[:1].isdigit():
         return f"{day} {month}" + (f" {year}" if year else "")
     return f"{month} {day}" + (f", {year}" if year else "")

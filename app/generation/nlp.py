@@ -35,13 +35,14 @@ def _load() -> Any | None:
     except ImportError:
         return None
     # Entities come from the generator's own index (entities.py), which knows the article's cast better
-    # than the small model's NER; leaving NER out halves the parse time.
-    return model.load(exclude=["ner"])
+    # than the small model's NER; NER runs only in `entity_labels`, on the few sentences that name a
+    # would-be company option (running it on every sentence would double the parse time).
+    return model.load()
 
 
 # The tagger's fine-grained tags and the dependency parse are all the generator reads; the attribute ruler
 # and the lemmatizer (a third of the time) are skipped, and `lemma` asks the lemmatizer for one verb.
-SKIPPED = ("attribute_ruler", "lemmatizer")
+SKIPPED = ("attribute_ruler", "lemmatizer", "ner")
 
 
 def parse(texts: Sequence[str]) -> list[Any] | None:
@@ -51,6 +52,20 @@ def parse(texts: Sequence[str]) -> list[Any] | None:
         return None
     with nlp.select_pipes(disable=list(SKIPPED)):
         return list(nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=256))
+
+
+def entity_labels(texts: Sequence[str]) -> list[list[tuple[int, int, str]]] | None:
+    """The named-entity spans (start char, end char, label) of each text, or None without the pipeline.
+
+    Only the NER component runs (the small pipeline's NER has its own token vectors)."""
+    nlp = pipeline()
+    if nlp is None or "ner" not in nlp.pipe_names:
+        return None
+    keep = {"tok2vec", "ner"} if "tok2vec" in nlp.pipe_names else {"ner"}
+    others = [name for name in nlp.pipe_names if name not in keep]
+    with nlp.select_pipes(disable=others):
+        docs = nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=256)
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
 
 
 def is_verb(token: Any) -> bool:

@@ -134,3 +134,60 @@ def model_users(sentences: Sequence[Segment], index: EntityIndex) -> list[Pair]:
             if user.start < m.start:
                 pairs.append(Pair(m.key, user.key, seg.sid))
     return pairs
+
+
+# Who appoints whom -------------------------------------------------------------------------------
+
+_OWNER = r"(?:(?:new |joint )?(?:venture|JV|company|unit)['’]s\s+)"
+_POST = (
+    r"(?:chair(?:man|woman|person)?|chief executive(?: officer)?|CEO|president|chief financial officer|CFO"
+    r"|chief technology officer|CTO|general manager)"
+)
+_OF_OWNER = r"(?:\s+of\s+the\s+(?:new\s+)?(?:joint\s+venture|venture|JV))"
+_NUMBER = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+_SEATS = (
+    r"(?:a|the) majority of (?:the |its )?(?:board|directors|board seats|board members)"
+    rf"|{_NUMBER} of (?:the|its) {_NUMBER} (?:board seats|directors|board members|seats on the board)"
+)
+APPOINTS = re.compile(
+    r"\s+(?P<verb>will|would|is to|shall|is set to|has the right to|gets to)\s+"
+    r"(?P<act>appoint|nominate|name|choose|pick)\s+"
+    rf"(?P<what>the\s+{_OWNER}?{_POST}{_OF_OWNER}?|{_SEATS})"
+    r"(?=\s*(?:[,.;]|$|\s(?:while|whereas|and|but|with|under|after|once)\b))"
+)
+# What stands between two names of one list ("Vega, Kite and Orion will each …": the subject is the list).
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
+# Where a clause of its own starts: the sentence's start (after an opening phrase), or a joining word.
+_CLAUSE_START = re.compile(r"(?:^|^[^,]{3,60},\s*|,\s*(?:while|whereas|and|but)\s+|;\s*)$")
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """'Orion will appoint the joint venture's chief executive': who appoints, and which post."""
+
+    appointer: str  # the entity's canonical name
+    act: str  # the verb as written ("appoint", "nominate")
+    post: str  # "the joint venture's chief executive", "a majority of the board"
+    sid: str
+
+
+def appointments(sentences: Sequence[Segment], index: EntityIndex) -> list[Appointment]:
+    """Posts a named organisation will fill, where the organisation alone is the clause's subject (never
+    one name of a list, never 'each' of several: then the post is not one company's to fill)."""
+    found: list[Appointment] = []
+    for seg in sentences:
+        for m in index.mentions.get(seg.sid, []):
+            if m.kind not in ("company", "institution"):
+                continue
+            after = seg.text[m.end :]
+            hit = APPOINTS.match(after)
+            before = seg.text[: m.start]
+            listed = any(
+                o.end <= m.start and _LIST_JOIN.fullmatch(seg.text[o.end : m.start])
+                for o in index.mentions.get(seg.sid, [])
+            )
+            if not hit or listed or not _CLAUSE_START.search(before):
+                continue
+            post = " ".join(hit.group("what").split())
+            found.append(Appointment(m.key, hit.group("act"), post, seg.sid))
+    return found

@@ -7,13 +7,14 @@ import re
 from dataclasses import dataclass
 
 from app.articles.document import Segment
+from app.generation import nlp
 from app.generation.entities import EntityIndex, Mention
 
 MARK = "\x00"  # stands for the target span while the clause is rewritten around it
 BLANK = "___"
 _AGENTS = ("company", "brand", "person", "institution", "model")
 _CONNECTIVE = re.compile(
-    r"^(?:Therefore|However|In addition|In fact|Moreover|Meanwhile|Also|Thus|Still|Furthermore|Besides|"
+    r"^(?:Therefore|However|In addition(?! to\b)|In fact|Moreover|Meanwhile|Also|Thus|Still|Furthermore|Besides|"
     r"As a result|Consequently|Hence|Indeed|Finally|Nevertheless|Nonetheless|Overall|Instead|Of course|"
     r"but|and|while|whereas|yet|so|But|And|So|Yet)\s*,?\s+"
 )
@@ -357,3 +358,336 @@ def completion(fr: Frame, noun: str) -> str:
 def cloze(fr: Frame) -> str:
     body = _cap(fr.text.replace(MARK, "{{1}}"))
     return f"Complete the statement from the article: {body}."
+
+
+# --- Questions recast from the parse (issue 18, round 4) -------------------------------------------------
+# A figure question a teacher would write names its subject and asks about the figure in the clause's own
+# verb: "What share of Mazda did Toyota plan to take?", "How much will Sony invest in the venture?",
+# "To what percentage will Renault reduce its stake in Nissan?". The side clauses of the source sentence
+# (who said it, when, "as part of …", relative clauses) are left out; when the parse does not give a named
+# subject, a finite verb and the figure as that verb's object (or the object of one of its prepositions),
+# there is no recast and the in-place stem stays.
+_SPEECH = frozenset({"say", "said", "says", "told", "tell", "tells", "announced", "announce", "announces",
+                     "added", "reported", "stated", "confirmed", "noted"})  # fmt: skip
+_HOLDING_NOUNS = frozenset(
+    {"stake", "share", "interest", "holding", "ownership", "shareholding", "cross-shareholding", "stakes"}
+)
+# A subject that names its members by a quantifier ("Each company will invest …") is named enough.
+_PARTIES = frozenset(
+    {"companies", "partners", "firms", "sides", "parties", "groups", "automakers", "carmakers"}
+)
+_PRONOUNS = frozenset({"it", "they", "them", "he", "she", "him", "this", "that", "these", "those"})
+_DASHES = frozenset({"-", "–", "—"})
+_KEEP_PREPS = frozenset({"in", "of", "from", "to", "for", "with", "into", "on", "at", "by", "over"})
+_MAX_PHRASE = 9  # tokens: a longer subject or prepositional phrase is a side clause, not a question's part
+_NOUN_LINKS = frozenset({"nummod", "compound", "quantmod", "amod", "nmod", "npadvmod", "appos"})
+
+
+def _words(tokens: list) -> str:  # type: ignore[type-arg]
+    out = ""
+    for t in tokens:
+        out += t.text + t.whitespace_
+    return out.strip()
+
+
+def _phrase(token, skip: frozenset[int] = frozenset()) -> list | None:  # type: ignore[no-untyped-def,type-arg]
+    """The contiguous subtree of `token` (without the tokens in `skip`), or None when it is not contiguous,
+    too long, or holds a comma, a quotation or a clause of its own."""
+    aside = {d.i for c in token.subtree if c.dep_ in ("relcl", "acl", "appos") and c.i > token.i
+             and c.doc[c.left_edge.i - 1].text == "," for d in (c.doc[c.left_edge.i - 1], *c.subtree)}  # fmt: skip
+    tokens = [t for t in token.subtree if t.i not in skip and t.i not in aside]
+    while tokens and tokens[-1].dep_ == "cc":
+        tokens.pop()  # "60 percent of the venture and [Vega will hold the rest]": the joining word is not the phrase's
+    if not tokens or len(tokens) > _MAX_PHRASE:
+        return None
+    following = token.doc[tokens[-1].i + 1] if tokens[-1].i + 1 < len(token.doc) else None
+    if (
+        token.i > token.head.i
+        and following is not None
+        and (
+            following.tag_ == "MD" or following.tag_.startswith("VB") or following.dep_ in ("aux", "auxpass")
+        )
+        and any(t.dep_ == "conj" for t in tokens)
+    ):
+        return None  # "of the venture and Vega | will hold the rest": the name after "and" starts a clause
+    if any(b.i - a.i != 1 for a, b in zip(tokens, tokens[1:], strict=False)):
+        return None
+    if any(t.text in {",", ";", ":", "(", ")", '"', "“", "”", "—", "-"} for t in tokens):
+        return None
+    if any(t.dep_ in ("relcl", "acl", "ccomp", "advcl") for t in tokens):
+        return None
+    return tokens
+
+
+def _dateline(token) -> frozenset[int]:  # type: ignore[no-untyped-def]
+    """The tokens of a dateline ("TOKYO - ") parsed into the subject's phrase, to leave out."""
+    tokens = list(token.subtree)
+    dash = next((i for i, t in enumerate(tokens) if t.text in _DASHES), None)
+    if dash is None and len(tokens) == 1 and tokens[0].text.isupper() and token.nbor(1).text in _DASHES:
+        return frozenset({token.i})
+    if dash is None or not all(t.text.isupper() for t in tokens[:dash]):
+        return frozenset()
+    return frozenset(t.i for t in tokens[: dash + 1])
+
+
+def _partners(tokens: list) -> bool:  # type: ignore[type-arg]
+    """ "Each company", "both partners", "the two companies": the parties of the deal, named as a set."""
+    words = [t.lower_ for t in tokens]
+    if len(words) == 2 and words[0] == "each":
+        return tokens[1].tag_ == "NN"
+    # not "both partners will hold 50 percent": each of them, or the two together? The question cannot say
+    if words[:2] == ["the", "two"] and len(words) == 3:
+        return tokens[-1].tag_ == "NNS" and tokens[-1].lower_ in _PARTIES
+    return False
+
+
+def _has_figure(tokens: list) -> bool:  # type: ignore[type-arg]
+    """A number or an amount ("$15", "HK$55.29", "43.4") among the tokens."""
+    return any(t.like_num or t.tag_ == "$" or any(ch.isdigit() for ch in t.text) for t in tokens)
+
+
+def _named(tokens: list) -> bool:  # type: ignore[type-arg]
+    return any(t.tag_ in ("NNP", "NNPS") for t in tokens)
+
+
+def _subject_text(tokens: list) -> str:  # type: ignore[type-arg]
+    text = _words(tokens)
+    return text[:1].lower() + text[1:] if tokens[0].tag_ == "DT" else text
+
+
+def parties(seg: Segment, ctx: Sentences) -> tuple[str, str] | None:
+    """The two companies "the two companies" stands for in `seg` (see _pair), or None."""
+    return _pair(seg, ctx)
+
+
+def recast_figure(  # type: ignore[no-untyped-def]
+    doc, start: int, core_end: int, kind: str, pair: tuple[str, str] | None = None
+) -> str | None:
+    """A wh-question on the figure at [start, core_end) of the parsed sentence, in the words of the clause
+    whose verb governs it, with its named subject (module comment above), or None. `pair` names "the two
+    companies" (without it such a subject is not asked about)."""
+    if doc is None or kind not in ("money", "percent", "count"):
+        return None
+    fig = [t for t in doc if t.idx < core_end and t.idx + len(t.text) > start]
+    if not fig:
+        return None
+    inside = {t.i for t in fig}
+    top = next((t for t in fig if t.head.i not in inside or t.head.i == t.i), None)
+    if top is None:
+        return None
+    # Climb from the figure to the head of its noun phrase ("5 percent" → "share"; "$1.5 billion" → "$").
+    head = top
+    while head.dep_ in _NOUN_LINKS and head.head.i != head.i and head.head.tag_.startswith("NN"):
+        head = head.head
+    if head.dep_ in _NOUN_LINKS and head.head.tag_ in ("$", "CD"):
+        return None
+    noun_outside = head.i not in inside
+    if noun_outside:
+        if kind == "percent" and head.lower_ in _HOLDING_NOUNS:
+            wh = f"what {head.lower_}"
+        elif kind == "count" and top.dep_ == "nummod" and head.head.i != head.i:
+            wh = f"how many {head.text}" if head.tag_ == "NNS" else ""
+        else:
+            wh = ""
+        if not wh:
+            return None
+        between = [t for t in doc[top.i + 1 : head.i] if t.i not in inside]
+        if any(t.dep_ not in ("amod", "compound") or t.tag_ in ("NNP", "NNPS", "CD", "$") for t in between):
+            return None
+        wh = (
+            wh.replace(head.lower_ if kind == "percent" else head.text, _words([*between, head]), 1)
+            if between
+            else wh
+        )
+    else:
+        wh = {"money": "how much", "percent": "what percentage"}.get(kind, "")
+        if not wh:
+            return None
+    rights = [c for c in head.rights if c.i not in inside and c.dep_ != "punct"]
+    tail: list = []  # type: ignore[type-arg]
+    moved: list = []  # type: ignore[type-arg]  # an amount's own phrases go after the verb, not into "how much"
+    for c in rights:
+        if c.dep_ == "amod" and c.lower_ == "worth":
+            # "a 5 percent stake worth $700 million in XPeng": the value is left out, the target kept
+            tail += next((ph for t in c.subtree if t.dep_ == "prep" and t.lower_ in ("in", "of")
+                          and (ph := _phrase(t)) and not _has_figure(ph)), [])  # fmt: skip
+            continue
+        if doc[c.left_edge.i - 1].text in (",", "("):
+            continue  # ", the same size as …", "worth $700 million": an aside or a second figure, left out
+        ph = _phrase(c)
+        if ph is None or c.dep_ not in ("prep", "npadvmod"):
+            return None
+        if _has_figure(ph) and not (kind == "percent" and c.lower_ == "of"):
+            return None
+        own = (kind == "money" and not noun_outside) or (
+            kind == "percent" and c.dep_ == "prep" and c.lower_ not in ("of", "in")
+        )
+        if own:
+            moved.append(ph)
+        else:
+            tail += ph
+    if tail:
+        wh = f"{wh} {_words(tail)}"
+    # The governing verb: the figure phrase is its object, or the object of one of its prepositions.
+    prep = None
+    if head.dep_ in ("dobj", "dative"):
+        verb = head.head
+    elif head.dep_ == "pobj" and head.head.dep_ == "prep":
+        prep = head.head
+        # "reduce its stake from 43.4 percent to 15 percent": "to" hangs on "from", both on the verb
+        branch = prep.head if prep.head.dep_ == "prep" and prep.head.head.tag_.startswith("VB") else prep
+        verb = branch.head
+        if not verb.tag_.startswith("VB"):
+            return None
+        if prep.lower_ not in _KEEP_PREPS:
+            return None
+        wh = f"{prep.lower_} {'what amount' if wh == 'how much' and prep.lower_ != 'for' else wh}"
+    else:
+        return None
+    if not verb.tag_.startswith("VB"):
+        return None
+    # Up the chain of "planned to take", "agreed to buy" to the clause head that carries tense and subject.
+    chain = [verb]
+    while chain[-1].dep_ == "xcomp" and chain[-1].head.tag_.startswith("VB"):
+        chain.append(chain[-1].head)
+    clause = chain[-1]
+    if clause.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl"):
+        return None
+    # "the JV, in which RIL has invested $1.4 billion": "which" is the noun the relative clause hangs on
+    antecedent = _phrase(clause.head) if clause.dep_ == "relcl" else None
+    if clause.dep_ == "relcl" and (antecedent is None or _has_figure(antecedent)):
+        return None
+    speaker = clause.head if clause.dep_ == "ccomp" and clause.head.lower_ in _SPEECH else None
+    if clause.dep_ == "ccomp" and speaker is None:
+        return None
+    # "Renault will retain 15 percent … and transfer the remaining 28.4 percent …": a second verb without a
+    # subject of its own shares the first one's subject and auxiliary
+    holder = clause
+    if (
+        clause.dep_ == "conj"
+        and not any(c.dep_.startswith("nsubj") for c in clause.children)
+        and clause.head.tag_.startswith("VB")
+        and clause.head.dep_ == "ROOT"
+    ):
+        holder = clause.head
+    if holder.dep_ in ("conj", "advcl", "relcl") and not any(
+        c.dep_.startswith("nsubj") for c in holder.children
+    ):
+        return None
+    subj = next(
+        (
+            c
+            for c in holder.children
+            if c.dep_ in ("nsubj", "nsubjpass") and len(_dateline(c)) < len(list(c.subtree))
+        ),
+        None,
+    )  # "BERLIN - Each partner will …": the dateline may be parsed as a second subject
+    if subj is None:
+        return None
+    subject = _phrase(subj, _dateline(subj))
+    if subject is None:
+        return None
+    if not _named(subject) and not _partners(subject):
+        if subj.lower_ in ("it", "they") and len(subject) == 1 and speaker is not None:
+            said_by = next((c for c in speaker.children if c.dep_ == "nsubj"), None)
+            subject = _phrase(said_by, _dateline(said_by)) if said_by is not None else None
+            if subject is None or not _named(subject) or (subj.lower_ == "it") != (said_by.tag_ != "NNS"):
+                return None
+        else:
+            return None
+    if any(t.lower_ in ("not", "n't", "never") for c in chain for t in c.children if t.dep_ == "neg"):
+        return None
+    auxes = sorted((c for c in clause.children if c.dep_ in ("aux", "auxpass")), key=lambda t: t.i)
+    if not auxes and holder is not clause and clause.tag_ == "VB":
+        auxes = sorted((c for c in holder.children if c.dep_ in ("aux", "auxpass")), key=lambda t: t.i)
+    if clause.lemma_ == "be" or any(c.tag_ == "TO" for c in auxes):
+        return None
+    verbs: list[str] = []
+    for i, v in enumerate(reversed(chain)):
+        if i:
+            verbs.append("to")
+        verbs.append(v.text if i or auxes else lemma_of(v))
+        verbs += [p.text for p in v.children if p.dep_ == "prt"]
+    if auxes:
+        first, rest = auxes[0].lower_, [a.lower_ for a in auxes[1:]]
+    else:
+        first = {"VBD": "did", "VBZ": "does", "VBP": "do"}.get(clause.tag_, "")
+        rest = []
+        if not first:
+            return None
+    # What else the verb takes: its object (when the figure is not it) and short prepositional phrases.
+    after: list[str] = [_words(ph) for ph in moved]
+    figure_branch = branch if prep is not None else head
+    for c in verb.children:
+        if c.i > verb.i and doc[c.left_edge.i - 1].text in (",", "(") and c.dep_ != "dative":
+            continue  # ", the same size as …": an aside
+        if c.i == figure_branch.i or c.dep_ in (
+            "nsubj",
+            "nsubjpass",
+            "aux",
+            "auxpass",
+            "prt",
+            "punct",
+            "neg",
+        ):
+            continue
+        if c.dep_ in ("dobj", "dative", "prep"):
+            ph = _phrase(c)
+            if ph is not None and antecedent is not None and [t.tag_ for t in ph] == ["IN", "WDT"]:
+                ph = [ph[0], *antecedent]  # "in which" → "in the JV"
+            if ph is not None and any(t.tag_ in ("WDT", "WP") for t in ph):
+                return None
+            if ph is None or _has_figure(ph):
+                if c.dep_ in ("dobj", "dative"):
+                    return None
+                continue  # a side phrase (a second figure, a long aside): left out
+            if c.dep_ == "prep" and (
+                c.lower_ not in _KEEP_PREPS or _when(ph) or any(t.tag_.startswith("VB") for t in ph)
+            ):
+                continue  # "on Friday", "with Mubadala holding the rest": when, or a clause of its own
+            after.append(_words(ph))
+        elif c.dep_ in (
+            "advmod",
+            "npadvmod",
+            "advcl",
+            "xcomp",
+            "ccomp",
+            "conj",
+            "cc",
+            "acomp",
+            "attr",
+            "oprd",
+        ):
+            if c.dep_ in ("acomp", "attr", "oprd", "ccomp"):
+                return None
+            continue
+    if [t.lower_ for t in subject[:2]] == ["the", "two"]:
+        if pair is None:
+            return None
+        subject_text = f"{pair[0]} and {pair[1]}"
+    else:
+        subject_text = _subject_text(subject)
+    if any(c.lower_ in ("combined", "total", "joint") for c in head.lefts):
+        after.append("in total")  # "a combined €2.4 billion"
+    body = " ".join([wh, first, subject_text, *rest, *verbs, *after])
+    body = re.sub(r"\s+", " ", body).strip()
+    if any(w.lower() in _PRONOUNS for w in re.findall(r"[\w']+", " ".join(after) + " " + wh)):
+        return None  # "a stake in it": what the pronoun stands for is not in the question
+    return f"According to the article, {body}?"
+
+
+_WHEN_WORDS = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December|today|yesterday|week|month|year|quarter|(?:19|20)\d\d)$",
+    re.IGNORECASE,
+)
+
+
+def _when(tokens: list) -> bool:  # type: ignore[type-arg]
+    """A time phrase ("on Friday", "in July", "in 2016"): when the announcement was made, not the fact."""
+    return any(_WHEN_WORDS.match(t.text) for t in tokens[1:])
+
+
+def lemma_of(verb) -> str:  # type: ignore[no-untyped-def]
+    """The verb's dictionary form ("planned" → "plan"), from the lemmatizer the pipeline skips in parse()."""
+    return nlp.lemma(verb)

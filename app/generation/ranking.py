@@ -17,6 +17,10 @@ score is multiplied by focus(topic, kind, sentence), which puts what matters in 
     other comprehension questions                                                × 0.90
     other supporting figures                                                     × 0.80
     dates and years                                                              × 0.55
+and then by trivia(kind, sentence), which ranks down what an instructor would not ask about the case:
+    who holds a title (a CEO's name) when the sentence reports no leadership change   × 0.45
+    (a sentence that names, appoints, replaces or loses a leader is a case fact      × 1.25)
+    a closing or trading share price, a calculation's author, a fiscal year          × 0.40
 Currency conversions, tickers, bylines and publication dates are not asked at all (build._noise).
 
 Candidates are grouped by the fact they test (build.fact_key); a fact's best question stands for it and
@@ -35,6 +39,7 @@ from typing import Any
 from app.articles.document import Segment
 from app.generation.entities import EntityIndex
 from app.generation.partnerships import partnership_score
+from app.generation.quality import forecast_sentence
 from app.generation.risks import cue_scores
 
 KIND_WEIGHT = {
@@ -55,6 +60,7 @@ KIND_WEIGHT = {
     "entity": 0.8,
     "why": 1.0,
     "structure": 1.0,
+    "leadership": 1.0,
 }
 TYPE_WEIGHT = {
     "mcq": 1.0,
@@ -75,6 +81,35 @@ DEAL_WORDS = re.compile(
 AREAS = {"key-figures": "figures", "partnership-models": "partnership", "strategic-risks": "risks"}
 TOP = 15
 SAME_SENTENCE_DECAY = 0.5
+
+
+LEADERSHIP_CHANGE = re.compile(
+    r"\b(?:appoint\w*|named|names|name|replac\w*|succe\w*|interim|resign\w*|retir\w*|step(?:s|ped)? down"
+    r"|ousted|depart\w*|exit\w*|quit\w*|search for|successor|will (?:serve|become|lead|head|take over))\b",
+    re.IGNORECASE,
+)
+TRIVIA_SENTENCE = re.compile(
+    r"\b(?:clos(?:ed|ing) (?:at|up|down)|ended (?:the day |trading )?(?:at|up|down)|(?:shares|stock) (?:closed|ended)"
+    r"|calculations?|according to (?:\w+ )?(?:data|calculations)|fiscal (?:year|\d{4})|financial year"
+    r"|(?:year|quarter) ended|results for)\b",
+    re.IGNORECASE,
+)
+
+
+def trivia(kind: str, sentence: str) -> float:
+    """How far a fact is from the case (see the module's note): 1.0 for an ordinary fact."""
+    if kind == "leadership":
+        return 1.25
+    if kind in ("role", "matching"):
+        return 1.25 if LEADERSHIP_CHANGE.search(sentence) else 0.45
+    if TRIVIA_SENTENCE.search(sentence):
+        return 0.4
+    if kind == "year" and forecast_sentence(sentence):
+        # The year a forecast or plan names ("deliveries start in 2028") is recall, ranked down with the
+        # trivia; a deal's own timetable (closing, term, the venture's start) is not. Ranked, not dropped:
+        # the seeds' stated figures stay among the candidates.
+        return 0.4
+    return 1.0
 
 
 def focus(topic: str, kind: str, sentence: str) -> float:

@@ -161,3 +161,27 @@ def conditionals(text: str) -> tuple[str, str] | None:
         r"^(?:[A-Z][a-z]+(?: [a-z]+)?,\s+)?[Ii]f\s+(?P<c>[^,]{5,160}),\s+(?P<e>[^;]{5,200}?)[.!]?$", text
     )
     return (m.group("c"), m.group("e")) if m else None
+
+
+# A negative outcome said in plain words, strict enough to be the one right answer among neutral statements
+# of the same article ("has been slower to shift", "is dealing with crimped margins", "lost half its value").
+NEGATIVE_OUTCOME = re.compile(
+    r"\b(?:slower|lagg\w*|behind|struggl\w*|crimp\w*|squeez\w*|los(?:e|es|t|ing|ses)|loss-making|fell|fall(?:s|en|ing)?"
+    r"|declin\w*|drop(?:s|ped|ping)?|plung\w*|plummet\w*|tumbl\w*|slump\w*|shrank|shrink\w*|slowdown|slump"
+    r"|pressure|uncertain\w*|unclear|unknown|not yet|unequal|imbalance|lacks?|lacking|bankrupt\w*|insolven\w*"
+    r"|crisis|recession|forced|scrutiny|probes?|investigat\w*|lawsuits?|penalt\w*|fined|delay\w*|block\w*"
+    r"|hurdles?|obstacles?|opposition|oppos(?:e|es|ed|ing)|reject\w*|veto\w*|tariffs?|sanctions?|ban(?:s|ned)?"
+    r"|dilut\w*|writedowns?|write-downs?|impairments?|downgrad\w*|defaults?|shortages?|shortfall|layoffs?"
+    r"|job cuts|cut(?:s|ting)? (?:jobs|production|output|forecasts?|outlook|spending)|scal\w+ back|pull(?:ed)? out"
+    r"|exit(?:s|ed)? the|halt\w*|suspend\w*|cancel\w*|postpon\w*|scrap\w*|abandon\w*|fail\w*|setbacks?"
+    r"|headwinds?|threat\w*|fears?|worr\w*|concerns?|doubts?|risks?|risky|challeng\w*|costly|burden\w*"
+    r"|price wars?|overcapacity|sell-offs?|weak\w*|tumultuous|in need of|on the cusp of|cool(?:ing|ed)"
+    r"|soft(?:er|ening)|sluggish|stall\w*|tough\w*|difficult\w*|hard-hit|hit by|slid(?:e|es|ing)?|sank|sink\w*"
+    r"|crunch|surg(?:e|ed|ing) (?:in )?costs?|costs? (?:have |has )?surg\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def negative_outcome(text: str) -> bool:
+    """The statement reports a negative or uncertain outcome in plain words (see NEGATIVE_OUTCOME)."""
+    return bool(NEGATIVE_OUTCOME.search(text))

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 from app.extensions import db
 from app.gradebook.grades import AttemptRow, Cell, average_percentage, feedback_open, grade_cell
 from app.models import Attempt, Course, Enrolment, Quiz, QuizItem, User, utcnow
-from app.quizzes.attempts import close_if_overdue
+from app.quizzes.attempts import project_overdue
 from app.quizzes.reporting import spreadsheet_text
 
 PER_PAGE = 50
@@ -57,23 +57,12 @@ def _max_points(quiz_ids: list[int]) -> dict[int, float]:
     return {quiz_id: totals.get(quiz_id, 0.0) for quiz_id in quiz_ids}
 
 
-def _close_overdue(quiz_ids: list[int], user_ids: list[int] | None, now: datetime) -> None:
-    """Finish the attempts past their deadline first, so grades include them (none, most of the time)."""
-    query = select(Attempt).where(
-        Attempt.quiz_id.in_(quiz_ids),
-        Attempt.mode == "quiz",
-        Attempt.state == "in_progress",
-        Attempt.deadline_at.is_not(None),
-        Attempt.deadline_at <= now,
-    )
-    if user_ids is not None:
-        query = query.where(Attempt.user_id.in_(user_ids))
-    for attempt in db.session.scalars(query).all():
-        close_if_overdue(attempt, now)
-
-
-def _attempt_rows(quiz_ids: list[int], user_ids: list[int]) -> dict[tuple[int, int], list[AttemptRow]]:
-    """(user id, quiz id) -> the counted attempts, in one query."""
+def _attempt_rows(
+    quiz_ids: list[int], user_ids: list[int], now: datetime
+) -> dict[tuple[int, int], list[AttemptRow]]:
+    """(user id, quiz id) -> the counted attempts, in one query. An attempt past its deadline counts as
+    closed with the score its saved answers get (read, never written: the next write or the close-overdue
+    job closes it), which costs two more queries when there is one."""
     found: dict[tuple[int, int], list[AttemptRow]] = defaultdict(list)
     if not quiz_ids or not user_ids:
         return found
@@ -87,12 +76,22 @@ def _attempt_rows(quiz_ids: list[int], user_ids: list[int]) -> dict[tuple[int, i
             # An attempt with responses waiting for a hand grade has no grade yet (its score is the part known).
             case((Attempt.ungraded > 0, None), else_=Attempt.score).label("score"),
             Attempt.max_score,
+            Attempt.deadline_at,
         )
         .where(Attempt.quiz_id.in_(quiz_ids), Attempt.user_id.in_(user_ids), Attempt.mode == "quiz")
         .order_by(Attempt.number)
-    )
-    for user_id, quiz_id, *attempt in rows:
-        found[(user_id, quiz_id)].append(AttemptRow(*attempt))
+    ).all()
+    overdue = [
+        r.id for r in rows if r.state == "in_progress" and r.deadline_at is not None and now >= r.deadline_at
+    ]
+    projected = {}
+    if overdue:
+        projected = project_overdue(db.session.scalars(select(Attempt).where(Attempt.id.in_(overdue))), now)
+    for user_id, quiz_id, attempt_id, number, state, score, max_score, _deadline in rows:
+        seen = projected.get(attempt_id)
+        if seen is not None:
+            state, score, max_score = "finished", None if seen.ungraded else seen.score, seen.max_score
+        found[(user_id, quiz_id)].append(AttemptRow(attempt_id, number, state, score, max_score))
     return found
 
 
@@ -117,8 +116,6 @@ def course_grid(
     now = now or utcnow()
     quizzes = course_quizzes(course)
     quiz_ids = [q.id for q in quizzes]
-    if quiz_ids:
-        _close_overdue(quiz_ids, None, now)
     total = db.session.scalar(select(func.count()).select_from(_students_query(course).subquery())) or 0
     pages = max(1, math.ceil(total / per_page)) if per_page else 1
     page = min(max(1, page), pages)
@@ -127,7 +124,7 @@ def course_grid(
         query = query.limit(per_page).offset((page - 1) * per_page)
     students = list(db.session.scalars(query))
     maxima = _max_points(quiz_ids)
-    attempts = _attempt_rows(quiz_ids, [s.id for s in students])
+    attempts = _attempt_rows(quiz_ids, [s.id for s in students], now)
     rows = [
         GridRow(
             student,
@@ -204,10 +201,8 @@ def my_grades(user: User, now: datetime | None = None) -> list[CourseGrades]:
         )
     )
     quiz_ids = [q.id for q in quizzes]
-    if quiz_ids:
-        _close_overdue(quiz_ids, [user.id], now)
     maxima = _max_points(quiz_ids)
-    attempts = _attempt_rows(quiz_ids, [user.id])
+    attempts = _attempt_rows(quiz_ids, [user.id], now)
     by_course: dict[int, list[MyGrade]] = defaultdict(list)
     for quiz in quizzes:
         cell = grade_cell(attempts.get((user.id, quiz.id), []), quiz.grading_method, maxima[quiz.id])

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
-from app.courses.service import can_manage
-from app.extensions import db
+from app import policy
 from app.gradebook import service
+from app.inputs import parse_int
 from app.models import Course
 
 bp = Blueprint("gradebook", __name__)
@@ -19,19 +19,16 @@ grades_bp = Blueprint("grades", __name__)
 
 
 def _managed_course(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
-    if course is None:
-        abort(404)
-    if not can_manage(current_user, course):
-        abort(403)
-    return course
+    return policy.course_or_abort(course_id, current_user, manage=True)
 
 
 @bp.get("/courses/<int:course_id>/gradebook")
 @login_required
 def course(course_id: int):
     course = _managed_course(course_id)
-    grid = service.course_grid(course, request.args.get("page", 1, type=int))
+    # A page beyond the last shows the last; a page that is not a whole number >= 1 is a 400 naming it.
+    page = parse_int(request.args.get("page"), "page", minimum=1, maximum=1_000_000, default=1)
+    grid = service.course_grid(course, page)
     return render_template("gradebook/course.html", course=course, grid=grid)
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
+
+from app.forms import CheckedForm
 
 
 def _url(label: str):
     return [DataRequired(f"{label} is required."), URL(message=f"{label} must be a full https:// URL.")]
 
 
-class PlatformForm(FlaskForm):
+class PlatformForm(CheckedForm):
     name = StringField(
         "Name", validators=[DataRequired("Give the LMS a name, e.g. “Canvas (school)”."), Length(max=120)]
     )
@@ -40,12 +41,12 @@ class PlatformForm(FlaskForm):
     submit = SubmitField("Register platform")
 
 
-class DeepLinkForm(FlaskForm):
+class DeepLinkForm(CheckedForm):
     item = RadioField("What to add to the LMS course", validators=[DataRequired("Pick one item to add.")])
     submit = SubmitField("Add to the course")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(CheckedForm):
     """A button that POSTs (CSRF-protected): resend a score, sync a roster, rotate the key, delete."""
 
     submit = SubmitField("Go")

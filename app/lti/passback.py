@@ -1,7 +1,7 @@
 """Grade passback (LTI Assignment and Grade Services): one LtiScore row per finished, graded attempt,
 sent to the quiz's LMS line item through the job queue, retried with backoff, never sent twice.
 
-`enqueue_send` is the one place that talks to the queue: the integrator re-points it at app.jobs.
+`enqueue` hands work to app.jobs.queue, the queue helper every job shares; `flask worker` runs it.
 """
 
 from __future__ import annotations
@@ -11,16 +11,19 @@ import logging
 from datetime import UTC
 
 import requests
-from flask import current_app
+from flask import current_app, has_app_context
 from pylti1p3.contrib.flask import FlaskServiceConnector
 from pylti1p3.exception import LtiServiceException
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.jobs import queue
 from app.lti.service import registration_for
 from app.models import Attempt, Enrolment, LtiContext, LtiLineItem, LtiPlatform, LtiScore, LtiUser, Quiz
 from app.models.base import utcnow
+from app.quizzes.events import attempt_graded
+from app.quizzes.reporting import final_grade
 
 log = logging.getLogger(__name__)
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
@@ -60,6 +63,15 @@ def on_attempt_graded(attempt_id: int) -> LtiScore | None:
     return score
 
 
+def _on_graded(attempt_id: int) -> None:
+    on_attempt_graded(attempt_id)
+
+
+attempt_graded.connect(
+    _on_graded, weak=False
+)  # quizzes send it; this module is loaded with the LTI blueprint
+
+
 def _line_item_for(attempt: Attempt) -> LtiLineItem | None:
     return db.session.scalars(
         select(LtiLineItem)
@@ -82,28 +94,34 @@ def _jobs() -> dict:
 
 
 def enqueue(name: str, **kwargs) -> None:
-    """The one place LTI work meets the job queue: RQ on REDIS_URL (retried with backoff by the worker),
-    else inline, now. A failure inline is already recorded where the instructor sees it."""
-    redis_url = current_app.config.get("REDIS_URL")
-    if not redis_url or current_app.config.get("LTI_INLINE_JOBS"):
+    """The one place LTI work meets the job queue (app.jobs.queue): RQ on REDIS_URL (retried with backoff
+    by the worker), else inline, now. A failure inline is already recorded where the instructor sees it."""
+    if not queue.queue_enabled("LTI_INLINE_JOBS"):
         try:
             _jobs()[name](**kwargs)
         except Exception as exc:  # recorded on the score row or shown on the next sync; never breaks a page
             log.warning("LTI job %s %s failed: %s", name, kwargs, exc)
         return
-    from redis import Redis
-    from rq import Queue, Retry
+    from rq import Retry
 
-    Queue(current_app.config.get("LTI_QUEUE", "default"), connection=Redis.from_url(redis_url)).enqueue(
+    queue.enqueue(
         "app.lti.passback.run_job",
         name,
         kwargs,
+        queue=current_app.config.get("LTI_QUEUE") or "default",
         retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
     )
 
 
 def run_job(name: str, kwargs: dict) -> None:
-    """The queue worker's entry point: its own app and context; an exception makes RQ retry."""
+    """The queue worker's entry point (`flask worker`'s app context, else its own app); an exception
+    makes RQ retry."""
+    if has_app_context():
+        try:
+            _jobs()[name](**kwargs)
+        finally:
+            db.session.remove()
+        return
     from app import create_app
 
     with create_app().app_context():
@@ -112,8 +130,6 @@ def run_job(name: str, kwargs: dict) -> None:
 
 def score_payload(score: LtiScore) -> dict:
     """The AGS Score JSON: the quiz grade by its grading method over the student's graded attempts."""
-    from app.quizzes.reporting import final_grade
-
     attempt = db.session.get(Attempt, score.attempt_id)
     quiz = db.session.get(Quiz, attempt.quiz_id)
     platform_id = db.session.get(LtiContext, score.line_item.context_id).platform_id

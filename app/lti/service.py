@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.courses.service import new_join_code
 from app.extensions import db
+from app.inputs import CONTROL
 from app.lti import keys
 from app.models import (
     Article,
@@ -32,6 +33,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.policy import can_edit_quiz
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -173,6 +175,10 @@ def registration_for(platform: LtiPlatform) -> Registration:
 
 
 def find_platform(issuer: str, client_id: str | None) -> LtiPlatform | None:
+    """The platform registered with this issuer (and client id); an issuer or client id holding a control
+    character names none (PostgreSQL cannot even compare text holding NUL)."""
+    if CONTROL.search(issuer) or (client_id and CONTROL.search(client_id)):
+        return None
     query = select(LtiPlatform).where(LtiPlatform.issuer == issuer)
     if client_id:
         query = query.where(LtiPlatform.client_id == client_id)
@@ -427,11 +433,9 @@ class Choice:
 
 def deep_link_choices(user: User, course: Course | None) -> list[Choice]:
     """What an instructor may link: quizzes they edit that are free or in this course, decks and articles."""
-    from app.quizzes.service import can_edit
-
     choices: list[Choice] = []
     for quiz in db.session.scalars(select(Quiz).order_by(Quiz.title)):
-        if not can_edit(user, quiz):
+        if not can_edit_quiz(user, quiz):
             continue
         if quiz.course_id is not None and (course is None or quiz.course_id != course.id):
             continue

@@ -22,11 +22,12 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, LtiKeyException, OIDCException
 from pylti1p3.lineitem import LineItem
 
-from app import security
+from app import policy, security
 from app.extensions import csrf, db
 from app.lti import keys, passback, registration, service
 from app.lti.forms import ActionForm, DeepLinkForm, PlatformForm
 from app.models import Course, LtiContext, LtiPlatform
+from app.quizzes.service import max_points
 from app.security import instructor_required
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -181,8 +182,6 @@ def deep_link(launch_id: str):
                 .set_custom_params({service.TARGET_PARAM: f"{choice.kind}:{choice.key}"})
             )
             if quiz is not None:
-                from app.quizzes.service import max_points
-
                 resource.set_lineitem(
                     LineItem()
                     .set_label(quiz.title)
@@ -295,11 +294,7 @@ def rotate_key():
 
 
 def _managed_course(course_id: int) -> tuple[Course, LtiContext | None]:
-    from app.courses.service import can_manage
-
-    course = db.get_or_404(Course, course_id)
-    if not can_manage(current_user, course):
-        abort(403)
+    course = policy.course_or_abort(course_id, current_user, manage=True)
     return course, service.context_for_course(course.id)
 
 

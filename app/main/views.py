@@ -29,6 +29,12 @@ def dashboard():
     )
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and crawlers ask for /favicon.ico whatever the page links; the icon is the static SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.get("/healthz")
 def healthz():
     """The process is alive and serving; touches nothing else (a load balancer's liveness check)."""

@@ -2,7 +2,7 @@
 
 from app.models.article import Article, Segment
 from app.models.base import Base, utcnow
-from app.models.bench import BenchPing
+from app.models.job import JOB_STATES, Job
 from app.models.lti import (
     LtiContext,
     LtiDeployment,
@@ -15,7 +15,8 @@ from app.models.lti import (
 )
 from app.models.question import Question, QuestionRevision
 from app.models.quiz import Attempt, Quiz, QuizItem, QuizOverride, Response
-from app.models.study import BankRevision, Card, ReviewLog, StudyDay, StudyDeckChecked
+from app.models.study import BankRevision, Card, ReviewLog, StudyDay, StudyDeckChecked, StudyOptimisation
+from app.models.summary import CourseSummary, CourseTopicDay, CourseTopicRecall, QuizAnalysis
 from app.models.user import ROLES, Course, Enrolment, User
 
 __all__ = [
@@ -24,10 +25,14 @@ __all__ = [
     "Attempt",
     "Base",
     "BankRevision",
-    "BenchPing",
     "Card",
     "Course",
+    "CourseSummary",
+    "CourseTopicDay",
+    "CourseTopicRecall",
     "Enrolment",
+    "JOB_STATES",
+    "Job",
     "LtiContext",
     "LtiDeployment",
     "LtiKey",
@@ -39,6 +44,7 @@ __all__ = [
     "Question",
     "QuestionRevision",
     "Quiz",
+    "QuizAnalysis",
     "QuizItem",
     "QuizOverride",
     "Response",
@@ -46,6 +52,7 @@ __all__ = [
     "Segment",
     "StudyDay",
     "StudyDeckChecked",
+    "StudyOptimisation",
     "User",
     "utcnow",
 ]

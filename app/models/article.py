@@ -19,7 +19,7 @@ class Article(Base):
     title: Mapped[str] = mapped_column(String(300))
     publisher: Mapped[str] = mapped_column(String(200), default="")
     published_on: Mapped[date | None]
-    topics: Mapped[list] = mapped_column(default=list)
+    topics: Mapped[list[str]] = mapped_column(default=list)
     source_format: Mapped[str] = mapped_column(String(8), default="txt")
     # The upload exactly as received (decoded); for HTML, `body` is the article text it was reduced to.
     raw_text: Mapped[str] = mapped_column(Text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -40,9 +41,20 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# A JSON object as Python reads it: a question's settings, a revision's snapshot, a key's JWK.
+JsonObject = dict[str, Any]
+
+
 class Base(DeclarativeBase):
     # On the registry (not the class) so Flask-SQLAlchemy's subclass of Base inherits it.
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: UTCDateTime, dict: JSON, list: JSON},
+        # JSON columns say what they hold: names (list[str]), ids (list[int]), records (list[JsonObject]).
+        type_annotation_map={
+            datetime: UTCDateTime,
+            JsonObject: JSON,
+            list[str]: JSON,
+            list[int]: JSON,
+            list[JsonObject]: JSON,
+        },
     )

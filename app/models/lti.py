@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, JsonObject, utcnow
+
+if TYPE_CHECKING:
+    from app.models.quiz import Attempt
+    from app.models.user import Course
 
 
 class LtiKey(Base):
@@ -19,7 +24,7 @@ class LtiKey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kid: Mapped[str] = mapped_column(String(64), unique=True)
     private_key_encrypted: Mapped[str] = mapped_column(Text)
-    public_jwk: Mapped[dict]
+    public_jwk: Mapped[JsonObject]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set on rotation: the key is no longer used to sign, and leaves the JWKS at this time (the overlap).
     retired_at: Mapped[datetime | None]
@@ -84,7 +89,7 @@ class LtiContext(Base):
     synced_at: Mapped[datetime | None]
 
     platform: Mapped[LtiPlatform] = relationship()
-    course = relationship("Course")
+    course: Mapped[Course] = relationship()
 
 
 class LtiLineItem(Base):
@@ -117,7 +122,7 @@ class LtiScore(Base):
     sent_at: Mapped[datetime | None]
 
     line_item: Mapped[LtiLineItem] = relationship()
-    attempt = relationship("Attempt")
+    attempt: Mapped[Attempt] = relationship()
 
 
 class LtiNonce(Base):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, JsonObject, utcnow
+
+if TYPE_CHECKING:
+    from app.models.question import Question
+    from app.models.user import Course, User
 
 
 class Quiz(Base):
@@ -41,11 +45,14 @@ class Quiz(Base):
     # Questions per page of an attempt; 0 = all on one page.
     per_page: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped in the same transaction as any write the item analysis reads (app/quizzes/analysis_version.py):
+    # the stored analysis is current while it holds this number.
+    analysis_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     items: Mapped[list[QuizItem]] = relationship(
         back_populates="quiz", cascade="all, delete-orphan", order_by="QuizItem.position"
     )
-    course = relationship("Course")
+    course: Mapped[Course | None] = relationship()
 
 
 class QuizItem(Base):
@@ -70,7 +77,7 @@ class QuizItem(Base):
     points: Mapped[float] = mapped_column(default=1.0)
 
     quiz: Mapped[Quiz] = relationship(back_populates="items")
-    question = relationship("Question")
+    question: Mapped[Question | None] = relationship()
 
 
 class Attempt(Base):
@@ -95,7 +102,7 @@ class Attempt(Base):
     number: Mapped[int] = mapped_column(default=1)
     state: Mapped[str] = mapped_column(String(12), default="in_progress")
     # The questions drawn for this attempt, in order, with option orders: [{"question_id", "points", "order"}]
-    layout: Mapped[list] = mapped_column(default=list)
+    layout: Mapped[list[JsonObject]] = mapped_column(default=list)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
@@ -104,9 +111,9 @@ class Attempt(Base):
     # Responses a person must still grade (essays): while above 0 the score is pending, not final.
     ungraded: Mapped[int] = mapped_column(default=0, server_default="0")
     # Question ids the student flagged for review (the navigation panel and the summary show them).
-    flagged: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    flagged: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
 
-    quiz = relationship("Quiz")
+    quiz: Mapped[Quiz | None] = relationship()
     responses: Mapped[list[Response]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
 
 
@@ -135,7 +142,7 @@ class Response(Base):
     graded_at: Mapped[datetime | None]
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
-    graded_by = relationship("User")
+    graded_by: Mapped[User | None] = relationship()
 
 
 class QuizOverride(Base):
@@ -158,4 +165,4 @@ class QuizOverride(Base):
     closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user = relationship("User")
+    user: Mapped[User] = relationship()

@@ -4,11 +4,15 @@ answers of each study day."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from app.models.question import Question
 
 
 class Card(Base):
@@ -35,7 +39,7 @@ class Card(Base):
     interval_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    question = relationship("Question")
+    question: Mapped[Question] = relationship()
 
 
 class ReviewLog(Base):
@@ -115,3 +119,26 @@ class StudyDeckChecked(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     deck_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     revision: Mapped[int]
+
+
+class StudyOptimisation(Base):
+    """One run of a student's FSRS optimisation: when, on how many reviews, the log loss and RMSE (bins) of
+    the parameters before and of the newly fitted ones on the same reviews, and whether the new ones were
+    kept (`updated`) or the old ones stayed. The parameters in use are on the user row."""
+
+    __tablename__ = "study_optimisation"
+    __table_args__ = (
+        CheckConstraint("reviews >= 0 AND items >= 0", name="counts"),
+        Index("ix_study_optimisation_user_id_created_at", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    reviews: Mapped[int]  # the review log rows the items came from
+    items: Mapped[int]  # the reviews predicted (Anki's FSRS items)
+    log_loss_before: Mapped[float]
+    rmse_before: Mapped[float]
+    log_loss_after: Mapped[float]
+    rmse_after: Mapped[float]
+    updated: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -33,6 +33,9 @@ class User(UserMixin, Base):
     # Single-key shortcuts on the study screen (Space, 1–4, u), the review queue (j/k/a/e/r/x) and the grading
     # screen (j/k); off for speech input users (WCAG 2.1.4). The column keeps its first name.
     study_shortcuts: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The student's own FSRS parameters (21 floats) from the optimiser (app/study/optimize.py); None: the
+    # defaults. On the user row, which every study request loads anyway, so a grade reads no extra row.
+    fsrs_parameters: Mapped[list[float] | None] = mapped_column(JSON(none_as_null=True))
     # Bumped on logout and password change; part of the session so old sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

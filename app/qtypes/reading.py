@@ -13,6 +13,20 @@ from rapidfuzz import fuzz
 
 from app.qtypes.base import ResponseError, show
 
+_FULL_WIDTH_DIGITS = frozenset("０１２３４５６７８９")
+
+
+def foreign_digit(text: str) -> str | None:
+    """The first character of `text` that counts as a number in Unicode but is not a digit 0-9, or None.
+
+    NFKC (and float()) would silently read "²" as 2, "2²" as 22 and "½" as "1⁄2"; such answers are refused
+    instead. Full-width digits (０-９, typed with East Asian keyboards) are the same digits and are read.
+    """
+    return next(
+        (ch for ch in text if ch.isnumeric() and not ch.isascii() and ch not in _FULL_WIDTH_DIGITS), None
+    )
+
+
 # ---------------------------------------------------------------- text normalisation (cloze, short)
 
 _UNIFY = str.maketrans(
@@ -41,9 +55,42 @@ def _number_mark(text: str, i: int) -> bool:
     return False
 
 
+# Emoji and other pictographs (So), emoji modifiers (Sk), keycaps (Me), variation selectors and lone
+# surrogates say nothing about the answer, so they are trimmed from its ends: "symbiosis 🤝" is "symbiosis".
+# Symbols that can be part of an answer (currency $, maths + =) and letters' own marks are kept.
+_END_NOISE = frozenset({"So", "Sk", "Me", "Cs"})
+_VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def _noise(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in _END_NOISE or bool(_VARIATION_SELECTORS.match(ch))
+
+
+def _nfkc_keeping_numbers(text: str) -> str:
+    """NFKC, except for numbers other than 0-9: NFKC reads "2²" as "22" and "½" as "1⁄2", a different answer."""
+    if foreign_digit(text) is None:
+        return unicodedata.normalize("NFKC", text)
+    pieces, run = [], []
+    for ch in text:
+        if foreign_digit(ch) is None:
+            run.append(ch)
+        else:
+            pieces += [unicodedata.normalize("NFKC", "".join(run)), ch]
+            run = []
+    return "".join(pieces) + unicodedata.normalize("NFKC", "".join(run))
+
+
 def normalise_text(text: str) -> str:
-    """Casefold, unify quotes and dashes, drop punctuation except inside numbers, collapse whitespace."""
-    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text).translate(_UNIFY).casefold())
+    """NFKC, casefold, unify quotes and dashes, drop invisible format characters (zero-width spaces and
+    joiners, soft hyphens) and emoji at the ends, drop punctuation except inside numbers, collapse spaces."""
+    text = _nfkc_keeping_numbers(text).translate(_UNIFY).casefold()
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    start, end = 0, len(text)
+    while start < end and _noise(text[start]):
+        start += 1
+    while end > start and _noise(text[end - 1]):
+        end -= 1
+    text = _THOUSANDS.sub("", text[start:end])
     kept = []
     for i, ch in enumerate(text):
         if unicodedata.category(ch).startswith("P") and not _number_mark(text, i):
@@ -111,6 +158,19 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return [(kind, value) for kind, value in found if kind != "space"]
 
 
+def number_hint(unit: str = "") -> str:
+    """What to type for a number in `unit`, with examples that fit it: an amount for money, not "10.6%"."""
+    words = {value for kind, value in _tokens(unit) if kind == "word"}
+    if words & _CURRENCIES:
+        examples = "55.29 or 1,234.50"
+    elif "%" in words:
+        examples = "10.6 or 0.5"
+    else:
+        examples = "534, 534 million or 10.6%"
+    where = f" in {unit}" if unit else ""
+    return f"A number{where}, e.g. {examples} (digits 0-9, a point for decimals)."
+
+
 def read_number(text: str, unit: str = "", multiplier: float = 1.0) -> float:
     """Read a typed number and express it in the question's unit; raises ResponseError if unreadable.
 
@@ -121,6 +181,10 @@ def read_number(text: str, unit: str = "", multiplier: float = 1.0) -> float:
 
     def unreadable(why: str) -> ResponseError:
         return ResponseError(f"Could not read {show(text.strip())} as a number: {why}. {_EXAMPLES}")
+
+    odd = foreign_digit(text)
+    if odd is not None:
+        raise unreadable(f"{odd!r} is not a digit we read; type digits 0-9 (not superscripts or fractions)")
 
     unit_words = {value for kind, value in _tokens(unit) if kind == "word"}
     number: float | None = None

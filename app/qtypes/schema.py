@@ -66,8 +66,9 @@ class QuestionBase(_Strict):
     source: Source | None = None
     feedback: dict[str, Annotated[str, Field(min_length=1, max_length=1000)]] = Field(
         default_factory=dict,
-        description="per-option feedback: option (mcq, multi), 'true'/'false' (tf) or accepted answer "
-        "(short) -> why it is right or wrong; exported as answer feedback where a format has a place",
+        description="per-option feedback: option (mcq, multi), 'true'/'false' (tf), accepted answer "
+        "(short), 'answer' (numeric: the correct number) or 'BLANK:variant' (cloze, e.g. '1:Nairobi') "
+        "-> why it is right or wrong; exported as answer feedback where a format has a place",
     )
 
     def feedback_keys(self) -> list[str]:
@@ -171,9 +172,21 @@ class NumericAnswer(_Strict):
     multiplier: float = Field(default=1.0, gt=0)
 
 
+# The one feedback key of a numeric question: the feedback shown for the correct number.
+NUMERIC_FEEDBACK_KEY = "answer"
+
+
+def cloze_feedback_key(blank: int, variant: str) -> str:
+    """How a cloze question keys the feedback of accepted ``variant`` of blank ``blank`` (1-based)."""
+    return f"{blank}:{variant}"
+
+
 class Numeric(QuestionBase):
     type: Literal["numeric"]
     answer: NumericAnswer
+
+    def feedback_keys(self) -> list[str]:
+        return [NUMERIC_FEEDBACK_KEY]
 
 
 class Cloze(QuestionBase):
@@ -182,6 +195,17 @@ class Cloze(QuestionBase):
     type: Literal["cloze"]
     answer: list[list[str]] = Field(min_length=1)
     fuzzy: float | None = Field(default=None, ge=0.5, le=1.0)
+
+    def feedback_keys(self) -> list[str]:
+        return [
+            cloze_feedback_key(i, variant)
+            for i, variants in enumerate(self.answer, start=1)
+            for variant in variants
+        ]
+
+    def blank_feedback(self, blank: int, variant: str) -> str:
+        """The feedback of accepted ``variant`` of blank ``blank`` (1-based), '' if none."""
+        return self.feedback.get(cloze_feedback_key(blank, variant), "")
 
     @model_validator(mode="after")
     def _blanks_match(self) -> Cloze:

@@ -16,18 +16,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, TextClause, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.bank.convert import to_canonical
-from app.courses.service import can_view
-from app.exports.answers import answer_text
 from app.extensions import db
-from app.lti.passback import on_attempt_graded
 from app.models import Attempt, Question, Quiz, Response, User, utcnow
+from app.policy import can_edit_quiz, can_see_attempt, can_take_quiz
+from app.qtypes.feedback import answer_feedback
+from app.qtypes.reading import number_hint
 from app.qtypes.registry import get_type
 from app.qtypes.schema import parse_question
-from app.quizzes.builder import can_edit, find_questions, layout_for
+from app.qtypes.text import answer_text
+from app.quizzes import analysis_version
+from app.quizzes.builder import find_questions, layout_for
 from app.quizzes.errors import (
     AttemptClosed,
     BadAnswer,
@@ -37,6 +41,7 @@ from app.quizzes.errors import (
     QuizError,
     StaleSave,
 )
+from app.quizzes.events import graded
 from app.quizzes.grading import ANSWER_SHAPES, ResponseError, grade, validate_response
 from app.quizzes.integrity import held_questions
 from app.quizzes.overrides import Rules, deadline, rules_for
@@ -68,12 +73,6 @@ def window_problem(quiz: Quiz, now: datetime, rules: Rules | None = None) -> str
     return None
 
 
-def can_take(user: User, quiz: Quiz) -> bool:
-    if can_edit(user, quiz):
-        return True
-    return quiz.published and quiz.course is not None and can_view(user, quiz.course)
-
-
 def attempts_of(quiz: Quiz, user: User) -> list[Attempt]:
     return list(
         db.session.scalars(
@@ -87,14 +86,14 @@ def attempts_of(quiz: Quiz, user: User) -> list[Attempt]:
 def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attempt:
     """The user's attempt in progress (resumed), or a new one if the window and attempts allow it."""
     now = _now(now)
-    if not can_take(user, quiz):
+    if not can_take_quiz(user, quiz):
         raise NotAllowed("This quiz is not open to you.")
     existing = attempts_of(quiz, user)
     for attempt in existing:
         close_if_overdue(attempt, now)
         if attempt.state == "in_progress":
             return attempt
-    if quiz.course is not None and quiz.course.archived_at is not None and not can_edit(user, quiz):
+    if quiz.course is not None and quiz.course.archived_at is not None and not can_edit_quiz(user, quiz):
         raise QuizError("This course is archived: its quizzes take no new attempts.")
     rules = rules_for(quiz, user)
     problem = window_problem(quiz, now, rules)
@@ -132,7 +131,7 @@ def start_preview(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
     """An instructor's try of the quiz as a student sees it: the quiz's layout, shuffles and time limit,
     but whatever its window or publication, and never counted (mode 'preview'); an open one is resumed."""
     now = _now(now)
-    if not can_edit(user, quiz):
+    if not can_edit_quiz(user, quiz):
         raise NotAllowed("Only the quiz's instructors can preview it.")
     if not quiz.items:
         raise QuizError("Add questions before previewing: this quiz has none.")
@@ -181,23 +180,22 @@ def get_attempt_for(attempt_id: int, user: User) -> Attempt | None:
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None:
         return None
-    if attempt.user_id == user.id:
-        return attempt
-    if attempt.quiz is not None and can_edit(user, attempt.quiz):
-        return attempt
-    return None
+    return attempt if can_see_attempt(user, attempt) else None
+
+
+def _still_open(attempt_id: int, now: datetime) -> ColumnElement[bool]:
+    """The attempt's row while it still takes answers: in progress and not past its deadline."""
+    return and_(
+        _attempts.c.id == attempt_id,
+        _attempts.c.state == "in_progress",
+        or_(_attempts.c.deadline_at.is_(None), _attempts.c.deadline_at > now),
+    )
 
 
 def _lock(attempt_id: int, now: datetime) -> bool:
     """Take the attempt's row lock if it is still open: True when the attempt is in progress and not overdue."""
     result = db.session.execute(
-        update(_attempts)
-        .where(
-            _attempts.c.id == attempt_id,
-            _attempts.c.state == "in_progress",
-            or_(_attempts.c.deadline_at.is_(None), _attempts.c.deadline_at > now),
-        )
-        .values(state=_attempts.c.state)
+        update(_attempts).where(_still_open(attempt_id, now)).values(state=_attempts.c.state)
     )
     return result.rowcount == 1
 
@@ -208,10 +206,13 @@ def _closed_message(attempt: Attempt) -> str:
     return "This attempt has been submitted; answers can no longer change."
 
 
-def questions_by_id(ids: Iterable[int]) -> dict[int, Question]:
-    """The questions with these ids, by id (grading, the pages and the statistics read them this way)."""
-    ids = list(ids)
-    return {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+def questions_by_id(ids: Iterable[int], *, with_articles: bool = False) -> dict[int, Question]:
+    """The questions with these ids, by id (grading, the pages and the statistics read them this way);
+    `with_articles` loads their articles too, in one more query rather than one per question."""
+    query = select(Question).where(Question.id.in_(list(ids)))
+    if with_articles:
+        query = query.options(selectinload(Question.article))
+    return {q.id: q for q in db.session.scalars(query)}
 
 
 def canonical_by_id(questions: Mapping[int, Question]) -> dict[int, dict]:
@@ -503,13 +504,7 @@ def _save_all(
     attempt_id = attempt.id
     if submit:
         result = db.session.execute(
-            update(_attempts)
-            .where(
-                _attempts.c.id == attempt_id,
-                _attempts.c.state == "in_progress",
-                or_(_attempts.c.deadline_at.is_(None), _attempts.c.deadline_at > now),
-            )
-            .values(state="submitted", submitted_at=now)
+            update(_attempts).where(_still_open(attempt_id, now)).values(state="submitted", submitted_at=now)
         )
         locked = result.rowcount == 1
     else:
@@ -537,7 +532,7 @@ def _save_all(
     db.session.commit()
     db.session.refresh(attempt)
     if submit:
-        on_attempt_graded(attempt_id)
+        graded(attempt_id)
     return True
 
 
@@ -551,17 +546,38 @@ def _grade_into(attempt_id: int, layout: list[dict], canonical: Mapping[int, dic
             select(_responses.c.question_id, _responses.c.answer).where(_responses.c.attempt_id == attempt_id)
         ).all()
     )
-    for entry in layout:
-        qid = entry["question_id"]
-        if qid not in saved:
-            continue
-        result = grade(canonical[qid], saved[qid])
+    for qid, fraction in graded_fractions(layout, saved, canonical).items():
         db.session.execute(
             update(_responses)
             .where(_responses.c.attempt_id == attempt_id, _responses.c.question_id == qid)
-            .values(fraction=None if result.pending else result.fraction)
+            .values(fraction=fraction)
         )
     rescore(attempt_id, layout)
+
+
+def graded_fractions(
+    layout: list[dict], saved: Mapping[int, Any], canonical: Mapping[int, dict]
+) -> dict[int, float | None]:
+    """The fraction the submission gives each saved answer (question id -> answer), None where a person
+    grades it (an essay). Pure: the submit stores these, a page showing an overdue attempt only reads them."""
+    out: dict[int, float | None] = {}
+    for entry in layout:
+        qid = entry["question_id"]
+        if qid in saved:
+            result = grade(canonical[qid], saved[qid])
+            out[qid] = None if result.pending else result.fraction
+    return out
+
+
+def scored(layout: list[dict], fractions: Mapping[int, float | None]) -> tuple[float, float, int]:
+    """(score, max score, responses waiting for a person) from the responses' fractions. Pure."""
+    known = [
+        fractions[e["question_id"]] * e["points"]
+        for e in layout
+        if fractions.get(e["question_id"]) is not None
+    ]
+    ungraded = sum(1 for e in layout if e["question_id"] in fractions and fractions[e["question_id"]] is None)
+    return math.fsum(known), math.fsum(e["points"] for e in layout), ungraded
 
 
 def rescore(attempt_id: int, layout: list[dict]) -> None:
@@ -575,23 +591,30 @@ def rescore(attempt_id: int, layout: list[dict]) -> None:
             )
         ).all()
     )
-    known = [
-        fractions[e["question_id"]] * e["points"]
-        for e in layout
-        if fractions.get(e["question_id"]) is not None
-    ]
-    ungraded = sum(1 for e in layout if e["question_id"] in fractions and fractions[e["question_id"]] is None)
+    score, max_score, ungraded = scored(layout, fractions)
     db.session.execute(
         update(_attempts)
         .where(_attempts.c.id == attempt_id)
-        .values(score=math.fsum(known), max_score=math.fsum(e["points"] for e in layout), ungraded=ungraded)
+        .values(score=score, max_score=max_score, ungraded=ungraded)
+    )
+    # Every grading goes through here (submit, an overdue close, grading by hand): the item analysis is stale.
+    analysis_version.bump_for_attempt(db.session(), attempt_id)
+
+
+def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """In progress but past its deadline: closed in all but the database until the next write closes it."""
+    return (
+        attempt.state == "in_progress"
+        and attempt.deadline_at is not None
+        and _now(now) >= attempt.deadline_at
     )
 
 
 def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
-    """Lazily finish an attempt past its deadline with what was saved; True if this call closed it."""
+    """Finish an attempt past its deadline with what was saved; True if this call closed it. Writes: only
+    the write paths (a save, the submit, a start, grading, gradebook actions) and `close_overdue` call it."""
     now = _now(now)
-    if attempt.state != "in_progress" or attempt.deadline_at is None or now < attempt.deadline_at:
+    if not is_overdue(attempt, now):
         return False
     attempt_id = attempt.id
     result = db.session.execute(
@@ -606,8 +629,78 @@ def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
     _grade_into(attempt_id, attempt.layout, canonical_by_id(questions_by_id(_layout_ids(attempt))))
     db.session.commit()
     db.session.refresh(attempt)
-    on_attempt_graded(attempt_id)
+    graded(attempt_id)
     return True
+
+
+def close_overdue(
+    now: datetime | None = None, *, quiz_id: int | None = None, user_id: int | None = None
+) -> int:
+    """Close every attempt past its deadline (of one quiz, of one user), each in its own transaction (grade
+    passback fires for each); the number closed. `flask quiz close-overdue`, the `quiz.close_overdue` job
+    and the gradebook's override actions run it."""
+    now = _now(now)
+    query = select(Attempt.id).where(
+        Attempt.mode.in_(TIMED_MODES),
+        Attempt.state == "in_progress",
+        Attempt.deadline_at.is_not(None),
+        Attempt.deadline_at <= now,
+    )
+    if quiz_id is not None:
+        query = query.where(Attempt.quiz_id == quiz_id)
+    if user_id is not None:
+        query = query.where(Attempt.user_id == user_id)
+    ids = list(db.session.scalars(query.order_by(Attempt.id)))
+    closed = 0
+    for attempt_id in ids:
+        attempt = db.session.get(Attempt, attempt_id)
+        if attempt is not None and close_if_overdue(attempt, now):
+            closed += 1
+    return closed
+
+
+@dataclass(frozen=True)
+class Projection:
+    """How an overdue attempt reads until it is closed: what closing it would store."""
+
+    fractions: dict[int, float | None]
+    score: float
+    max_score: float
+    ungraded: int
+
+
+def project_overdue(attempts: Iterable[Attempt], now: datetime | None = None) -> dict[int, Projection]:
+    """Show the overdue attempts among `attempts` as closed, without writing: each is set, as if loaded
+    from the database, to state 'finished', submitted at its deadline, with the score its saved answers
+    get from the same graders the submit uses (its loaded responses get their fractions too). Nothing is
+    flushed: the next write (or `close_overdue`) stores the same. Returns the projections by attempt id,
+    for callers that read responses or scores as plain columns. Two queries when any is overdue, none
+    otherwise."""
+    now = _now(now)
+    overdue = [a for a in attempts if is_overdue(a, now)]
+    if not overdue:
+        return {}
+    canonical = canonical_by_id(questions_by_id({qid for a in overdue for qid in _layout_ids(a)}))
+    responses: dict[int, list[Response]] = {a.id: [] for a in overdue}
+    for response in db.session.scalars(select(Response).where(Response.attempt_id.in_(list(responses)))):
+        responses[response.attempt_id].append(response)
+    out = {}
+    for attempt in overdue:
+        saved = {r.question_id: r.answer for r in responses[attempt.id]}
+        fractions = graded_fractions(attempt.layout, saved, canonical)
+        score, max_score, ungraded = scored(attempt.layout, fractions)
+        for response in responses[attempt.id]:
+            set_committed_value(response, "fraction", fractions.get(response.question_id))
+        for name, value in (
+            ("state", "finished"),
+            ("submitted_at", attempt.deadline_at),
+            ("score", score),
+            ("max_score", max_score),
+            ("ungraded", ungraded),
+        ):
+            set_committed_value(attempt, name, value)
+        out[attempt.id] = Projection(fractions, score, max_score, ungraded)
+    return out
 
 
 # ---------------------------------------------------------------- what the pages show
@@ -629,6 +722,7 @@ class ShownQuestion:
     word_limit: int | None = None
     saved: Any = None
     seq: int = 0
+    saved_ms: int = 0  # when the stored answer was saved, ms since the epoch (0: none); drafts compare to it
     flagged: bool = False
     page: int = 1
 
@@ -637,17 +731,30 @@ class ShownQuestion:
         return ANSWER_SHAPES.get(self.qtype, "")
 
     @property
+    def number_hint(self) -> str:
+        return number_hint(self.unit)
+
+    @property
     def answered(self) -> bool:
         return self.saved is not None  # stored answers are validated: a blank one is stored as None
 
 
-def _layout_rows(attempt: Attempt) -> Iterator[tuple[int, dict, Question, Response | None]]:
-    """The attempt's questions in layout order: number, layout entry, question and saved response (or None)."""
-    questions = questions_by_id(_layout_ids(attempt))
-    responses = {
-        r.question_id: r
-        for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
-    }
+def _layout_rows(
+    attempt: Attempt,
+    questions: Mapping[int, Question] | None = None,
+    responses: Mapping[int, Response] | None = None,
+) -> Iterator[tuple[int, dict, Question, Response | None]]:
+    """The attempt's questions in layout order: number, layout entry, question and saved response (or None).
+
+    A caller going through many attempts passes the questions (by id) and this attempt's responses (by
+    question id) it loaded for all of them at once."""
+    if questions is None:
+        questions = questions_by_id(_layout_ids(attempt))
+    if responses is None:
+        responses = {
+            r.question_id: r
+            for r in db.session.scalars(select(Response).where(Response.attempt_id == attempt.id))
+        }
     for number, entry in enumerate(attempt.layout, start=1):
         question = questions[entry["question_id"]]
         yield number, entry, question, responses.get(question.id)
@@ -671,6 +778,11 @@ def page_count(attempt: Attempt) -> int:
     return max(1, math.ceil(len(attempt.layout) / size)) if size else 1
 
 
+def epoch_ms(moment: datetime | None = None) -> int:
+    """Milliseconds since the epoch of a moment (now by default), as the browser's Date.now() counts."""
+    return int(_now(moment).timestamp() * 1000)
+
+
 def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
     """Every question of the attempt as the attempt page shows it, with its page and review flag."""
     shown = []
@@ -685,6 +797,7 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
             entry["points"],
             saved=response.answer if response else None,
             seq=response.seq if response else 0,
+            saved_ms=epoch_ms(response.saved_at) if response else 0,
             flagged=q.id in flagged,
             page=(number - 1) // size + 1 if size else 1,
         )
@@ -696,11 +809,18 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
     return shown
 
 
-def review_allowed(attempt: Attempt, viewer: User, now: datetime | None = None) -> bool:
-    """Feedback per the quiz's setting; teachers of the course always see it once the attempt is closed."""
+def review_allowed(
+    attempt: Attempt, viewer: User, now: datetime | None = None, *, editor: bool | None = None
+) -> bool:
+    """Feedback per the quiz's setting; teachers of the course always see it once the attempt is closed.
+
+    `editor`: whether the viewer may edit the attempt's quiz, when the caller already knows (one query for
+    many attempts); None asks."""
     if attempt.state not in DONE_STATES:
         return False
-    if attempt.mode == "practice" or attempt.quiz is None or can_edit(viewer, attempt.quiz):
+    if attempt.mode == "practice" or attempt.quiz is None:
+        return True
+    if editor if editor is not None else can_edit_quiz(viewer, attempt.quiz):
         return True
     if attempt.quiz.feedback_timing == "after_close":
         closes = attempt.quiz.closes_at  # none (a quiz saved before this was refused): it never closes
@@ -720,6 +840,9 @@ class ReviewedQuestion:
     sentence_id: str | None
     comment: str = ""
     graded_by_hand: bool = False
+    answer_feedback: list[str] = field(
+        default_factory=list
+    )  # what the answer given earns (app.qtypes.feedback)
 
     @property
     def pending(self) -> bool:
@@ -739,9 +862,16 @@ class ReviewedQuestion:
         return self.fraction is not None and self.fraction >= 1.0
 
 
-def reviewed_questions(attempt: Attempt) -> list[ReviewedQuestion]:
+def reviewed_questions(
+    attempt: Attempt,
+    questions: Mapping[int, Question] | None = None,
+    responses: Mapping[int, Response] | None = None,
+) -> list[ReviewedQuestion]:
+    """The attempt's questions with answers, grades and keys (see _layout_rows for the preloaded maps)."""
+    if questions is None:
+        questions = questions_by_id(_layout_ids(attempt), with_articles=True)
     reviewed = []
-    for number, entry, q, response in _layout_rows(attempt):
+    for number, entry, q, response in _layout_rows(attempt, questions, responses):
         canonical = to_canonical(q)
         reviewed.append(
             ReviewedQuestion(
@@ -755,6 +885,11 @@ def reviewed_questions(attempt: Attempt) -> list[ReviewedQuestion]:
                 sentence_id=q.sentence_ids[0] if q.sentence_ids else None,
                 comment=(response.comment or "") if response else "",
                 graded_by_hand=bool(response and response.manual_points is not None),
+                answer_feedback=answer_feedback(
+                    canonical,
+                    response.answer if response else None,
+                    bool(response and (response.fraction or 0) >= 1),
+                ),
             )
         )
     return reviewed

@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.courses.service import can_manage
 from app.extensions import db
+from app.inputs import CONTROL
 from app.models import Article, Course, Question, Quiz, QuizItem, User
+from app.policy import can_manage_course
 from app.quizzes.errors import NotAllowed, QuizError
 
 GRADING_METHODS = ("highest", "last", "first", "average")
@@ -67,7 +68,7 @@ def settings_problems(settings: QuizSettings) -> dict[str, str]:
 
 def save_quiz(owner: User, settings: QuizSettings, quiz: Quiz | None = None) -> Quiz:
     """Create a quiz, or update `quiz`, from validated settings; the owner must manage the course."""
-    if not can_manage(owner, settings.course):
+    if not can_manage_course(owner, settings.course):
         raise NotAllowed("You can only put quizzes in courses you teach.", "course")
     problems = settings_problems(settings)
     if problems:
@@ -126,21 +127,8 @@ def publish_problems(quiz: Quiz | None) -> list[str]:
     return problems
 
 
-def can_edit(user: User, quiz: Quiz) -> bool:
-    if user.is_admin:
-        return True
-    if quiz.course is None:
-        return quiz.owner_id == user.id
-    return can_manage(user, quiz.course)
-
-
-def managed_courses(user: User) -> list[Course]:
-    from app.courses.service import courses_for
-
-    return [course for course in courses_for(user) if can_manage(user, course)]
-
-
-def topics() -> list[str]:
+def approved_topics() -> list[str]:
+    """The topics of approved questions: what a quiz can draw from."""
     return list(
         db.session.scalars(
             select(Question.topic).where(Question.status == "approved").distinct().order_by(Question.topic)
@@ -151,7 +139,12 @@ def topics() -> list[str]:
 def find_questions(
     topic: str = "", article: str = "", qtype: str = "", search: str = "", limit: int = 200
 ) -> list[Question]:
-    """Approved questions matching every given filter (search: words in the stem, any case)."""
+    """Approved questions matching every given filter (search: words in the stem, any case).
+
+    A filter holding a control character matches nothing (no stored text holds one; PostgreSQL cannot
+    even compare text holding NUL)."""
+    if any(CONTROL.search(value) for value in (topic, article, qtype, search)):
+        return []
     query = select(Question).where(Question.status == "approved")
     if topic:
         query = query.where(Question.topic == topic)
@@ -168,10 +161,24 @@ def _next_position(quiz: Quiz) -> int:
     return max((item.position for item in quiz.items), default=0) + 1
 
 
+MIN_POINTS, MAX_POINTS = 0.01, 1000.0  # the range the builder's Points boxes accept
+
+
+def check_points(points: float | None) -> float:
+    """Points for a quiz item: a finite number from 0.01 to 1000 (QuizError on the "points" field otherwise).
+
+    Out of range, "Infinity" made the quiz worth inf points and its analysis fail; 1e-9 rounds to 0."""
+    if points is None or not math.isfinite(points) or not MIN_POINTS <= points <= MAX_POINTS:
+        raise QuizError(
+            f"Points per question must be a number from {MIN_POINTS:g} to {MAX_POINTS:g}, e.g. 1 or 2.5.",
+            "points",
+        )
+    return points
+
+
 def add_questions(quiz: Quiz, question_ids: Iterable[int], points: float = 1.0) -> int:
     """Append approved questions not yet in the quiz as fixed items; returns how many were added."""
-    if not points > 0:
-        raise QuizError("Points per question must be more than 0.", "points")
+    check_points(points)
     present = {item.question_id for item in quiz.items if item.question_id is not None}
     wanted = [qid for qid in dict.fromkeys(question_ids) if qid not in present]
     found = set(
@@ -199,8 +206,7 @@ def add_draw(quiz: Quiz, topic: str, count: int, points: float = 1.0) -> QuizIte
         raise QuizError(f"The bank has no approved questions in the topic {topic!r}.", "draw_topic")
     if count < 1 or count > available:
         raise QuizError(f"Draw between 1 and {available} questions from {topic}.", "draw_count")
-    if not points > 0:
-        raise QuizError("Points per question must be more than 0.", "points")
+    check_points(points)
     item = QuizItem(position=_next_position(quiz), draw_topic=topic, draw_count=count, points=points)
     quiz.items.append(item)
     db.session.commit()
@@ -220,9 +226,7 @@ def change_item(quiz: Quiz, item_id: int, action: str, points: float | None = No
         if 0 <= other < len(items):
             items[index], items[other] = items[other], items[index]
     elif action == "points":
-        if points is None or not points > 0:
-            raise QuizError("Points per question must be more than 0.", "points")
-        items[index].points = points
+        items[index].points = check_points(points)
     else:
         raise QuizError(f"Unknown action {action!r}.")
     # Two passes so the unique (quiz_id, position) never sees two items on one position mid-flush.

@@ -1,4 +1,5 @@
-"""`flask quiz stats QUIZ_ID --format json|text`: item analysis of a quiz from the command line."""
+"""`flask quiz stats QUIZ_ID --format json|text`: item analysis of a quiz from the command line;
+`flask quiz close-overdue`: close every attempt past its deadline (pages only show them closed)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.models import Quiz
 from app.quizzes.analysis import to_json
-from app.quizzes.service import statistics
+from app.quizzes.service import close_overdue, statistics
 
-quiz_cli = AppGroup("quiz", help="Quizzes: item statistics.")
+quiz_cli = AppGroup("quiz", help="Quizzes: item statistics, closing overdue attempts.")
 
 
 def _pct(value: float | None) -> str:
@@ -40,3 +41,13 @@ def stats_command(quiz_id: int, fmt: str) -> None:
             f"Q{number:<3} n={item.n:<4} facility {_pct(item.facility):>7}  "
             f"discrimination {_pct(item.discrimination_index):>7}  {result.labels.get(item.question_id, '')}"
         )
+
+
+@quiz_cli.command("close-overdue")
+def close_overdue_command() -> None:
+    """Close every attempt past its deadline with its saved answers, graded (grade passback fires).
+
+    Pages show an overdue attempt as closed without writing; this (or the next save, submit or grading
+    touching it) stores it. Schedule it (cron), or start the `quiz.close_overdue` job on the queue."""
+    closed = close_overdue()
+    click.echo(f"Closed {closed} overdue attempt(s).")

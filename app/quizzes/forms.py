@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -21,7 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.inputs import parse_int
+from app.forms import CheckedForm
+from app.inputs import INT32_MAX, parse_int
 from app.qtypes.registry import get_type
 from app.quizzes.service import ShownQuestion
 
@@ -58,7 +58,7 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-class QuizForm(FlaskForm):
+class QuizForm(CheckedForm):
     title = StringField("Title", validators=[DataRequired(message="Give the quiz a title."), Length(max=200)])
     description = TextAreaField("Instructions (optional)", validators=[Length(max=4000)])
     course_id = SelectField("Course", coerce=int)
@@ -102,12 +102,12 @@ def aware(value: datetime | None, timezone: str) -> datetime | None:
     return None if value is None else value.replace(tzinfo=zone(timezone))
 
 
-class AddQuestionsForm(FlaskForm):
+class AddQuestionsForm(CheckedForm):
     points = DecimalField("Points each", default=1, validators=[NumberRange(min=0.01, max=1000)])
     add = SubmitField("Add selected questions")
 
 
-class DrawForm(FlaskForm):
+class DrawForm(CheckedForm):
     """Shares field names with AddQuestionsForm on the builder page, so its ids are set apart."""
 
     draw_topic = SelectField("Topic", choices=[])
@@ -118,7 +118,7 @@ class DrawForm(FlaskForm):
     add = SubmitField("Add random draw", id="draw-add")
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(CheckedForm):
     """One student's accommodation on a quiz; empty fields keep the quiz's setting."""
 
     student = SelectField("Student", coerce=int, choices=[], validate_choice=False)
@@ -133,8 +133,13 @@ class OverrideForm(FlaskForm):
     closes_at = DateTimeLocalField("Closes at, for this student (optional)", validators=[Optional()])
     submit = SubmitField("Save override")
 
+    def validate_student(self, field: SelectField) -> None:
+        # An id no INTEGER column holds (a 20-digit number) names no student; PostgreSQL refuses to compare it.
+        if not isinstance(field.data, int) or not 1 <= field.data <= INT32_MAX:
+            raise ValidationError("Choose a student from the list.")
 
-class PracticeForm(FlaskForm):
+
+class PracticeForm(CheckedForm):
     article = SelectField("Article", choices=[])
     topic = SelectField("Topic", choices=[])
     count = IntegerField("Number of questions", default=5, validators=[NumberRange(min=1, max=30)])

@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.lti.passback import on_attempt_graded
 from app.models import Attempt, Question, Quiz, Response, User, utcnow
+from app.policy import can_grade
 from app.qtypes.essay import word_count
 from app.qtypes.registry import TYPES, hand_graded_types
-from app.quizzes.attempts import DONE_STATES, rescore
-from app.quizzes.builder import can_edit
+from app.quizzes.attempts import DONE_STATES, close_if_overdue, rescore
 from app.quizzes.errors import AttemptClosed, BadAnswer, NotAllowed, QuizError
+from app.quizzes.events import graded
 
 MAX_COMMENT = 5000
 
@@ -192,6 +192,8 @@ def parse_points(raw: Any) -> float:
     """The points as typed ('7', '7.5', '7,5'); BadAnswer (400) when it is not a number."""
     text = str(raw if raw is not None else "").strip().replace(",", ".")
     try:
+        if not text.isascii():  # float() would read "٣" or "７" as digits; ask for 0-9
+            raise ValueError(text)
         value = float(text)
     except ValueError:
         raise QuizError(
@@ -219,8 +221,9 @@ def grade_response(
         raise NoSuchResponse(
             "No such response to grade; it may have been deleted. Reload the grading screen."
         )
-    if not can_edit(grader, attempt.quiz):
+    if not can_grade(grader, attempt.quiz):
         raise NotAllowed("Only the quiz's owner or a teacher of its course can grade its responses.")
+    close_if_overdue(attempt, now)  # past its deadline: closed with its saved answers first (own commit)
     if attempt.state not in DONE_STATES:
         raise AttemptClosed("This attempt is still in progress; grade it once the student has submitted.")
     question = db.session.get(Question, response.question_id)
@@ -256,5 +259,5 @@ def grade_response(
     rescore(attempt.id, attempt.layout)
     db.session.commit()
     db.session.refresh(attempt)
-    on_attempt_graded(attempt.id)  # the LMS gets the score once nothing waits for a person
+    graded(attempt.id)  # the LMS gets the score once nothing waits for a person
     return response, attempt

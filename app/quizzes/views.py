@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from flask import (
@@ -21,6 +19,8 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app import policy
+from app.courses.service import managed_courses
 from app.extensions import db
 from app.inputs import parse_int
 from app.models import Attempt, Course, Quiz, utcnow
@@ -43,18 +43,8 @@ from app.security import accepts_json, instructor_required
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
 
-def _quiz_or_404(quiz_id: int) -> Quiz:
-    quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None:
-        abort(404)
-    return quiz
-
-
 def _managed_quiz(quiz_id: int) -> Quiz:
-    quiz = _quiz_or_404(quiz_id)
-    if not service.can_edit(current_user, quiz):
-        abort(403)
-    return quiz
+    return policy.quiz_or_abort(quiz_id, current_user, edit=True)
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
@@ -84,19 +74,18 @@ def index():
 @bp.get("/<int:quiz_id>")
 @login_required
 def show(quiz_id: int):
-    quiz = _quiz_or_404(quiz_id)
-    if not service.can_take(current_user, quiz):
+    quiz = policy.quiz_or_abort(quiz_id)
+    if not policy.can_take_quiz(current_user, quiz):
         abort(403)
     attempts = service.attempts_of(quiz, current_user)
-    for attempt in attempts:
-        service.close_if_overdue(attempt)
+    service.project_overdue(attempts)  # shown closed; a GET writes nothing
     rules = overrides.rules_for(quiz, current_user)
     return render_template(
         "quizzes/show.html",
         quiz=quiz,
         attempts=attempts,
         rules=rules,
-        manage=service.can_edit(current_user, quiz),
+        manage=policy.can_edit_quiz(current_user, quiz),
         in_progress=next((a for a in attempts if a.state == "in_progress"), None),
         window_problem=service.window_problem(quiz, utcnow(), rules),
         max_points=service.max_points(quiz),
@@ -109,7 +98,7 @@ def show(quiz_id: int):
 
 def _quiz_form(quiz: Quiz | None = None) -> QuizForm:
     form = QuizForm(obj=quiz)
-    form.course_id.choices = [SelectChoice(c.id, c.title) for c in service.managed_courses(current_user)]
+    form.course_id.choices = [SelectChoice(c.id, c.title) for c in managed_courses(current_user)]
     if quiz is not None and request.method == "GET":
         form.time_limit.data = quiz.time_limit_s // 60 if quiz.time_limit_s else None
         tz = zone(current_user.timezone)
@@ -176,14 +165,21 @@ def create():
     return render_template("quizzes/new.html", form=form), status
 
 
-def _builder(quiz: Quiz, form: QuizForm, status: int = 200, draw_form: DrawForm | None = None):
+def _builder(
+    quiz: Quiz,
+    form: QuizForm,
+    status: int = 200,
+    draw_form: DrawForm | None = None,
+    item_error: tuple[int, str, str] | None = None,
+):
+    """The builder page; `item_error` is (item id, message, value typed) for an item's refused points."""
     filters = {key: request.args.get(key, "") for key in ("topic", "article", "type", "q")}
     found = service.find_questions(filters["topic"], filters["article"], filters["type"], filters["q"])
     present = {item.question_id for item in quiz.items}
     draw_form = draw_form or DrawForm(formdata=None)
-    topics = service.topics()
+    topics = service.approved_topics()
     draw_form.draw_topic.choices = [SelectChoice(t) for t in topics]
-    from app.articles.service import list_articles
+    from app.articles.service import article_choices
 
     return render_template(
         "quizzes/edit.html",
@@ -194,10 +190,11 @@ def _builder(quiz: Quiz, form: QuizForm, status: int = 200, draw_form: DrawForm 
         filters=filters,
         found=[q for q in found if q.id not in present],
         topics=topics,
-        articles=list_articles(),
+        articles=article_choices(),
         types=TYPE_CHOICES,
         max_points=service.max_points(quiz),
         question_count=service.question_count(quiz),
+        item_error=item_error,
     ), status
 
 
@@ -206,8 +203,17 @@ def _builder(quiz: Quiz, form: QuizForm, status: int = 200, draw_form: DrawForm 
 def edit(quiz_id: int):
     quiz = _managed_quiz(quiz_id)
     form = _quiz_form(quiz)
+    was_published = quiz.published
     if _save_settings(form, quiz) is not None:
-        flash("Settings saved.", "success")
+        if quiz.published and not was_published and quiz.course is not None:
+            # The newcomer's next question is "how do students get it?": say it where they are.
+            flash(
+                f"Published: students of {quiz.course.title} see it on the course page. "
+                f"They join the course with the code {quiz.course.join_code}.",
+                "success",
+            )
+        else:
+            flash("Settings saved.", "success")
         return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
     return _builder(quiz, form, 422 if form.is_submitted() else 200)
 
@@ -219,7 +225,7 @@ def add_items(quiz_id: int):
     form = AddQuestionsForm()
     ids = [parse_int(v, "question_id", minimum=1) for v in request.form.getlist("question_id") if v]
     if not form.validate_on_submit() or not ids:
-        flash("Tick at least one question and give points above 0.", "error")
+        flash("Tick at least one question and give points from 0.01 to 1000.", "error")
         return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
     added = service.add_questions(quiz, ids, float(form.points.data or Decimal(1)))
     flash(f"Added {added} question{'s' if added != 1 else ''}.", "success")
@@ -231,7 +237,7 @@ def add_items(quiz_id: int):
 def add_draw(quiz_id: int):
     quiz = _managed_quiz(quiz_id)
     form = DrawForm()
-    form.draw_topic.choices = [SelectChoice(t) for t in service.topics()]
+    form.draw_topic.choices = [SelectChoice(t) for t in service.approved_topics()]
     if form.validate_on_submit():
         try:
             service.add_draw(quiz, form.draw_topic.data, form.draw_count.data, float(form.points.data))
@@ -251,6 +257,9 @@ def change_item(quiz_id: int, item_id: int):
     try:
         service.change_item(quiz, item_id, request.form.get("action", ""), points)
     except service.QuizError as exc:
+        if exc.field == "points":  # beside the box, with what was typed
+            typed = request.form.get("points", "")[:40]
+            return _builder(quiz, _quiz_form(quiz), 422, item_error=(item_id, str(exc), typed))
         flash(str(exc), "error")
     return redirect(url_for("quizzes.edit", quiz_id=quiz.id) + "#items")
 
@@ -261,7 +270,7 @@ def change_item(quiz_id: int, item_id: int):
 @bp.post("/<int:quiz_id>/start")
 @login_required
 def start(quiz_id: int):
-    quiz = _quiz_or_404(quiz_id)
+    quiz = policy.quiz_or_abort(quiz_id)
     try:
         attempt = service.start_attempt(quiz, current_user)
     except service.NotAllowed:
@@ -304,6 +313,7 @@ def _attempt_page(
         pages=pages,
         errors=errors or {},
         seconds_left=service.seconds_left(attempt),
+        now_ms=service.epoch_ms(),
     ), status
 
 
@@ -312,8 +322,7 @@ def _open_attempt(attempt_id: int) -> Attempt | Response:
     attempt = _own_attempt(attempt_id)
     if attempt.mode == "practice":
         return redirect(url_for("quizzes.practice_attempt", attempt_id=attempt.id))
-    service.close_if_overdue(attempt)
-    if attempt.state != "in_progress":
+    if attempt.state != "in_progress" or service.is_overdue(attempt):
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     return attempt
 
@@ -418,13 +427,23 @@ def save(attempt_id: int):
     return jsonify(saved=seq, question_id=data["question_id"])
 
 
+@bp.post("/attempts/<int:attempt_id>/close")
+@accepts_json
+@login_required
+def close(attempt_id: int):
+    """The page's timer at the deadline: close the overdue attempt with its saved answers -> {state}."""
+    attempt = _own_attempt(attempt_id)
+    service.close_if_overdue(attempt)
+    return jsonify(state=attempt.state)
+
+
 @bp.get("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
     attempt = service.get_attempt_for(attempt_id, current_user)
     if attempt is None:
         abort(404)
-    service.close_if_overdue(attempt)
+    service.project_overdue([attempt])  # an overdue attempt reads as closed; the next write closes it
     if attempt.state == "in_progress":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     allowed = service.review_allowed(attempt, current_user)
@@ -441,19 +460,27 @@ def review(attempt_id: int):
 # ---------------------------------------------------------------- gradebook and statistics
 
 
-def _override_form(quiz: Quiz) -> OverrideForm:
+def _override_form(quiz: Quiz, students: list | None = None) -> OverrideForm:
+    """The override form; its menu offers `students` (the gradebook page's) when given, else the course's."""
     form = OverrideForm()
-    form.student.choices = overrides.student_choices(quiz)
+    if students is None:
+        form.student.choices = overrides.student_choices(quiz)
+    else:
+        form.student.choices = [(s.id, f"{s.display_name} ({s.username})") for s in students]
     return form
 
 
 def _results_page(quiz: Quiz, form: OverrideForm | None = None, status: int = 200):
+    page = parse_int(request.args.get("page"), "page", minimum=1, maximum=1_000_000, default=1)
+    grades = service.gradebook_page(quiz, page)
     return render_template(
         "quizzes/gradebook.html",
         quiz=quiz,
-        rows=service.gradebook(quiz),
+        rows=grades.rows,
+        grades=grades,
         columns=service.CSV_COLUMNS,
-        override_form=form or _override_form(quiz),
+        # A department's course has thousands of students: the menu offers this page's, as the table does.
+        override_form=form or _override_form(quiz, [row.student for row in grades.rows]),
         overrides=overrides.overrides_of(quiz),
         tz=zone(current_user.timezone),
     ), status
@@ -473,6 +500,9 @@ def set_override(quiz_id: int):
     form = _override_form(quiz)
     if not form.validate_on_submit():
         return _results_page(quiz, form, 422)
+    # An attempt already past its deadline is closed first (its own transaction): an override re-times
+    # only an attempt still running, as when the gradebook's GET used to close the overdue ones.
+    service.close_overdue(quiz_id=quiz.id, user_id=form.student.data)
     try:
         override = overrides.set_override(
             quiz,
@@ -493,6 +523,9 @@ def set_override(quiz_id: int):
 @login_required
 def delete_override(quiz_id: int, user_id: int):
     quiz = _managed_quiz(quiz_id)
+    service.close_overdue(
+        quiz_id=quiz.id, user_id=user_id
+    )  # as set_override: an overdue attempt stays closed
     try:
         overrides.clear_override(quiz, user_id)
     except overrides.NotInCourse:
@@ -505,12 +538,8 @@ def delete_override(quiz_id: int, user_id: int):
 @login_required
 def grades_csv(quiz_id: int):
     quiz = _managed_quiz(quiz_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(service.CSV_COLUMNS)
-    writer.writerows(service.grades_csv_rows(service.gradebook(quiz)))
     return Response(
-        out.getvalue(),
+        service.grades_csv(quiz),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="quiz-{quiz.id}-grades.csv"'},
     )
@@ -538,7 +567,9 @@ def practice():
     form.article.choices = [SelectChoice("", "Any article")] + [
         SelectChoice(a.slug, a.title) for a in list_articles()
     ]
-    form.topic.choices = [SelectChoice("", "Any topic")] + [SelectChoice(t) for t in service.topics()]
+    form.topic.choices = [SelectChoice("", "Any topic")] + [
+        SelectChoice(t) for t in service.approved_topics()
+    ]
     if form.validate_on_submit():
         try:
             attempt = service.start_practice(

@@ -1,6 +1,8 @@
 // Casewise quiz attempts: autosave each answer as it changes (with retries), flags for review, the question
 // map, a countdown that warns and submits at the deadline, and the confirmation before the submit.
 // Progressive enhancement: without this file the form's buttons save, page, finish and submit the same way.
+// Each answer is also kept as a draft in sessionStorage until the server acknowledges it, so an answer typed
+// just before a reload (whose save the reload's GET may overtake) is put back and saved on the next load.
 (function () {
   "use strict";
 
@@ -64,6 +66,70 @@
     return false;
   }
 
+  // The inverse of COLLECTORS: put an answer of the question's shape back into its fields (a restored draft).
+  function checkValues(fieldset, values) {
+    all(fieldset, "input" + field(fieldset)).forEach(function (i) { i.checked = values.indexOf(i.value) !== -1; });
+  }
+  function fill(fieldset, answer) {
+    var input = fieldset.querySelector("input" + field(fieldset) + ", textarea" + field(fieldset));
+    if (input) { input.value = answer === null || answer === undefined ? "" : String(answer); }
+  }
+  var APPLIERS = {
+    mcq: function (fieldset, answer) { checkValues(fieldset, [answer]); },
+    tf: function (fieldset, answer) { checkValues(fieldset, [String(answer)]); },
+    multi: function (fieldset, answer) { checkValues(fieldset, Array.isArray(answer) ? answer : []); },
+    numeric: fill,
+    short: fill,
+    essay: fill,
+    cloze: function (fieldset, answer) {
+      var name = "q-" + fieldset.getAttribute("data-qid") + "-";
+      (Array.isArray(answer) ? answer : []).forEach(function (text, i) {
+        var input = fieldset.querySelector('input[name="' + name + (i + 1) + '"]');
+        if (input) { input.value = text === null || text === undefined ? "" : String(text); }
+      });
+    },
+    matching: function (fieldset, answer) {
+      all(fieldset, "select[data-left]").forEach(function (s) {
+        var right = answer && typeof answer === "object" ? answer[s.getAttribute("data-left")] : "";
+        s.value = right === null || right === undefined ? "" : String(right);
+      });
+    }
+  };
+
+  // ------------------------------------------------------------ drafts kept until the server has them
+  // sessionStorage, not localStorage: it survives a reload or a crash-free back/forward in the tab, but is
+  // per tab (another tab of the same attempt never gets this tab's unsaved typing put into its fields) and
+  // is gone when the tab closes (nothing of a quiz is left behind on a shared computer).
+  // A draft is {answer, seq, at, base, sent}: seq is the save number the answer is (or will be) sent with;
+  // at is when it was typed, on the server's clock (the page says the server's time when it was rendered);
+  // base is the last save number this tab knew stored; sent, the answers this tab sent and has no reply for.
+  var DRAFT_PREFIX = "casewise-draft:";
+  var Drafts = {
+    key: function (attemptId, qid) { return DRAFT_PREFIX + attemptId + ":" + qid; },
+    read: function (attemptId, qid) {
+      try {
+        var draft = JSON.parse(window.sessionStorage.getItem(this.key(attemptId, qid)) || "null");
+        return draft && typeof draft === "object" && typeof draft.seq === "number" ? draft : null;
+      } catch (e) { return null; }
+    },
+    write: function (attemptId, qid, draft) {
+      try { window.sessionStorage.setItem(this.key(attemptId, qid), JSON.stringify(draft)); } catch (e) { /* full or off: autosave alone */ }
+    },
+    drop: function (attemptId, qid) {
+      try { window.sessionStorage.removeItem(this.key(attemptId, qid)); } catch (e) { /* storage off */ }
+    },
+    dropAttempt: function (attemptId) {
+      try {
+        var prefix = DRAFT_PREFIX + attemptId + ":", doomed = [];
+        for (var i = 0; i < window.sessionStorage.length; i++) {
+          var k = window.sessionStorage.key(i);
+          if (k && k.indexOf(prefix) === 0) { doomed.push(k); }
+        }
+        doomed.forEach(function (k) { window.sessionStorage.removeItem(k); });
+      } catch (e) { /* storage off */ }
+    }
+  };
+
   // ------------------------------------------------------------ status line and question map
 
   function setStatus(fieldset, text, kind) {
@@ -99,22 +165,68 @@
 
   function Saver(form) {
     this.url = form.getAttribute("data-save-url");
-    this.state = {};   // qid -> {seq, timer, inFlight, dirty, failures}
+    this.attemptId = form.getAttribute("data-attempt-id");
+    var serverNow = parseInt(form.getAttribute("data-now-ms") || "", 10);
+    this.skew = isNaN(serverNow) ? 0 : serverNow - Date.now();  // server clock minus this one
+    this.state = {};   // qid -> {seq, timer, inFlight, dirty, failures, restored}
     this.closed = false;
   }
 
   Saver.prototype.of = function (fieldset) {
     var qid = fieldset.getAttribute("data-qid");
     if (!this.state[qid]) {
-      this.state[qid] = { seq: parseInt(fieldset.getAttribute("data-seq") || "0", 10), timer: null,
-                          inFlight: false, dirty: false, failures: 0 };
+      var stored = parseInt(fieldset.getAttribute("data-seq") || "0", 10);
+      this.state[qid] = { seq: stored, known: stored, sent: [], timer: null,
+                          inFlight: false, dirty: false, failures: 0, restored: false };
     }
     return this.state[qid];
+  };
+
+  // Keep the answer now on the page as this question's draft, numbered as the save that will carry it.
+  Saver.prototype.remember = function (fieldset) {
+    if (!this.attemptId) { return; }
+    var st = this.of(fieldset), qid = fieldset.getAttribute("data-qid"), answer = answerOf(fieldset);
+    var kept = Drafts.read(this.attemptId, qid);
+    // The same answer again (a change event on blur, Enter): the draft keeps when it was typed.
+    if (kept && JSON.stringify(kept.answer) === JSON.stringify(answer) && kept.seq > st.known) { return; }
+    Drafts.write(this.attemptId, qid, {
+      answer: answer, seq: st.seq + 1, at: Date.now() + this.skew, base: st.known, sent: st.sent
+    });
+  };
+
+  // On load: a draft the server lacks goes back into the fields and is saved. Dropped instead: a draft
+  // the server holds (the page shows it), one whose save number the server's save has reached, and one
+  // older than a save this tab did not send (another tab's, stored after the draft was typed).
+  Saver.prototype.restore = function (fieldset) {
+    if (!this.attemptId || this.closed) { return; }
+    var qid = fieldset.getAttribute("data-qid"), st = this.of(fieldset);
+    var draft = Drafts.read(this.attemptId, qid);
+    if (!draft) { return; }
+    var apply = APPLIERS[fieldset.getAttribute("data-qtype")];
+    var shown = JSON.stringify(answerOf(fieldset));
+    var savedMs = parseInt(fieldset.getAttribute("data-saved-ms") || "0", 10);
+    var ours = st.seq <= (draft.base || 0) || (Array.isArray(draft.sent) && draft.sent.indexOf(shown) !== -1);
+    if (!apply || draft.seq <= st.seq || JSON.stringify(draft.answer) === shown ||
+        (!ours && !(savedMs < draft.at))) {
+      Drafts.drop(this.attemptId, qid);
+      return;
+    }
+    apply(fieldset, draft.answer);
+    updateMap(fieldset);
+    st.restored = true;
+    draft.seq = st.seq + 1;  // renumbered after the server's: the save below acknowledges it
+    draft.base = st.known;
+    draft.sent = [];
+    Drafts.write(this.attemptId, qid, draft);
+    setStatus(fieldset, "Not saved yet — saving…", "retry");
+    st.dirty = true;
+    this.send(fieldset);
   };
 
   Saver.prototype.schedule = function (fieldset, delay) {
     var st = this.of(fieldset), self = this;
     if (this.closed) { return; }
+    this.remember(fieldset);
     st.dirty = true;
     clearTimeout(st.timer);
     st.failures = 0;
@@ -141,15 +253,18 @@
     st.dirty = false;
     st.inFlight = true;
     st.seq += 1;
-    var seq = st.seq, qid = parseInt(fieldset.getAttribute("data-qid"), 10);
-    setStatus(fieldset, "Saving…", "busy");
+    var seq = st.seq, qid = parseInt(fieldset.getAttribute("data-qid"), 10), answer = answerOf(fieldset);
+    st.sent = st.sent.concat([JSON.stringify(answer)]).slice(-5);
+    var draft = this.attemptId && Drafts.read(this.attemptId, String(qid));
+    if (draft) { draft.sent = st.sent; Drafts.write(this.attemptId, String(qid), draft); }
+    if (st.restored) { setStatus(fieldset, "Not saved yet — saving…", "retry"); } else { setStatus(fieldset, "Saving…", "busy"); }
     fetch(this.url, {
       method: "POST",
       credentials: "same-origin",
       redirect: "error",
       keepalive: true,  // a save sent as the page is left (pagehide, a link) still reaches the server
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ question_id: qid, answer: answerOf(fieldset), seq: seq })
+      body: JSON.stringify({ question_id: qid, answer: answer, seq: seq })
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         return { status: response.status, body: body, retryAfter: response.headers.get("Retry-After") };
@@ -170,7 +285,12 @@
       // Stale: a newer save of this question is already stored, so this one is not needed.
       var seen = fieldset.querySelector(".seen-seq");
       if (seen && parseInt(seen.value, 10) < seq) { seen.value = String(seq); }
+      var draft = this.attemptId && Drafts.read(this.attemptId, fieldset.getAttribute("data-qid"));
+      // Typing after this save was sent renumbered the draft above seq: only the answer sent is dropped.
+      if (draft && draft.seq <= seq) { Drafts.drop(this.attemptId, fieldset.getAttribute("data-qid")); }
       st.failures = 0;
+      st.restored = false;
+      if (result.status === 200) { st.known = Math.max(st.known, seq); st.sent = []; }
       updateMap(fieldset);
       if (st.dirty && !st.timer) { this.send(fieldset); return; }  // changed while this save was in flight
       if (!st.dirty) { setStatus(fieldset, "Saved", "ok"); }        // else the typing delay sends it soon
@@ -202,6 +322,7 @@
     if (this.closed) { return; }
     this.closed = true;
     var self = this;
+    if (this.attemptId) { Drafts.dropAttempt(this.attemptId); }  // nothing typed can change it any more
     Object.keys(this.state).forEach(function (qid) { clearTimeout(self.state[qid].timer); });
     all(document, "fieldset.question").forEach(function (fs) { setStatus(fs, "", "ok"); });
     var form = document.querySelector(".attempt-form");
@@ -312,9 +433,22 @@
       if (left > 0) { setTimeout(tick, 500); return; }
       say("Time is up. Your saved answers are being submitted.");
       if (saver) { saver.close("Time is up: your saved answers are being submitted."); }
-      var review = el.getAttribute("data-review-url");
-      // The server closes an overdue attempt with what was saved when its review page is asked for.
-      if (review) { setTimeout(function () { window.location.assign(review); }, 1500); }
+      var review = el.getAttribute("data-review-url"), closeUrl = el.getAttribute("data-close-url");
+      // Pages only show an overdue attempt closed; this POST closes it with what was saved (grades it,
+      // passes the grade back), then the review shows it. Should the POST fail, the review still shows it
+      // closed, and the next write or the close-overdue job stores it.
+      function toReview() { window.location.assign(review); }
+      if (review) {
+        setTimeout(function () {
+          if (!closeUrl) { toReview(); return; }
+          fetch(closeUrl, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
+            body: "{}"
+          }).then(toReview, toReview);
+        }, 1500);
+      }
     }
     tick();
   }
@@ -345,6 +479,10 @@
     var timer = document.querySelector(".timer[data-remaining-s]");
     var summary = document.querySelector("form.submit-form");
     if (summary) { confirmSubmit(summary); }
+    // A submitted or closed attempt's page (its review): drafts of it are never put back.
+    all(document, "[data-closed-attempt-id]").forEach(function (el) {
+      Drafts.dropAttempt(el.getAttribute("data-closed-attempt-id"));
+    });
     if (!form || !window.fetch) {
       if (timer) { startCountdown(timer, null); }
       return;
@@ -353,6 +491,7 @@
     var saver = new Saver(form);
     if (timer) { startCountdown(timer, saver); }
     trackCurrent(form);
+    all(form, "fieldset.question[data-qid]").forEach(function (fs) { saver.restore(fs); });
     form.addEventListener("change", function (event) {
       var target = event.target;
       if (target.classList.contains("flag-box")) { setFlag(form, target, saver); return; }

@@ -4,10 +4,18 @@
 // card after it (GET /study/next?after=<id>), with its faces, button intervals and progress numbers.
 // A grade then swaps that card in at once and sends the grade in the background with its idempotency
 // key (request_id); the card after the new one is asked for once that grade is saved. When nothing is
-// ready (first moments, end of the queue, no fetch) the form posts as it would without JS. A failed
-// grade reloads the page, which shows the truth. Undo waits for grades in flight, then posts its form.
+// ready (first moments, end of the queue, no fetch) the form posts as it would without JS. A grade the
+// server refuses for its card (409: not due, answered elsewhere) shows the reason and the student goes on;
+// any other failure reloads the page, which shows the truth. Once a card is graded the URL loses its
+// ?card=/?show= (history.replaceState), so a reload never brings back the card just answered. Undo waits
+// for grades in flight, then posts its form.
 (function () {
   "use strict";
+  // Back to a study page kept whole in the back-forward cache would show the card that was on screen then,
+  // answered since: load it again (the server's pages are no-store, which most browsers honour as well).
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var main = document.getElementById("study-main");
     var started = Date.now();
@@ -107,8 +115,8 @@
 
     function ready() {
       var next = prefetched;
-      return !!(window.fetch && window.FormData && next && !next.done && prefetchedFor === currentCardId() &&
-        String(next.card_id) !== currentCardId());
+      return !!(window.fetch && window.FormData && next && !next.done && next.card_id &&
+        prefetchedFor === currentCardId() && String(next.card_id) !== currentCardId());
     }
 
     function sendGrade(form, rating) {
@@ -119,9 +127,39 @@
         method: "POST", body: body, credentials: "same-origin", keepalive: true,
         headers: { Accept: "application/json" },
       }).then(function (response) {
+        if (response.status === 409) {
+          // Refused for this card (not due, answered in another window, retired): the student moves on.
+          return response.json().then(function (data) {
+            return { refused: (data && data.error && data.error.message) || "This grade was not saved." };
+          }, function () { return { refused: "This grade was not saved." }; });
+        }
         if (!response.ok) { throw new Error("grade refused: " + response.status); }
         return response.json();
       });
+    }
+
+    function notify(message) {
+      var notice = byId("study-notice");
+      if (!notice) {
+        var box = document.createElement("div");
+        box.className = "flashes";
+        box.setAttribute("role", "status");
+        notice = document.createElement("p");
+        notice.className = "flash";
+        notice.id = "study-notice";
+        box.appendChild(notice);
+        main.parentNode.insertBefore(box, main);
+      }
+      notice.textContent = message;
+    }
+
+    function leaveCardUrl() {
+      // The URL of an undo (?card=X) or of a shown answer (?show=1) names the card just graded: a reload
+      // must show the next card, not that one again.
+      var deckUrl = main && main.getAttribute("data-deck-url");
+      if (deckUrl && window.history && window.history.replaceState && window.location.search) {
+        window.history.replaceState(null, "", deckUrl);
+      }
     }
 
     // Grade the card on screen: at once when the next card is ready, otherwise by posting the form.
@@ -130,8 +168,9 @@
       if (!ready()) { nativeSubmit(form, button); return; }
       var request = sendGrade(form, button.value);
       inFlight.push(request);
-      request.then(function () {
+      request.then(function (answer) {
         inFlight.splice(inFlight.indexOf(request), 1);
+        if (answer && answer.refused) { notify(answer.refused); }
         prefetch(); // the grade is saved: the card after the new one can now be chosen
       }, function () {
         window.location.reload();
@@ -141,7 +180,10 @@
       asideBack = incoming.content.getElementById("back");
       if (asideBack) { asideBack.parentNode.removeChild(asideBack); }
       asideFor = String(prefetched.card_id);
+      var stale = byId("study-notice");
+      if (stale) { stale.parentNode.remove(); } // about the card before: gone with it
       main.replaceChildren(incoming.content);
+      leaveCardUrl();
       prefetched = null;
       prefetchedFor = null;
       started = Date.now();
@@ -201,6 +243,20 @@
         if (byId("undo-form")) { event.preventDefault(); undo(); }
       }
     });
+
+    // A deck not yet prepared for today shows a Start form (a GET never writes): send it at once, unless
+    // this tab sent it moments ago for this deck (then the button waits for the student, not a loop).
+    var startForm = byId("start-form");
+    if (startForm) {
+      var key = "casewise-study-start:" + startForm.getAttribute("data-deck");
+      var last = 0;
+      try { last = Number(window.sessionStorage.getItem(key)) || 0; } catch (e) { last = 0; }
+      if (Date.now() - last > 10000) {
+        try { window.sessionStorage.setItem(key, String(Date.now())); } catch (e) { /* private mode */ }
+        nativeSubmit(startForm);
+      }
+      return;
+    }
 
     prefetch();
   });

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from app.forms import CheckedForm
 from app.study.scheduler import MAX_RETENTION, MIN_RETENTION, validate_timezone
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(CheckedForm):
     desired_retention = DecimalField(
         "Desired retention",
         places=2,
@@ -48,3 +48,9 @@ class SettingsForm(FlaskForm):
             validate_timezone(field.data.strip())
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
+
+
+class OptimiseForm(CheckedForm):
+    """The "Optimise" button: a CSRF-checked POST, no fields."""
+
+    submit = SubmitField("Optimise my parameters")

@@ -1,43 +1,47 @@
-"""The study hot path's database access: Core statements compiled once, run on a driver connection.
+"""The study hot path's database access: Core statements compiled once, run on the session's connection.
 
-Showing and grading a card is a handful of small indexed statements. Through the ORM session each one
-cost about 60 µs of Python (execution context, bind and result processing, events), and every commit
-another 100 µs of session bookkeeping and pool check-in and check-out, against 7 µs for SQLite to run a
-statement: at hundreds of answers a second the overhead was most of the time. So the study service does
-its card and review-log work here:
+Showing and grading a card is a handful of small indexed statements. Through the ORM's execution layer
+(`session.execute(statement)`) each one cost about 60 µs of Python (compilation cache lookup, bind and
+result processing, events) against 7 µs for SQLite to run it. So the study service does its card and
+review-log work here:
 
-- The statements are still written once, as Core, in app/study/queries.py; each is compiled once per
-  database dialect (and per deck, for the course deck's lists) and cached.
-- They run on one DBAPI connection per app context (a request, a CLI command), checked out of the
-  engine's pool on first use and given back at teardown. Each service operation ends its own
-  transaction on it: a grade commits or rolls back; a read ends the transaction PostgreSQL began.
+- The statements are still written once, as Core, in app/study/queries.py (the study repository: every
+  statement of the hot path and the functions that run them); each is compiled once per database
+  dialect (and per deck, for the course deck's lists) and cached.
+- They run on the ORM session's own connection (`db.session.connection()`): one connection and one
+  transaction path per request. Until issue #21 they ran on a second DBAPI connection checked out
+  beside the session's. They go to the cursor of the session connection's DBAPI connection, not
+  through `exec_driver_sql` (which built a CursorResult and its column metadata per statement: 0.46×
+  the answers per CPU second), and a study write commits that connection rather than calling
+  `session.commit()` (which gave the connection back to the pool after every answer: 0.84–0.92×).
+  Measured A/B, this path costs nothing above the noise (README.md "One transaction path"). The
+  engine's `before_cursor_execute` and `commit` listeners still see every statement and commit.
 - Values cross the driver boundary the way UTCDateTime and JSON convert them: datetimes are naive UTC
   text on SQLite (SQLAlchemy's storage format, whose text order is time order, so the indexes serve
   ranges) and aware on PostgreSQL; JSON goes in as text and comes out parsed.
-
-Everything else (settings, undo, statistics) stays on the ORM session; both see committed data only.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, g
-from sqlalchemy import BindParameter
+from sqlalchemy import BindParameter, Connection
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.visitors import iterate
 
 from app.extensions import db
+from app.models import Card, ReviewLog, StudyDay, StudyDeckChecked
 
 # How SQLAlchemy's SQLite DATETIME stores a value; the microseconds are always written.
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 # SQLite's named style (":name") lets every statement take one dict on either database.
 _SQLITE_NAMED = SQLiteDialect_pysqlite(paramstyle="named")
+# The rows the study statements write: loaded ORM objects of these are expired after a study commit.
+STUDY_ROWS = (Card, ReviewLog, StudyDay, StudyDeckChecked)
 
 
 class Prepared:
@@ -75,15 +79,24 @@ def _prepare(statement: Any, dialect_key: str, fixed: tuple[tuple[str, Any], ...
 
 
 class Driver:
-    """The app context's study connection and the conversions its driver needs."""
+    """The study statements' way to the database: the DBAPI connection under the ORM session's own
+    Connection (the same connection and transaction as every ORM statement of the request), and the
+    conversions the driver needs.
 
-    def __init__(self, pooled: Any) -> None:
-        self.pooled = pooled  # SQLAlchemy's pool proxy: closing it returns the connection to the pool
-        self.conn = pooled.driver_connection
-        self.sqlite = isinstance(self.conn, sqlite3.Connection)
-        dialect = db.engine.dialect
+    Statements go straight to the driver's cursor, skipping SQLAlchemy's execution layer (see the module
+    docstring for why), but the engine's `before_cursor_execute` listeners still see each one, so a
+    statement count or a check for writes covers the study statements too.
+    """
+
+    def __init__(self, connection: Connection, transaction: Any) -> None:
+        self.connection = connection
+        self.transaction = transaction  # the session transaction this driver belongs to
+        self.conn = connection.connection.driver_connection
+        dialect = connection.dialect
+        self.sqlite = dialect.name == "sqlite"
         self.dialect_key = f"{dialect.name}+{dialect.driver}"
-        self.integrity_errors = db.engine.dialect.loaded_dbapi.IntegrityError
+        # A repeated (user, request_id) or a card created twice.
+        self.integrity_errors = dialect.loaded_dbapi.IntegrityError
 
     # --- statements
 
@@ -95,31 +108,47 @@ class Driver:
         """
         return _prepare(statement, self.dialect_key, fixed)
 
+    def _announce(self, cursor: Any, sql: str, values: Any, many: bool) -> None:
+        listeners = self.connection.dispatch.before_cursor_execute
+        if listeners:  # none in production: one attribute check per statement
+            listeners(self.connection, cursor, sql, values, None, many)
+
     def run(self, statement: Any, params: dict[str, Any], fixed: tuple[tuple[str, Any], ...] = ()) -> Any:
-        """Execute (beginning a transaction where the driver does); the DBAPI cursor."""
+        """Execute in the session's transaction; the DBAPI cursor."""
         compiled = _prepare(statement, self.dialect_key, fixed)
-        return self.conn.execute(compiled.sql, {**compiled.defaults, **params})
+        values = {**compiled.defaults, **params}
+        cursor = self.conn.cursor()
+        self._announce(cursor, compiled.sql, values, False)
+        cursor.execute(compiled.sql, values)
+        return cursor
 
     def run_many(self, statement: Any, rows: list[dict[str, Any]]) -> None:
         compiled = _prepare(statement, self.dialect_key, ())
+        values = [{**compiled.defaults, **row} for row in rows]
         cursor = self.conn.cursor()
         try:
-            cursor.executemany(compiled.sql, [{**compiled.defaults, **row} for row in rows])
+            self._announce(cursor, compiled.sql, values, True)
+            cursor.executemany(compiled.sql, values)
         finally:
             cursor.close()
 
-    # --- transactions
+    # --- transactions: the session's
 
     def commit(self) -> None:
+        """Commit the transaction the study statements (and anything else of the session) wrote, on the
+        session's connection. The session keeps its connection: the next operation needs no checkout
+        from the pool. Card, ReviewLog, StudyDay and StudyDeckChecked objects loaded through the ORM are
+        expired, so they read the new rows; the rest of the session (the user) stays loaded."""
+        session = db.session()
+        if self.connection.dispatch.commit:  # the engine's commit listeners see it, as any commit
+            self.connection.dispatch.commit(self.connection)
         self.conn.commit()
+        for obj in [obj for obj in session.identity_map.values() if isinstance(obj, STUDY_ROWS)]:
+            session.expire(obj)
 
-    def rollback(self) -> None:
-        self.conn.rollback()
-
-    def end_read(self) -> None:
-        """End the transaction a read began (PostgreSQL begins one on any statement; SQLite does not)."""
-        if not self.sqlite:
-            self.conn.rollback()
+    @staticmethod
+    def rollback() -> None:
+        db.session.rollback()
 
     # --- values
 
@@ -155,18 +184,13 @@ def from_db_time(value: Any) -> datetime | None:
 
 
 def driver() -> Driver:
-    """The study connection of this app context, checked out of the pool on first use."""
-    found = g.get("_study_driver")
-    if found is None:
-        found = g._study_driver = Driver(db.engine.raw_connection())
+    """The study statements' access to the session's connection; the session begins its transaction (and
+    checks its connection out of the pool) on first use, and a commit or rollback ends both."""
+    session = db.session()
+    found = session.info.get("study_driver")
+    transaction = session.get_transaction()
+    if found is not None and transaction is not None and found.transaction is transaction:
+        return found
+    connection = session.connection()
+    found = session.info["study_driver"] = Driver(connection, session.get_transaction())
     return found
-
-
-def _release(_error: BaseException | None) -> None:
-    found = g.pop("_study_driver", None)
-    if found is not None:
-        found.pooled.close()  # the pool rolls back whatever an operation left open
-
-
-def init_app(app: Flask) -> None:
-    app.teardown_appcontext(_release)

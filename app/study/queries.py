@@ -4,7 +4,10 @@ Core statements over the card, question and review_log tables, so the hot path b
 Every part reads an index range and stops at a LIMIT, so the cost follows the daily limits, not the size
 of the deck or of the review log (the query plans are in README.md). Each statement is built once per
 deck shape with named parameters, compiled once per database (app/study/prepared.py) and run on the
-driver, so a request spends no time rebuilding SQL or in the ORM's execution layer.
+session's connection, so a request spends no time rebuilding SQL or in the ORM's execution layer.
+
+This module is the study repository: the hot path (pick, grade, undo, the day's count, card creation)
+reads and writes the study tables only through the functions below.
 """
 
 from __future__ import annotations
@@ -441,13 +444,18 @@ def _held_uncarded_statement(deck: ColumnElement[bool]) -> Select:
     return select(question_t.c.id).where(question_t.c.status == "approved", deck, ~has_card, held).limit(1)
 
 
+def held_uncarded(d: Driver, user_id: int, deck: DeckFilter) -> bool:
+    """Whether a question of the deck without a card of the user is held back by an open quiz."""
+    statement = _built("held_uncarded", deck, _held_uncarded_statement)
+    return _run(d, statement, deck, {"user_id": user_id}).fetchone() is not None
+
+
 def mark_checked(d: Driver, user_id: int, deck: DeckFilter, revision: int) -> None:
     """Record that every approved question of the deck had a card at bank `revision` (not committed).
 
     Not while a question of the deck without a card is held back by an open quiz (exam integrity): the
     search skipped it, and once the quiz closes it must find it though the bank has not changed."""
-    statement = _built("held_uncarded", deck, _held_uncarded_statement)
-    if _run(d, statement, deck, {"user_id": user_id}).fetchone() is not None:
+    if held_uncarded(d, user_id, deck):
         return
     params = {"user_id": user_id, "deck_key": deck.key, "revision": revision}
     d.run(_MARK[d.dialect_key.partition("+")[0]], params)
@@ -751,25 +759,23 @@ def save_grade(d: Driver, user_id: int, card_id: int, before: CardData, after: C
     return True
 
 
+# The student's last answer is the latest log row written (the highest id), not the latest reviewed_at:
+# reviewed_at is when the card's buttons were computed (its shown_at), and a card prefetched before the
+# one on screen was answered has an earlier shown_at though it was answered later. The reviewed_at range
+# keeps the read on ix_review_log_user_reviewed_state (a couple of days of answers, then a sort by id).
 _LAST_ANSWER = (
-    select(log_t.c.id, log_t.c.card_id, *_PRIOR_COLUMNS)
-    .where(
-        log_t.c.user_id == bindparam("user_id"),
-        log_t.c.reviewed_at >= bindparam("day_start"),
-        log_t.c.reviewed_at < bindparam("day_end"),
-    )
-    .order_by(log_t.c.reviewed_at.desc(), log_t.c.id.desc())
+    select(log_t.c.id, log_t.c.card_id, log_t.c.reviewed_at, *_PRIOR_COLUMNS)
+    .where(log_t.c.user_id == bindparam("user_id"), log_t.c.reviewed_at >= bindparam("since"))
+    .order_by(log_t.c.id.desc())
     .limit(1)
 )
 
 
-def last_answer(
-    d: Driver, user_id: int, day_start: datetime, day_end: datetime
-) -> tuple[int, int, CardData] | None:
-    """(log id, card id, the card before that answer) of the user's last answer in [day_start, day_end)."""
-    params = {"user_id": user_id, "day_start": d.time(day_start), "day_end": d.time(day_end)}
-    row = d.run(_LAST_ANSWER, params).fetchone()
-    return None if row is None else (row[0], row[1], _prior(row[2:]))
+def last_answer(d: Driver, user_id: int, since: datetime) -> tuple[int, int, datetime, CardData] | None:
+    """(log id, card id, reviewed_at, the card before that answer) of the user's last answer (the last
+    log row written) among those scheduled at or after `since`."""
+    row = d.run(_LAST_ANSWER, {"user_id": user_id, "since": d.time(since)}).fetchone()
+    return None if row is None else (row[0], row[1], from_db_time(row[2]), _prior(row[3:]))
 
 
 _RESTORE_CARD = (

@@ -86,6 +86,19 @@ def fsrs_engine(parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> fsrs_rs_p
     return fsrs_rs_python.FSRS(list(parameters))
 
 
+def retrievability(
+    stability: float, elapsed: float, parameters: tuple[float, ...] = DEFAULT_PARAMETERS
+) -> float:
+    """The FSRS-6 forgetting curve of fsrs-rs: the probability of recall `elapsed` days after a review
+    that left the card with `stability` days, R = (1 + factor * t / S) ** -decay, where decay is the
+    last parameter and factor makes R = 0.9 when t = S (so next_interval at 90% is S)."""
+    if not stability > 0:
+        raise ValueError(f"stability must be a positive number of days, got {stability!r}")
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return (1 + factor * max(elapsed, 0) / stability) ** decay
+
+
 def _check_rating(rating: int) -> int:
     if isinstance(rating, bool) or rating not in RATINGS:
         raise ValueError(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating!r}")

@@ -15,18 +15,20 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import exists, func, select
 
 from app.bank.convert import to_canonical
 from app.extensions import db
-from app.inputs import parse_id
-from app.models import Article, Card, Course, Enrolment, Question, QuizItem, ReviewLog, User
+from app.inputs import CONTROL, parse_id
+from app.models import Article, Course, Question, QuizItem, User
 from app.models.quiz import Quiz
+from app.policy import can_view_course
 from app.study import queries
 from app.study.cards import CardFaces, card_faces
-from app.study.prepared import Driver, driver
+from app.study.prepared import driver
 from app.study.queries import EVERYTHING, CardRow, DeckFilter
 from app.study.scheduler import (
+    DEFAULT_PARAMETERS,
     LEARN_AHEAD,
     RATINGS,
     STATE_LEARNING,
@@ -99,12 +101,10 @@ def topic_deck(topic: str) -> Deck:
 def course_deck(user: User, course_id: int) -> Deck:
     """The approved questions of the articles (fixed items) and topics (random draws) the course's
     quizzes use; a course without quizzes studies the whole approved bank."""
-    from app.courses.service import can_view
-
     course = db.session.get(Course, course_id)
     if course is None:
         raise StudyError(404, "There is no such course.", "no_course")
-    if not can_view(user, course):
+    if not can_view_course(user, course):
         raise StudyError(403, "You are not a member of this course.", "not_member")
     in_course = QuizItem.quiz_id.in_(select(Quiz.id).where(Quiz.course_id == course.id))
     article_ids = select(Question.article_id).join(QuizItem, QuizItem.question_id == Question.id)
@@ -137,25 +137,15 @@ def _now(now: datetime | None) -> datetime:
     return now if now is not None else datetime.now(UTC)
 
 
-def _commit(d: Driver) -> None:
-    """Commit a study write on the study connection (app/study/prepared.py).
-
-    Card and ReviewLog objects someone loaded through the ORM session in this context are expired, so
-    they read the new rows; nothing else in the session is touched.
-    """
-    d.commit()
-    session = db.session()
-    for obj in [obj for obj in session.identity_map.values() if isinstance(obj, Card | ReviewLog)]:
-        session.expire(obj)
-
-
 def done_today(user: User, now: datetime) -> queries.Today:
     """Answers today in the user's study day (new, review, all), from its study_day row."""
-    d = driver()
-    try:
-        return queries.done_today(d, user.id, study_day(now, user.timezone))
-    finally:
-        d.end_read()
+    return queries.done_today(driver(), user.id, study_day(now, user.timezone))
+
+
+def parameters_of(user: User) -> tuple[float, ...]:
+    """The student's FSRS parameters: their own once the optimiser kept a fit (app/study/optimize.py),
+    else the defaults. Read from the user row the request loaded already: no statement."""
+    return tuple(user.fsrs_parameters) if user.fsrs_parameters else DEFAULT_PARAMETERS
 
 
 def limits_of(user: User) -> Limits:
@@ -213,14 +203,11 @@ def _left_today(
 ) -> tuple[int, bool]:
     """(cards left today, whether a count stopped at queries.COUNT_CAP): the progress bar's numbers.
     With `after` (the card being graded), as they will be once it is answered: it no longer counts."""
-    limits, d = limits_of(user), driver()
-    try:
-        counts = queries.read_counts(
-            d, user.id, deck.filter, now, queue.day_end, limits.new_per_day, limits.reviews_per_day,
-            queue.today, queue.rows,
-        )  # fmt: skip
-    finally:
-        d.end_read()
+    limits = limits_of(user)
+    counts = queries.read_counts(
+        driver(), user.id, deck.filter, now, queue.day_end, limits.new_per_day, limits.reviews_per_day,
+        queue.today, queue.rows,
+    )  # fmt: skip
     available = counts.available
     if after is not None:  # the read counted it where it still is: in its queue, if due
         data = after.data
@@ -248,7 +235,7 @@ def _materialise(user: User, deck: Deck, now: datetime, count: int) -> None:
             queries.insert_new_cards(d, user.id, question_ids, now)
         if len(question_ids) < count:
             queries.mark_checked(d, user.id, deck.filter, revision)
-        _commit(d)
+        d.commit()
     except d.integrity_errors:
         # Another window created cards of this deck at the same moment: the next read sees them.
         d.rollback()
@@ -259,7 +246,7 @@ def _mark_checked(user: User, deck: Deck, revision: int) -> None:
     d = driver()
     try:
         queries.mark_checked(d, user.id, deck.filter, revision)
-        _commit(d)
+        d.commit()
     except BaseException:
         d.rollback()
         raise
@@ -292,13 +279,14 @@ class Shown:
     retention: float
     left: Callable[[], tuple[int, bool]]  # (cards left today, capped at queries.COUNT_CAP)
     timezone: str = "UTC"
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS  # the student's FSRS parameters
 
     @cached_property
     def buttons(self) -> list[Button]:
         """Again/Hard/Good/Easy with the interval each would give at `now`. The page sends `shown_at`
         back with the grade, which schedules at that same moment: the card gets what its button said."""
         data = self.card.data
-        intervals = preview_intervals(data, self.scheduled_at, self.retention, self.timezone)
+        intervals = preview_intervals(data, self.scheduled_at, self.retention, self.timezone, self.parameters)
         return [Button(r, LABELS[r], format_interval(intervals[r])) for r in RATINGS]
 
     @property
@@ -328,11 +316,7 @@ class Shown:
         """The question's columns as attributes (a read-only view: no ORM object is built for a card)."""
         columns = self.card.question
         if columns is None:
-            d = driver()
-            try:
-                columns = queries.read_faces(d, self.card.question_id)
-            finally:
-                d.end_read()
+            columns = queries.read_faces(driver(), self.card.question_id)
         # `article` is what to_canonical falls back on without a slug: no article, no source link.
         return SimpleNamespace(**columns, id=self.card.question_id, article=None)
 
@@ -347,6 +331,13 @@ class Shown:
     @cached_property
     def faces(self) -> CardFaces:
         return card_faces(to_canonical(self.question, self.article_slug))
+
+
+@dataclass(frozen=True)
+class Start:
+    """The deck must be prepared before a card can be chosen (see `start`); `done`: answers today."""
+
+    done: int
 
 
 @dataclass(frozen=True)
@@ -370,71 +361,115 @@ def _total(counts: QueueCounts) -> int:
     return counts.new + counts.learning + counts.review
 
 
-def next_card(user: User, deck: Deck, now: datetime | None = None, after: Any = None) -> Shown | Done:
-    """The card to study next in `deck`, or Done. Cards of new questions are created in one batch, for
-    today's new-card budget, as soon as the pick finds the deck has a question without a card and
-    new cards are still allowed today (see `_materialise`).
+def next_card(
+    user: User, deck: Deck, now: datetime | None = None, after: Any = None, prepare: bool = True
+) -> Shown | Done | Start:
+    """The card to study next in `deck`, or Done.
+
+    The deck is first prepared when it needs it (see `start`): cards of new questions are created in
+    one batch, for today's new-card budget, or the deck is marked fully carded. With `prepare=False`
+    (every GET: a page read writes nothing) the answer is then Start, and the page posts `start`.
 
     `after`: the id of the card on screen. The page asks for the card after it while its grade is being
     given, so that the next card shows at once: that card is left out and counted as answered (in the
     daily limits and the progress numbers). Not the student's card: a 404 StudyError.
     """
     now = _now(now)
-    try:
-        on_screen = _own_card(user, after)[0] if after is not None else None
-        return _next_card(user, deck, now, on_screen)
-    finally:
-        driver().end_read()
-
-
-def _next_card(user: User, deck: Deck, now: datetime, after: CardRow | None = None) -> Shown | Done:
+    on_screen = _own_card(user, after)[0] if after is not None else None
     for _attempt in range(3):
-        queue = _queue(user, deck, now, after)
-        rows, new_left = queue.rows, user.new_per_day - queue.today.new_done
-        if rows.uncarded_question_id is not None:
-            # Created now even when a review comes first: otherwise every pick until the first new card
-            # would search the deck again. Then read the queues again.
-            _materialise(user, deck, now, max(1, new_left))
-            continue
-        if rows.new is None and not rows.checked and new_left > 0:
-            _mark_checked(user, deck, rows.revision)  # the pick searched and found every question carded
-        picked = pick_next(queue.heads, queue.budget, now, queue.day_end)
-        if picked is None:
-            break
-        card = queue.cards[picked.card_id]
-        left = partial(_left_today, user, deck, now, queue, after)
-        return Shown(
-            card,
-            picked.queue,
-            picked.early,
-            queue.today.done,
-            now,
-            user.desired_retention,
-            left,
-            user.timezone,
-        )
-    head = queue.heads.learning
-    come_back = head.card.due if head is not None and head.card.due < queue.day_end else None
-    return Done(queue.today.done, come_back, user.timezone)
+        queue = _queue(user, deck, now, on_screen)
+        if not _needs_start(user, deck, queue):
+            return _pick(user, deck, now, queue, on_screen)
+        if not prepare:
+            return Start(queue.today.done)
+        _prepare(user, deck, now, queue)
+    return _pick(user, deck, now, queue, on_screen)
+
+
+def start(user: User, deck: Deck, now: datetime | None = None) -> None:
+    """Prepare the deck for the pick, in one transaction (POST /study/start; GETs never write):
+
+    - when the pick found a question of the deck without a card while new cards are allowed today,
+      create the cards of the next questions for today's new-card budget (`_materialise`);
+    - when it searched and found every question carded, mark the deck so (StudyDeckChecked) at the bank
+      revision it read: the pick stops searching the bank until the bank changes.
+
+    Either way the search runs about once per deck and day, never per card shown. Nothing to do: nothing
+    written (a second start from another window, or after the deck was prepared)."""
+    now = _now(now)
+    queue = _queue(user, deck, now)
+    if _needs_start(user, deck, queue):
+        _prepare(user, deck, now, queue)
+
+
+def _new_left(user: User, queue: Queue) -> int:
+    return user.new_per_day - queue.today.new_done
+
+
+def _needs_start(user: User, deck: Deck, queue: Queue) -> bool:
+    rows = queue.rows
+    if rows.uncarded_question_id is not None:
+        return True  # created even when a review comes first: otherwise every pick would search again
+    # The pick searched (no new card, budget left, no marker) and found every question carded; not while
+    # a question without a card is held back by an open quiz (queries.mark_checked would not mark).
+    searched = rows.new is None and not rows.checked and _new_left(user, queue) > 0
+    return searched and not queries.held_uncarded(driver(), user.id, deck.filter)
+
+
+def _prepare(user: User, deck: Deck, now: datetime, queue: Queue) -> None:
+    if queue.rows.uncarded_question_id is not None:
+        _materialise(user, deck, now, max(1, _new_left(user, queue)))
+    else:
+        _mark_checked(user, deck, queue.rows.revision)
+
+
+def _pick(user: User, deck: Deck, now: datetime, queue: Queue, after: CardRow | None) -> Shown | Done:
+    picked = pick_next(queue.heads, queue.budget, now, queue.day_end)
+    if picked is None:
+        head = queue.heads.learning
+        come_back = head.card.due if head is not None and head.card.due < queue.day_end else None
+        return Done(queue.today.done, come_back, user.timezone)
+    card = queue.cards[picked.card_id]
+    left = partial(_left_today, user, deck, now, queue, after)
+    return Shown(
+        card,
+        picked.queue,
+        picked.early,
+        queue.today.done,
+        now,
+        user.desired_retention,
+        left,
+        user.timezone,
+        parameters_of(user),
+    )
 
 
 def show_card(user: User, card_id: Any, deck: Deck | None = None, now: datetime | None = None) -> Shown:
     """A given card of the user (after undo, the card just restored), whatever its queue position, with
-    the deck's progress numbers as they are (the restored card counts where it now sits)."""
+    the deck's progress numbers as they are (the restored card counts where it now sits).
+
+    A 409 StudyError when a grade of it would be refused now (retired, or not due: answered since)."""
     now = _now(now)
-    try:
-        card, status = _own_card(user, card_id)
-    finally:
-        driver().end_read()
+    card, status = _own_card(user, card_id)
     if status != "approved":
         raise StudyError(409, "This question has been retired and is no longer studied.", "retired")
     deck = deck or everything()
-    try:
-        queue = _queue(user, deck, now)
-    finally:
-        driver().end_read()
+    # Only a card its grade would accept: a link to a card answered since (a reload of the undo's
+    # ?card=X) would otherwise show a card whose grade is refused, again and again.
+    _check_due(user, card.data, deck, now)
+    queue = _queue(user, deck, now)
     left = partial(_left_today, user, deck, now, queue)
-    return Shown(card, "undo", False, queue.today.done, now, user.desired_retention, left, user.timezone)
+    return Shown(
+        card,
+        "undo",
+        False,
+        queue.today.done,
+        now,
+        user.desired_retention,
+        left,
+        user.timezone,
+        parameters_of(user),
+    )
 
 
 # Card ids are INTEGER columns (32 bits on PostgreSQL, like app.security.IdConverter's limit): a larger
@@ -495,10 +530,11 @@ def parse_rating(value: Any) -> int:
 
 def _check_request_id(request_id: Any) -> str:
     text = str(request_id or "").strip()
-    if not text or len(text) > REQUEST_ID_MAX:
+    if not text or len(text) > REQUEST_ID_MAX or CONTROL.search(text):  # PostgreSQL cannot store NUL
         raise StudyError(
             422,
-            f"request_id is required (at most {REQUEST_ID_MAX} characters); reload the page.",
+            f"request_id is required (at most {REQUEST_ID_MAX} characters, no control characters); "
+            "reload the page.",
             "bad_request_id",
         )
     return text
@@ -513,15 +549,11 @@ def _duration(duration_ms: Any) -> int | None:
 
 def _earlier_answer(user: User, request_id: str) -> Graded | None:
     """The answer already given to `request_id`, recomputed from its log (FSRS is deterministic here)."""
-    d = driver()
-    try:
-        row = queries.earlier_answer(d, user.id, request_id)
-    finally:
-        d.end_read()
+    row = queries.earlier_answer(driver(), user.id, request_id)
     if row is None:
         return None
     card_id, rating, reviewed_at, before = row
-    after = review(before, rating, reviewed_at, user.desired_retention, user.timezone)
+    after = review(before, rating, reviewed_at, user.desired_retention, user.timezone, parameters_of(user))
     return Graded(card_id, rating, after.state, after.due, format_interval(after.due - reviewed_at), True)
 
 
@@ -603,7 +635,7 @@ def grade(
     at, before = logged
     try:
         _check_due(user, before, deck or everything(), now)
-        after = review(before, rating, at, user.desired_retention, user.timezone)
+        after = review(before, rating, at, user.desired_retention, user.timezone, parameters_of(user))
         written = queries.save_grade(d, user.id, number, before, after, study_day(at, user.timezone))
     except BaseException:
         d.rollback()
@@ -611,7 +643,7 @@ def grade(
     if not written:
         d.rollback()
         raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
-    _commit(d)
+    d.commit()
     return Graded(number, rating, after.state, after.due, format_interval(after.due - at), False)
 
 
@@ -620,38 +652,40 @@ def _refused(user: User, number: int, request_id: str) -> Graded:
     grade that went through before the card moved on: then that grade's answer."""
     if (earlier := _earlier_answer(user, request_id)) is not None:
         return earlier
-    d = driver()
-    try:
-        _card, status = _own_card(user, number)
-    finally:
-        d.end_read()
+    _card, status = _own_card(user, number)
     if status != "approved":
         raise StudyError(409, "This question has been retired and can no longer be graded.", "retired")
     raise StudyError(409, "This card was just graded in another window; reload the page.", "conflict")
 
 
 def undo_last(user: User, now: datetime | None = None) -> int:
-    """Undo the user's last review of today: restore the card from its snapshot, delete the log and
-    take the answer back from the day's count, in one transaction.
+    """Undo the user's last answer: restore the card from its snapshot, delete the log and take the
+    answer back from the day it was counted in, in one transaction.
 
-    Returns the restored card's id. Nothing to undo today raises a 409 StudyError.
+    Like Anki, undo takes back the last answer given, whatever its card or the day its buttons were
+    computed for: the last log row written, not the latest reviewed_at (a prefetched card's shown_at can
+    be earlier than the card answered before it). The window is the current and the previous study day,
+    so a grade scheduled at 03:59 and undone at 04:01 is found; older answers are history, not undone.
+    The count comes off study_day(reviewed_at), the day `grade` counted it in.
+
+    Returns the restored card's id. Nothing to undo in the window raises a 409 StudyError.
     """
     now = _now(now)
-    day = study_day(now, user.timezone)
-    start, end = day_bounds(day, user.timezone)
+    today = study_day(now, user.timezone)
+    since, _ = day_bounds(today - timedelta(days=1), user.timezone)
     d = driver()
     try:
-        row = queries.last_answer(d, user.id, start, end)
+        row = queries.last_answer(d, user.id, since)
         if row is None:
             raise StudyError(409, "There is nothing to undo today.", "nothing_to_undo")
-        log_id, card_id, before = row
+        log_id, card_id, reviewed_at, before = row
         queries.restore_card(d, user.id, card_id, before)
         queries.delete_log(d, log_id)
-        queries.uncount_answer(d, user.id, day, before.state)
+        queries.uncount_answer(d, user.id, study_day(reviewed_at, user.timezone), before.state)
     except BaseException:
         d.rollback()
         raise
-    _commit(d)
+    d.commit()
     return card_id
 
 
@@ -675,63 +709,7 @@ def update_settings(
     db.session.commit()
 
 
-# --- Rows for the statistics ------------------------------------------------------------------------
-
-
-def my_card_rows(user: User) -> list[tuple[int, datetime]]:
-    """(state, due) of every card of the user."""
-    return [
-        tuple(row) for row in db.session.execute(select(Card.state, Card.due).where(Card.user_id == user.id))
-    ]
-
-
-def my_log_rows(user: User, since: datetime) -> list[tuple[datetime, int, int]]:
-    """(reviewed_at, rating, state_before) of the user's reviews since `since`."""
-    rows = db.session.execute(
-        select(ReviewLog.reviewed_at, ReviewLog.rating, ReviewLog.state_before).where(
-            ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since
-        )
-    )
-    return [tuple(row) for row in rows]
-
-
-def uncarded_count(user: User) -> int:
-    stmt = queries.uncarded(queries.EVERYTHING.condition)
-    stmt = stmt.with_only_columns(func.count(), maintain_column_froms=True)
-    return db.session.scalar(stmt, {"user_id": user.id}) or 0
-
-
-def course_topic_rows(course: Course, since: datetime) -> list[tuple[str, int, int, int]]:
-    """Per topic, over the course's students only: (topic, reviews, review-state reviews, of which passed)."""
-    students = select(Enrolment.user_id).where(Enrolment.course_id == course.id, Enrolment.role == "student")
-    mature = ReviewLog.state_before == STATE_REVIEW
-    rows = db.session.execute(
-        select(
-            Question.topic,
-            func.count(),
-            func.sum(case((mature, 1), else_=0)),
-            func.sum(case((and_(mature, ReviewLog.rating > 1), 1), else_=0)),
-        )
-        .join(Card, ReviewLog.card_id == Card.id)
-        .join(Question, Card.question_id == Question.id)
-        .where(ReviewLog.user_id.in_(students), ReviewLog.reviewed_at >= since)
-        .group_by(Question.topic)
-        .order_by(Question.topic)
-    )
-    return [(topic, int(n), int(m or 0), int(p or 0)) for topic, n, m, p in rows]
-
-
-def course_student_count(course: Course) -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).where(Enrolment.course_id == course.id, Enrolment.role == "student")
-        )
-        or 0
-    )
-
-
-def since_days(now: datetime | None, days: int) -> datetime:
-    return _now(now) - timedelta(days=days)
+# --- Decks ------------------------------------------------------------------------------------------
 
 
 def deck_choices() -> dict[str, list[tuple[str, str, int]]]:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app import policy
 from app.errors import error_response, wants_json
-from app.extensions import db
 from app.inputs import parse_id
-from app.models import Course
 from app.security import accepts_json
-from app.study import charts, service, stats
-from app.study.forms import SettingsForm
+from app.study import charts, optimize_service, reports, service, summary_job
+from app.study.forms import OptimiseForm, SettingsForm
+from app.study.optimize import NotEnoughReviews
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 
@@ -34,24 +33,44 @@ def deck_url(deck: service.Deck, **params) -> str:
     return url_for("study.index", **params)
 
 
+def _user():
+    """The signed-in user itself, not Flask-Login's proxy: the study service reads its columns many times
+    per card, and each read through `current_user` looks the user up in the request context again."""
+    return current_user._get_current_object()
+
+
 def _study(deck: service.Deck):
+    user = _user()
     card_id = parse_id(request.args.get("card"), "card")
-    # After an undo the restored card comes back first, wherever it now sits in the queues.
-    shown = (
-        service.next_card(current_user, deck)
-        if card_id is None
-        else service.show_card(current_user, card_id, deck)
-    )
-    return render_template(
+    notice = None
+    shown = None
+    if card_id is not None:
+        # After an undo the restored card comes back first, wherever it now sits in the queues. A link
+        # to a card answered since (or retired) falls back to the next card, with a word why.
+        try:
+            shown = service.show_card(user, card_id, deck)
+        except service.StudyError as refused:
+            if refused.status != 409:
+                raise
+            notice = "The card in this link has been answered since or is not due: here is the next one."
+            card_id = None
+    if shown is None:
+        shown = service.next_card(user, deck, prepare=False)
+    page = render_template(
         "study/review.html",
         deck=deck,
         deck_url=deck_url(deck),
         shown=shown,
         done=isinstance(shown, service.Done),
+        starting=isinstance(shown, service.Start),
         show_answer=request.args.get("show") == "1",
+        notice=notice,
         show_url=deck_url(deck, show=1, **({"card": card_id} if card_id is not None else {})),
         request_id=uuid.uuid4().hex,
     )
+    # The card on screen changes with every grade and undo: a page kept by the browser (its HTTP cache or
+    # back-forward cache) would show an answered card as due after Back, so it is fetched again.
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/")
@@ -65,13 +84,16 @@ def index():
 def next_json():
     """The card after the one on screen (`after`, its id), as the HTML the study page swaps in once that
     card is graded, so the next card shows without a page load; {"done": true} when nothing follows."""
-    deck = service.deck_from_spec(current_user, request.args.get("deck", "all"))
+    user = _user()
+    deck = service.deck_from_spec(user, request.args.get("deck", "all"))
     after = request.args.get("after")
     if after is None:
         return error_response(422, "after (the id of the card on screen) is required.", "bad_after")
-    shown = service.next_card(current_user, deck, after=after)
+    shown = service.next_card(user, deck, after=after, prepare=False)
     if isinstance(shown, service.Done):
         return {"done": True}
+    if isinstance(shown, service.Start):
+        return {"done": False, "start": True}  # the page posts the grade's form: the deck starts after it
     html = render_template(
         "study/_card.html",
         deck=deck,
@@ -121,18 +143,40 @@ def _payload() -> dict:
 @login_required
 def review():
     data = _payload()
-    deck = service.deck_from_spec(current_user, str(data.get("deck", "all")))
-    graded = service.grade(
-        current_user,
-        data.get("card_id"),
-        data.get("rating"),
-        data.get("request_id"),
-        data.get("duration_ms"),
-        deck,
-        shown_at=data.get("shown_at"),
-    )
+    user = _user()
+    deck = service.deck_from_spec(user, str(data.get("deck", "all")))
+    try:
+        graded = service.grade(
+            user,
+            data.get("card_id"),
+            data.get("rating"),
+            data.get("request_id"),
+            data.get("duration_ms"),
+            deck,
+            shown_at=data.get("shown_at"),
+        )
+    except service.StudyError as refused:
+        if refused.status != 409 or wants_json():
+            raise
+        # A form post refused for the card (not due, answered in another window, retired): say why and
+        # go on to the next card, never back to the same one.
+        flash(refused.message, "info")
+        return redirect(deck_url(deck), 303)
     if wants_json():
         return {"ok": True, **graded.to_dict(), "next": deck_url(deck)}
+    return redirect(deck_url(deck), 303)
+
+
+@bp.post("/start")
+@accepts_json
+@login_required
+def start():
+    """Prepare the deck for today (create its new cards or mark it fully carded): the write a study
+    page needs before its first card, posted by the page because a GET never writes."""
+    deck = service.deck_from_spec(current_user, str(_payload().get("deck", "all")))
+    service.start(current_user, deck)
+    if wants_json():
+        return {"ok": True, "next": deck_url(deck)}
     return redirect(deck_url(deck), 303)
 
 
@@ -165,96 +209,65 @@ def settings():
         flash("Study settings saved.", "success")
         return redirect(url_for("study.settings"), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("study/settings.html", form=form), status
+    return _settings_page(form, status)
+
+
+def _settings_page(form: SettingsForm, status: int = 200, optimise_error: str | None = None):
+    return render_template(
+        "study/settings.html",
+        form=form,
+        optimise_form=OptimiseForm(),
+        readiness=optimize_service.readiness(current_user),
+        optimisation=optimize_service.latest(current_user),
+        optimise_job=optimize_service.latest_job(current_user),
+        optimise_error=optimise_error,
+    ), status
+
+
+@bp.post("/settings/optimise")
+@login_required
+def optimise():
+    """Start fitting the student's FSRS parameters (a background job); below the threshold, say why."""
+    if not OptimiseForm().validate_on_submit():
+        abort(400)
+    try:
+        optimize_service.start_optimisation(current_user)
+    except NotEnoughReviews as refused:
+        return _settings_page(SettingsForm(obj=current_user), 422, str(refused))
+    return redirect(url_for("study.settings", _anchor="optimise"), 303)
 
 
 @bp.get("/stats")
 @login_required
 def my_stats():
-    now = datetime.now(UTC)
-    user = current_user
-    today = stats.today(now, user.timezone)
-    logs = service.my_log_rows(user, service.since_days(now, stats.HEATMAP_WEEKS * 7 + 7))
-    cards = service.my_card_rows(user)
-    by_state = stats.counts_by_state([state for state, _ in cards])
-    by_state["new"] += service.uncarded_count(user)
-    forecast = stats.due_forecast(cards, today, user.timezone)
-    per_day = stats.reviews_per_day(logs, today, user.timezone)
-    retention_days = stats.true_retention(logs, user.timezone, today, period="day")
-    retention_weeks = stats.true_retention(logs, user.timezone, today, period="week")
-    heat = stats.heatmap(logs, today, user.timezone)
-    return render_template(
-        "study/stats.html",
-        by_state=by_state,
-        forecast=forecast,
-        per_day=per_day,
-        retention_days=retention_days,
-        retention_weeks=retention_weeks,
-        heat=heat,
-        charts={
-            "forecast": charts.bar_chart(
-                "forecast-chart",
-                "Due forecast, next 30 days",
-                "Cards due on each of the next 30 study days; today includes overdue cards.",
-                [(d.isoformat(), n) for d, n in forecast],
-            ),
-            "per_day": charts.bar_chart(
-                "per-day-chart",
-                "Reviews per day, last 30 days",
-                "Number of answers given on each of the last 30 study days.",
-                [(d.isoformat(), n) for d, n in per_day],
-            ),
-            "retention": charts.bar_chart(
-                "retention-chart",
-                "True retention by week",
-                "Share of answers on review cards not graded Again, per week, in percent.",
-                [
-                    (r.start.isoformat(), round(r.rate * 100) if r.rate is not None else 0)
-                    for r in retention_weeks
-                ],
-                max_value=100,
-                unit="%",
-            ),
-            "states": charts.bar_chart(
-                "states-chart",
-                "Cards by state",
-                "How many cards are new, learning, in review and relearning.",
-                list(by_state.items()),
-            ),
-            "heatmap": charts.heatmap_chart(
-                "heatmap-chart",
-                "Review heatmap, last 26 weeks",
-                "One square per day, darker for more reviews; weeks run left to right.",
-                heat,
-            ),
-        },
-    )
+    page = reports.student_stats(current_user, request.args.get("range"))
+    return render_template("study/stats.html", page=page, charts=charts.student_charts(page))
 
 
 @bp.get("/course/<int:course_id>/stats")
 @login_required
 def course_stats(course_id: int):
-    from app.courses.service import can_manage
-
-    course = db.session.get(Course, course_id)
-    if course is None:
-        abort(404)
-    if not can_manage(current_user, course):
-        abort(403)
-    rows = service.course_topic_rows(course, service.since_days(None, stats.COURSE_WINDOW_DAYS))
-    summary = stats.topic_summary(rows)
+    summary = reports.course_stats(policy.course_or_abort(course_id, current_user, manage=True))
     return render_template(
         "study/course_stats.html",
-        course=course,
+        optimisation=optimize_service.course_optimisation(summary.course),
         summary=summary,
-        students=service.course_student_count(course),
-        window=stats.COURSE_WINDOW_DAYS,
-        chart=charts.bar_chart(
-            "topic-retention-chart",
-            "Retention by topic",
-            "Share of answers on review cards not graded Again, per topic, for this course's students.",
-            [(t.topic, round(t.retention * 100) if t.retention is not None else 0) for t in summary],
-            max_value=100,
-            unit="%",
-        ),
+        course=summary.course,
+        topic_chart=charts.topic_retention_chart(summary.topics),
+        recall_chart=charts.recall_chart(summary.recall),
     )
+
+
+@bp.post("/course/<int:course_id>/stats/refresh")
+@login_required
+def refresh_course_stats(course_id: int):
+    """Rebuild the course's summary as a background job and show its progress page; a refresh already
+    running for the course (a second click, or another instructor's) is not started twice."""
+    course = policy.course_or_abort(course_id, current_user, manage=True)
+    job = summary_job.start_refresh(course, current_user)
+    if job.owner_id != current_user.id:
+        flash(
+            "Another instructor's refresh of these statistics is running; reload this page shortly.", "info"
+        )
+        return redirect(url_for("study.course_stats", course_id=course_id), 303)
+    return redirect(url_for("jobs.show", job_id=job.id), 303)

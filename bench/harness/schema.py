@@ -1,6 +1,7 @@
 """Builds the schema of a fresh benchmark database at $DATABASE_URL, in one process:
 `python -m bench.harness.schema migrate` (the repository's migrations, as production) or `create-all`
-(for a tree without migrations).
+(for a tree without migrations). Either way it then adds the bench's own table (bench_ping, for the
+/bench/insert baseline), which is not part of the app's schema.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import flask_migrate
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app import create_app
 from app.extensions import db
+from bench.harness import endpoints
 
 MODES = ("migrate", "create-all")
 
@@ -26,6 +28,7 @@ def main(argv: list[str]) -> int:
             flask_migrate.upgrade()
         else:
             db.create_all()
+        endpoints.create_table(db.engine)
     return 0
 
 

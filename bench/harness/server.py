@@ -101,6 +101,21 @@ class FreshDatabase:
         self.drop()
 
 
+def in_process_app(database_url: str, client: bool = False):
+    """The app on `database_url` for a suite that drives it in-process: rate limits off, a throwaway secret;
+    `client`: for Flask's test client too (plain HTTP cookies, no CSRF tokens to scrape)."""
+    from app import create_app
+
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": secrets.token_hex(16),
+        "RATELIMIT_ENABLED": False,
+    }
+    if client:
+        config |= {"SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False}
+    return create_app(config)
+
+
 def app_env(database_url: str, secret_key: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The app's environment under benchmark: production config, bench endpoints, no rate limit."""
     env = {

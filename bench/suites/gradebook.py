@@ -3,7 +3,6 @@ client, with the number of SQL statements each sends (it must not grow with the 
 
 from __future__ import annotations
 
-import secrets
 import statistics
 import time
 
@@ -11,6 +10,7 @@ from sqlalchemy import event, select
 
 from bench.harness.context import Context
 from bench.harness.metrics import Metric
+from bench.harness.server import in_process_app
 
 SUITE = "gradebook"
 QUIZZES = 5
@@ -19,17 +19,7 @@ PASSWORD = "bench-pass-phrase-gb"
 
 
 def _app(database_url: str):
-    from app import create_app
-
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": secrets.token_hex(16),
-            "RATELIMIT_ENABLED": False,
-            "SESSION_COOKIE_SECURE": False,  # the test client speaks plain HTTP
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    return in_process_app(database_url, client=True)
 
 
 def _course_with(students: int):

@@ -15,26 +15,19 @@ from bench.harness.context import Context
 from bench.harness.contract import contract_metric
 from bench.harness.load import LoadError, LoadResult, Response, Session, percentile
 from bench.harness.metrics import Metric
+from bench.harness.server import in_process_app
 from bench.suites.baseline import measure_hello, measure_insert, warm_up
 
 SUITE = "review"
 USERS = 8
 PASSWORD = "bench-pass-phrase"
 _CARD_ID = re.compile(r'name="card_id" value="(\d+)"')
-_REQUEST_ID = re.compile(r'name="request_id" value="([^"]+)"')
+_START = 'id="start-form"'
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores UTC datetimes in SQLite (naive)
 
 
 def _app(database_url: str):
-    from app import create_app
-
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": secrets.token_hex(16),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    return in_process_app(database_url)
 
 
 def _sqlite_path(url: str) -> str:
@@ -105,11 +98,11 @@ def _answer_loop(user, n: int, first_shown=None) -> float:
     from app.study import service
 
     deck = service.everything()
-    shown = first_shown if first_shown is not None else service.next_card(user, deck)
+    shown = first_shown if first_shown is not None else service.next_card(user, deck, prepare=False)
     began = time.perf_counter()
     for i in range(n):
         if i:
-            shown = service.next_card(user, deck)
+            shown = service.next_card(user, deck, prepare=False)  # as the study page's GET asks
         if not isinstance(shown, service.Shown):
             raise RuntimeError(f"our queue ran dry after {i} of {n} answers")
         shown.buttons  # noqa: B018 - the four intervals: Anki computes a card's next states too
@@ -139,10 +132,11 @@ def _ours_rps(ctx: Context, n: int, review_phase: bool = False) -> float:
             from app.study import service
 
             user = _user_with_limits(n)
-            # The first card shown creates the day's new cards (the whole limit, in one INSERT) or, in
-            # the review phase, finds the deck fully carded and marks it: not timed on either side, as
-            # Anki's add_note creates each note's card outside the timed loop.
-            shown = service.next_card(user, service.everything())
+            # Starting the deck (the page's POST /study/start) creates the day's new cards (the whole
+            # limit, in one INSERT) or, in the review phase, finds the deck fully carded and marks it: not
+            # timed on either side, as Anki's add_note creates each note's card outside the timed loop.
+            service.start(user, service.everything())
+            shown = service.next_card(user, service.everything(), prepare=False)
             rps = _answer_loop(user, n, shown)
             db.session.remove()
             db.engine.dispose()
@@ -385,11 +379,11 @@ def _pick_ms(app, now: datetime) -> tuple[float, float]:
         for user_id in (1, 2):
             user = db.session.get(User, user_id)
             deck = service.everything()
-            service.next_card(user, deck, now)  # the first pick marks student 1's deck fully carded
+            service.start(user, deck, now)  # the page's start POST marks student 1's deck fully carded
             timings = []
             for _ in range(PICK_CALLS):
                 began = time.perf_counter()
-                shown = service.next_card(user, deck, now)
+                shown = service.next_card(user, deck, now, prepare=False)  # what a GET does: reads only
                 timings.append(time.perf_counter() - began)
                 if not isinstance(shown, service.Shown) or shown.card.data.state != 2:
                     raise RuntimeError(f"bench student {user_id} was not shown a review card")
@@ -491,21 +485,45 @@ def _register(session: Session, number: int) -> None:
 
 
 def study_step(session: Session, _index: int) -> Response:
-    """Alternate per virtual user: GET the next card, then POST its grade (JSON, as the page's fetch would)."""
-    pending = getattr(session, "pending_card", None)
-    if pending is None:
-        # The answer side (with the grade form) is only in the page after "Show answer": the page a
-        # student grades from is /study/?show=1 (study.js fetches it when Space is pressed).
+    """Per virtual user, what the study page (app/static/study.js) sends for each card once it is open.
+
+    The browser loads the study page once; after that a card costs two requests and no page load: the grade,
+    POSTed as JSON in the background with its idempotency key, and the prefetch of the card after the new
+    one (GET /study/next?after=<id>, JSON with that card's HTML, its buttons and progress). The answer
+    side of a card comes with its prefetch, so "Show answer" sends nothing. The loop alternates those two
+    requests. Its first step opens the page (/study/?show=1) to find the first card on screen, as the browser
+    does once, and posts the deck's start form if the day is not prepared yet.
+    """
+    card = getattr(session, "card_on_screen", None)
+    if card is None:
         response = session.get("/study/?show=1")
-        card, request_id = _CARD_ID.search(response.text), _REQUEST_ID.search(response.text)
-        if response.status == 200 and card and request_id:
-            session.pending_card = (card.group(1), request_id.group(1))  # type: ignore[attr-defined]
-        elif response.status == 200:
+        if response.status == 200 and _START in response.text:
+            return session.post("/study/start", form={"deck": "all"})  # as study.js does on its own
+        found = _CARD_ID.search(response.text)
+        if response.status == 200 and found is None:
             raise LoadError("the study queue ran dry: the bench deck is too small for this many answers")
+        if found is not None:
+            session.card_on_screen = found.group(1)  # type: ignore[attr-defined]
+            session.graded = False  # type: ignore[attr-defined]
         return response
-    session.pending_card = None  # type: ignore[attr-defined]
-    body = {"card_id": pending[0], "rating": 3, "request_id": pending[1], "deck": "all"}
-    return session.post("/study/review", json_body=body, headers={"Accept": "application/json"})
+    if not getattr(session, "graded", False):
+        session.graded = True  # type: ignore[attr-defined]
+        session.grades = getattr(session, "grades", 0) + 1  # type: ignore[attr-defined]
+        body = {
+            "card_id": card,
+            "rating": 3,
+            "request_id": f"bench-{secrets.token_hex(8)}",
+            "deck": "all",
+        }
+        return session.post("/study/review", json_body=body, headers={"Accept": "application/json"})
+    response = session.get(f"/study/next?after={card}&deck=all", headers={"Accept": "application/json"})
+    following = response.json() if response.status == 200 else {}
+    if response.status == 200 and (following.get("done") or following.get("start")):
+        raise LoadError("the study queue ran dry: the bench deck is too small for this many answers")
+    if response.status == 200:
+        session.card_on_screen = str(following["card_id"])  # type: ignore[attr-defined]
+        session.graded = False  # type: ignore[attr-defined]
+    return response
 
 
 def _http(ctx: Context) -> list[Metric]:
@@ -540,9 +558,10 @@ def _http(ctx: Context) -> list[Metric]:
     errors = sum(result.errors for result in studies)
     for number, (ins, stu) in enumerate(zip(inserts, studies, strict=True), 1):
         ctx.log(SUITE, f"round {number}: sqlite POST /bench/insert: {ins.summary()}")
-        ctx.log(SUITE, f"round {number}: sqlite study loop (GET card, POST grade): {stu.summary()}")
+        ctx.log(SUITE, f"round {number}: sqlite study loop (POST grade, GET next): {stu.summary()}")
     note = (
-        f"SQLite under gunicorn, {USERS} students alternating GET /study/ and POST /study/review;"
+        f"SQLite under gunicorn, {USERS} students doing what study.js does per card: POST /study/review"
+        " (JSON) and GET /study/next (the prefetch, JSON);"
         f" {len(studies)} rounds, each back to back with /bench/hello and /bench/insert; {_spread(vs_insert)}"
         f" (vs insert), {_spread(vs_hello)} (vs hello); p99 over every round"
     )

@@ -144,7 +144,7 @@ def test_make_test_passes_arguments_through():
         timeout=60,
     )
     assert dry.returncode == 0, dry.stderr
-    assert re.search(r"pytest -k study$", dry.stdout, re.M), dry.stdout
+    assert re.search(r"pytest -n \S+ --dist loadfile -k study$", dry.stdout, re.M), dry.stdout
 
 
 def test_the_makefile_declares_no_target_without_a_recipe():

@@ -121,4 +121,14 @@ def login(page, base: str, username: str, password: str = "casewise-demo") -> No
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/dashboard")
+    # A password hash and a first page in a fresh browser: allow for a machine busy with the other
+    # test process (make test runs two).
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_url(f"{base}/dashboard", timeout=30_000)
+    except PlaywrightTimeout as exc:  # say where the login went instead
+        text = page.locator("body").inner_text()[:600]
+        raise AssertionError(
+            f"login as {username} did not reach the dashboard: at {page.url}: {text}"
+        ) from exc

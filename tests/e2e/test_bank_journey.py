@@ -131,6 +131,8 @@ def test_bank_pages_fit_a_phone(phone_page, live_server):
     for path, name in (
         (f"/bank/review?article={ARTICLE}", "bank-review-phone"),
         ("/bank/questions/flm-kf-001/edit", "bank-editor-phone"),
+        ("/bank/questions/flm-pm-005/edit", "bank-editor-short-phone"),
+        ("/bank/questions/flm-kf-002/edit", "bank-editor-numeric-phone"),
         ("/bank/", "bank-list-phone"),
     ):
         page.goto(f"{live_server}{path}")
@@ -177,3 +179,127 @@ def test_single_key_shortcuts_off_leave_the_review_queue_to_tab_and_enter(page, 
     page.keyboard.press("Enter")
     page.locator(".flash", has_text="Approved 1 question.").wait_for()
     assert page.locator(f"#q-{first}").count() == 0
+
+
+def test_short_answer_and_true_false_feedback_fields_in_the_editor(page, live_server):
+    """Per-answer feedback for short answer (a field under each accepted answer, also in a row added with
+    JavaScript) and for true/false (one field per answer): typed, saved, and shown again."""
+    login(page, live_server, "instructor")
+    page.goto(f"{live_server}/bank/questions/flm-pm-005/edit")
+    first = page.get_by_label("Feedback for accepted answer 1", exact=True)
+    assert first.evaluate("el => el.name") == "accepted-0-feedback"
+    first.fill("The supplier the CEO named.")
+    rows = page.locator("#accepted-rows > li")
+    before = rows.count()
+    page.get_by_role("button", name="Add answer row").click()
+    assert rows.count() == before + 1
+    page.get_by_label(f"Accepted answer {before + 1}", exact=True).fill("Aisin Seiki")
+    added = page.get_by_label(f"Feedback for accepted answer {before + 1}", exact=True)
+    assert added.evaluate("el => el.name") == f"accepted-{before}-feedback" and added.input_value() == ""
+    added.fill("The group's full name; accepted.")
+    screenshot(page, "bank-editor-short-feedback-desktop")
+    page.get_by_role("button", name="Save question").last.click()
+    page.locator(".flash", has_text=re.compile(r"Saved flm-pm-005 \(version 2, edited\)")).wait_for()
+    assert page.get_by_label("Feedback for accepted answer 1", exact=True).input_value() == (
+        "The supplier the CEO named."
+    )
+    assert page.get_by_label(f"Feedback for accepted answer {before + 1}", exact=True).input_value() == (
+        "The group's full name; accepted."
+    )
+
+    page.goto(f"{live_server}/bank/questions/flm-kf-012/edit")
+    page.get_by_label("Feedback for students who answer False (optional)").fill("It is more than twice.")
+    page.get_by_role("button", name="Save question").last.click()
+    page.locator(".flash", has_text=re.compile(r"Saved flm-kf-012 \(version 2, edited\)")).wait_for()
+    assert page.get_by_label("Feedback for students who answer False (optional)").input_value() == (
+        "It is more than twice."
+    )
+    assert page.get_by_label("Feedback for students who answer True (optional)").input_value() == ""
+
+
+def test_numeric_feedback_field_in_the_editor(page, live_server):
+    """The feedback for the right number of a numeric question: typed under the number, saved, shown again."""
+    login(page, live_server, "instructor")
+    page.goto(f"{live_server}/bank/questions/flm-kf-002/edit")
+    said = page.get_by_label("Feedback for students who give the right number (optional)")
+    assert said.evaluate("el => el.name") == "feedback_answer" and said.input_value().startswith("Right: 5%")
+    said.fill("Right: the price in the first paragraph.")
+    screenshot(page, "bank-editor-numeric-feedback-desktop")
+    page.get_by_role("button", name="Save question").last.click()
+    page.locator(".flash", has_text=re.compile(r"Saved flm-kf-002 \(version 2, edited\)")).wait_for()
+    assert page.get_by_label("Feedback for students who give the right number (optional)").input_value() == (
+        "Right: the price in the first paragraph."
+    )
+
+
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
+def test_refused_reject_keeps_the_lists_filters(request, viewport, live_server):
+    """A Reject without a reason is refused and the list comes back in place: the article, topic, type and
+    status filters stay set, in the filter form and in the address bar (so a reload shows the same list)."""
+    page = request.getfixturevalue(viewport)
+    login(page, live_server, "instructor")
+    query = "article=faw-leapmotor-stake&topic=key-figures&qtype=numeric&status=approved"
+    page.goto(f"{live_server}/bank/review?{query}")
+    item = page.locator(".queue-item").first
+    uid = item.get_attribute("data-uid")
+    item.locator(".reject-form button").click()
+    page.locator("#decision-error").wait_for()
+    page.locator(f"#reason-{uid}[aria-invalid=true]").wait_for()
+    expected = {
+        "article": "faw-leapmotor-stake",
+        "topic": "key-figures",
+        "qtype": "numeric",
+        "status": "approved",
+    }
+    for name, value in expected.items():
+        assert page.locator(f"select[name={name}]").input_value() == value, name
+    assert page.url == f"{live_server}/bank/review?{query}"
+    screenshot(page, f"bank-refused-reject-{viewport}")
+    page.reload()
+    for name, value in expected.items():
+        assert page.locator(f"select[name={name}]").input_value() == value, name
+    assert page.locator(f"#q-{uid}").count() == 1
+
+
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
+def test_generate_for_all_articles_job_links_to_the_review_queue(request, viewport, live_server):
+    """The job page of "Generate for all articles" ends with a link to the queue its candidates wait in."""
+    page = request.getfixturevalue(viewport)
+    login(page, live_server, "instructor")
+    page.goto(f"{live_server}/articles/")
+    page.get_by_role("button", name="Generate for all articles").click()
+    page.wait_for_url(re.compile(r"/jobs/\d+$"), timeout=120_000)
+    page.get_by_role("status").filter(has_text="Done.").wait_for(timeout=120_000)
+    link = page.get_by_role("link", name="Review the new candidates in the review queue")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the job page is {width}px wide"
+    screenshot(page, f"generate-all-job-{viewport}")
+    link.click()
+    page.wait_for_url(f"{live_server}/bank/review")
+    assert page.get_by_role("heading", name="Review queue").is_visible()
+
+
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
+def test_cloze_feedback_field_beside_each_blank(request, viewport, live_server):
+    """Each blank of a cloze question has a feedback field under its accepted answers: a row added with
+    JavaScript gets its own; the feedback is saved for every accepted answer of the blank and shown again."""
+    page = request.getfixturevalue(viewport)
+    login(page, live_server, "instructor")
+    page.goto(f"{live_server}/bank/questions/flm-kf-016/edit")
+    said = page.get_by_label("Feedback for blank 2", exact=True)
+    assert said.evaluate("el => el.name") == "blank_notes-1"
+    page.get_by_role("button", name="Add blank row").click()
+    added = page.get_by_label("Feedback for blank 3", exact=True)
+    assert added.evaluate("el => el.name") == "blank_notes-2"
+    page.get_by_role("button", name="Remove Accepted answers for blank 3").click()
+    text = f"Changchun, where FAW has its headquarters ({viewport})."
+    said.fill(text)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the editor is {width}px wide"
+    screenshot(page, f"bank-editor-cloze-feedback-{viewport}")
+    page.get_by_role("button", name="Save question").last.click()
+    page.locator(".flash", has_text=re.compile(r"Saved flm-kf-016 \(version \d+, edited\)")).wait_for()
+    assert page.get_by_label("Feedback for blank 2", exact=True).input_value() == text
+    assert page.get_by_label("Feedback for blank 1", exact=True).input_value() == (
+        "Right: the MoU was signed on March 3, 2025."
+    )  # the seed's, on each of the blank's accepted dates

@@ -24,7 +24,10 @@ def _numbers(page) -> tuple[int, int]:
 
 
 def _wait_for_prefetch(page) -> None:
-    # The page asks for the card after the one on screen as soon as it loads; wait until it has it.
+    # A deck not yet prepared today first shows its start form, which study.js posts at once and which
+    # comes back with a card: wait for the card, so nothing below runs on the page that is going away.
+    # Then the page asks for the card after the one on screen; wait until it has it.
+    page.locator("#front").wait_for(state="visible")
     page.wait_for_load_state("networkidle")
 
 

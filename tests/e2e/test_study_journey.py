@@ -32,7 +32,7 @@ def test_student_studies_with_the_keyboard(page, live_server):
     assert "Last grade undone." in page.content()
     page.get_by_role("link", name="Statistics").click()
     page.wait_for_url(f"{live_server}/study/stats")
-    assert page.locator("svg[role=img]").count() == 5
+    assert page.locator("figure.chart").count() == 7
     screenshot(page, "study-stats-desktop")
 
 

@@ -1,13 +1,16 @@
-"""The benchmark endpoints exist only with BENCH_ENDPOINTS; with it, /bench/insert writes exactly one row."""
+"""The benchmark endpoints exist only with BENCH_ENDPOINTS; with it, /bench/insert writes exactly one row
+into the bench's own table, which the app's schema does not have."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.models.bench import BenchPing
+from bench.harness import endpoints
+from bench.harness.endpoints import bench_ping
 
 
 @pytest.fixture
@@ -26,16 +29,18 @@ def bench_app(database_url):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        endpoints.create_table(db.engine)
     yield app
     with app.app_context():
         db.session.remove()
+        endpoints.drop_table(db.engine)
         db.drop_all()
         db.engine.dispose()
 
 
 def _ping_ids(app) -> list[int]:
     with app.app_context():
-        return list(db.session.scalars(select(BenchPing.id).order_by(BenchPing.id)))
+        return list(db.session.scalars(select(bench_ping.c.id).order_by(bench_ping.c.id)))
 
 
 def test_bench_endpoints_are_absent_without_the_flag(app, client):
@@ -71,3 +76,9 @@ def test_endpoints_refuse_when_the_flag_is_turned_off_after_registration(bench_a
     assert client.get("/bench/hello").status_code == 404
     assert client.post("/bench/insert").status_code == 404
     assert _ping_ids(bench_app) == []
+
+
+def test_the_apps_schema_has_no_bench_table(app):
+    with app.app_context():
+        assert "bench_ping" not in db.metadata.tables
+        assert "bench_ping" not in sa_inspect(db.engine).get_table_names()

@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +23,15 @@ import flask_migrate
 import pytest
 from flask import Flask
 from sqlalchemy import JSON, Engine, Text, cast, create_engine, select
-from werkzeug.security import generate_password_hash
 
 from app import create_app
-from app.articles import service as articles
-from app.bank.convert import apply_canonical
-from app.courses import service as courses
 from app.extensions import db
 from app.models import Article, Attempt, Course, Question, Quiz, User, utcnow
-from app.qtypes.schema import parse_question
 from app.quizzes import service as quizzes
 from app.study import service as study
 from tests.conftest import IN_CI, PgDatabase, require_postgres
-
-PASSWORD = "casewise-demo"
+from tests.factories import PASSWORD as PASSWORD  # the tests import it from here
+from tests.factories import add_article, add_course, add_question, add_quiz, add_user
 
 ARTICLE_TEXT = """Harrow Cycles and Quenby Motors agreed a joint venture in Tallin Bay on 2 March 2025.
 
@@ -107,36 +101,6 @@ def mcq_data(count: int, prefix: str = "bulk") -> list[dict[str, Any]]:
     ]
 
 
-@cache
-def password_hash(method: str = "scrypt") -> str:
-    return generate_password_hash(PASSWORD, method)  # once per run; every fixture user shares it
-
-
-def add_user(username: str, role: str = "student", fast_login: bool = False) -> User:
-    """A user with the fixture password. `fast_login`: a cheap PBKDF2 hash, for load tests that log many
-    users in over HTTP and test something other than password hashing (werkzeug reads either kind)."""
-    digest = password_hash("pbkdf2:sha256:1000" if fast_login else "scrypt")
-    user = User(username=username, display_name=username.title(), password_hash=digest, role=role)
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
-def add_question(data: dict[str, Any], article: Article | None) -> Question:
-    question = Question(origin="bank", checks={})
-    apply_canonical(question, parse_question(data).model_dump(mode="json"), article)
-    db.session.add(question)
-    db.session.commit()
-    return question
-
-
-def add_quiz(teacher: User, course: Course, questions: list[Question], **settings: Any) -> Quiz:
-    values = {"title": "Venture quiz", "course": course, "published": True, **settings}
-    quiz = quizzes.save_quiz(teacher, quizzes.QuizSettings(**values))
-    quizzes.add_questions(quiz, [q.id for q in questions])
-    return quiz
-
-
 ANSWERS = {
     "mcq": "Tallin Bay",
     "multi": ["Build drive trains"],
@@ -185,14 +149,9 @@ def build_world(students: int = 2) -> World:
     quiz attempt with responses, an attempt whose review is not open yet, one in progress, and practice."""
     teacher = add_user("teacher", "instructor")
     users = [add_user(f"student{n}") for n in range(1, students + 1)]
-    course = courses.create_course(teacher, "Ventures 101", "Joint ventures.", "VENTURE1")
-    for user in users:
-        courses.join_course(user, "VENTURE1")
-    article = articles.add_article(
-        ARTICLE_TEXT.encode(),
-        "harrow.txt",
-        articles.ArticleMeta(title="Harrow and Quenby", topics=["key-figures"], slug="harrow-quenby"),
-        teacher,
+    course = add_course(teacher, "Ventures 101", "VENTURE1", users, "Joint ventures.")
+    article = add_article(
+        teacher, ARTICLE_TEXT, "harrow.txt", "Harrow and Quenby", "harrow-quenby", ["key-figures"]
     )
     questions = [add_question(data, article) for data in question_data("rel")]
     hidden_data = [d for d in question_data("hid") if d["type"] in ("mcq", "numeric", "short")]
@@ -200,7 +159,14 @@ def build_world(students: int = 2) -> World:
     # In no quiz, so studied and practised while the quizzes are open (their own questions are held back).
     for data in question_data("free"):
         add_question(data, article)
-    quiz = add_quiz(teacher, course, questions, feedback_timing="after_submission", attempts_allowed=0)
+    quiz = add_quiz(
+        teacher,
+        course,
+        questions,
+        title="Venture quiz",
+        feedback_timing="after_submission",
+        attempts_allowed=0,
+    )
     hidden_quiz = add_quiz(
         teacher,
         course,

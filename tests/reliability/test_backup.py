@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from app.backup import SQLITE_MAGIC
 from app.extensions import db
-from app.models import BenchPing, User
+from app.models import User
 from tests.reliability.conftest import add_user, app_for, build_world, dispose, migrate, table_rows
 
 FILLED = (
@@ -125,7 +125,8 @@ def _pings_in_sqlite(path: Path) -> list[str]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return [row[0] for row in conn.execute("SELECT payload FROM bench_ping ORDER BY id")]
+        rows = conn.execute("SELECT display_name FROM user WHERE display_name LIKE 'txn-%' ORDER BY id")
+        return [row[0] for row in rows]
     finally:
         conn.close()
 
@@ -135,10 +136,15 @@ def _pings_in_json(path: Path) -> list[str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         if isinstance(item, dict):
-            inside = item.get("table") == "bench_ping"
-        elif inside:
-            rows.append(item[2])  # id, created_at, payload
+            inside = item.get("table") == "user"
+        elif inside and item[2].startswith("txn-"):
+            rows.append(item[2])  # id, username, display_name, ...
     return rows
+
+
+def _writer_row(username: str, n: int) -> User:
+    # Two rows a transaction share one display name: a torn copy would hold that name once.
+    return User(username=username, display_name=f"txn-{n}", password_hash="-")
 
 
 def test_online_sqlite_backup_is_consistent_while_a_writer_keeps_writing(tmp_path):
@@ -153,7 +159,7 @@ def test_online_sqlite_backup_is_consistent_while_a_writer_keeps_writing(tmp_pat
             with application.app_context():
                 while not stop.is_set():
                     n = committed[0]
-                    db.session.add_all([BenchPing(payload=f"txn-{n}"), BenchPing(payload=f"txn-{n}")])
+                    db.session.add_all([_writer_row(f"w{n}a", n), _writer_row(f"w{n}b", n)])
                     db.session.commit()
                     with progress:
                         committed[0] = n + 1
@@ -190,7 +196,7 @@ def test_online_sqlite_backup_is_consistent_while_a_writer_keeps_writing(tmp_pat
     assert not thread.is_alive()
 
     with application.app_context():
-        final = Counter(db.session.scalars(select(BenchPing.payload)))
+        final = Counter(db.session.scalars(select(User.display_name).where(User.display_name.like("txn-%"))))
     sizes = []
     for path, fmt in backups:
         payloads = Counter(_pings_in_sqlite(path) if fmt == "sqlite" else _pings_in_json(path))

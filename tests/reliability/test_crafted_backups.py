@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app import backup as backup_module
+from app.backup import core as backup_module
 from app.extensions import db
 from tests.reliability.conftest import build_world, dispose
 from tests.reliability.test_backup import (

@@ -9,7 +9,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Attempt, Card, Question, Response, ReviewLog
+from app.models import Attempt, Card, Question, Response, ReviewLog, StudyOptimisation
 from tests.reliability.conftest import build_world
 
 
@@ -25,9 +25,19 @@ def _download(client, username: str) -> tuple[dict, str]:
     return json.loads(text), text
 
 
+def _optimised(user, rmse_after: float) -> None:
+    db.session.add(StudyOptimisation(user_id=user.id, reviews=500, items=420, log_loss_before=0.3,
+                                     rmse_before=0.08, log_loss_after=0.25, rmse_after=rmse_after,
+                                     updated=True))  # fmt: skip
+    user.fsrs_parameters = [rmse_after] * 21
+    db.session.commit()
+
+
 def test_the_download_holds_all_of_my_data_and_nothing_of_anyone_else(app, client):
     world = build_world(students=2)
     me, other = world.students
+    _optimised(me, 0.05)
+    _optimised(other, 0.06)
     data, text = _download(client, me.username)
 
     assert data["format"] == "casewise-student-data"
@@ -39,6 +49,8 @@ def test_the_download_holds_all_of_my_data_and_nothing_of_anyone_else(app, clien
         "reviews_per_day": me.reviews_per_day,
         "timezone": me.timezone,
     }
+    assert data["fsrs_optimisation"]["parameters"] == [0.05] * 21
+    assert [(r["rmse_after"], r["outcome"]) for r in data["fsrs_optimisation"]["runs"]] == [(0.05, "updated")]
     assert [e["course"] for e in data["enrolments"]] == ["Ventures 101"]
 
     # Every review log of mine, with the card state it was graded from; none of the other student's.

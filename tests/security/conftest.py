@@ -11,7 +11,6 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import pytest
@@ -19,17 +18,14 @@ from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.routing import Rule
-from werkzeug.security import generate_password_hash
 
-from app.articles import service as articles
-from app.bank.convert import apply_canonical
-from app.courses import service as courses
 from app.extensions import db
-from app.models import Article, Attempt, Card, Course, Question, Quiz, QuizItem, Response, User
+from app.jobs import jobs_folder
+from app.models import Article, Attempt, Card, Course, Job, Question, Quiz, QuizItem, Response, User
 from app.quizzes import service as quizzes
 from app.study import service as study
-
-PASSWORD = "casewise-demo"
+from tests.factories import PASSWORD as PASSWORD  # the tests import it from here
+from tests.factories import add_article, add_course, add_question, add_quiz, add_user
 
 # The roles of the access matrix, in the order of its columns.
 ROLES = ("anon", "student_a", "student_b", "teacher", "other_teacher", "admin")
@@ -173,36 +169,6 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
 # ---------------------------------------------------------------------------------------------- world
 
 
-@cache
-def _password_hash() -> str:
-    return generate_password_hash(PASSWORD)  # scrypt once per run; every fixture user shares it
-
-
-def add_user(username: str, role: str = "student", display_name: str | None = None) -> User:
-    user = User(
-        username=username,
-        display_name=display_name or username.replace("_", " ").title(),
-        password_hash=_password_hash(),
-        role=role,
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
-def add_question(data: dict[str, Any], article: Article | None, status: str = "approved") -> Question:
-    """Store a canonical question as the bank loader does (validated by the schema first)."""
-    from app.qtypes.schema import parse_question
-
-    canonical = parse_question(data).model_dump(mode="json")
-    question = Question(origin="bank", checks={})
-    apply_canonical(question, canonical, article)
-    question.status = status
-    db.session.add(question)
-    db.session.commit()
-    return question
-
-
 @dataclass
 class World:
     users: dict[str, User | None]
@@ -244,16 +210,12 @@ def build_world(explanations: bool = True) -> World:
     users["teacher"] = add_user("teacher", "instructor")
     users["other_teacher"] = add_user("other_teacher", "instructor")
     users["admin"] = add_user("admin", "admin")
-    course = courses.create_course(users["teacher"], "Course One", "The first course.", "COURSE11")
-    other = courses.create_course(users["other_teacher"], "Course Two", "Another course.", "COURSE22")
-    courses.join_course(users["student_a"], "COURSE11")
-    courses.join_course(users["student_b"], "COURSE11")
+    students = [users["student_a"], users["student_b"]]
+    course = add_course(users["teacher"], "Course One", "COURSE11", students, "The first course.")
+    other = add_course(users["other_teacher"], "Course Two", "COURSE22", description="Another course.")
 
-    article = articles.add_article(
-        ARTICLE_TEXT.encode(),
-        "kestrel.txt",
-        articles.ArticleMeta(title="Kestrel and Orinth", topics=["key-figures"], slug="kestrel-orinth"),
-        users["teacher"],
+    article = add_article(
+        users["teacher"], ARTICLE_TEXT, "kestrel.txt", "Kestrel and Orinth", "kestrel-orinth", ["key-figures"]
     )
     questions = {}
     for data in question_data():
@@ -272,15 +234,15 @@ def build_world(explanations: bool = True) -> World:
         free_data["explanation"] = "The article names the town of the signing."
     free = add_question(free_data, article)
 
-    settings = quizzes.QuizSettings(
-        title="Deal quiz", course=course, published=True, attempts_allowed=0, description="About the deal."
+    quiz = add_quiz(
+        users["teacher"],
+        course,
+        questions.values(),
+        title="Deal quiz",
+        attempts_allowed=0,
+        description="About the deal.",
     )
-    quiz = quizzes.save_quiz(users["teacher"], settings)
-    quizzes.add_questions(quiz, [q.id for q in questions.values()])
-    other_quiz = quizzes.save_quiz(
-        users["other_teacher"], quizzes.QuizSettings(title="Other quiz", course=other, published=True)
-    )
-    quizzes.add_questions(other_quiz, [questions["mcq"].id])
+    other_quiz = add_quiz(users["other_teacher"], other, [questions["mcq"]], title="Other quiz")
 
     student_a = users["student_a"]
     done = quizzes.start_attempt(quiz, student_a)
@@ -363,7 +325,24 @@ PARAM_DEFAULTS: dict[str, Callable[[World], Any]] = {
     "platform_id": lambda w: 1,
     "score_id": lambda w: 1,
     "token": lambda w: "not-a-registration-token",
+    "job_id": lambda w: student_a_job(w).id,
 }
+
+
+def student_a_job(world: World) -> Job:
+    """A finished job of student A's with a file to download (made once per world)."""
+    if "job" not in world.extra:
+        job = Job(kind="export.bank", owner_id=world.user("student_a").id, state="done", params={})
+        db.session.add(job)
+        db.session.flush()
+        path = jobs_folder() / str(job.id) / "result.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}")
+        job.result_path = f"{job.id}/result.json"
+        db.session.commit()
+        world.extra["job"] = job
+    return world.extra["job"]
+
 
 # Per-route URL values (path parameters, and "?name" for query arguments) where the default is not the
 # record that route is about.

@@ -35,6 +35,7 @@ ACCESS: dict[str, dict[str, str]] = {
     # public pages
     "main.index": {"GET": "                  200    302    302    302    302    302"},
     "main.healthz": {"GET": "                200    200    200    200    200    200"},
+    "main.favicon": {"GET": "                301    301    301    301    301    301"},
     "main.readyz": {"GET": "                 200    200    200    200    200    200"},
     "static": {"GET": "                      200    200    200    200    200    200"},
     "auth.login": {"GET": "                  200    302    302    302    302    302",
@@ -59,7 +60,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "study.settings": {"GET": "              login  200    200    200    200    200",
                        "POST": "             login  ok     ok     ok     ok     ok"},
     "study.my_stats": {"GET": "              login  200    200    200    200    200"},
+    "study.optimise": {"POST": "             login  ok     ok     ok     ok     ok"},  # 422: too few reviews
     "study.undo": {"POST": "                 login  ok     ok     ok     ok     ok"},
+    "study.start": {"POST": "                login  ok     ok     ok     ok     ok"},
     # course 1: its members and the admin
     "courses.show": {"GET": "                login  200    200    200    403    200"},
     "study.course": {"GET": "                login  200    200    200    403    200"},
@@ -73,9 +76,16 @@ ACCESS: dict[str, dict[str, str]] = {
     "quizzes.post_attempt": {"POST": "       login  ok     404    404    404    404"},
     "quizzes.save": {"POST": "               login  ok     404    404    404    404"},
     "quizzes.flag": {"POST": "               login  ok     404    404    404    404"},
+    "quizzes.close": {"POST": "              login  ok     404    404    404    404"},
     "quizzes.summary": {"GET": "             login  200    404    404    404    404"},
     "quizzes.practice_attempt": {"GET": "    login  200    404    404    404    404"},
     "quizzes.practice_answer": {"POST": "    login  ok     404    404    404    404"},
+    "jobs.index": {"GET": "                  login  200    200    200    200    200"},  # one's own jobs
+    "jobs.start_backup": {"POST": "          login  403    403    403    403    ok"},  # JSON backup: admin
+    # A's job (a finished one with a file): A and the admin only
+    "jobs.show": {"GET": "                   login  200    404    404    404    200"},
+    "jobs.status_json": {"GET": "            login  200    404    404    404    200"},
+    "jobs.download": {"GET": "               login  200    404    404    404    200"},
     # A's finished attempt: A, and the course's teachers
     "quizzes.review": {"GET": "              login  200    404    200    404    200"},
     # course 1's teaching pages: its instructors and the admin
@@ -102,17 +112,20 @@ ACCESS: dict[str, dict[str, str]] = {
     # user_id is the other course's instructor, not a student here: 404 once access is granted
     "courses.remove_student": {"POST": "     login  403    403    404    403    404"},
     "study.course_stats": {"GET": "          login  403    403    200    403    200"},
+    "study.refresh_course_stats": {"POST": " login  403    403    ok     403    ok"},
     "exports.index": {"GET": "               login  403    403    200    403    200"},  # ?scope=quiz (course 1)
     "exports.download": {"GET": "            login  403    403    200    403    200"},  # ?scope=quiz (course 1)
     # every instructor: the shared article library and question bank
     "articles.add": {"GET": "                login  403    403    200    200    200",
                      "POST": "               login  403    403    ok     ok     ok"},
     "articles.generate": {"POST": "          login  403    403    ok     ok     ok"},
+    "articles.generate_all": {"POST": "      login  403    403    ok     ok     ok"},  # a job
     "courses.create": {"GET": "              login  403    403    200    200    200",
                        "POST": "             login  403    403    ok     ok     ok"},
     "quizzes.create": {"GET": "              login  403    403    200    200    200",
                        "POST": "             login  403    403    ok     ok     ok"},
     "exports.import_upload": {"POST": "      login  403    403    ok     ok     ok"},
+    "exports.start_job": {"POST": "          login  403    403    ok     ok     ok"},  # whole-bank export job
     "bank.index": {"GET": "                  login  403    403    200    200    200"},
     "bank.review": {"GET": "                 login  403    403    200    200    200"},
     "bank.decide": {"POST": "                login  403    403    ok     ok     ok"},
@@ -146,6 +159,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "quizzes.save": lambda w: {"json": {"question_id": w.questions["short"].id, "answer": "a", "seq": 50}},
     "quizzes.post_attempt": lambda w: {"data": {"save": "1"}},
     "quizzes.flag": lambda w: {"json": {"question_id": w.questions["short"].id, "flagged": True}},
+    "quizzes.close": lambda w: {"json": {}},
     "quizzes.practice_answer": lambda w: {"data": {"question_id": w.practice.layout[0]["question_id"]}},
     "quizzes.change_item": lambda w: {"data": {"action": "up"}},
     "quizzes.grade": lambda w: {"data": {"points": "1", "comment": "Checked by hand."}},

@@ -113,6 +113,7 @@ def test_the_answer_is_not_in_the_study_page_until_shown(app, world):
     student = world.user("student_b")
     _close(world.quiz)  # nothing held: the deck has cards to show
     client = client_for(app, student)
+    client.post("/study/start", data={"deck": "all"})  # the deck's cards, as the page's start form posts
     page = client.get("/study/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="study-card"' in html

@@ -45,7 +45,7 @@ def allowed_role(endpoint: str, method: str) -> str:
     """The first role the access matrix lets through: the refusal is then the token's doing alone."""
     outcomes = dict(zip(ROLES, ACCESS[endpoint][method].split(), strict=True))
     # A route whose matrix row only reaches 404 (its record is missing) still meets CSRF first.
-    for wanted in (("ok", "200", "302"), ("404",)):
+    for wanted in (("ok", "200", "301", "302"), ("404",)):
         for role, outcome in outcomes.items():
             if outcome in wanted:
                 return role

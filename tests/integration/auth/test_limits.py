@@ -121,3 +121,27 @@ def test_production_refuses_to_start_without_redis(monkeypatch):
     assert started.config["RATELIMIT_STORAGE_URI"] == redis_url
     # Limits switched off (the benchmarks) need no Redis.
     assert create_app({**base, "RATELIMIT_ENABLED": False}).config["REQUIRE_REDIS"] is True
+
+
+def test_an_app_built_with_limits_off_stays_unlimited_after_another_turns_them_on(database_url, tmp_path):
+    """The Limiter is one object per process and keeps the flag of the app built last; each app's own
+    setting must decide (the suite's live servers run with limits off beside apps that test them)."""
+    unlimited = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "off.db"),
+            "SECRET_KEY": "testing-not-secret",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with unlimited.app_context():
+        db.create_all()
+        add_user("victim")
+    _limited_app(database_url, RATELIMIT_LOGIN="10 per minute")  # built after it, with limits on
+    client = unlimited.test_client()
+    statuses = [
+        client.post("/login", data={"username": "victim", "password": "wrong"}).status_code for _ in range(14)
+    ]
+    assert statuses == [401] * 14, statuses
+    with unlimited.app_context():
+        db.engine.dispose()

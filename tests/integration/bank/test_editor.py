@@ -10,6 +10,7 @@ import pytest
 from ruamel.yaml import YAML
 from sqlalchemy import select
 
+from app.bank.curation import snapshot_of
 from app.extensions import db
 from app.models import Question
 from app.qtypes.schema import QUESTION_TYPES
@@ -331,3 +332,86 @@ def test_control_characters_are_refused_with_a_message_on_both_backends(instruct
     assert instructor.get("/bank/questions/a%00b/edit").status_code == 404
     assert instructor.get(f"/bank/questions/new?article={ARTICLE}%00&sentence=p2s2").status_code == 200
     assert bank_state() == before
+
+
+def test_per_answer_feedback_is_saved_shown_again_and_an_orphan_is_refused(instructor):
+    """True/false and short answer carry feedback per answer, as mcq/multi do per option: saved in the
+    question (and its revision), shown in the editor again, and a feedback row without an answer is refused."""
+    tf, short = _first("tf"), _first("short")
+    said_true = "No: the article says the opposite; {braces} & <b>kept</b>."
+    saved = instructor.post(
+        f"/bank/questions/{tf.uid}/edit", data=editor_form(tf, feedback_true=said_true, note="tf feedback")
+    )
+    assert saved.status_code == 302
+    assert snapshot_of(question(tf.uid))["feedback"] == {"true": said_true}
+    assert question(tf.uid).revisions[-1].snapshot["feedback"] == {"true": said_true}
+    page = instructor.get(f"/bank/questions/{tf.uid}/edit").data.decode()
+    assert 'id="feedback_true"' in page and html.escape(said_true) in page
+
+    accepted = editor_form(short)
+    first = accepted["accepted-0-text"]
+    saved = instructor.post(
+        f"/bank/questions/{short.uid}/edit",
+        data={**accepted, "accepted-0-feedback": "The name the article uses.", "note": "short feedback"},
+    )
+    assert saved.status_code == 302
+    assert snapshot_of(question(short.uid))["feedback"] == {first: "The name the article uses."}
+    assert (
+        'value="The name the article uses."'
+        in instructor.get(f"/bank/questions/{short.uid}/edit").data.decode()
+    )
+
+    before = bank_state(), snapshot_of(question(short.uid))
+    rows = sum(1 for key in accepted if key.endswith("-text"))
+    orphan = {
+        **editor_form(question(short.uid)),
+        f"accepted-{rows}-text": "",
+        f"accepted-{rows}-feedback": "Why?",
+    }
+    response = instructor.post(f"/bank/questions/{short.uid}/edit", data=orphan)
+    assert response.status_code == 422
+    assert "write the accepted answer or clear it" in _error_beside(response.data, f"accepted-{rows}-text")
+    too_long = editor_form(question(tf.uid), feedback_false="x" * 1001)
+    response = instructor.post(f"/bank/questions/{tf.uid}/edit", data=too_long)
+    assert response.status_code == 422
+    assert "under 1000 characters" in _error_beside(response.data, "feedback_false")
+    assert (bank_state(), snapshot_of(question(short.uid))) == before
+
+
+def test_numeric_and_cloze_answer_feedback_are_saved_and_survive_another_save(instructor):
+    """The numeric editor's feedback field for the right number is saved and shown again; a cloze question's
+    per-variant feedback travels through the editor and is still there after a save that changes nothing."""
+    import json
+
+    numeric, cloze = _first("numeric"), _first("cloze")
+    said = "Right: the figure in the second paragraph; <b>kept</b> & {braces}."
+    saved = instructor.post(
+        f"/bank/questions/{numeric.uid}/edit",
+        data=editor_form(numeric, feedback_answer=said, note="numeric feedback"),
+    )
+    assert saved.status_code == 302
+    assert snapshot_of(question(numeric.uid))["feedback"] == {"answer": said}
+    page = instructor.get(f"/bank/questions/{numeric.uid}/edit").data.decode()
+    assert 'id="feedback_answer"' in page and html.escape(said) in page
+
+    variant = snapshot_of(cloze)["answer"][0][0]
+    feedback = {f"1:{variant}": "Why this variant is right."}
+    # The seed's blanks have feedback of their own, shown in each blank's field: emptied here, so the
+    # per-variant feedback in the hidden JSON is what the question keeps.
+    cleared = {f"blank_notes-{i}": "" for i in range(len(snapshot_of(cloze)["answer"]))}
+    saved = instructor.post(
+        f"/bank/questions/{cloze.uid}/edit",
+        data=editor_form(cloze, blank_feedback=json.dumps(feedback), note="cloze feedback", **cleared),
+    )
+    assert saved.status_code == 302
+    assert snapshot_of(question(cloze.uid))["feedback"] == feedback
+    again = instructor.post(
+        f"/bank/questions/{cloze.uid}/edit", data=editor_form(question(cloze.uid), note="unchanged")
+    )
+    assert again.status_code == 302
+    assert snapshot_of(question(cloze.uid))["feedback"] == feedback
+    refused = instructor.post(
+        f"/bank/questions/{cloze.uid}/edit", data=editor_form(question(cloze.uid), blank_feedback="{oops")
+    )
+    assert refused.status_code == 422 and "came back damaged" in refused.data.decode()
+    assert snapshot_of(question(cloze.uid))["feedback"] == feedback

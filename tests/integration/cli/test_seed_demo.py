@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from app import demo
 from app.extensions import db
 from app.models import Article, Card, Course, Question, Quiz, QuizItem, ReviewLog, StudyDay, User
+from app.seed import demo
 from app.study.scheduler import replay, study_day
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.exports import EXPORTERS
-from app.exports.views import FORMAT_LABELS
+from app.exports.forms import FORMAT_LABELS
 from app.extensions import db
 from app.models import Question
 

@@ -50,7 +50,7 @@ EXPECTED = {
         {"value": 42.0, "tolerance": 0.001, "tolerance_mode": "absolute", "unit": "", "multiplier": 1.0},
         "General feedback: Think Hitch-hikers guide to the Galaxy.",
     ), [
-        W.format("Numerical question") + "feedback 'Well done!' on the right answer; answer '13' (0 %, feedback "
+        W.format("Numerical question") + "answer '13' (0 %, feedback "
         "'What were you thinking?!'); answer '*' (0 %, feedback 'Completely wrong.') dropped "
         "(Casewise keeps one number and its tolerance)",
     ]),
@@ -72,12 +72,12 @@ EXPECTED = {
         [["Owl"], ["Pussy-cat"]],
         'General feedback: It\\\'s from "The Owl and the Pussy-cat" by Lear: "The owl and the pussycat went to sea".',
     ), [
-        W.format("Simple multianswer") + "in a blank, feedback 'Wrong, silly!', wrong answer 'Dog', feedback "
-        "'Well done!', feedback 'Wrong answer', other answer '*' dropped (Casewise blanks keep right answers)",
+        W.format("Simple multianswer") + "in a blank, feedback 'Wrong, silly!', wrong answer 'Dog', "
+        "feedback 'Wrong answer', other answer '*' dropped (Casewise blanks keep right answers)",
         W.format("Simple multianswer") + "a choice blank became a typed blank accepting its correct option",
         W.format("Simple multianswer") + "in a blank, feedback 'You seem to have a dog obsessions!', wrong answer "
-        "'Bow-wow', feedback 'Now you are just being ridiculous!', wrong answer 'Wiggly worm', feedback "
-        "'Well done!' dropped (Casewise blanks keep right answers)",
+        "'Bow-wow', feedback 'Now you are just being ridiculous!', wrong answer 'Wiggly worm' dropped "
+        "(Casewise blanks keep right answers)",
         W.format("Simple multianswer") + "2 hint(s) dropped (Casewise questions have no hints)",
     ]),
     "test_import_truefalse_wih_files": ("converted", (
@@ -93,6 +93,9 @@ FEEDBACK = {
     "test_import_truefalse_19": {"true": "Well done!", "false": "Doh!"},
     "test_import_truefalse_with_idnumber": {"true": "Well done!", "false": "Doh!"},
     "test_import_shortanswer_19": {"Beta": "Well done!"},
+    # The right number's feedback, and each right variant's in a blank.
+    "test_import_numerical_19": {"answer": "Well done!"},
+    "test_import_multianswer": {"1:Owl": "Well done!", "2:Pussy-cat": "Well done!"},
 }
 
 

@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
+from app.bank.convert import to_canonical
 from app.extensions import db
 from app.models import Question
 
@@ -28,6 +29,11 @@ def test_generate_button_queues_candidates_without_duplicates(seeded, client, au
     queued = db.session.scalars(select(Question).where(Question.status == "candidate")).all()
     assert all(q.origin == "generated" and q.quote and q.sentence_ids for q in queued)
     assert all(q.revisions and q.revisions[0].action == "created" for q in queued)
+    # Issue 23: the generator's feedback on each wrong option is kept with the queued question.
+    mcqs = [d for d in (to_canonical(q) for q in queued) if d["type"] == "mcq"]
+    assert mcqs
+    for data in mcqs:
+        assert set(data.get("feedback", {})) == set(data["options"]) - {data["answer"]}, data["stem"]
 
 
 def test_students_cannot_generate(seeded, client, auth):

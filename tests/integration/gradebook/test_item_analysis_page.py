@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -61,3 +64,40 @@ def test_a_pending_essay_is_left_out_not_counted_as_zero_and_shows_graded_by_han
     html = login_client(app, "instructor").get(f"/quizzes/{quiz.id}/analysis").get_data(as_text=True)
     assert "Graded by hand: no options to count. 1 graded," in html
     assert "1 waiting for a grade" in html
+    assert "1 answer waiting for a grade is left out of the mean" in html
+
+
+def test_below_ten_attempts_every_spread_statistic_says_too_few_whatever_it_computes(app, make_quiz, demo):
+    """Two attempts: the mcq (one right, one wrong) has a computable discrimination, the tf (both right) none;
+    both say "too few attempts", not 100% for one and "too few" for the other."""
+    quiz = make_quiz(types=("mcq", "tf", "short"))
+    mcq, tf, short = first_of("mcq"), first_of("tf"), first_of("short")
+    wrong = next(o for o in mcq.options if o != mcq.answer)
+    for user, answer, typed in ((demo.student, mcq.answer, short.answer[0]), (demo.student2, wrong, "no")):
+        attempt = service.start_attempt(quiz, user)
+        service.submit_attempt(attempt, {mcq.id: answer, tf.id: tf.answer, short.id: typed})
+    by_id = {item.question_id: item for item in service.statistics(quiz).items}
+    assert by_id[mcq.id].discrimination_index is not None and by_id[tf.id].discrimination_index is None
+    html = login_client(app, "instructor").get(f"/quizzes/{quiz.id}/analysis").get_data(as_text=True)
+    table = html[html.index('<table class="table analysis">') : html.index("</table>")]
+    rows = re.findall(r"<tr><td>Q\d+</td>.*?</tr>", table, re.S)
+    assert len(rows) == 3
+    for row in rows:
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        assert all("too few attempts" in cell for cell in cells[-2:]), cells
+
+
+@pytest.mark.parametrize(
+    ("value", "n", "sd", "shown"),
+    [
+        (100.0, 2, 50.0, "too few attempts"),
+        (None, 2, 0.0, "too few attempts"),
+        (None, 12, 0.0, "no spread: everyone scored the same"),
+        (None, 12, 30.0, "no spread in the rest of the quiz"),
+        (42.0, 12, 30.0, "42.0%"),
+        (None, 12, None, "n/a"),
+    ],
+)
+def test_a_statistic_that_needs_spread_gives_the_true_reason_it_is_not_shown(app, value, n, sd, shown):
+    macros = app.jinja_env.get_template("quizzes/_stats.html").module
+    assert shown in str(macros.reliable(value, n, sd))

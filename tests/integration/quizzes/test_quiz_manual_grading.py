@@ -61,7 +61,7 @@ def test_an_essay_waits_for_a_person_and_grading_it_recomputes_the_score(app, ta
     teacher = login_client(app, "instructor")
     gradebook = teacher.get(f"/quizzes/{quiz.id}/gradebook").get_data(as_text=True)
     assert (
-        "pending: 1 attempt to grade" in gradebook
+        "1.0 / 12.0 so far (1 to grade)" in gradebook
         and '#1: <span class="badge pending">needs grading</span>' in gradebook
     )
     page = teacher.get(f"/quizzes/{quiz.id}/grading").get_data(as_text=True)
@@ -117,6 +117,7 @@ def test_a_short_answer_can_be_regraded_by_hand(app, taken):
         ("10.5", "", 422, "above this question's maximum of 10 points"),
         ("-1", "", 422, "cannot be negative"),
         ("lots", "", 400, "Points must be a number"),
+        ("٣", "", 400, "Points must be a number"),
         ("", "", 400, "Enter the points"),
         ("5", "x" * 5001, 422, "shorten it to 5,000"),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 
@@ -46,6 +47,12 @@ def screen(client):
         after "Show answer", which loads the link's URL, as study.js does."""
         response = client.get(url)
         assert response.status_code == 200, response.get_data(as_text=True)
+        if 'id="start-form"' in response.get_data(as_text=True):  # a deck not yet prepared: post it
+            start = Screen(response.get_data(as_text=True))
+            posted = client.post("/study/start", data={"deck": start.value("deck")})
+            assert posted.status_code == 303, posted.get_data(as_text=True)
+            response = client.get(posted.headers["Location"])
+            assert response.status_code == 200, response.get_data(as_text=True)
         show = re.search(r'id="show-answer" href="([^"]+)"', response.get_data(as_text=True))
         if show:
             response = client.get(html.unescape(show.group(1)))
@@ -66,3 +73,18 @@ def log_count(user_id: int | None = None) -> int:
 def card(card_id: int) -> Card:
     db.session.expire_all()
     return db.session.get(Card, card_id)
+
+
+def made_log(user_id: int, card_id: int, at: datetime, rating: int, state_before: int, n: int) -> ReviewLog:
+    """A review-log row written directly (not through a grade), for statistics over other days."""
+    return ReviewLog(
+        user_id=user_id,
+        card_id=card_id,
+        request_id=f"made-{n}",
+        rating=rating,
+        reviewed_at=at,
+        state_before=state_before,
+        due_before=at,
+        reps_before=0,
+        lapses_before=0,
+    )

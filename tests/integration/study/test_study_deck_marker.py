@@ -46,13 +46,9 @@ def _revision() -> int:
 
 def _heads(user, deck: service.Deck):
     day = study_day(NOW, user.timezone)
-    d = driver()
-    try:
-        return queries.read_pick(
-            d, user.id, deck.filter, day, day_bounds(day, user.timezone)[1], user.new_per_day
-        )
-    finally:
-        d.end_read()
+    return queries.read_pick(
+        driver(), user.id, deck.filter, day, day_bounds(day, user.timezone)[1], user.new_per_day
+    )
 
 
 def test_orm_changes_to_deck_columns_bump_the_bank_revision(app):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from app.extensions import db
 from app.models import ReviewLog
 from app.study import service
-from app.study.scheduler import CardData, preview_intervals
+from app.study.scheduler import STATE_REVIEW, CardData, preview_intervals, review
 from tests.integration.study.conftest import Screen, log_count
 
 SPEC = "article:faw-leapmotor-mou"
@@ -94,3 +95,31 @@ def test_a_shown_at_that_cannot_be_trusted_schedules_at_arrival(app, student):
         expected = service._scheduled_at(value, before, at)
         assert expected == at, name
     assert service._scheduled_at(None, CardData.new(now), now) == now
+
+
+def test_a_review_card_shown_at_0359_and_graded_at_0401_gets_what_its_buttons_said(app, student):
+    """In the student's zone (New York), a review card shown at 03:59 (the study day before) and graded
+    at 04:01 (the next study day, one more elapsed day for FSRS and a due date a day later) is scheduled
+    exactly as its buttons said: the grade recomputes from the shown moment and the same card state."""
+    tz = "America/New_York"
+    service.update_settings(student, 0.9, 20, 200, tz)
+    deck = service.article_deck("faw-leapmotor-mou")
+    service.start(student, deck)
+    zone = ZoneInfo(tz)
+    learned = datetime(2026, 3, 2, 15, 0, tzinfo=zone).astimezone(UTC)
+    card_id = service.next_card(student, deck, now=learned, prepare=False).card.id
+    assert service.grade(student, card_id, 4, "learn", deck=deck, now=learned).state == STATE_REVIEW
+    for rating in (2, 3, 4):  # each on a copy of the card in the same state: undo in between
+        shown_at = datetime(2026, 3, 30, 3, 59, tzinfo=zone).astimezone(UTC)  # long overdue, study day 29th
+        graded_at = shown_at + timedelta(minutes=2)  # 04:01: study day 30th
+        shown = service.show_card(student, card_id, deck, now=shown_at)
+        before = shown.card.data
+        label = shown.buttons[rating - 1].interval
+        result = service.grade(student, card_id, rating, f"boundary-{rating}", deck=deck, now=graded_at,
+                               shown_at=shown.shown_at)  # fmt: skip
+        assert result.interval == label
+        assert result.due == shown_at + preview_intervals(before, shown_at, 0.9, tz)[rating]
+        # The boundary matters: computed at the grade's arrival, the card would get another due date.
+        assert review(before, rating, graded_at, 0.9, tz).due != result.due
+        # The answer belongs to the study day it was scheduled in (reviewed_at = shown_at): undo it there.
+        assert service.undo_last(student, now=shown_at + timedelta(seconds=30)) == card_id

@@ -96,7 +96,6 @@ def read(user, deck: queries.DeckFilter = queries.EVERYTHING, new_limit: int = 2
     d = driver()
     heads, today = queries.read_pick(d, user.id, deck, DAY, DAY_END, new_limit)
     counts = queries.read_counts(d, user.id, deck, NOW, DAY_END, new_limit, review_limit, today, heads)
-    d.end_read()
     return heads, counts
 
 
@@ -239,27 +238,26 @@ def test_limits_hold_through_a_whole_session(world):
     assert seen[2:] == ["review", "review", "new"]
 
 
-def test_next_card_is_one_statement_and_a_grade_three(world, monkeypatch, request):
+def test_next_card_is_one_statement_and_a_grade_three(world, request):
     alice, deck = world["alice"], service.everything()
     # The steady state: today's new cards exist, so no search for questions without a card.
     service.update_settings(alice, 0.9, 2, 200, "UTC")
     assert alice.timezone == "UTC"  # the user row is loaded before counting, as a request would have it
+    # Every statement the engine runs, study statements included: they run on the session's connection.
     statements: list[str] = []
-    d = driver()
-    run = d.run
 
-    def record(statement, params, fixed=()):
-        statements.append(d.prepared(statement, fixed).sql)
-        return run(statement, params, fixed)
+    def on_execute(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
 
-    monkeypatch.setattr(d, "run", record)
-    session_statements: list[str] = []
+    commits: list[int] = []
 
-    def on_session(_conn, _cursor, statement, *_args) -> None:
-        session_statements.append(statement)
+    def on_commit(_conn) -> None:
+        commits.append(1)
 
-    event.listen(db.engine, "before_cursor_execute", on_session)
-    request.addfinalizer(lambda: event.remove(db.engine, "before_cursor_execute", on_session))
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    event.listen(db.engine, "commit", on_commit)
+    request.addfinalizer(lambda: event.remove(db.engine, "before_cursor_execute", on_execute))
+    request.addfinalizer(lambda: event.remove(db.engine, "commit", on_commit))
     shown = service.next_card(alice, deck, now=NOW)
     assert len(statements) == 1, statements
     assert shown.faces.front_text.startswith("Statement number")  # from the same row
@@ -269,11 +267,15 @@ def test_next_card_is_one_statement_and_a_grade_three(world, monkeypatch, reques
     assert len(statements) == 2, statements
     statements.clear()
     service.grade(alice, shown.card.id, 3, "one-statement", deck=deck, now=NOW)
-    # The log row (copying and returning the card's prior state), the card's new state, the day's count.
+    # The log row (copying and returning the card's prior state), the card's new state, the day's count,
+    # and one commit.
     assert [s.split()[0] for s in statements] == ["INSERT", "UPDATE", "INSERT"], statements
     assert "review_log" in statements[0] and "RETURNING" in statements[0]
     assert "study_day" in statements[-1]
-    assert session_statements == []  # nothing went through the ORM session
+    assert len(commits) == 1
+    statements.clear()
+    assert alice.timezone == "UTC"  # the study commit left the user loaded: no reload
+    assert statements == []
 
 
 def test_a_retry_after_the_card_came_due_again_replays_the_first_grade(world):

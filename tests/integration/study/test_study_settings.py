@@ -53,6 +53,7 @@ def test_single_key_shortcuts_can_be_turned_off_and_on(client, student):
     page = client.get("/study/settings").get_data(as_text=True)
     assert 'name="study_shortcuts"' in page and "checked" in page  # on by default
     deck = "/study/article/faw-leapmotor-mou"
+    client.post("/study/start", data={"deck": "article:faw-leapmotor-mou"})  # as the page sends it
     assert 'data-shortcuts="on"' in client.get(deck).get_data(as_text=True)
     # An unticked checkbox is absent from the form: off (WCAG 2.1.4, for speech input users).
     assert client.post("/study/settings", data=VALID).status_code == 303

@@ -116,3 +116,21 @@ def test_choice_questions_say_why_the_distractors_their_explanation_discusses_ar
         right = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
         assert feedback, f"{q['id']}: its explanation discusses a distractor; say why it is wrong per option"
         assert set(feedback) <= set(q["options"]) - set(right), q["id"]
+
+
+def test_numeric_and_cloze_questions_give_feedback_on_every_right_answer(loaded: BankLoad) -> None:
+    """A student who gets a numeric or cloze question right reads why: the right number's feedback, and the
+    feedback of every accepted answer of every blank."""
+    missing = []
+    for q in loaded.questions:
+        said = q.get("feedback") or {}
+        if q["type"] == "numeric" and not said.get("answer"):
+            missing.append(q["id"])
+        elif q["type"] == "cloze":
+            missing += [
+                f"{q['id']} {n}:{v}"
+                for n, variants in enumerate(q["answer"], 1)
+                for v in variants
+                if not said.get(f"{n}:{v}")
+            ]
+    assert missing == []

@@ -9,10 +9,10 @@ import pytest
 
 from app.bank.editing import (
     FORM,
+    _typed,
     blank_values,
     build_question,
     field_for,
-    format_number,
     parse_number,
     values_from_canonical,
 )
@@ -130,7 +130,9 @@ def test_numbers_people_type_parse(text, number):
     assert parse_number(text) == number
 
 
-@pytest.mark.parametrize("text", ["five", "", "1,23", "nan", "inf", "-inf", "12 million", "1.2.3"])
+@pytest.mark.parametrize(
+    "text", ["five", "", "1,23", "nan", "inf", "-inf", "12 million", "1.2.3", "²", "٣", "５", "1½"]
+)
 def test_numbers_that_do_not_parse(text):
     assert parse_number(text) is None
 
@@ -185,11 +187,15 @@ def test_matching_must_be_a_bijection_and_names_the_repeated_key():
     assert half.errors["pairs"] == ["Give at least 2 pairs to match (this form has 1)."]
 
 
+def _accepted(*texts: str) -> list[dict]:
+    return [{"text": text, "feedback": ""} for text in texts]
+
+
 def test_short_answers_blank_rows_ignored_and_fuzzy_in_range():
-    built = build_question(_values("short", accepted=["Volt Cells", "", "Volt"], fuzzy="0.9"))
+    built = build_question(_values("short", accepted=_accepted("Volt Cells", "", "Volt"), fuzzy="0.9"))
     assert built.data["answer"] == ["Volt Cells", "Volt"] and built.data["fuzzy"] == 0.9
     assert built.rows == [0, 2]
-    none = build_question(_values("short", accepted=["", " "], fuzzy="2"))
+    none = build_question(_values("short", accepted=_accepted("", " "), fuzzy="2"))
     assert none.errors["accepted"] == ["Give at least one accepted answer."]
     assert "between 0.5 and 1.0" in none.errors["fuzzy"][0]
 
@@ -222,7 +228,7 @@ def test_rejected_is_validated_as_retired_and_no_source_is_allowed_here():
         ("answer", "mcq", "options"),
         ("answer[1].left", "matching", "pairs-3-left"),
         ("answer[0]", "cloze", "blanks-0"),
-        ("answer[1]", "short", "accepted-3"),
+        ("answer[1]", "short", "accepted-3-text"),
         ("answer.value", "numeric", "value"),
         ("answer.unit", "numeric", "unit"),
         ("answer", "tf", "answer"),
@@ -244,7 +250,7 @@ def test_blank_forms_have_rows_to_fill():
     assert len(blank_values("mcq")["options"]) == 4
     assert len(blank_values("matching")["pairs"]) == 4
     assert blank_values("numeric")["multiplier"] == "1"
-    assert format_number(5.0) == "5" and format_number(0.25) == "0.25" and format_number(None) == ""
+    assert _typed(5.0) == "5" and _typed(0.25) == "0.25" and _typed(None) == ""
 
 
 # ---------------------------------------------------------------- revision diffs
@@ -305,3 +311,123 @@ def test_option_feedback_is_edited_per_row_and_an_orphan_feedback_is_refused():
     assert built.data["feedback"] == {"US$543 million": "The digits swapped."}
     values = values_from_canonical(built.data)
     assert [row["feedback"] for row in values["options"]] == ["", "The digits swapped.", ""]
+
+
+def test_true_false_feedback_is_edited_per_answer_and_survives_the_round_trip():
+    built = build_question(
+        _values(
+            "tf", answer="false", feedback_true=" No: Acme invests, it does not sell. ", feedback_false=""
+        )
+    )
+    assert built.errors == {}
+    assert built.data["feedback"] == {"true": "No: Acme invests, it does not sell."}
+    values = values_from_canonical(built.data)
+    assert (values["feedback_true"], values["feedback_false"]) == ("No: Acme invests, it does not sell.", "")
+    assert build_question({**values, "uid": "acme-001"}).data == built.data
+    plain = build_question(_values("tf", answer="true"))
+    assert "feedback" not in plain.data  # no feedback, no key: earlier questions keep their shape
+
+
+def test_short_answer_feedback_is_edited_per_row_and_an_orphan_feedback_is_refused():
+    rows = [
+        {"text": "Volt Cells", "feedback": ""},
+        {"text": " Volt ", "feedback": " The short name; accepted. "},
+        {"text": "", "feedback": "Feedback for nothing"},
+    ]
+    orphan = build_question(_values("short", accepted=rows))
+    assert orphan.errors == {
+        "accepted-2-text": ["This empty row has feedback: write the accepted answer or clear it."]
+    }
+    assert orphan.data is None
+    built = build_question(_values("short", accepted=rows[:2]))
+    assert built.errors == {}
+    assert built.data["answer"] == ["Volt Cells", "Volt"]
+    assert built.data["feedback"] == {"Volt": "The short name; accepted."}
+    values = values_from_canonical(built.data)
+    assert values["accepted"] == [
+        {"text": "Volt Cells", "feedback": ""},
+        {"text": "Volt", "feedback": "The short name; accepted."},
+    ]
+    assert blank_values("short")["accepted"][0] == {"text": "", "feedback": ""}
+
+
+@pytest.mark.parametrize("qtype", ["numeric", "cloze", "matching", "essay"])
+def test_types_without_per_option_feedback_in_the_schema_get_none_from_the_editor(qtype):
+    # The schema has no per-option feedback for these types (its feedback_keys are empty): the editor offers
+    # no field, so a stray value posted for one is never turned into feedback.
+    values = values_from_canonical(
+        {
+            "id": "x-001",
+            "type": qtype,
+            "stem": "Acme will invest {{1}} in Volt." if qtype == "cloze" else "How much will Acme invest?",
+            "topic": "key-figures",
+            "answer": {
+                "numeric": {"value": 120.0},
+                "cloze": [["US$120 million"]],
+                "matching": [{"left": "Acme", "right": "investor"}, {"left": "Volt", "right": "maker"}],
+                "essay": "",
+            }[qtype],
+        }
+    )
+    built = build_question({**values, "feedback_true": "stray", "feedback": {"x": "stray"}})
+    assert built.errors == {} and "feedback" not in built.data
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "4²"])
+def test_an_essay_word_limit_in_other_digits_is_refused_not_a_crash(typed):
+    built = build_question(_values("essay", model_answer="Scale.", rubric="- names it (1)", word_limit=typed))
+    assert "positive whole number" in " ".join(built.errors["word_limit"])
+
+
+def test_numeric_feedback_for_the_right_number_survives_the_round_trip():
+    built = build_question(_values("numeric", value="534", feedback_answer=" Right: the 2023 figure. "))
+    assert built.errors == {}
+    assert built.data["feedback"] == {"answer": "Right: the 2023 figure."}
+    values = values_from_canonical(built.data)
+    assert values["feedback_answer"] == "Right: the 2023 figure."
+    assert build_question({**values, "uid": "acme-001"}).data == built.data
+    assert "feedback" not in build_question(_values("numeric", value="534")).data
+
+
+def test_cloze_feedback_travels_through_the_editor_and_stays_on_the_variants_still_accepted():
+    canonical = {
+        "id": "acme-001",
+        "type": "cloze",
+        "stem": "The buyer is {{1}}, paying {{2}}.",
+        "answer": [["FAW", "First Automobile Works"], ["3.74 billion yuan"]],
+        "topic": "comprehension",
+        "feedback": {"1:First Automobile Works": "The full name.", "2:3.74 billion yuan": "Paragraph one."},
+    }
+    values = {**values_from_canonical(canonical), "uid": "acme-001"}
+    built = build_question(values)
+    assert built.errors == {}
+    assert built.data["feedback"] == canonical["feedback"]
+    renamed = build_question({**values, "blanks": ["FAW", "3.74 billion yuan"]})
+    assert renamed.data["feedback"] == {"2:3.74 billion yuan": "Paragraph one."}
+    damaged = build_question({**values, "blank_feedback": "{not json"})
+    assert "damaged" in " ".join(damaged.errors["blanks"])
+
+
+def test_a_blanks_feedback_field_gives_every_accepted_answer_of_the_blank_that_feedback():
+    stem = "Acme Motors will invest {{1}} in the venture with {{2}}."
+    built = build_question(
+        _values(
+            "cloze",
+            stem=stem,
+            blanks=["US$120 million | 120 million", "Volt Cells"],
+            blank_notes=["The figure in paragraph one.", ""],
+        )
+    )
+    assert built.errors == {}
+    assert built.data["feedback"] == {
+        "1:US$120 million": "The figure in paragraph one.",
+        "1:120 million": "The figure in paragraph one.",
+    }
+    shown = values_from_canonical(built.data)
+    assert shown["blank_notes"] == ["The figure in paragraph one.", ""] and shown["blank_feedback"] == ""
+    orphan = build_question(
+        _values("cloze", stem=stem, blanks=["US$120 million", "Volt Cells", ""], blank_notes=["", "", "Why?"])
+    )
+    assert orphan.errors == {
+        "blank_notes-2": ["This empty row has feedback: write the accepted answers or clear it."]
+    }

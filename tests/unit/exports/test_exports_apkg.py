@@ -73,6 +73,10 @@ def test_anki_imports_every_question_as_the_right_note(collection, selection, tm
     assert "<li>FAW → Buyer</li>" in matching.fields[1]
     assert by_front["<p>FAW is a privately owned start-up."].fields[1] == "False"
     assert by_front["<p>What share of Leapmotor (in %) does FAW buy?"].fields[1] == "20 (±0.5) %"
+    # A short answer's back, as Anki renders it, lists every accepted answer too.
+    short_back = by_front["<p>Name the state-owned carmaker buying the stake."].cards()[0].answer()
+    assert "FAW" in short_back.split("<hr id=answer>")[-1]
+    assert "First Automobile Works" in short_back.split("<hr id=answer>")[-1]
 
 
 def test_a_second_export_of_the_same_bank_adds_nothing(collection, selection, tmp_path):

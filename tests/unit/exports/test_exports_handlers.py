@@ -8,7 +8,6 @@ import pytest
 
 from app.exports import (
     EXPORTERS,
-    answers,
     apkg,
     cc11,
     csv_export,
@@ -19,6 +18,7 @@ from app.exports import (
     qti21,
 )
 from app.exports.model import Unsupported
+from app.qtypes import text
 from app.qtypes.registry import TYPES
 
 MODULES: dict[str, ModuleType] = {
@@ -53,7 +53,7 @@ def test_every_registered_type_has_a_handler_or_an_explicit_unsupported_entry(na
 
 
 def test_the_shared_answer_tables_cover_every_type():
-    assert set(answers.ANSWER_TEXT) == set(answers.OPTIONS_TEXT) == set(TYPES)
+    assert set(text.ANSWER_TEXT) == set(text.OPTIONS_TEXT) == set(TYPES)
 
 
 def test_a_type_missing_from_a_table_is_caught(monkeypatch):

@@ -206,6 +206,10 @@ def test_common_cartridge_carries_choice_feedback_and_stays_valid(questions, tmp
     assert {labels[i]: t for i, t in _response_feedback(partners).items()} == {
         "Tesla": "<p>Tesla is a competitor named for comparison.</p>"
     }
+    # A short answer is a fill-in: the typed text is compared, as its scoring compares it (case="No").
+    buyer = root.find(".//q:item[@ident='q_fb-buyer']", QTI12)
+    assert _response_feedback(buyer) == {"First Automobile Works": "<p>The full name; FAW for short.</p>"}
+    assert {v.get("case") for v in buyer.iterfind(".//q:varequal", QTI12)} == {"No"}
 
 
 def test_canvas_matching_pair_weights_add_up_to_exactly_100(tmp_path):
@@ -274,6 +278,21 @@ def test_qti21_modal_feedback_per_choice_validates(questions, tmp_path, shared_v
     assert "Tesla is a competitor" in "".join(modal.itertext())
     state_path = next(p for n, p in files.items() if n.endswith("q_fb-state.xml"))
     assert shared_validator(state_path, "qti21-item") == []
+    # A short answer's typed text is no identifier: a condition matching it (as the mapping scores it,
+    # case-insensitive) sets the identifier of its modalFeedback.
+    buyer_path = next(p for n, p in files.items() if n.endswith("q_fb-buyer.xml"))
+    assert shared_validator(buyer_path, "qti21-item") == []
+    buyer = etree.parse(str(buyer_path)).getroot()
+    (branch,) = buyer.iterfind("i:responseProcessing/i:responseCondition/i:responseIf", ns)
+    match = branch.find("i:stringMatch", ns)
+    assert (match.get("caseSensitive"), match.findtext("i:baseValue", namespaces=ns)) == (
+        "false",
+        "First Automobile Works",
+    )
+    shown = branch.findtext("i:setOutcomeValue[@identifier='OPTION_FEEDBACK']/i:baseValue", namespaces=ns)
+    (modal,) = buyer.findall("i:modalFeedback[@outcomeIdentifier='OPTION_FEEDBACK']", ns)
+    assert modal.get("identifier") == shown == "A2"
+    assert "The full name; FAW for short." in "".join(modal.itertext())
 
 
 @pytest.mark.parametrize("fmt", ["gift", "moodle-xml"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.articles.document import Segment
 from app.generation.entities import index_entities
 
 
@@ -41,3 +42,15 @@ def test_roles_from_titles_appositives_and_relative_clauses(seed_articles):
 def test_excluded_segments_give_no_entities(seed_articles):
     index = index_entities(seed_articles["faw-leapmotor-stake"].sentences)
     assert "MrPeasy" not in index.entities and "Tesla" not in index.entities
+
+
+def test_a_demonym_the_article_writes_as_part_of_a_name_is_kept():
+    sentences = [
+        "The unit has drawn interest from Spanish operator Vela (VELA.MC) and U.S.-based American Tower Corp.",
+        "Vela and American Tower declined to comment, while Spanish Vela shares rose.",
+    ]
+    index = index_entities([Segment(f"p1s{i}", 1, i, 0, len(t), t) for i, t in enumerate(sentences)])
+    names = set(index.entities) | {a for e in index.entities.values() for a in e.aliases}
+    assert "American Tower" in names and "Tower" not in names
+    # A demonym that only describes stays out of the name.
+    assert "Vela" in names and "Spanish Vela" not in names

@@ -11,6 +11,7 @@ import pytest
 
 from app.articles.ingest import ingest, ingest_file
 from app.generation import candidate_to_json, generate
+from app.generation.clauses import Cause, why_draft_parts, why_options
 from app.generation.drafts import NOT_ENTITIES
 from app.generation.figures import parse_option
 from app.generation.ranking import AREAS, TOP, order_facts
@@ -39,7 +40,7 @@ DEAL = ingest(
     "Helios Motors has been scaling back its electric car plans amid a global slowdown in demand. "
     "Northwind Batteries will build a second plant to supply Helios Motors with cells. "
     "Shares of Helios Motors fell 4% on Monday after the company cut its profit forecast. "
-    "Regal Cars and Vento Group also make batteries in Ohio. "
+    "Rival carmaker Regal Cars and Vento Group also make batteries in Ohio. "
     "By Reuters\n"
 )
 
@@ -87,18 +88,32 @@ def test_sentences_do_not_fill_the_top_with_their_figures(real_candidates):
         assert len(top5) >= min(3, len(sentences)), slug
 
 
-def test_why_questions_from_cause_and_purpose_clauses_without_cue_words(deal_candidates):
-    stems = {c.question["stem"]: c for c in deal_candidates.all()}
-    slowdown = stems[
-        "According to the article, why has Helios Motors been scaling back its electric car plans?"
+def test_why_options_are_other_reasons_of_the_same_form_the_article_states():
+    causes = [
+        Cause("p1s1", "purpose", "to supply Helios Motors with cells", "will Northwind build a plant", "x"),
+        Cause("p1s2", "purpose", "to cut the cost of its cells", "will Helios buy a stake", "x"),
+        Cause("p1s3", "purpose", "to enter the European market", "will Northwind open an office", "x"),
+        Cause("p1s4", "cause", "a global slowdown in demand", "has Helios scaled back", "x"),
     ]
-    q = slowdown.question
-    assert q["answer"] == "A global slowdown in demand" and q["topic"] == "strategic-risks"
-    assert len(q["options"]) == 4 and q["answer"] in q["options"]
-    assert not any(o.lower() in DEAL.text.lower() for o in q["options"] if o != q["answer"])
-    purpose = stems["According to the article, why will Northwind Batteries build a second plant?"]
-    assert purpose.question["answer"] == "To supply Helios Motors with cells"
-    assert all(o.startswith("To ") for o in purpose.question["options"])
+    # two other purposes stated, one cause of another form: no canned third reason is made up
+    assert why_options(causes[0], causes, "") == [
+        "to cut the cost of its cells",
+        "to enter the European market",
+    ]
+    assert why_draft_parts(causes[0], causes, "") is None
+    more = [*causes, Cause("p1s5", "purpose", "to share development costs", "did they pool plants", "x")]
+    assert why_options(more[0], more, "") == [
+        "to cut the cost of its cells",
+        "to enter the European market",
+        "to share development costs",
+    ]
+
+
+def test_why_options_in_a_bank_are_stated_in_the_article(deal_candidates):
+    for c in deal_candidates.all():
+        q = c.question
+        if q["type"] == "mcq" and q["stem"].startswith("According to the article, why"):
+            assert all(o.casefold() in DEAL.text.casefold() for o in q["options"]), q["options"]
 
 
 def test_who_and_which_company_questions_about_the_structure(deal_candidates):
@@ -177,13 +192,22 @@ def test_why_questions_read_through_reported_speech_and_asides():
     article = ingest(
         "Helios Motors will close its oldest plant to cut costs, the company said. "
         "Northwind Batteries, which expects to recoup $1 billion, made the announcement amid pressure from "
-        "investors. Regal Cars sells cars in Ohio. Vento Group sells cars in Texas.\n"
+        "investors. Regal Cars sells cars in Ohio. Vento Group sells cars in Texas. "
+        "Regal Cars opened a plant in Ohio to serve buyers in the Midwest. Vento Group bought a rival to gain "
+        "scale. Helios Motors sold its bus unit to raise cash.\n"
     )
     by_stem = {c.question["stem"]: c.question for c in generate(article, "reported").all()}
     close = by_stem["According to the article, why will Helios Motors close its oldest plant?"]
     assert close["answer"] == "To cut costs"
-    announce = by_stem["According to the article, why did Northwind Batteries make the announcement?"]
-    assert announce["answer"] == "Pressure from investors" and announce["topic"] == "strategic-risks"
+    # the wrong reasons are the article's other purposes, not made-up ones
+    assert set(close["options"]) == {
+        "To cut costs",
+        "To serve buyers in the Midwest",
+        "To gain scale",
+        "To raise cash",
+    }
+    # one cause of its kind ("amid pressure from investors") has no stated look-alikes: not asked
+    assert "According to the article, why did Northwind Batteries make the announcement?" not in by_stem
 
 
 def test_hedged_subject_phrases_are_asked_with_what():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.generation.figures import extract_figures, format_number, option_text, parse_option
+from app.generation.figures import extract_figures, option_text, parse_option, write_like
 
 
 def _only(text: str):
@@ -74,10 +74,10 @@ def test_bounds_from_qualifiers():
 
 
 def test_format_number_follows_the_written_form():
-    assert format_number(450000, "300,000") == "450,000"
-    assert format_number(1068, "534") == "1,068"
-    assert format_number(15.9, "10.6") == "15.9"
-    assert format_number(2000, "1000") == "2000"
+    assert write_like(450000, "300,000") == "450,000"
+    assert write_like(1068, "534") == "1,068"
+    assert write_like(15.9, "10.6") == "15.9"
+    assert write_like(2000, "1000") == "2000"
 
 
 def test_option_text_keeps_bounds_and_drops_emphasis():

@@ -26,16 +26,15 @@ def test_press_release_figures_become_key_figure_questions(fixture_candidates):
     invest = next(q for q in qs if q["type"] == "mcq" and q["answer"] == "€2.4 billion")
     assert (
         invest["topic"] == "key-figures"
-        and "Helios and Northwind will invest a combined what amount" in invest["stem"]
+        # recast from the parse (round 4): "the two companies" named, "a combined" amount asked in total
+        and invest["stem"] == "According to the article, how much will Helios and Northwind invest in total?"
     )
     assert all(o.startswith("€") and o.endswith("billion") for o in invest["options"])
     stake = next(q for q in qs if q["type"] == "mcq" and q["answer"] == "51%")
     assert "49%" not in stake["options"]  # the other figure of the same sentence is never a distractor
     assert not any("Media Contact" in q["stem"] or "heliosmotors.example" in q["stem"] for q in qs)
-    ceo = next(
-        q for q in qs if q["type"] == "short" and "chief executive officer of Helios Motors" in q["stem"]
-    )
-    assert ceo["answer"][0] == "Anna Keller"
+    # who holds a title, in a sentence that is not about the title changing hands, is trivia (issue 18)
+    assert not any("chief executive officer of Helios Motors" in q["stem"] for q in qs)
 
 
 def test_news_story_stake_and_roles(fixture_candidates):
@@ -43,7 +42,7 @@ def test_news_story_stake_and_roles(fixture_candidates):
     stake = next(q for q in qs if q["type"] == "mcq" and "what percentage stake" in q["stem"])
     assert stake["answer"] == "30%" and "Verde Vida" in stake["stem"]
     assert not any("Why plant-based meat sales stalled" in q["source"]["quote"] for q in qs)
-    assert any(q["type"] == "short" and q["answer"][0] == "Laura Chen" for q in qs)
+    assert not any(q["type"] == "short" and q["answer"][0] == "Laura Chen" for q in qs)  # a title, not news
 
 
 def test_webpage_keeps_the_article_not_the_page_furniture(fixture_candidates):
@@ -64,6 +63,9 @@ def test_extra_fixture_with_other_currencies_and_bounds(fixture_candidates):
     qs = _questions(fixture_candidates, "jv_licensing.md")
     cost = next(q for q in qs if q["type"] == "mcq" and q["answer"] == "RMB 5.6 billion")
     assert all(o.startswith("RMB ") for o in cost["options"])
-    arrangement = next(q for q in qs if q["type"] == "cloze" and q["topic"] == "partnership-models")
-    assert arrangement["answer"] == [["joint venture"]]
+    # "to form a ___ in Saxony": options such as "equity stakes" would not fit after "a", so the arrangement
+    # word is not blanked there (quality.py); the sentence is still asked about (its date, its partners).
+    assert not any(q["type"] in ("mcq", "cloze") and "form a ___" in q["stem"] for q in qs)
+    assert not any(q["type"] == "cloze" and "form a {{1}}" in q["stem"] for q in qs)
+    assert any("to form a joint venture" in q["source"]["quote"] for q in qs)
     assert not any("webinar" in q["source"]["quote"] for q in qs)

@@ -77,7 +77,8 @@ def test_same_output_twice(seed_articles, seed_candidates):
 
 def test_all_question_types_and_both_truth_values(seed_candidates):
     cands = _all(seed_candidates)
-    assert {c.question["type"] for c in cands} >= {"mcq", "tf", "numeric", "cloze", "matching", "short"}
+    # no matching: the seeds pair at most two brands or names, and matching needs three pairs
+    assert {c.question["type"] for c in cands} >= {"mcq", "tf", "numeric", "cloze", "short"}
     truths = Counter(c.question["answer"] for c in cands if c.question["type"] == "tf")
     assert truths[True] and truths[False] and abs(truths[True] - truths[False]) <= max(3, len(cands) // 20)
 
@@ -98,8 +99,8 @@ def test_known_questions(seed_candidates):
     assert all(float(o.rstrip("%")) < 40 for o in rate["options"])
     risk = next(q for s, q in by_stem.items() if "the risk of ___ of the Stellantis Group" in s)
     assert risk["answer"] == "equity dilution" and risk["topic"] == "strategic-risks"
-    brands = next(q for q in by_stem.values() if q["type"] == "matching" and "brand" in q["stem"])
-    assert brands["answer"] == [{"left": "Wenjie", "right": "Seres"}, {"left": "Zhijie", "right": "Chery"}]
+    # two brand pairs (Wenjie–Seres, Zhijie–Chery) are guessed half the time: matching needs three (issue 18)
+    assert not any(q["type"] == "matching" and len(q["answer"]) < 3 for q in by_stem.values())
     stake = {c.question["stem"]: c.question for c in seed_candidates["faw-leapmotor-stake"]}
     price = stake["According to the article, FAW Group acquired a 5% stake in Zhejiang Leapmotor Technology for "
                   "US$534 million at what price per share?"]  # fmt: skip

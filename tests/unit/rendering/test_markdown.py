@@ -7,10 +7,11 @@ import string
 import lxml.html
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from app.bank.service import QUESTIONS_DIR
 from app.bank.yamlio import load_bank_dir
-from app.rendering import _MD, _clean, _is_plain_line, markdown_to_html
+from app.rendering import _MD, _clean, _is_plain_line, _plain_paragraph, markdown_to_html
 
 
 def _slow(text: str) -> str:
@@ -47,6 +48,46 @@ _ALPHABET = string.ascii_letters + string.digits + " .,;:'\"()-+*_`#>[]<&!|~=\\/
 @example("<script>alert(1)</script>")
 def test_fast_path_matches_the_markdown_parser(text):
     assert markdown_to_html(text) == _slow(text)
+
+
+# Plain lines full of what a serialiser might rewrite: quotes, apostrophes, no-break and other spaces,
+# accents, CJK, emoji (astral), combining marks, C1 controls, BOM, noncharacters, line separators.
+_PLAIN_ALPHABET = (
+    string.ascii_letters
+    + string.digits
+    + " .,;:'\"()=/%$€@?{}^"
+    + "\u00a0\u2009\u3000é中ß🙂👍🏽\u0301\u0085\u009f\ufeff\ufffd\uffff\u2028"
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_PLAIN_ALPHABET, min_size=1, max_size=40) | st.text(min_size=1, max_size=30))
+@example("it's \"quoted\" and 'single'")
+@example("a\u00a0b\u00a0\u00a0c")
+@example("🙂 emoji 👍🏽 and 中文")
+def test_plain_paragraph_is_what_nh3_writes(text):
+    if not _is_plain_line(text):
+        return
+    assert _plain_paragraph(text) == _clean(f"<p>{escape(text)}</p>\n")
+    assert markdown_to_html(text) == _plain_paragraph(text)
+
+
+_LINE = st.text(alphabet=_PLAIN_ALPHABET + "&;#-*>1.", min_size=1, max_size=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=4))
+@example(["R&D spending rose", "Source: “the MoU”, 2024"])
+@example(["AT&T; x", "&amp; is an entity", "&#169; too", "a & b"])
+@example(["A", "", "B"])
+def test_paragraphs_of_plain_lines_match_the_markdown_parser(lines):
+    text = "\n\n".join(lines)
+    assert markdown_to_html(text) == _slow(text)
+
+
+def test_a_lone_surrogate_is_still_refused():
+    # nh3 cannot take it; the fast path must not quietly accept what the sanitiser refuses.
+    assert not _is_plain_line("a\ud800b")
 
 
 def test_payloads_are_neutralised():

@@ -1,4 +1,4 @@
-"""Backup and restore: an online copy of a SQLite database, or a portable JSON dump of every table; restore
+"""The backup core, no CLI: an online copy of a SQLite database, or a portable JSON dump of every table; restore
 from either kind into an empty database (SQLite or PostgreSQL) in one transaction.
 
 The JSON backup is JSON Lines, one value per line, streamed both ways so a large review log never sits in
@@ -22,15 +22,13 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-import click
-from flask.cli import with_appcontext
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -188,13 +186,18 @@ def _revision(conn: Connection) -> str | None:
 
 
 def dump_json(
-    conn: Connection, out: IO[str], now: datetime | None = None, repaired: list[str] | None = None
+    conn: Connection,
+    out: IO[str],
+    now: datetime | None = None,
+    repaired: list[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, int]:
     """Write every table of the connection's database to `out` as a JSON backup; returns rows per table.
 
     The caller gives a connection inside one transaction, so every table comes from the same snapshot.
     A row holding text that UTF-8 cannot encode (an unpaired surrogate stored before the input layer
     refused them) is written with U+FFFD in its place and named in `repaired`, never a crash.
+    `progress(tables done, tables, table name)` hears each table as it starts.
     """
     order = tables()
     header = {
@@ -207,7 +210,9 @@ def dump_json(
     }
     out.write(json.dumps(header) + "\n")
     counts: dict[str, int] = {}
-    for table in order:
+    for number, table in enumerate(order):
+        if progress is not None:
+            progress(number, len(order), f"Writing the table {table.name}")
         columns = [{"name": c.name, "type": str(c.type.compile(conn.dialect))} for c in table.columns]
         out.write(json.dumps({"table": table.name, "columns": columns}) + "\n")
         count = 0
@@ -268,7 +273,13 @@ def _atomic_file(path: Path, overwrite: bool) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def backup(engine: Engine, path: Path, fmt: str = "auto", overwrite: bool = False) -> Summary:
+def backup(
+    engine: Engine,
+    path: Path,
+    fmt: str = "auto",
+    overwrite: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Summary:
     """Back the database up to `path`, written in full or not at all (an existing file needs `overwrite`).
 
     auto: an SQLite file copy for SQLite, JSON for PostgreSQL. json works on both backends.
@@ -295,12 +306,12 @@ def backup(engine: Engine, path: Path, fmt: str = "auto", overwrite: bool = Fals
                     snapshot = Path(scratch) / "snapshot.db"
                     _sqlite_copy(engine, snapshot)
                     with _sqlite_engine(snapshot) as source, source.connect() as conn:
-                        counts = _write_json(conn, temporary, repaired)
+                        counts = _write_json(conn, temporary, repaired, progress)
             else:
                 with engine.connect() as conn:
                     conn = conn.execution_options(isolation_level="REPEATABLE READ")
                     with conn.begin():  # one snapshot for every table
-                        counts = _write_json(conn, temporary, repaired)
+                        counts = _write_json(conn, temporary, repaired, progress)
             return Summary("json", path, counts, repaired)
     except OSError as exc:
         raise BackupError(f"cannot write {path}: {exc.strerror or exc}") from exc
@@ -308,9 +319,9 @@ def backup(engine: Engine, path: Path, fmt: str = "auto", overwrite: bool = Fals
         raise BackupError(f"the database could not be read: {_first_line(exc)}") from exc
 
 
-def _write_json(conn: Connection, target: Path, repaired: list[str]) -> dict[str, int]:
+def _write_json(conn: Connection, target: Path, repaired: list[str], progress=None) -> dict[str, int]:
     with target.open("w", encoding="utf-8") as out:
-        counts = dump_json(conn, out, repaired=repaired)
+        counts = dump_json(conn, out, repaired=repaired, progress=progress)
         out.flush()
         os.fsync(out.fileno())
     return counts
@@ -646,47 +657,3 @@ def restore(engine: Engine, path: Path, force: bool = False) -> Summary:
     except OSError as exc:
         raise BackupError(f"cannot read {path}: {exc.strerror or exc}") from exc
     return Summary(kind, path, counts)
-
-
-# ---------------------------------------------------------------- CLI
-
-
-@click.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="auto",
-    show_default=True,
-    help="sqlite: a copy of the database file (SQLite only); json: portable, restores on either backend.",
-)
-@click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
-@with_appcontext
-def backup_command(path: Path, fmt: str, force: bool) -> None:
-    """Back the database up to PATH while the app keeps running (a consistent snapshot)."""
-    try:
-        summary = backup(db.engine, path, fmt, overwrite=force)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"backup written to {summary.path}: {summary.describe()}")
-    if summary.repaired:
-        click.echo(
-            f"warning: {len(summary.repaired)} row(s) held text UTF-8 cannot encode ({summary.repaired[0]}"
-            f"{', …' if len(summary.repaired) > 1 else ''}); the backup has U+FFFD in its place. Run "
-            "`flask --app wsgi check-text --repair` to fix the database itself.",
-            err=True,
-        )
-
-
-@click.command("restore")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Delete every row of the database first (same transaction).")
-@with_appcontext
-def restore_command(path: Path, force: bool) -> None:
-    """Restore a backup (SQLite file or JSON) into this database, which must be migrated and empty."""
-    try:
-        summary = restore(db.engine, path, force)
-    except BackupError as exc:
-        raise click.ClickException(f"{exc}\nNothing was restored.") from exc
-    click.echo(f"restored {summary.describe()} from {summary.path}")

@@ -16,6 +16,7 @@ from app.bank import service as bank
 from app.extensions import db
 from app.models import Article, Course, Question, Quiz, ReviewLog, User
 from app.quizzes.builder import QuizSettings, add_draw, add_questions, save_quiz
+from app.study import reports
 from app.study import service as study
 from app.study.scheduler import day_bounds, study_day
 
@@ -42,6 +43,7 @@ def seed_demo(instructor: User, student: User, course: Course, now: datetime | N
     reviews = study_history(student, now)
     if reviews:
         made.append(f"study history for {student.username}: {reviews} reviews over {HISTORY_DAYS} days")
+        reports.refresh_course(course.id, now)  # the course statistics read their summary, not the log
     return made
 
 
