@@ -169,17 +169,19 @@ def test_student_journey(browser, live_server, assigned_quiz):
     assert "2 done today" in page.locator("#study-progress-text").inner_text()
 
     page.keyboard.press("Space")
+    back.wait_for(state="visible")  # a grade key before the answer is on screen does nothing
     front = page.locator("#front").inner_text()
     _grade_with_keyboard(page, "4")
     assert "3 done today" in page.locator("#study-progress-text").inner_text()
     _grade_with_keyboard(page, "u")
     assert "Last grade undone." in page.content()
-    assert page.locator("#front").inner_text() == front
+    # The same card is back (whitespace aside: its lines are laid out once the stylesheet applies).
+    assert page.locator("#front").inner_text().split() == front.split()
     assert "2 done today" in page.locator("#study-progress-text").inner_text()
     capture(page, "study-question")
 
     page.goto(f"{base}/study/stats")
-    assert page.locator("svg[role=img]").count() >= 4
+    assert page.locator("figure.chart").count() == 7
     capture(page, "study-stats")
     page.goto(f"{base}/study/settings")
     capture(page, "study-settings")
