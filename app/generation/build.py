@@ -298,16 +298,23 @@ def _structure_drafts(
             explanation = f"{dr.states(seg.text)} The other options are not the condition the article gives."
         if cause.form == "consequence":
             explanation = f"{dr.states(seg.text)} The other options are not what the article says followed."
-        kind, as_this = (
-            ("consequence", "what followed") if cause.form == "consequence" else ("reason", "this reason")
-        )
+        if cause.form == "aim":
+            explanation = (
+                f"{dr.states(seg.text)} The other options are aims the article gives for other things."
+            )
+        kind, as_this = {
+            "consequence": ("consequence", "what followed"),
+            "aim": ("aim", "this aim"),
+        }.get(cause.form, ("reason", "this reason"))
+        # an aim's options are bare verb phrases: look them up with the "to" the article writes
+        spelled = {d: f"to {d}" if cause.form == "aim" else d for d in distractors}
         feedback = {
             d: (
-                f"Another {kind} the article gives, but for something else: “{where[d.casefold()]}”"
-                if d.casefold() in where
+                f"Another {kind} the article gives, but for something else: “{where[key]}”"
+                if (key := next((k for k in (d.casefold(), spelled[d].casefold()) if k in where), ""))
                 else f"Stated in the article, but not as {as_this}: “{stated[key]}”"
-                if (key := clauses.cap(re.sub(r"^(?:If|Unless) ", "", d)).casefold()) in stated
-                else f"A common reason in such cases, but not the one the article gives: {clauses.lower_first(answer)}."
+                if (key := clauses.cap(re.sub(r"^(?:If|Unless) ", "", spelled[d])).casefold()) in stated
+                else f"A common {kind} in such cases, but not the one the article gives: {clauses.lower_first(answer)}."
             )
             for d in distractors
         }

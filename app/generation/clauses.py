@@ -160,9 +160,10 @@ _COMMON_SUBJECTS = frozenset(
 )
 
 
-def _question_from(doc: Any, root: Any, skip: set[int], first: int = 0) -> str | None:
+def _question_from(doc: Any, root: Any, skip: set[int], first: int = 0, shortest: int = 0) -> str | None:
     """'GM made the announcement' → 'why did GM make the announcement'; None when it cannot be said well.
-    The subject starts at `first` at the earliest (", so Vega …": the parse may put "so" in the subject)."""
+    The subject starts at `first` at the earliest (", so Vega …": the parse may put "so" in the subject);
+    `shortest` words after the subject at the least (by default 1 after a modal, else 2)."""
     subj = _subject(root)
     if subj is None:
         return None
@@ -205,7 +206,7 @@ def _question_from(doc: Any, root: Any, skip: set[int], first: int = 0) -> str |
     if "," in rest:
         return None  # an aside or a second clause left in the question: it does not read as one question
     # "why may the price change": after a modal one verb is a whole predicate.
-    shortest = 1 if lead in ("may", "might", "could", "would", "will", "can") else 2
+    shortest = shortest or (1 if lead in ("may", "might", "could", "would", "will", "can") else 2)
     if not (shortest <= len(rest.split()) <= 22) or re.search(r"[\"“”]", rest):
         return None
     return f"{lead} {subject} {rest}"
@@ -328,7 +329,59 @@ def causes(seg: Segment, doc: Any) -> list[Cause]:
             continue
         effect = _clean(" ".join(t.text for t in doc if t.i not in skip))
         found.append(Cause(seg.sid, form, answer, question, effect, _shape(form, doc[start:end])))
-    return found + _consequences(seg, doc, root)
+    return found + _consequences(seg, doc, root) + _aims(seg, doc, root)
+
+
+# "The deal aims to …", "The venture is designed to …", "The alliance is an attempt to …": what something is
+# for, said by the main verb itself rather than by a clause hung on it.
+_AIM_VERBS = frozenset({"aim", "seek", "intend", "strive"})
+_AIM_PASSIVES = frozenset({"design", "intend", "mean", "aim"})
+_AIM_NOUNS = frozenset({"attempt", "effort", "bid", "way", "move", "step", "push", "strategy", "means"})
+
+
+def _aims(seg: Segment, doc: Any, root: Any) -> list[Cause]:
+    """The aim a sentence states with its main verb → 'what does the deal aim to do?' (answer: the bare verb
+    phrase up to its first comma, 3–16 words; the subject must read as a name or 'the …')."""
+    lemma = nlp.lemma(root)
+    passive = any(c.dep_ == "auxpass" for c in root.children)
+    holder, ask = None, ""
+    if (lemma in _AIM_VERBS and not passive) or (lemma in _AIM_PASSIVES and passive):
+        holder = root
+        ask = "to do"
+    elif lemma == "be":
+        attr = next((c for c in root.children if c.dep_ == "attr" and nlp.lemma(c) in _AIM_NOUNS), None)
+        if attr is not None and not any(c.dep_ in ("prep", "poss") for c in attr.children):
+            holder = attr
+            ask = "to do"
+    if holder is None:
+        return []
+    verb = next(
+        (
+            c
+            for c in holder.children
+            if c.dep_ in ("xcomp", "acl")
+            and c.tag_ == "VB"
+            and c.i > holder.i
+            and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == c.left_edge.i for a in c.children)
+        ),
+        None,
+    )
+    if verb is None:
+        return []
+    to = verb.left_edge.i
+    end = verb.right_edge.i + 1
+    stop = next((t.i for t in doc[to:end] if t.text in (",", ";", ":", "(", "—", "–")), end)
+    answer = _clean(doc[to + 1 : stop].text).rstrip(".")
+    if not (3 <= len(answer.split()) <= 16) or re.search(r"\b(?:it|they|them)\b", answer, re.IGNORECASE):
+        return []
+    skip = set(range(to, end))
+    if to > 0 and doc[to - 1].is_punct:
+        skip.add(to - 1)
+    question = _question_from(doc, root, skip, shortest=1)
+    if question is None:
+        return []
+    effect = _clean(" ".join(t.text for t in doc if t.i not in skip))
+    return [Cause(seg.sid, "aim", answer, f"{question} {ask}", effect, "aim")]
 
 
 _CONSEQUENCE_VERBS = {"leading": "to", "resulting": "in"}
@@ -882,12 +935,13 @@ def why_options(
     is implausible for most cases and reads the same in every bank, so without three stated ones the
     question is not asked."""
     chosen: list[str] = []
+    aim = cause.form == "aim"  # a bare verb phrase: other aims, and other purposes without their "to"
     for c in article_causes:
-        if c.form != cause.form or c.sid == cause.sid:
+        if c.sid == cause.sid or (c.form != cause.form and not (aim and c.form == "purpose")):
             continue
-        if cause.shape and c.shape and c.shape != cause.shape:
+        if cause.shape and c.shape and c.shape != cause.shape and not aim:
             continue
-        option = c.answer
+        option = _bare(c.answer) if aim else c.answer
         if option.lower() == cause.answer.lower() or option in chosen:
             continue
         if option.split()[0].lower() in _PRONOUNS:
@@ -900,7 +954,7 @@ def why_options(
     shape = cause.shape or _SHAPE_OF_FORM.get(cause.form, "")
     if not pool or shape in ("", "condition"):
         return chosen
-    wanted = "clause" if shape == "if" else shape
+    wanted = {"if": "clause", "aim": "purpose"}.get(shape, shape)
     size = len(cause.answer.split())
     seen = {cause.answer.casefold(), *(o.casefold() for o in chosen)}
     fits = sorted(
@@ -916,7 +970,7 @@ def why_options(
         key=lambda r: (abs(len(r.text.split()) - size), r.sid, r.text),
     )
     for r in fits:
-        text = r.text
+        text = _bare(r.text) if aim else r.text
         if shape == "if":
             first = text.split()[0]
             if re.search(rf"(?<![.!?] )\b{re.escape(first.lower())}\b", article_text):
@@ -935,6 +989,11 @@ def why_options(
         if len(chosen) == 3:
             break
     return chosen
+
+
+def _bare(text: str) -> str:
+    """ "to build a plant" → "build a plant" (an aim's answer is the verb phrase alone)."""
+    return re.sub(r"^to\s+", "", text, flags=re.IGNORECASE)
 
 
 def cap(text: str) -> str:
@@ -957,7 +1016,7 @@ def why_draft_parts(
     distractors = why_options(cause, article_causes, article_text, pool)
     if len(distractors) < 3:
         return None
-    wh = {"if": "under what condition", "consequence": "what"}.get(cause.form, "why")
+    wh = {"if": "under what condition", "consequence": "what", "aim": "what"}.get(cause.form, "why")
     stem = f"According to the article, {wh} {cause.question}?"
     answer = cap(cause.answer)
     return topic_of(cause.effect + " " + cause.answer, doc), stem, answer, [cap(d) for d in distractors]

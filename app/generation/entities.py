@@ -406,7 +406,9 @@ def _key_tokens(name: str) -> frozenset[str]:
 
 
 def _merge(found: list[tuple[str, str, str, int]]) -> dict[tuple[str, str], str]:
-    """Map (surface, kind) → canonical name: a name whose key tokens contain another's is its alias."""
+    """Map (surface, kind) → canonical name: a name whose key tokens contain another's is its alias, unless
+    they contain two different entities' ("BMW Brilliance Automotive", the venture of BMW and Brilliance, is
+    neither partner)."""
     surfaces: dict[tuple[str, str], int] = {}
     for _, name, kind, position in found:
         surfaces.setdefault((name, kind), position)
@@ -414,14 +416,15 @@ def _merge(found: list[tuple[str, str, str, int]]) -> dict[tuple[str, str], str]
     canonical: dict[tuple[str, str], str] = {}
     for name, kind in ordered:
         keys = _key_tokens(name)
-        target = name
+        targets: list[str] = []
         for other, other_kind in ordered:
             if (other, other_kind) == (name, kind) or len(other) >= len(name) and other != name:
                 continue
             if other_kind == kind and _key_tokens(other) and _key_tokens(other) <= keys:
                 target = canonical.get((other, other_kind), other)
-                break
-        canonical[(name, kind)] = target
+                if target not in targets:
+                    targets.append(target)
+        canonical[(name, kind)] = targets[0] if len(targets) == 1 else name
     return canonical
 
 

@@ -54,3 +54,17 @@ def test_a_demonym_the_article_writes_as_part_of_a_name_is_kept():
     assert "American Tower" in names and "Tower" not in names
     # A demonym that only describes stays out of the name.
     assert "Vela" in names and "Spanish Vela" not in names
+
+
+def test_a_name_made_of_two_partners_names_is_its_own_entity():
+    sentences = [
+        "BMW will raise its stake in its Chinese venture with Brilliance to 75 percent.",
+        "BMW Brilliance Automotive, which makes BMW cars for Chinese buyers, produced 466,000 vehicles.",
+        "Brilliance shares fell, while BMW Group shares rose.",
+    ]
+    index = index_entities([Segment(f"p1s{i}", 1, i, 0, len(t), t) for i, t in enumerate(sentences)])
+    # the venture is neither partner: a student who answers "BMW" for it (or the reverse) is wrong
+    assert "BMW Brilliance Automotive" in index.entities
+    assert "BMW Brilliance Automotive" not in index.entities["BMW"].aliases
+    assert "BMW Brilliance Automotive" not in index.entities["Brilliance"].aliases
+    assert "BMW Group" in index.entities["BMW"].aliases  # one partner's longer name is still an alias

@@ -210,6 +210,48 @@ def test_why_questions_read_through_reported_speech_and_asides():
     assert "According to the article, why did Northwind Batteries make the announcement?" not in by_stem
 
 
+def test_an_aim_said_by_the_main_verb_is_asked_with_what_with_the_articles_other_aims_as_options():
+    article = ingest(
+        "The Helios-Vega alliance is an attempt to catch up with rivals in battery technology, as new rules loom. "
+        "Regal Cars opened a plant in Ohio to serve buyers in the Midwest. Vento Group bought a rival to gain "
+        "scale. Helios Motors sold its bus unit to raise cash.\n"
+    )
+    questions = [c.question for c in generate(article, "aims").all()]
+    by_stem = {q["stem"]: q for q in questions}
+    aim = by_stem["According to the article, what is the Helios-Vega alliance an attempt to do?"]
+    assert aim["answer"] == "Catch up with rivals in battery technology"  # up to the comma, without its "to"
+    assert set(aim["options"]) == {
+        "Catch up with rivals in battery technology",
+        "Serve buyers in the Midwest",
+        "Gain scale",
+        "Raise cash",
+    }
+    # each wrong option is named as another aim the article states, with the sentence that states it
+    assert set(aim["feedback"]) == set(aim["options"]) - {aim["answer"]}
+    assert aim["feedback"]["Gain scale"] == (
+        "Another aim the article gives, but for something else: “Vento Group bought a rival to gain scale.”"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stem"),
+    [
+        ("The deal aims to give Helios a stronger footing in India.", "what does the deal aim to do?"),
+        ("The venture is designed to cut costs for both carmakers.", "what is the venture designed to do?"),
+        # not an aim: what someone plans, or an infinitive after "seen as a way for X"
+        ("Helios plans to use the proceeds to fund its battery arm.", None),
+    ],
+)
+def test_aim_verbs_and_passives_are_asked_and_plans_are_not(sentence, stem):
+    others = (
+        " Regal Cars opened a plant in Ohio to serve buyers in the Midwest. Vento Group bought a rival to gain"
+        " scale. Helios Motors sold its bus unit to raise cash.\n"
+    )
+    stems = [c.question["stem"] for c in generate(ingest(sentence + others), "aims").all()]
+    asked = [s for s in stems if s.endswith("to do?")]
+    assert asked == ([f"According to the article, {stem}"] if stem else [])
+
+
 def test_hedged_subject_phrases_are_asked_with_what():
     article = ingest(
         "Helios Motors agreed to buy a stake in Northwind Batteries. "
