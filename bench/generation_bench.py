@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
 
 from app.articles.document import IngestedArticle  # noqa: E402
 from app.articles.ingest import ingest, ingest_file  # noqa: E402
-from app.generation import generate, nlp  # noqa: E402
+from app.generation import generate, nlp, quality  # noqa: E402
 from bench import generation_dev  # noqa: E402
 
 SEEDS = (ROOT / "seeds/faw-leapmotor-mou.txt", ROOT / "seeds/faw-leapmotor-stake.txt")
@@ -98,10 +98,11 @@ def article_of_words(words: int = 3000) -> IngestedArticle:
     return ingest(" ".join(cut[: words + 200]).rsplit("\n\n", 1)[0] + "\n")
 
 
-def stated_figures(articles: list[IngestedArticle]) -> tuple[int, int]:
-    """(kept, stated): the numbers written in the seeds' included sentences, and how many of them are the
-    answer of a ranked candidate (one per fact; variants not counted) from their own sentence."""
-    kept = stated = 0
+def stated_figures(articles: list[IngestedArticle]) -> tuple[int, int, int, int]:
+    """(kept, stated, quantities kept, quantities stated): the numbers written in the seeds' included
+    sentences, and how many of them are the answer of a ranked candidate (one per fact; variants not
+    counted) from their own sentence; then the same for the quantities among them (not a date or a year)."""
+    kept = stated = q_kept = q_stated = 0
     for n, article in enumerate(articles):
         cands = generate(article, f"seed-{n}")
         for seg in article.sentences:
@@ -110,10 +111,15 @@ def stated_figures(articles: list[IngestedArticle]) -> tuple[int, int]:
                 for c in cands
                 if c.question["source"]["sentence_id"] == seg.sid
             )
-            for number in re.findall(r"\d[\d,.]*\d|\d", seg.text):
+            for m in re.finditer(r"\d[\d,.]*\d|\d", seg.text):
+                number = m.group(0)
+                found = number.replace(",", "") in answers
                 stated += 1
-                kept += number.replace(",", "") in answers
-    return kept, stated
+                kept += found
+                if not quality.calendar_number(seg.text, m.start(), number):
+                    q_stated += 1
+                    q_kept += found
+    return kept, stated, q_kept, q_stated
 
 
 def run(quick: bool = False) -> dict[str, float | None]:
@@ -128,7 +134,7 @@ def run(quick: bool = False) -> dict[str, float | None]:
     seed_cpu = time.process_time() - cpu  # this process's CPU: what a busy shared machine does not inflate
     corpus = synthetic_corpus(10 if quick else CORPUS_SIZE)
     corpus_seconds = _best(1, corpus)
-    kept, stated = stated_figures(seeds)
+    kept, stated, q_kept, q_stated = stated_figures(seeds)
     long_article = article_of_words(3000)
     long_cpu = time.process_time()
     long_seconds = _best(1 if quick else 3, [long_article])
@@ -141,6 +147,8 @@ def run(quick: bool = False) -> dict[str, float | None]:
         "generation.corpus_per_article_ms": round(1000 * corpus_seconds / len(corpus), 2),
         "generation.seed_stated_figures_kept": float(kept),
         "generation.seed_stated_figures": float(stated),
+        "generation.seed_quantities_lost": float(q_stated - q_kept),
+        "generation.seed_stated_quantities": float(q_stated),
         **generation_dev.measure(generation_dev.dev_articles()),
         **generation_dev.measure(generation_dev.dev_articles("heldout"), "heldout"),
     }

@@ -80,7 +80,7 @@ _STOP_FIRST = _words(
     A According After All Also Although American An And Another As At Because Before Besides Both
     But By Chinese Contrast Despite During Each Eastern Either European Even Every Expect Finally
     First For Frequently From Full Further Furthermore German He Her Here His How However If In
-    Indeed Instead It Its Japanese Just Korean Last Learn Likewise Many Meanwhile Moreover Most
+    Indeed Instead It Its Japanese Just Korean Last Learn Like Likewise Many Meanwhile Moreover Most
     Neither Next No Nor Not Now On Only Operators Or Other Our Over Overall Rather Related Second
     See She Similarly Since So Some Still Such That The Their Then There Therefore These They Think
     Third This Those Though Thus Today Under Unlike We Western What Whatever When Which While Who
@@ -155,7 +155,7 @@ _INSTITUTION_WORDS = _words(
     """
     Academy Administration Agency Association Authority Bureau Center Centre College Commission
     Committee Congress Council Court Department Exchange Federation Foundation Government Institute
-    Ministry Office Parliament School University
+    Ministry Office Parliament School Union University
     """
 )
 _GENERIC_TOKENS = _COMPANY_SUFFIX | {"the", "of"}
@@ -310,6 +310,10 @@ def demonym_names(segments: Sequence[Segment]) -> set[str]:
     return kept
 
 
+# A wire story's dateline: the city (or cities) in capitals, the agency in brackets, then a dash.
+_DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*(?:\s*\([^)]{1,40}\))?\s*[-–—]+\s")
+
+
 def _candidates(
     seg: Segment,
     repeated_caps: set[str],
@@ -318,10 +322,13 @@ def _candidates(
 ) -> list[tuple[int, int, str, str]]:
     text = seg.text
     quoted = _quoted_spans(text)
+    dateline = _DATELINE.match(text)
     found: list[tuple[int, int, str, str]] = []
     for m in _SEQUENCE.finditer(text):
         raw = m.group(0)
         start = m.start()
+        if dateline and start < dateline.end():
+            continue  # "FRANKFURT/WASHINGTON (Reuters) -": where and who filed the story, not a party to it
         if any(qs <= start < qe for qs, qe in quoted) and not re.match(r"\s*models?\b", text[m.end() + 1 :]):
             continue
         in_parentheses = re.search(r"\([^)]*$", text[:start]) is not None
@@ -448,6 +455,12 @@ def index_entities(sentences: Sequence[Segment]) -> EntityIndex:
         old = best_kind.get(name)
         if old is None or specificity.get(kind, 99) < specificity.get(old, 99):
             best_kind[name] = kind
+    texts_by_sid = {seg.sid: seg.text for seg in sentences}
+    for sid, cands in per_sentence.items():
+        for start, _, name, _ in cands:
+            if best_kind.get(name) == "person" and _ORG_BEFORE.search(texts_by_sid[sid][:start]):
+                # "miner Rio Tinto … Rio Tinto said": a company that speaks is still a company
+                best_kind[name] = "company"
     singles = {name for name in best_kind if " " not in name}
     for name, kind in list(best_kind.items()):
         tokens = name.split()
@@ -584,7 +597,8 @@ TICKER = re.compile(r"^(?:[A-Z0-9]{1,6}[a-z_]{0,2}\.[A-Z]{1,3}|(?:[A-Z]\.){1,3}[
 # Ampere", "Renault's stake", "a stake in XPeng", "XPeng shares".
 _ORG_NOUN = (
     r"(?:company|companies|firm|automaker|carmaker|maker|manufacturer|group|startup|start-up|venture|rival"
-    r"|partner|conglomerate|investor|bank|lender|insurer|supplier|chipmaker|retailer|operator|subsidiary|unit)"
+    r"|partner|conglomerate|investor|bank|lender|insurer|supplier|chipmaker|retailer|operator|subsidiary|unit"
+    r"|miner|producer|developer|drugmaker|airline|brewer|publisher|broadcaster|distributor|exporter|giant)"
 )
 _ORG_BEFORE = re.compile(
     rf"\b(?:{_ORG_NOUN}|(?:stake|shares|holdings?|shareholding) (?:in|of))\s+$", re.IGNORECASE

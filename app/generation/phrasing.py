@@ -215,7 +215,15 @@ def _resolve(clause: str, seg: Segment, ctx: Sentences, clause_start: int) -> st
     first_its = re.search(r"\bits\b", clause)
     if first_its and MARK not in clause[: first_its.start()]:
         head = clause[: first_its.start()]
-        if not any(m.text in head for m in ctx.agents(seg)):
+        # "In its biggest deal, Alibaba is …": an "its" in a fronted phrase points ahead, to the subject named
+        # right after the comma, not back to a company of the previous sentences
+        fronted = re.match(
+            r"^[^,]*,\s+(?P<subject>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*)*)", clause[first_its.start() :]
+        )
+        ahead = fronted is not None and any(
+            fronted.group("subject").startswith(m.text) for m in ctx.agents(seg)
+        )
+        if not ahead and not any(m.text in head for m in ctx.agents(seg)):
             name = _antecedent(seg, ctx, clause_start, person=False)
             if name:
                 clause = head + _possessive(name) + clause[first_its.end() :]

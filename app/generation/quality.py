@@ -604,6 +604,10 @@ def garbled(body: str) -> str | None:
         return "half of a split blanked"
     if re.search(rf"\b{blank}[.,]?\s+\d", body, re.IGNORECASE):
         return "a blank inside a date or a number"
+    if re.search(rf"\b{blank}(?:\.[a-z]|-[a-z])", body, re.IGNORECASE):
+        return "a blank glued to the rest of a word"  # "which company.com Inc." for "Amazon.com Inc."
+    if re.search(r"\b(\w+), \1\b", body, re.IGNORECASE):
+        return "a word repeated across a comma"  # "a slowing economy where, where Apple …"
     return None
 
 
@@ -914,6 +918,50 @@ def forecast_sentence(text: str) -> bool:
     return bool(_FORECAST.search(text)) and not _DEAL_TERM.search(text)
 
 
+def false_on_a_side_detail(question: dict[str, Any]) -> str | None:
+    """A false statement whose only change from its source sentence sits inside brackets (a currency
+    conversion: "Yuan 200 million ($47.0 million)") or in who reported it ("according to the research firm
+    X"): it turns on trivia, not on the case."""
+    if question["type"] != "tf" or question["answer"] is not False:
+        return None
+    _, body = _split(question["stem"])
+    shown = body.rstrip(".").casefold().split()
+    quote = question["source"]["quote"].rstrip(".").casefold().split()
+    changed = [
+        i1 for tag, i1, _, _, _ in SequenceMatcher(None, quote, shown, autojunk=False).get_opcodes()
+        if tag != "equal"
+    ]  # fmt: skip
+    if not changed:
+        return None
+    for i1 in changed:
+        before = " ".join(quote[:i1])
+        opened = before + " " + quote[i1][:1] if i1 < len(quote) else before  # "($31.3": its own bracket
+        inside = opened.count("(") > opened.count(")")
+        reported = re.search(r"\baccording to\b(?![^,;]*[,;])[^.]*$", before, re.IGNORECASE)
+        if not (inside or reported):
+            return None
+    return "trivia: a false statement that turns on a conversion in brackets or on who reported it"
+
+
+_MONTH_BEFORE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\."
+    r"|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+$"
+)
+
+
+def calendar_number(text: str, start: int, number: str) -> bool:
+    """Whether the number written at text[start:] is a calendar day ("March 3") or a year ("in 2024",
+    "March 3, 2025"): asked only where it marks a milestone (side_figure), not counted as a quantity."""
+    return bool(_MONTH_BEFORE.search(text[:start]) or re.fullmatch(r"(?:19|20)\d\d", number))
+
+
+# What a year worth asking for marks: when a venture, a sale, a plant or a leader starts, closes or began.
+_MILESTONES = (
+    r"start(?:s|ed|ing)?|begin(?:s|ning)?|began|launch(?:es|ed|ing)?|clos(?:e|es|ed|ing)|complet(?:e|es|ed|ing)"
+    r"|open(?:s|ed|ing)?|dates? back|founded|appointed|took office|take office|go(?:es)? on sale"
+)
+
+
 def side_figure(question: dict[str, Any], kind: str) -> str | None:
     """A figure question on a side figure or an announcement date (see the issue's trivia class), or None."""
     quote = question["source"]["quote"]
@@ -927,6 +975,18 @@ def side_figure(question: dict[str, Any], kind: str) -> str | None:
             quote,
         ):
             return "trivia: when something was announced"
+        if kind == "date":
+            # a meeting, a results release, a signing, a tender's last day: reviewers kept none of seven
+            return "trivia: a calendar date"
+        if year and not re.search(
+            rf"\b(?:{_MILESTONES})\b(?:\s+[\w'’,.-]+){{0,8}}?\s+(?:in\s+|by\s+|of\s+|mid-|early\s+|late\s+)*"
+            rf"{year.group(0)}\b",
+            quote,
+            re.IGNORECASE,
+        ):
+            # the year of a side event (a purchase, a fiscal year, a target, a career step), not a milestone
+            # of the deal or the company: when it starts, closes, opens or began
+            return "trivia: a year that marks no milestone"
         return None
     if kind in ("money", "percent", "per-share"):
         return None

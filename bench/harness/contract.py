@@ -19,6 +19,8 @@ CONTRACT: dict[str, tuple[str, str]] = {
     "generation.article_3000_words_cpu_seconds": ("s", INFORMATIONAL),
     "generation.seed_stated_figures_kept": ("figures", "≥ 16"),
     "generation.seed_stated_figures": ("figures", INFORMATIONAL),
+    "generation.seed_quantities_lost": ("figures", ZERO),
+    "generation.seed_stated_quantities": ("figures", INFORMATIONAL),
     "generation.dev_articles": ("articles", "≥ 12"),
     "generation.dev_acceptable_rate": ("ratio", "≥ 0.7"),
     "generation.dev_judged_top15": ("count", INFORMATIONAL),

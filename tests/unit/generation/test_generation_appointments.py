@@ -46,7 +46,7 @@ def test_board_seats_are_a_post_too():
     ]
 
 
-def test_who_appoints_is_asked_with_the_venture_named_and_companies_as_options():
+def test_who_appoints_is_asked_with_the_venture_named_as_a_short_answer():
     article = ingest(
         "Orion Motors Inc and Vega Batteries Ltd agreed on Monday to form a joint venture to build battery "
         "packs in Ohio. "
@@ -56,9 +56,9 @@ def test_who_appoints_is_asked_with_the_venture_named_and_companies_as_options()
     cands = generate(article, "orion-vega")
     stem = LEAD + "which company will appoint the chief executive of the joint venture?"
     q = next(c.question for c in cands.all() if c.question["stem"] == stem)
-    assert q["answer"] == "Orion Motors Inc"
-    assert q["type"] == "mcq" and q["options"].count("Orion Motors Inc") == 1
-    assert q["type"] == "mcq" and len(set(q["options"])) == 4
+    # asked, not chosen (reviewers accepted 2 of 20 "which company" choices): the names the article uses
+    assert q["type"] == "short" and q["answer"][0] == "Orion Motors Inc" and "Orion Motors" in q["answer"]
+    assert "Vega Batteries Ltd" not in q["answer"]
 
 
 def test_two_companies_said_to_fill_one_post_are_not_asked():

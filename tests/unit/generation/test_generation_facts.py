@@ -119,14 +119,14 @@ def test_why_options_in_a_bank_are_stated_in_the_article(deal_candidates):
 def test_who_and_which_company_questions_about_the_structure(deal_candidates):
     by_stem = {c.question["stem"]: c.question for c in deal_candidates}  # the ranked question of each fact
     ceo = by_stem["According to the article, who will serve as the venture's chief executive?"]
-    assert ceo["answer"] == "Anna Berg" and ceo["topic"] == "partnership-models"
-    assert set(ceo["options"]) - {"Anna Berg"} <= {"Tom Hale", "Marta Ruiz", "Ken Ito"}  # people, not firms
+    # asked, not chosen: the person's name and surname; the company's names as the article writes them
+    assert ceo["type"] == "short" and ceo["answer"][:2] == ["Anna Berg", "Berg"]
+    assert ceo["topic"] == "partnership-models"
     contributes = by_stem[
         "According to the article, which company will contribute its cell technology to the venture?"
     ]
-    assert contributes["answer"] == "Northwind Batteries"
-    assert "Helios Motors" in contributes["options"]  # written in full, like the answer
-    assert not {"Tom Hale", "Marta Ruiz", "Ken Ito", "Anna Berg"} & set(contributes["options"])
+    assert contributes["type"] == "short" and contributes["answer"][0] == "Northwind Batteries"
+    assert not {"Helios Motors", "Tom Hale", "Anna Berg"} & set(contributes["answer"])
 
 
 def test_the_three_areas_reach_the_top_when_the_article_has_them(deal_candidates, real_candidates):
@@ -272,4 +272,8 @@ def test_which_company_through_said_it():
     )
     qs = {c.question["stem"]: c.question for c in generate(article, "said-it").all()}
     q = qs["According to the article, which company planned to take a 5 percent share of Mazda Motor Corp?"]
-    assert q["answer"] == "Toyota Motor Corp" and "Mazda Motor Corp" not in q["options"]
+    assert (
+        q["type"] == "short"
+        and q["answer"][0] == "Toyota Motor Corp"
+        and "Mazda Motor Corp" not in q["answer"]
+    )
