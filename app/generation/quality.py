@@ -1024,6 +1024,8 @@ def article_aliases(answer: str, text: str, *, person: bool) -> list[str]:
         if re.search(rf"(?<![\w-]){acronym}(?![\w-])", text):
             out.append(acronym)
     for ticker, company in tickers(text).items():  # "SBUX" for "Starbucks Corp", and the other way round
+        if len(ticker) < 3:
+            continue  # "F" for Ford: a symbol, not a name a reader would give (reviewers refused it)
         if company in (answer, short):
             out.append(ticker)
         elif ticker == answer:

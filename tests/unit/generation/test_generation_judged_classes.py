@@ -100,6 +100,13 @@ def test_a_ticker_in_brackets_without_an_exchange_is_the_companys_alias():
     assert "ORBC" in quality.article_aliases("Orbital Coffee", text, person=False)
 
 
+def test_a_one_or_two_letter_ticker_is_no_accepted_answer():
+    text = "Orbital Motors (NYSE: OB) and Fjord Cars (NYSE: F) formed an alliance."
+    assert quality.tickers(text) == {"OB": "Orbital Motors", "F": "Fjord Cars"}
+    assert "F" not in quality.article_aliases("Fjord Cars", text, person=False)
+    assert "OB" not in quality.article_aliases("Orbital Motors", text, person=False)
+
+
 # 3. Never blank part of a name joined by "&" or "and".
 def test_a_blank_inside_a_name_joined_by_ampersand_is_not_asked():
     quote = "Barnes & Noble agreed to sell its college unit to Orion."
