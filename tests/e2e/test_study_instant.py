@@ -40,7 +40,8 @@ def test_grades_show_the_next_card_without_a_page_load_and_undo_restores_the_cou
     username = f"instant-{viewport}"
     with live_app.app_context():
         create_user(username, f"Instant {viewport}", PASSWORD)
-    context = browser.new_context(viewport=VIEWPORTS[viewport], is_mobile=viewport == "phone")
+    phone = viewport == "phone"
+    context = browser.new_context(viewport=VIEWPORTS[viewport], is_mobile=phone, has_touch=phone)
     page = context.new_page()
     page.set_default_timeout(10_000)
     posts: list[str] = []
@@ -48,6 +49,8 @@ def test_grades_show_the_next_card_without_a_page_load_and_undo_restores_the_cou
     try:
         login(page, live_server, username, PASSWORD)
         page.goto(f"{live_server}{DECK}")
+        # the Space key is offered where there is a keyboard, not on a touch screen
+        assert page.locator("#show-answer kbd").is_visible() is not phone
         _wait_for_prefetch(page)
         page.evaluate("window.__samePage = true")  # gone if anything reloads the page
         start = _numbers(page)
@@ -71,6 +74,7 @@ def test_grades_show_the_next_card_without_a_page_load_and_undo_restores_the_cou
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, f"study-instant-{viewport}")
 
+        assert page.locator(".undo-form kbd").is_visible() is not phone
         page.keyboard.press("u")  # undo reloads the page with the previous card, on its front
         page.wait_for_url(f"**{DECK}?card=*")
         assert page.locator("#front").inner_text() == fronts[2]
