@@ -144,6 +144,7 @@ PLACES |= {
     "United States",
 }
 _PLACE_LEADS = {p for p in PLACES if " " not in p}
+PLACE_LEADS = frozenset(_PLACE_LEADS)
 _COMPANY_SUFFIX = _words(
     """
     AG Airlines Auto Automobile Automotive Bank Capital Co Co. Company Corp Corp. Corporation
@@ -159,6 +160,7 @@ _INSTITUTION_WORDS = _words(
     """
 )
 _GENERIC_TOKENS = _COMPANY_SUFFIX | {"the", "of"}
+GENERIC_TOKENS = frozenset(_GENERIC_TOKENS)
 _PERSON_BEFORE = re.compile(
     r"(?:\b(?:Dr|Mr|Ms|Mrs|Prof)\.\s+$)"
     r"|\b(?:chief executive(?: officer)?|chief financial officer|CEO|founder|president|chairman|chairwoman|analyst"

@@ -6,14 +6,21 @@ companies and sentences: the rules are about English and kinds of fact, not arti
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from app.articles.document import Segment
 from app.articles.ingest import ingest
-from app.generation import generate, quality
+from app.generation import build, generate, quality
 from app.generation.entities import index_entities
 
 
 def _index(*sentences: str):
     return index_entities([Segment(f"p1s{i}", 1, i, 0, len(t), t) for i, t in enumerate(sentences)])
+
+
+def _facts(*sentences: str) -> SimpleNamespace:
+    segments = [Segment(f"p1s{i}", 1, i, 0, len(t), t) for i, t in enumerate(sentences)]
+    return SimpleNamespace(index=index_entities(segments), sentences=segments)
 
 
 def _question(stem: str, answer, quote: str, qtype: str = "tf") -> dict:
@@ -109,3 +116,34 @@ def test_blanks_glued_to_a_word_and_words_repeated_across_a_comma_are_garbled():
     assert quality.garbled("which company.com Inc. is also keen to show its stores?") is not None
     assert quality.garbled("the chief blamed a slowing economy where, where Orion faces rivals?") is not None
     assert quality.garbled("which company is also keen to show its stores?") is None
+
+
+def test_the_company_an_article_is_about_is_not_asked_as_which_company():
+    about_orion = _facts(
+        "The board of Orion Chips Inc said its chief executive resigned on Thursday.",
+        "Orion Chips named its finance chief as interim chief executive.",
+        "Orion Chips plans to enter the graphics chip market, which Delta Graphics leads.",
+        "Orion Chips lost ground in data-centre processors last year.",
+    )
+    dominant = build._dominant_company(about_orion)
+    assert {"orion chips inc", "orion chips"} <= dominant
+    entity = SimpleNamespace(info={"option_kind": "entity", "true_text": "Orion Chips Inc"})
+    asked = {
+        "type": "short",
+        "stem": "According to the article, which company plans to enter the graphics chip market?",
+    }
+    assert build._asks_for_the_subject(dict(asked, answer=["Orion Chips"]), entity, dominant)
+    assert not build._asks_for_the_subject(dict(asked, answer=["Delta Graphics"]), entity, dominant)
+    swapped = {
+        "type": "tf",
+        "stem": "According to the article, Delta Graphics plans to enter it.",
+        "answer": False,
+    }
+    assert build._asks_for_the_subject(swapped, entity, dominant)  # the swap is as plain as the question
+    # a deal between two companies: neither is "the" subject, so either may be asked for
+    deal = _facts(
+        "Orion Motors Inc will buy a 20 percent stake in Vega Batteries Ltd.",
+        "Vega Batteries will supply cells to Orion Motors from 2026.",
+        "Orion will name two directors, and Vega will name the chair.",
+    )
+    assert build._dominant_company(deal) == set()
