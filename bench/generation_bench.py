@@ -116,7 +116,7 @@ def stated_figures(articles: list[IngestedArticle]) -> tuple[int, int, int, int]
                 found = number.replace(",", "") in answers
                 stated += 1
                 kept += found
-                if not quality.calendar_number(seg.text, m.start(), number):
+                if not quality.calendar_number(seg.text, m.start()):
                     q_stated += 1
                     q_kept += found
     return kept, stated, q_kept, q_stated

@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from app.generation import nlp
+from app.generation.figures import extract_figures
 
 LEAD = "According to the article, "
 
@@ -943,16 +944,11 @@ def false_on_a_side_detail(question: dict[str, Any]) -> str | None:
     return "trivia: a false statement that turns on a conversion in brackets or on who reported it"
 
 
-_MONTH_BEFORE = re.compile(
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\."
-    r"|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+$"
-)
-
-
-def calendar_number(text: str, start: int, number: str) -> bool:
-    """Whether the number written at text[start:] is a calendar day ("March 3") or a year ("in 2024",
-    "March 3, 2025"): asked only where it marks a milestone (side_figure), not counted as a quantity."""
-    return bool(_MONTH_BEFORE.search(text[:start]) or re.fullmatch(r"(?:19|20)\d\d", number))
+def calendar_number(text: str, start: int) -> bool:
+    """Whether the number written at text[start:] is part of a calendar date ("March 3, 2025") or a year
+    ("in 2024"), as `extract_figures` reads them: asked only where it marks a milestone (side_figure), not
+    counted as a quantity."""
+    return any(f.kind in ("date", "year") and f.start <= start < f.end for f in extract_figures(text))
 
 
 # What a year worth asking for marks: when a venture, a sale, a plant or a leader starts, closes or began.

@@ -17,8 +17,10 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 
 
 class _Quiet:
+    """The job context's progress, heard by nobody: the test runs the optimisation in-process."""
+
     def progress(self, done: int, total: int, message: str = "") -> None:
-        pass
+        """Nothing to record: no progress page watches this run."""
 
 
 def _student_with_history(live_app, username: str) -> int:
