@@ -173,8 +173,10 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from app.qtypes.text import format_number
     from app.rendering import cloze_markdown, cloze_text, render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["cloze_markdown"] = cloze_markdown
     app.jinja_env.filters["cloze_text"] = cloze_text

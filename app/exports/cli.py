@@ -1,4 +1,4 @@
-"""`flask export FORMAT --out PATH [--quiz ID | --article ID | --topic T]` and `flask import FORMAT PATH`."""
+"""`flask export FORMAT --out PATH [--quiz ID | --article SLUG | --topic T]` and `flask import FORMAT PATH`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,11 @@ from app.exports import EXPORTERS, IMPORTERS, ExportError, ImportFormatError, se
 )
 @click.option("--quiz", "quiz_id", default=None, help="Export the questions of this quiz (id).")
 @click.option(
-    "--article", "article_id", default=None, help="Export the approved questions of this article (id)."
+    "--article",
+    "article_id",
+    default=None,
+    metavar="SLUG",
+    help="Export the approved questions of this article (its slug, as in /articles/SLUG).",
 )
 @click.option("--topic", default=None, help="Export the approved questions of this topic.")
 @click.option(

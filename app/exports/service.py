@@ -63,8 +63,10 @@ def build_selection(scope: str = "bank", scope_id: str | None = None, progress=N
     elif scope == "article":
         article = articles.get(scope_id or "")
         if article is None:
+            known = ", ".join(sorted(articles)[:10]) or "none yet: add one with `flask article add PATH`"
             raise ExportError(
-                f"No article with the id {scope_id!r}. `flask article list` or the library shows ids."
+                f"No article with the slug {scope_id!r}. An article's slug is the end of its address"
+                f" (/articles/SLUG); the library has: {known}{', …' if len(articles) > 10 else ''}."
             )
         query = query.where(Question.article_id == article.id)
         title = article.title

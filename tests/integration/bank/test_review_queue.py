@@ -239,3 +239,21 @@ def test_a_row_that_no_longer_passes_the_schema_can_be_opened_and_rejected_but_n
     assert rejected.status_code == 302
     assert question(broken.uid).status == "rejected"
     assert instructor.get(f"/bank/questions/{broken.uid}/history").status_code == 200
+
+
+def test_a_numeric_answer_key_reads_as_the_article_writes_it(instructor, candidates):
+    """A year stored as 2021.0 reads "2021", and a relative tolerance of 0.05 reads "± 5%", not "± 0.05"."""
+    numeric = next(q for q in candidates if q.qtype == "numeric")
+    numeric.answer = {**numeric.answer, "value": 2021.0, "tolerance": 0.05, "tolerance_mode": "relative"}
+    db.session.commit()
+    page = instructor.get(f"/bank/review?qtype=numeric&article={ARTICLE}").data.decode()
+    pages = [page] + [
+        instructor.get(f"/bank/review?qtype=numeric&article={ARTICLE}&page={n}").data.decode()
+        for n in range(2, 5)
+    ]
+    text = next(p for p in pages if f'id="q-{numeric.uid}"' in p or f'data-uid="{numeric.uid}"' in p)
+    item = text.split(f'"{numeric.uid}"', 1)[1]
+    key = re.search(r'<p class="key">Answer: <strong>([^<]*)</strong>\s*([^<]*)</p>', item)
+    assert key, item[:800]
+    assert key.group(1).split()[0] == "2021"
+    assert key.group(2).strip() == "± 5%"

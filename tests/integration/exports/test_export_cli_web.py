@@ -53,7 +53,8 @@ def test_cli_scopes_select_the_right_questions(seeded, runner, tmp_path):
     ("args", "message"),
     [
         (["export", "json", "--topic", "no-such-topic"], "Nothing to export"),
-        (["export", "json", "--article", "nope"], "No article with the id"),
+        (["export", "json", "--article", "nope"], "No article with the slug 'nope'"),
+        (["export", "json", "--article", "nope"], "the library has: faw-leapmotor-"),
         (["export", "docx"], "Invalid value"),
         (["export", "json", "--topic", "a", "--article", "b"], "at most one"),
     ],
