@@ -623,6 +623,11 @@ def generate(article: IngestedArticle, article_id: str) -> CandidateList:
     """
     if not re.fullmatch(SLUG_PATTERN, article_id):
         raise ValueError(f"article id {article_id!r} is not a slug: use lowercase letters, digits and '-'")
+    with nlp.one_run():  # a sentence parsed once is not parsed again as a quote
+        return _generate(article, article_id)
+
+
+def _generate(article: IngestedArticle, article_id: str) -> CandidateList:
     dropped: Counter[str] = Counter()
     notes: list[str] = []
     parsed: dict[str, Any] = {}

