@@ -869,7 +869,7 @@ def matching_drafts(facts: Facts) -> list[Draft]:
 
 _APPOINTMENT = re.compile(
     r"\b(?:has |have |had |will )?(?P<verb>named|appointed|picked|chose|tapped|name|appoint)\s+(?P<who>.{3,160}?)"
-    r"\s+as\s+(?:its\s+|the\s+|an?\s+)?(?P<role>(?:new\s+|interim\s+|acting\s+)?[a-z][\w -]{2,60}?)"
+    r"\s+as\s+(?:its\s+|the\s+|an?\s+)?(?P<role>(?:new\s+|interim\s+|acting\s+)?(?:[a-z][\w -]{2,60}?|[A-Z]{2,4}))"
     r"(?=\s+(?:while|after|from|effective|on|to|until|and|replacing|succeeding)\b|[,.;]|$)"
 )
 
@@ -892,7 +892,8 @@ def leadership_drafts(facts: Facts, referents: dict[str, str]) -> list[Draft]:
         m = _APPOINTMENT.search(seg.text)
         if not m:
             continue
-        subject = seg.text[: m.start()].strip()
+        # (after a fronted phrase: "For now, the company has appointed …")
+        subject = seg.text[: m.start()].strip().rsplit(", ", 1)[-1]
         named = [e.name for e in facts.index.entities.values() if e.name in orgs and subject.endswith(e.name)]
         if named:
             org = named[0]
@@ -902,11 +903,14 @@ def leadership_drafts(facts: Facts, referents: dict[str, str]) -> list[Draft]:
             org = referents.get(seg.sid, "")
         else:
             continue
-        who = [e.name for e in people if e.name in m.group("who")]
+        # A description set off after the name is not one of the people: "Mary Winston, an industry
+        # veteran and one of the recent additions to the board, as interim CEO".
+        named_part = re.split(r",\s+(?:an?|the|one of|who)\s", m.group("who"), maxsplit=1)[0]
+        who = [e.name for e in people if e.name in named_part]
         role = m.group("role").strip()
         if not org or not who or len(who) > 2 or len(role.split()) > 8:
             continue
-        if len(who) == 1 and re.search(r"\band\b|,", m.group("who")):
+        if len(who) == 1 and re.search(r"\band\b|,", named_part):
             continue  # "A and B": one of them is not a known person, the answer would be half of it
         answer = " and ".join(who)
         stem = f"According to the article, whom did {org} name as {role}?"

@@ -9,6 +9,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from app.articles.document import Segment
+from app.generation import nlp
 
 # The wh-phrase that asks for an entity of each kind, in place.
 WH_BY_KIND = {
@@ -37,7 +38,9 @@ _ADJECTIVE_TAILS = (
 )
 _TOKEN = rf"[A-Z][A-Za-z0-9&]*(?:[-.][A-Z0-9][A-Za-z0-9&]*|-(?!(?:{_ADJECTIVE_TAILS})\b)[a-z]+\b)*"
 # A name ends at a possessive ("Huawei's ADS system" names Huawei and ADS) and never runs into "US$".
-_SEQUENCE = re.compile(rf"(?<![-\w]){_TOKEN}(?:\s(?:of\s(?:the\s)?)?{_TOKEN})*(?:[’']s\b)?(?![$\w])")
+# "&" between capitalised words is inside one name ("Bed Bath & Beyond", "Barnes & Noble"): news prose joins
+# two parties with "and".
+_SEQUENCE = re.compile(rf"(?<![-\w]){_TOKEN}(?:\s(?:of\s(?:the\s)?|&\s)?{_TOKEN})*(?:[’']s\b)?(?![$\w])")
 TITLES = (
     "CEO",
     "CFO",
@@ -82,7 +85,8 @@ _STOP_FIRST = _words(
     First For Frequently From Full Further Furthermore German He Her Here His How However If In
     Indeed Instead It Its Japanese Just Korean Last Learn Like Likewise Many Meanwhile Moreover Most
     Neither Next No Nor Not Now On Only Operators Or Other Our Over Overall Rather Related Second
-    See She Similarly Since So Some Still Such That The Their Then There Therefore These They Think
+    See Share Shares She Similarly Since So Some Still Stock Stocks Such That The Their Then There
+    Therefore These They Think
     Third This Those Though Thus Today Under Unlike We Western What Whatever When Which While Who
     Whoever Why With Yes Yesterday Yet
     """
@@ -312,6 +316,12 @@ def demonym_names(segments: Sequence[Segment]) -> set[str]:
     return kept
 
 
+# The words after the first half of a committee's name that has "and" in it.
+_FIRST_HALF_OF_INSTITUTION = re.compile(
+    r"\s+and\s+(?:[A-Z][\w&-]*\s+){1,4}(?:Committee|Council)\b"  # ("Apple and Stanford University": two)
+)
+
+
 # A wire story's dateline: the city (or cities) in capitals, the agency in brackets, then a dash.
 _DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*(?:\s*\([^)]{1,40}\))?\s*[-–—]+\s")
 
@@ -333,6 +343,8 @@ def _candidates(
             continue  # "FRANKFURT/WASHINGTON (Reuters) -": where and who filed the story, not a party to it
         if any(qs <= start < qe for qs, qe in quoted) and not re.match(r"\s*models?\b", text[m.end() + 1 :]):
             continue
+        if _FIRST_HALF_OF_INSTITUTION.match(text, m.end()):
+            continue  # "Business Transformation" of "the Business Transformation and Strategy Review Committee"
         in_parentheses = re.search(r"\([^)]*$", text[:start]) is not None
         if re.match(r"\s?\d", text[m.end() :]) or (in_parentheses and ":" in text[start - 12 : m.end() + 12]):
             continue  # "KSh 15.5 billion", "(NYSE: KSTL)": a currency or a ticker, not a name
@@ -349,6 +361,9 @@ def _candidates(
                     break  # "European Commission"; "American Tower" where the article wrote "American Tower Corp"
                 offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
                 words = words[1:]
+            while words and words[0] in ("of", "the"):
+                offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
+                words = words[1:]  # "Shares of Bed Bath & Beyond": the name starts after "Shares of"
             while words and words[-1] in ("of", "the"):
                 words = words[:-1]
             if not words:
@@ -437,6 +452,46 @@ def _merge(found: list[tuple[str, str, str, int]]) -> dict[tuple[str, str], str]
     return canonical
 
 
+_STATE_AFTER = re.compile(r",\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s*(?:[.,;]|$)")
+
+
+def _people_by_ner(
+    best_kind: dict[str, str], per_sentence: dict[str, list[tuple[int, int, str, str]]], texts: dict[str, str]
+) -> None:
+    """A two- or three-word name in title case that nothing marked ("the company has appointed Mary
+    Winston, an industry veteran, …") is a person where the English pipeline's NER reads that very span
+    as a PERSON wherever it is named. The small model calls some companies persons ("miner Rio Tinto"), so a
+    name that a company noun stands before anywhere, and a one-word name, are not asked."""
+    asked: dict[str, list[tuple[str, int, int]]] = {}
+    refused: set[str] = set()
+    for sid, cands in per_sentence.items():
+        for start, end, name, _ in cands:
+            tokens = name.split()
+            if best_kind.get(name) != "company" or not 2 <= len(tokens) <= 3:
+                continue
+            if tokens[0] in PLACES or tokens[-1] in _COMPANY_SUFFIX or tokens[-1] in _INSTITUTION_WORDS:
+                continue
+            before = texts[sid][:start]
+            if _ORG_BEFORE.search(before) or _ORG_BEFORE.search(before.rstrip(", ") + " "):
+                refused.add(name)  # "miner Rio Tinto", "service provider, Tata Play"
+            if _STATE_AFTER.match(texts[sid], end):
+                refused.add(name)  # "Spring Hill, Tennessee": a town and its state
+            if all(t[:1].isupper() and t[1:].islower() and t.isalpha() for t in tokens):
+                asked.setdefault(name, []).append((sid, start, end))
+    for name in refused:
+        asked.pop(name, None)
+    if not asked:
+        return
+    sids = sorted({sid for places in asked.values() for sid, _, _ in places})
+    labels = nlp.entity_labels([texts[sid] for sid in sids])
+    if labels is None:
+        return
+    spans = dict(zip(sids, labels, strict=True))
+    for name, places in asked.items():
+        if all((start, end, "PERSON") in spans[sid] for sid, start, end in places):
+            best_kind[name] = "person"
+
+
 def index_entities(sentences: Sequence[Segment]) -> EntityIndex:
     """Entities named in the included sentences, their mentions per sentence, and their roles."""
     repeated = mid_sentence_caps(sentences)
@@ -471,6 +526,7 @@ def index_entities(sentences: Sequence[Segment]) -> EntityIndex:
         if kind == "company" and 2 <= len(tokens) <= 3 and tokens[-1] in singles and looks_personal:
             # "Rafael Duarte … Duarte said": a name later cut to its last word is a person's.
             best_kind[name] = best_kind[tokens[-1]] = "person"
+    _people_by_ner(best_kind, per_sentence, {seg.sid: seg.text for seg in sentences})
     for name in best_kind:
         if best_kind.get(f"{name} model") == "model":
             # "Huawei's Hongmeng Intelligent Driving" elsewhere names the "Hongmeng Intelligent Driving model".
@@ -600,7 +656,8 @@ TICKER = re.compile(r"^(?:[A-Z0-9]{1,6}[a-z_]{0,2}\.[A-Z]{1,3}|(?:[A-Z]\.){1,3}[
 _ORG_NOUN = (
     r"(?:company|companies|firm|automaker|carmaker|maker|manufacturer|group|startup|start-up|venture|rival"
     r"|partner|conglomerate|investor|bank|lender|insurer|supplier|chipmaker|retailer|operator|subsidiary|unit"
-    r"|miner|producer|developer|drugmaker|airline|brewer|publisher|broadcaster|distributor|exporter|giant)"
+    r"|miner|producer|developer|drugmaker|airline|brewer|publisher|broadcaster|distributor|exporter|giant"
+    r"|provider)"
 )
 _ORG_BEFORE = re.compile(
     rf"\b(?:{_ORG_NOUN}|(?:stake|shares|holdings?|shareholding) (?:in|of))\s+$", re.IGNORECASE

@@ -786,8 +786,8 @@ def weakness(question: dict[str, Any], kind: str, *, person_answer: bool) -> str
     if re.search(r"\bwho is the\b", body) and _DEPARTED.search(quote):
         return "a role the article says has ended"
     quoted_speech = re.search(r"[\"“]", quote) and re.search(
-        r"\b(?:said|says|told|commented|wrote|added)\b", quote
-    )
+        r"\b(?:said|says|told|commented|wrote|added)\b", quote, re.IGNORECASE
+    )  # ("Said Leonard Riggio, chairman of B&N: “…”")
     if quoted_speech and (qtype == "tf" or re.search(r"[\"“]", body)):
         return "trivia: who said it"
     if qtype == "tf":

