@@ -684,6 +684,14 @@ def _generate(article: IngestedArticle, article_id: str) -> CandidateList:
             question = dict(question, stem=quality.tidy_stem(d.info["completion_stem"]))
             question["id"] = make_id(article_id, d.type, question["stem"], d.answer)
             weak = quality.weakness(question, d.kind, person_answer=False)
+        if weak == "a split whose other side the stem gives away" and d.type in ("mcq", "numeric"):
+            # "… with Helios holding what percentage stake and Northwind the remaining 49%?": the question
+            # stops before the other side.
+            cut = quality.without_other_side(question["stem"])
+            if cut:
+                question = dict(question, stem=cut)
+                question["id"] = make_id(article_id, d.type, question["stem"], d.answer)
+                weak = quality.weakness(question, d.kind, person_answer=False)
         entity_choice = (
             d.type == "mcq" and d.info.get("option_kind") == "entity" and " and " not in str(d.answer)
         )  # (a pair of people named together stays a choice of pairs: nobody types a pair as written)

@@ -91,3 +91,61 @@ def test_a_quotation_introduced_by_said_first_is_who_said_it():
         "source": {"quote": quote},
     }
     assert quality.weakness(question, "entity", person_answer=False) == "trivia: who said it"
+
+
+def _q(qtype: str, stem: str, answer, quote: str) -> dict:
+    return {"type": qtype, "stem": LEAD + stem, "answer": answer, "source": {"quote": quote}}
+
+
+def test_a_false_statement_that_only_moves_a_year_is_date_trivia():
+    from app.generation import quality
+
+    quote = "Dana Kole was promoted to chief executive in 2014, and she led the company's move into chips."
+    moved = _q("tf", "Dana Kole was promoted to chief executive in 2013, and she led the company's move into chips.",
+               False, quote)  # fmt: skip
+    assert quality.false_on_a_side_detail(moved) == "trivia: a false statement that turns on a year"
+    role = _q("tf", "Dana Kole was promoted to finance chief in 2014, and she led the company's move into chips.",
+              False, quote)  # fmt: skip
+    assert quality.false_on_a_side_detail(role) is None  # (a changed role is the case, not a date)
+
+
+def test_one_share_of_a_split_is_not_asked_when_the_stem_shows_the_other():
+    from app.generation import quality
+
+    quote = "Orion will hold 51 pct, Vega 49 pct of the venture."
+    for qtype, stem, answer in (
+        (
+            "mcq",
+            "which figure completes the statement “Orion will hold ___ pct, Vega 49 pct of the venture”?",
+            "51",
+        ),
+        ("cloze", "Orion will hold 51 pct, Vega {{1}} pct of the venture.", [["49"]]),
+        ("mcq", "Orion will take what percentage stake, and Vega the remaining 49 percent?", "51 percent"),
+    ):
+        question = _q(qtype, stem, answer, quote)
+        if qtype == "mcq":
+            question["options"] = [answer, "40", "60", "75"]
+        assert quality.weakness(question, "percent", person_answer=False) == (
+            "a split whose other side the stem gives away"
+        ), stem
+    false = _q("tf", "Orion will take a 76 percent stake and Vega the remaining 49 percent.", False,
+               "Orion will take a 51 percent stake and Vega the remaining 49 percent.")  # fmt: skip
+    assert (
+        quality.false_on_a_side_detail(false) == "a false statement whose two shares no longer add up to 100"
+    )
+
+
+def test_a_share_is_asked_in_a_stem_that_stops_before_the_other_side():
+    from app.generation import quality
+
+    stem = (
+        LEAD
+        + "Orion and Vega will invest €2 billion, with Orion holding what percentage stake and Vega the remaining 49%?"
+    )
+    assert quality.without_other_side(stem) == (
+        LEAD + "Orion and Vega will invest €2 billion, with Orion holding what percentage stake?"
+    )
+    assert (
+        quality.without_other_side(LEAD + "Orion holds a 51% stake and Vega the remaining what percentage?")
+        is None
+    )
