@@ -203,7 +203,7 @@ def _collect(
     ctx = Sentences(
         usable,
         index,
-        (main[0], main[1]) if len(main) == 2 else None,
+        phrasing.lead_pair(usable, index, main),
         frozenset(mid_sentence_caps(usable, every_word=True)),
     )
     figures = {s.sid: extract_figures(s.text) for s in usable}
@@ -443,8 +443,8 @@ def _referents(facts: dr.Facts) -> dict[str, str]:
 
 def _dominant_company(facts: dr.Facts) -> set[str]:
     """The names of the company an article is about, when one is: written at least twice as often as any
-    other company, and at least four times (Intel in a piece on Intel's chief executive); empty otherwise
-    (a deal between two).
+    other company and at least four times, or three times as often and at least three times (Intel in a
+    piece on Intel's chief executive); empty otherwise (a deal between two).
     Counted in the text, by every name and the brand word that opens it ("Nordlicht" of "Nordlicht
     Energie"), so that a name opening sentences, which the entity index skips, still counts."""
     text = " ".join(seg.text for seg in facts.sentences)
@@ -459,8 +459,15 @@ def _dominant_company(facts: dr.Facts) -> set[str]:
         pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         counted.append((len(re.findall(rf"(?<![\w-])(?:{pattern})(?![\w-])", text)), e))
     counted.sort(key=lambda ce: (-ce[0], ce[1].first))
-    if not counted or counted[0][0] < 4 or (len(counted) > 1 and counted[0][0] < 2 * counted[1][0]):
-        return set()  # (named three times or less, a company is a party to the story, not its subject)
+    top_count = counted[0][0] if counted else 0
+    runner_up = counted[1][0] if len(counted) > 1 else 0
+    if not (top_count >= 4 and top_count >= 2 * runner_up) and not (
+        top_count >= 3 and top_count >= 3 * runner_up
+    ):
+        # (named three times or less beside another company named at least once more than a third as
+        # often, a company is a party to the story, not its subject; Unilever named three times beside
+        # brands named once is the subject)
+        return set()
     top = counted[0][1]
     return {n.casefold() for n in (top.name, *top.aliases)}
 

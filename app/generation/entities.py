@@ -50,6 +50,9 @@ TITLES = (
     "Chairwoman",
     "President",
     "Founder",
+    "Co-founder",
+    "Co-Founder",
+    "Cofounder",
     "Professor",
     "Prof.",
     "Dr.",
@@ -111,6 +114,7 @@ _DEMONYMS = _words(
     Swiss Taiwanese Thai Turkish Vietnamese Western
     """
 )
+DEMONYMS = frozenset(_DEMONYMS - {"Eastern", "Western"})  # (words that keep their capital in a sentence)
 # A small gazetteer; other places are recognised from 'in X' (see index_entities).
 PLACES = _words(
     """
@@ -316,6 +320,11 @@ def demonym_names(segments: Sequence[Segment]) -> set[str]:
     return kept
 
 
+_COMBINING_DEMONYMS = frozenset(
+    {"Anglo", "Sino", "Franco", "Indo", "Euro", "Afro", "Austro", "Italo", "Russo"}
+)
+
+
 # The words after the first half of a committee's name that has "and" in it.
 _FIRST_HALF_OF_INSTITUTION = re.compile(
     r"\s+and\s+(?:[A-Z][\w&-]*\s+){1,4}(?:Committee|Council)\b"  # ("Apple and Stanford University": two)
@@ -371,6 +380,8 @@ def _candidates(
             name = _strip_possessive(" ".join(words))
             if not name or name in _NOT_NAMES or name in _DEMONYMS or len(name) < 2:
                 continue
+            if "-" in name and all(p in _DEMONYMS or p in _COMBINING_DEMONYMS for p in name.split("-")):
+                continue  # "Australian-British miner Rio Tinto", "Anglo-Dutch": where from, not who
             if (
                 all(w in _NOT_NAMES for w in name.split())
                 or name in defined_terms

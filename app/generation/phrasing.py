@@ -4,11 +4,12 @@ that statement into question stems: a true statement, an in-place wh-question, o
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.articles.document import Segment
 from app.generation import nlp
-from app.generation.entities import EntityIndex, Mention
+from app.generation.entities import DEMONYMS, PLACES, EntityIndex, Mention
 
 MARK = "\x00"  # stands for the target span while the clause is rewritten around it
 BLANK = "___"
@@ -139,10 +140,41 @@ def _antecedent(seg: Segment, ctx: Sentences, clause_start: int, person: bool) -
     return None
 
 
+_DEAL_WORDS = re.compile(
+    r"\b(?:deal|agree\w*|pact|partner\w*|ventures?|JV|stakes?|invest\w*|acqui\w+|buy\w*|bought|merg\w+"
+    r"|alliance|cooperat\w+|collaborat\w+|sign\w*|memorandum|tie-up)\b",
+    re.IGNORECASE,
+)
+
+
+def lead_pair(
+    sentences: Sequence[Segment], index: EntityIndex, most_named: list[str]
+) -> tuple[str, str] | None:
+    """The case's two parties: the first two companies named in one of the article's first three sentences
+    about a deal (a news lead states the deal: "Minmetals signed an agreement with Rio Tinto"), else the
+    two most-named companies (`most_named`). Counting alone made the seller's family holding and the
+    target the parties of Tencent's deal."""
+    for seg in sentences[:3]:
+        if not _DEAL_WORDS.search(seg.text):
+            continue
+        keys: list[str] = []
+        for m in index.mentions.get(seg.sid, []):
+            if m.kind == "company" and m.key not in keys:
+                keys.append(m.key)
+        if len(keys) >= 2:
+            return keys[0], keys[1]
+    return (most_named[0], most_named[1]) if len(most_named) == 2 else None
+
+
 def _pair(seg: Segment, ctx: Sentences) -> tuple[str, str] | None:
-    """The two companies most recently named together (for 'the two parties', 'this cooperation'),
-    else the case's two main companies."""
+    """The two companies 'the two parties' or 'this cooperation' stands for: the two most recently named
+    together in a sentence about a deal, when they are the case's two main companies; with no such sentence
+    near, the case's two main companies; None when the nearest pair is another one (reviewers found "the
+    deal between Guillemot Brothers and Ubisoft" and "approval of Minmetals and Mysteel" wrong: a sentence
+    naming two companies does not make them the parties)."""
     for candidate in [seg, *ctx.previous(seg, 3)]:
+        if not _DEAL_WORDS.search(candidate.text):
+            continue
         names: list[str] = []
         keys: list[str] = []
         for m in ctx.agents(candidate):
@@ -150,7 +182,10 @@ def _pair(seg: Segment, ctx: Sentences) -> tuple[str, str] | None:
                 keys.append(m.key)
                 names.append(m.text)
         if len(names) >= 2:
-            return names[0], names[1]
+            main = set(ctx.main_pair or ())
+            if {keys[0], keys[1]} == main or {names[0], names[1]} == main:
+                return names[0], names[1]
+            return None
     return ctx.main_pair
 
 
@@ -205,6 +240,8 @@ def _resolve(clause: str, seg: Segment, ctx: Sentences, clause_start: int) -> st
         )
         if re.fullmatch(_PARTNERSHIP_NOUNS, noun) and pair:
             phrase = f"the {noun} between {pair[0]} and {pair[1]}"
+        elif re.fullmatch(_PARTNERSHIP_NOUNS, noun) and dem.group(0).split()[0].lower() == "this":
+            phrase = f"the {noun}"  # (the case's deal; its parties unsure)
         elif re.fullmatch(_STAKE_NOUNS, noun) and pair:
             phrase = f"{_possessive(pair[0])} {noun} in {pair[1]}"
         elif subject:
@@ -295,8 +332,8 @@ def _starts_with_name(clause: str, ctx: Sentences) -> bool:
     if not first:
         return False
     word = re.sub(r"[’']s$", "", first.group(1))
-    if (word.isupper() and len(word) > 1) or word in ctx.names:
-        return True
+    if (word.isupper() and len(word) > 1) or word in ctx.names or word in DEMONYMS or word in PLACES:
+        return True  # ("Chinese tech giant Tencent": a demonym keeps its capital)
     return any(
         e.name.split()[0] == word or any(a.split()[0] == word for a in e.aliases)
         for e in ctx.index.entities.values()

@@ -118,8 +118,16 @@ _AFTER_AMOUNT_OK = frozenset(
 _ANAPHOR_START = re.compile(
     r"^(?:(?:it|they|he|she|this|these|those|its|their)\b|the (?:stock|shares|company|company['’]s|firm|firm['’]s"
     r"|group|move|approval|deal|evs|report|latter|former|car maker)\b|that\b|that['’]s\b"
-    r"|the \w+ (?:automaker|carmaker|company|firm|group)\b)",
+    r"|the \w+ (?:automaker|carmaker|company|firm|group)\b"
+    r"|(?:of|from|with|for) (?:that|this|these|those)\b|(?:in|by) doing so\b|as part of (?:this|that|the)\b"
+    r"|another\b|of\s+\w+ing\b)",  # ("Of buying a planned stake": "Instead" cut off)
     re.IGNORECASE,
+)
+# "Tencent's investment brings these ___ and …": a pronoun the blank stands right after.
+_POINTING_BLANK = re.compile(r"\b(?:these|those)\s+(?:___|what|which|how)\b", re.IGNORECASE)
+# "for a cool what amount": an article (and an adjective) before the question word.
+_ARTICLE_BEFORE_WH = re.compile(
+    r"\b(?:a|an|the)\s+(?:[a-z]+\s+)?(?:what|which)\s+(?:amount|percentage|figure|number|sum|share|price)\b"
 )
 # Subordinate openings: the main clause that would carry the question comes after them.
 _SUBORDINATE_START = re.compile(r"^(?:while|whereas|although|though|even as|even though)\b", re.IGNORECASE)
@@ -780,6 +788,10 @@ def weakness(question: dict[str, Any], kind: str, *, person_answer: bool) -> str
         return "trivia: a request for comment or a floor area"
     if re.match(r"^[^:]{0,40}:\s", body) and qtype != "matching":
         return "a heading pasted in front of the sentence"
+    if _POINTING_BLANK.search(body):
+        return "the stem starts in a subordinate clause or with a word that refers back"
+    if _ARTICLE_BEFORE_WH.search(body):
+        return "a blank in the middle of a phrase"  # (a figure question then completes the statement)
     if (
         _SUBORDINATE_START.match(body)
         or _ANAPHOR_START.match(body)

@@ -149,3 +149,74 @@ def test_a_share_is_asked_in_a_stem_that_stops_before_the_other_side():
         quality.without_other_side(LEAD + "Orion holds a 51% stake and Vega the remaining what percentage?")
         is None
     )
+
+
+def test_the_deals_parties_are_the_leads_not_the_most_named_and_a_guess_is_not_written():
+    """Reviewers found "the deal between Guillemot Brothers and Ubisoft" (Tencent's deal) and "approval of
+    Minmetals and Mysteel" (the outlet) wrong. The parties are the lead's; a deal the stem cannot pin to
+    them reads "the deal"."""
+    article = ingest(
+        "Chinese group Orion has agreed to buy a stake in Vega Holdings, the family firm that controls Kappa.\n\n"
+        "Vega Holdings owned 12% of Kappa's shares before this deal and 16% of its voting rights. "
+        "Kappa said Vega Holdings would keep its seats. Vega Holdings and Kappa have worked together for years. "
+        "Kappa named Vega Holdings as its adviser on the sale. Vega Holdings, Kappa and Vega Holdings' "
+        "owners will vote on the plan.\n"
+    )
+    stems = [c.question["stem"] for c in generate(article, "lead-pair").all()]
+    assert not any("between Vega Holdings and Kappa" in s for s in stems), stems
+    assert not any("between Kappa and Vega Holdings" in s for s in stems), stems
+
+
+def test_a_hyphenated_demonym_is_where_a_company_is_from_not_a_company():
+    index = _index("Orion Metals signed an agreement with Australian-British miner Silver Creek.",
+                   "Anglo-Dutch Vega Oil will join later.")  # fmt: skip
+    assert not {"Australian-British", "Anglo-Dutch"} & set(index.entities)
+
+
+def test_stems_that_lean_on_the_sentence_before_are_not_asked():
+    from app.generation import quality
+
+    for stem in (
+        "of that figure, what amount was spent on acquiring shares?",
+        "in doing so, which company is joining the family group?",
+        "which figure completes the statement “Another ___ was a capital raise”?",
+        "which figure completes the statement “Orion's investment brings these ___ and 17.6 per cent”?",
+        "which figure completes the statement “Of buying a planned ___ stake, Orion got preferred stock”?",
+    ):
+        question = _q("mcq", stem, "x", "A quote.")
+        question["options"] = ["x", "y", "z", "w"]
+        assert quality.weakness(question, "money", person_answer=False) == (
+            "the stem starts in a subordinate clause or with a word that refers back"
+        ), stem
+    cool = _q("mcq", "Orion agreed to buy 49.9 per cent of Vega for a cool what amount?", "€300 million",
+              "Orion agreed to buy 49.9 per cent of Vega for a cool €300 million.")  # fmt: skip
+    cool["options"] = ["€300 million", "€380 million", "€450 million", "€600 million"]
+    assert quality.weakness(cool, "money", person_answer=False) == "a blank in the middle of a phrase"
+
+
+def test_a_demonym_opening_the_stem_keeps_its_capital_and_a_cofounder_is_no_part_of_the_company():
+    from app.generation import phrasing
+
+    segments = [
+        Segment("p1s0", 1, 0, 0, 80, "Chinese tech giant Orion has increased its stake in Vega Games."),
+        Segment("p1s1", 1, 1, 0, 80, "Vega Games Co-founder and CEO Dana Kole said Vega Games welcomed it."),
+    ]
+    index = index_entities(segments)
+    ctx = phrasing.Sentences(segments, index, None)
+    assert phrasing._starts_with_name("Chinese tech giant Orion has increased its stake in \x00", ctx)
+    names = {n for e in index.entities.values() for n in (e.name, *e.aliases)}
+    assert not any("Co-founder" in n for n in names), names
+
+
+def test_a_company_named_three_times_beside_brands_named_once_is_the_subject():
+    article = ingest(
+        "Helios Foods will cut 7,500 jobs worldwide as it seeks to save money. "
+        "Helios Foods, which makes Sunny tea and Crisp crackers, has 128,000 employees globally. "
+        "Helios Foods also said it would spin off its ice cream business by the end of 2025.\n"
+    )
+    questions = [c.question for c in generate(article, "subject").all()]
+    assert not any(
+        "which company" in q["stem"]
+        and (q["answer"][0] if isinstance(q["answer"], list) else q["answer"]) == "Helios Foods"
+        for q in questions
+    )
