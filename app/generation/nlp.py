@@ -50,16 +50,20 @@ SKIPPED = ("attribute_ruler", "lemmatizer", "ner")
 # Within one generation run the same sentences are parsed again as quotes (run-on checks, name blanks);
 # the parse is the run's largest cost. `one_run` keeps the run's parses; outside it nothing is kept.
 _RUN_PARSES: ContextVar[dict[str, Any] | None] = ContextVar("run_parses", default=None)
+_RUN_LABELS: ContextVar[dict[str, list[tuple[int, int, str]]] | None] = ContextVar("run_labels", default=None)
 
 
 @contextmanager
 def one_run() -> Iterator[None]:
-    """Within this block, a text already parsed is not parsed again (the Docs are read, never changed)."""
+    """Within this block, a text already parsed (or read by the NER) is not read again (the Docs are read,
+    never changed)."""
     token = _RUN_PARSES.set({})
+    labels = _RUN_LABELS.set({})
     try:
         yield
     finally:
         _RUN_PARSES.reset(token)
+        _RUN_LABELS.reset(labels)
 
 
 def parse(texts: Sequence[str]) -> list[Any] | None:
@@ -87,9 +91,19 @@ def entity_labels(texts: Sequence[str]) -> list[list[tuple[int, int, str]]] | No
         return None
     keep = {"tok2vec", "ner"} if "tok2vec" in nlp.pipe_names else {"ner"}
     others = [name for name in nlp.pipe_names if name not in keep]
-    with nlp.select_pipes(disable=others):
-        docs = nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=256)
-        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+    cut = [t[:MAX_CHARS] for t in texts]
+    known = _RUN_LABELS.get()
+    if known is None:
+        known = {}
+    todo = list(dict.fromkeys(t for t in cut if t not in known))
+    if todo:
+        with nlp.select_pipes(disable=others):
+            docs = nlp.pipe(todo, batch_size=256)
+            known.update(
+                (t, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
+                for t, doc in zip(todo, docs, strict=True)
+            )
+    return [known[t] for t in cut]
 
 
 def is_verb(token: Any) -> bool:

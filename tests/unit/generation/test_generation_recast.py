@@ -197,6 +197,8 @@ def test_one_generation_run_parses_a_sentence_once_and_keeps_nothing_after():
         assert first is not None and again is not None
         assert again[0] is first[0]
         assert [t.text for t in first[1]] == ["Vega", "said", "so", "."]
+        labels = nlp.entity_labels([sentence])
+        assert labels is not None and nlp.entity_labels([sentence])[0] is labels[0]
     later = nlp.parse([sentence])
     assert later is not None and later[0] is not first[0]
     assert [t.dep_ for t in later[0]] == [t.dep_ for t in first[0]]
