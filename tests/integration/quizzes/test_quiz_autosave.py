@@ -409,3 +409,24 @@ def test_editing_a_quiz_to_close_before_it_opens_is_422_and_keeps_the_settings(a
     db.session.expire_all()
     kept = db.session.get(type(quiz), quiz.id)
     assert (kept.title, kept.opens_at, kept.closes_at) == ("Deal facts", opens, opens + timedelta(days=7))
+
+
+@pytest.mark.parametrize("text", ["nul\u0000byte", "bell\u0007", "lone \ud800 surrogate"])
+def test_a_save_with_a_control_character_or_a_lone_surrogate_never_fails_the_database(app, make_quiz, text):
+    """PostgreSQL's JSON refuses NUL and a lone surrogate cannot be encoded: on both databases a save either
+    keeps the text as sent (a control character is the student's business) or is refused with a message
+    naming the character, never a 500; the next clean save goes through."""
+    quiz = make_quiz()
+    short = first_of("short")
+    client = login_client(app, "student")
+    attempt_id = _start(client, quiz)
+    response = _save(client, attempt_id, short.id, text, 1)
+    if "\ud800" in text:
+        assert response.status_code == 400, response.data
+        assert "unpaired surrogate" in response.json["error"]["message"]
+        assert _count_responses() == 0
+    else:
+        assert response.status_code == 200, response.data
+        assert _stored(attempt_id, short.id).answer == text
+    assert _save(client, attempt_id, short.id, "clean", 2).status_code == 200
+    assert _stored(attempt_id, short.id).answer == "clean"
