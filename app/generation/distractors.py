@@ -116,6 +116,8 @@ def figure_options(
             return
         if not limits.allows(magnitude) or implied_by(fig, magnitude):
             return
+        if fig.kind == "percent" and 0 < fig.magnitude < 100 and not 0 < magnitude < 100:
+            return  # a stake or a share of 100 percent is no share ("a 100 percent stake in the venture")
         taken.add(text.casefold())
         (below if magnitude < fig.magnitude else above).append(Option(text, magnitude, origin, note))
 

@@ -615,6 +615,13 @@ def recast_figure(  # type: ignore[no-untyped-def]
         and clause.head.dep_ == "ROOT"
     ):
         holder = clause.head
+        own_aux = sorted((c for c in clause.children if c.dep_ in ("aux", "auxpass")), key=lambda t: t.i)
+        opening = own_aux[0] if own_aux else clause
+        if opening.i > 0 and doc[opening.i - 1].tag_ in ("NNP", "NNPS"):
+            # "… a 51 percent stake in the joint venture and Vega Capital will hold 49 percent": the
+            # name before "will hold" is its subject, parsed into the object before; never lend the first
+            # verb's subject ("what percentage will Orion hold?" was a wrong answer).
+            return None
     if holder.dep_ in ("conj", "advcl", "relcl") and not any(
         c.dep_.startswith("nsubj") for c in holder.children
     ):

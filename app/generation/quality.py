@@ -28,6 +28,11 @@ _CONNECTIVE = re.compile(
     re.IGNORECASE,
 )
 # ", the people said" / ", the report said." / ", they said Monday" / "according to a report by Bloomberg"
+_MID_ATTRIBUTION = re.compile(
+    r",\s+(?:it|he|she|they|the (?:company|firm|group|companies)|[A-Z][\w&.’'-]*(?: [A-Z][\w&.’'-]*){0,2})"
+    r"\s+(?:said|says|announced|added)(?:\s+(?:late\s+)?on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday)|\s+in a statement)?(?=,\s)"
+)
 _ATTRIBUTION = re.compile(
     r",?\s+(?:(?:the|a|an)\s+)?(?:[\w’'.&-]+\s+){0,4}?(?:said|says|told\s+\w+|reported|added|noted|wrote)"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|in a statement|earlier))?"
@@ -245,6 +250,9 @@ def tidy_stem(stem: str, qtype: str = "mcq") -> str:
     instruction = re.search(r"(?<=\?) Give .*$", body)  # numeric: "…? Give the number in percent."
     tail = instruction.group(0) if instruction else ""
     body = body[: len(body) - len(tail)]
+    if qtype != "tf":
+        # "… developer Orsted, it said on Monday, as it seeks …": who said it is no part of the question.
+        body = _MID_ATTRIBUTION.sub("", body, count=1)
     m = _ATTRIBUTION.search(body) if qtype != "tf" else None
     if (
         m

@@ -220,3 +220,37 @@ def test_a_company_named_three_times_beside_brands_named_once_is_the_subject():
         and (q["answer"][0] if isinstance(q["answer"], list) else q["answer"]) == "Helios Foods"
         for q in questions
     )
+
+
+def test_who_said_it_in_the_middle_of_a_stem_goes_and_a_share_is_never_offered_as_100_percent():
+    from app.generation import quality
+
+    stem = (
+        LEAD + "Orion has bought a 9.8% stake valued at what amount in Vega, it said on Monday, as it seeks "
+        "to expand?"
+    )
+    assert (
+        quality.tidy_stem(stem)
+        == LEAD + "Orion has bought a 9.8% stake valued at what amount in Vega, as it seeks to expand?"
+    )
+    article = ingest(
+        "Orion Solar will take a 51 percent stake in the joint venture and Vega Capital will hold 49 percent. "
+        "Orion Solar will invest $20 million in the venture over three years.\n"
+    )
+    questions = generate(article, "no-hundred").all()
+    # "… and Vega Capital will hold 49 percent": the second verb's subject is Vega Capital, never Orion
+    assert not any("will Orion Solar hold" in c.question["stem"] for c in questions)
+    for c in questions:
+        q = c.question
+        if q["type"] == "mcq" and "percent" in str(q["answer"]):
+            assert all(float(o.split()[0]) < 100 for o in q["options"]), q["options"]
+
+
+def test_a_share_is_never_offered_100_percent_even_when_the_article_writes_it():
+    from app.generation.distractors import Limits, figure_options
+    from app.generation.figures import extract_figures
+
+    stake, whole = extract_figures("Greentech will take a 51 percent stake and own 100 percent of the plant.")
+    below, above = figure_options(stake, [], [(whole, "p1s1")], Limits())
+    offered = [o.order for o in below + above]
+    assert offered and all(0 < m < 100 for m in offered), offered
