@@ -19,6 +19,7 @@ _BELOW = (0.5, 0.75, 0.25, 0.6, 0.4, 0.8, 0.3)
 _ABOVE = (1.5, 2.0, 1.25, 3.0, 2.5, 4.0, 1.75)
 _MULTIPLE_LADDER = ("half", "twice", "three times", "five times", "ten times")
 _MULTIPLE_VALUES = {"half": 0.5, "twice": 2.0, "three times": 3.0, "five times": 5.0, "ten times": 10.0}
+_FRACTIONS = {"a quarter": 0.25, "a third": 1 / 3, "half": 0.5, "two-thirds": 2 / 3, "three-quarters": 0.75}
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,15 @@ def _multiple_options(fig: Figure) -> tuple[list[Option], list[Option]]:
     value = fig.value or 2.0
     opposite = {"lower": "less than", "upper": "more than"}.get(fig.bound, "")
     texts: list[tuple[str, float]] = []
+    if value < 1:
+        # "Teva gets almost half its revenue from generics": a share of a whole, so the other options are
+        # shares too ("almost twice its revenue" cannot be true of anything).
+        for rung, rung_value in _FRACTIONS.items():
+            if rung != word and abs(rung_value - value) > 0.01:
+                texts.append(((f"{fig.qualifier} {rung}" if fig.qualifier else rung), rung_value))
+        below = [Option(t, v, "perturbed") for t, v in texts if v < value]
+        above = [Option(t, v, "perturbed") for t, v in texts if v >= value]
+        return below, above
     if opposite:
         texts.append((f"{opposite} {word}", value * (0.99 if fig.bound == "lower" else 1.01)))
     for rung in _MULTIPLE_LADDER:

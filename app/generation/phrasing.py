@@ -636,6 +636,8 @@ def recast_figure(  # type: ignore[no-untyped-def]
     )  # "BERLIN - Each partner will …": the dateline may be parsed as a second subject
     if subj is None:
         return None
+    if any(t.dep_ == "conj" for t in subj.subtree):
+        return None  # "GIC and the Future Fund took less than 10%": asked of GIC alone, a wrong key
     subject = _phrase(subj, _dateline(subj))
     if subject is None:
         return None

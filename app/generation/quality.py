@@ -125,7 +125,8 @@ _ANAPHOR_START = re.compile(
     r"|group|move|approval|deal|evs|report|latter|former|car maker)\b|that\b|that['’]s\b"
     r"|the \w+ (?:automaker|carmaker|company|firm|group)\b"
     r"|(?:of|from|with|for) (?:that|this|these|those)\b|(?:in|by) doing so\b|as part of (?:this|that|the)\b"
-    r"|another\b|of\s+\w+ing\b)",  # ("Of buying a planned stake": "Instead" cut off)
+    r"|another\b|of\s+\w+ing\b"  # ("Of buying a planned stake": "Instead" cut off)
+    r"|(?:in|on|at|by|last|this|earlier|later)\s+[\w ]{1,25}?,?\s+(?:it|they|he|she)\s)",  # "in March it agreed"
     re.IGNORECASE,
 )
 # "Tencent's investment brings these ___ and …": a pronoun the blank stands right after.
@@ -796,6 +797,9 @@ def weakness(question: dict[str, Any], kind: str, *, person_answer: bool) -> str
         return "trivia: a request for comment or a floor area"
     if re.match(r"^[^:]{0,40}:\s", body) and qtype != "matching":
         return "a heading pasted in front of the sentence"
+    if re.search(r"\bwhich company\b", body) and re.search(r"\bthe company\b", body):
+        # "which company had offered $82 a share for the company": two companies, one unnamed
+        return "the stem starts in a subordinate clause or with a word that refers back"
     if _POINTING_BLANK.search(body):
         return "the stem starts in a subordinate clause or with a word that refers back"
     if _ARTICLE_BEFORE_WH.search(body):

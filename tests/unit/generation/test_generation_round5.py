@@ -254,3 +254,37 @@ def test_a_share_is_never_offered_100_percent_even_when_the_article_writes_it():
     below, above = figure_options(stake, [], [(whole, "p1s1")], Limits())
     offered = [o.order for o in below + above]
     assert offered and all(0 < m < 100 for m in offered), offered
+
+
+def test_a_fraction_is_offered_among_fractions_not_multiples():
+    from app.generation.distractors import Limits, figure_options
+    from app.generation.figures import extract_figures
+
+    (half,) = extract_figures("Orion gets almost half its revenue from generic drugs.")
+    below, above = figure_options(half, [], [], Limits())
+    offered = [o.text for o in below + above]
+    assert offered and all(o.startswith("almost ") and "times" not in o and "twice" not in o for o in offered)
+
+
+def test_a_pronoun_after_a_fronted_time_and_two_companies_one_unnamed_are_not_asked():
+    from app.generation import quality
+
+    for stem in (
+        "in March it agreed to buy Vega Labs for what amount?",
+        "which company had offered to pay $82 per share for the company?",
+    ):
+        question = _q("short", stem, ["Vega Labs"], "In March it agreed to buy Vega Labs for $3.2 billion.")
+        assert quality.weakness(question, "entity", person_answer=False) == (
+            "the stem starts in a subordinate clause or with a word that refers back"
+        ), stem
+
+
+def test_a_figure_two_subjects_share_is_not_asked_of_the_first_alone():
+    article = ingest(
+        "Kappa Partners has sold holdings in its management company to two investors.\n\n"
+        "Orion Investments, the private equity arm of sovereign wealth fund Government of Ruritania, and the "
+        "A$59.6bn Ruritanian national retirement scheme Vega Fund took less than 10% of Kappa’s management "
+        "company. Kappa will reinvest the proceeds in new funds.\n"
+    )
+    stems = [c.question["stem"] for c in generate(article, "two-subjects").all()]
+    assert not any("did Orion Investments take" in s for s in stems), stems
