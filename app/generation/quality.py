@@ -129,6 +129,9 @@ _ANAPHOR_START = re.compile(
     r"|(?:in|on|at|by|last|this|earlier|later)\s+[\w ]{1,25}?,?\s+(?:it|they|he|she)\s)",  # "in March it agreed"
     re.IGNORECASE,
 )
+_BOUND = re.compile(
+    r"(?:less|fewer|more) than\b|under\b|below\b|over\b|above\b|at (?:least|most)\b|up to\b", re.I
+)
 # "Tencent's investment brings these ___ and …": a pronoun the blank stands right after.
 _POINTING_BLANK = re.compile(r"\b(?:these|those)\s+(?:___|what|which|how)\b", re.IGNORECASE)
 # "for a cool what amount": an article (and an adjective) before the question word.
@@ -772,6 +775,9 @@ def weakness(question: dict[str, Any], kind: str, *, person_answer: bool) -> str
     body = _BLANKS.sub("what", body)
     if qtype == "mcq" and len(question.get("options", [])) < 4:
         return "fewer than four options"
+    if qtype == "mcq" and isinstance(question["answer"], str) and _BOUND.match(question["answer"]):
+        # "less than 10%" against "less than 8%": the article's bound does not make another bound wrong
+        return "a bound as the answer: the other bounds are not wrong"
     broken = garbled(body) if qtype != "matching" else None
     if broken:
         return broken

@@ -288,3 +288,20 @@ def test_a_figure_two_subjects_share_is_not_asked_of_the_first_alone():
     )
     stems = [c.question["stem"] for c in generate(article, "two-subjects").all()]
     assert not any("did Orion Investments take" in s for s in stems), stems
+
+
+def test_a_bound_is_not_a_choice_among_other_bounds():
+    """ "more than $7 billion" against "more than $5 billion": if the first is true so is the second."""
+    from app.generation import quality
+
+    for answer in ("more than $7 billion", "less than 10%", "up to 18 billion euros", "at least 300"):
+        question = _q("mcq", "what is the venture worth?", answer, "The venture is worth " + answer + ".")
+        question["options"] = [answer, "a", "b", "c"]
+        assert quality.weakness(question, "money", person_answer=False) == (
+            "a bound as the answer: the other bounds are not wrong"
+        ), answer
+    question = _q(
+        "mcq", "what is the venture worth?", "about $7 billion", "The venture is worth about $7 billion."
+    )
+    question["options"] = ["about $7 billion", "about $5 billion", "about $9 billion", "about $12 billion"]
+    assert quality.weakness(question, "money", person_answer=False) is None
