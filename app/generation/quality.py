@@ -254,6 +254,10 @@ def tidy_stem(stem: str, qtype: str = "mcq") -> str:
     instruction = re.search(r"(?<=\?) Give .*$", body)  # numeric: "…? Give the number in percent."
     tail = instruction.group(0) if instruction else ""
     body = body[: len(body) - len(tail)]
+    cited = re.match(r"according to ([^,]{3,80}),\s+", body)
+    if cited and lead == LEAD:
+        # "According to the article, according to the Wall Street Journal, the deal …" stutters.
+        body = f"which cites {cited.group(1)}, {body[cited.end() :]}"
     if qtype != "tf":
         # "… developer Orsted, it said on Monday, as it seeks …": who said it is no part of the question.
         body = _MID_ATTRIBUTION.sub("", body, count=1)

@@ -305,3 +305,12 @@ def test_a_bound_is_not_a_choice_among_other_bounds():
     )
     question["options"] = ["about $7 billion", "about $5 billion", "about $9 billion", "about $12 billion"]
     assert quality.weakness(question, "money", person_answer=False) is None
+
+
+def test_a_source_the_sentence_cites_does_not_stutter_after_the_lead():
+    from app.generation import quality
+
+    stem = LEAD + "according to the Wall Street Journal, the deal could be worth what amount over five years?"
+    assert quality.tidy_stem(stem) == (
+        LEAD + "which cites the Wall Street Journal, the deal could be worth what amount over five years?"
+    )
