@@ -255,7 +255,7 @@ def tidy_stem(stem: str, qtype: str = "mcq") -> str:
     tail = instruction.group(0) if instruction else ""
     body = body[: len(body) - len(tail)]
     cited = re.match(r"according to ([^,]{3,80}),\s+", body)
-    if cited and lead == LEAD:
+    if cited and lead == LEAD and qtype != "tf":  # (a false statement may turn on who is cited: see below)
         # "According to the article, according to the Wall Street Journal, the deal …" stutters.
         body = f"which cites {cited.group(1)}, {body[cited.end() :]}"
     if qtype != "tf":
