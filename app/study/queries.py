@@ -81,7 +81,7 @@ DECK_ORDER = (
 )
 
 article_t = Article.__table__
-# What a card's faces are made of: the question's columns that `to_canonical` reads, and its article's slug.
+# What a card's faces are made of: the question's columns that `canonical_fields` reads, and its article's slug.
 # Labelled "face_<name>": the card has columns of the same names (id, difficulty).
 FACE_NAMES = (
     "uid", "qtype", "stem", "explanation", "topic", "difficulty", "tags", "status", "answer", "options",

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, select
 
-from app.bank.convert import to_canonical
+from app.bank.convert import canonical_fields
 from app.extensions import db
 from app.inputs import CONTROL, parse_id
 from app.models import Article, Course, Question, QuizItem, User
@@ -317,7 +317,7 @@ class Shown:
         columns = self.card.question
         if columns is None:
             columns = queries.read_faces(driver(), self.card.question_id)
-        # `article` is what to_canonical falls back on without a slug: no article, no source link.
+        # `article` is what canonical_fields falls back on without a slug: no article, no source link.
         return SimpleNamespace(**columns, id=self.card.question_id, article=None)
 
     @property
@@ -330,7 +330,8 @@ class Shown:
 
     @cached_property
     def faces(self) -> CardFaces:
-        return card_faces(to_canonical(self.question, self.article_slug))
+        # card_faces validates the columns itself: one validation, not a canonical dict validated again.
+        return card_faces(canonical_fields(self.question, self.article_slug))
 
 
 @dataclass(frozen=True)
