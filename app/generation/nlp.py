@@ -23,6 +23,11 @@ def pipeline() -> Any | None:
         return _load()
 
 
+def loaded() -> bool:
+    """Whether this process has loaded (or found it cannot load) the pipeline; never starts the load."""
+    return _load.cache_info().currsize > 0
+
+
 @functools.cache
 def _load() -> Any | None:
     """The loaded pipeline, or None when spaCy or the model package is not installed.

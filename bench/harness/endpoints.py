@@ -58,6 +58,15 @@ def hello() -> Response:
     return Response("hello", mimetype="text/plain")
 
 
+@bp.get("/ready")
+def ready() -> Response:
+    """200 once this worker has loaded the English pipeline (wsgi.py loads it in the background at start,
+    a second or two of CPU), else 503: the bench measures after that warm-up, as a long-running server is."""
+    from app.generation import nlp
+
+    return Response("ready" if nlp.loaded() else "loading", status=200 if nlp.loaded() else 503)
+
+
 @bp.route("/insert", methods=["GET", "POST"])
 def insert() -> dict[str, int]:
     result = db.session.execute(

@@ -12,6 +12,7 @@ import http.client
 import json
 import math
 import re
+import secrets
 import threading
 import time
 from collections import Counter
@@ -87,12 +88,21 @@ class Session:
         path: str,
         *,
         form: dict[str, str] | None = None,
+        multipart: dict[str, str] | None = None,
         json_body: Any = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
         send_headers = {"Host": f"{self.host}:{self.port}", **(headers or {})}
         body: bytes | None = None
-        if form is not None:
+        if multipart is not None:  # what a browser's FormData sends
+            boundary = f"----casewise{secrets.token_hex(12)}"
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                for name, value in multipart.items()
+            ]
+            body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+            send_headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif form is not None:
             body = urlencode(form).encode()
             send_headers["Content-Type"] = "application/x-www-form-urlencoded"
         elif json_body is not None:

@@ -9,6 +9,7 @@ import statistics
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from pathlib import Path
 
 from bench.harness.context import Context
@@ -488,8 +489,10 @@ def study_step(session: Session, _index: int) -> Response:
     """Per virtual user, what the study page (app/static/study.js) sends for each card once it is open.
 
     The browser loads the study page once; after that a card costs two requests and no page load: the grade,
-    POSTed as JSON in the background with its idempotency key, and the prefetch of the card after the new
-    one (GET /study/next?after=<id>, JSON with that card's HTML, its buttons and progress). The answer
+    POSTed in the background as the card form's FormData (multipart: its CSRF token, card id, idempotency
+    key, the moment its buttons were computed, the deck, the rating and the time taken), and the prefetch
+    of the card after the new one (GET /study/next?after=<id>, JSON with that card's HTML, its buttons and
+    progress). The answer
     side of a card comes with its prefetch, so "Show answer" sends nothing. The loop alternates those two
     requests. Its first step opens the page (/study/?show=1) to find the first card on screen, as the browser
     does once, and posts the deck's start form if the day is not prepared yet.
@@ -504,26 +507,40 @@ def study_step(session: Session, _index: int) -> Response:
             raise LoadError("the study queue ran dry: the bench deck is too small for this many answers")
         if found is not None:
             session.card_on_screen = found.group(1)  # type: ignore[attr-defined]
+            session.card_form = _hidden_fields(response.text)  # type: ignore[attr-defined]
             session.graded = False  # type: ignore[attr-defined]
         return response
     if not getattr(session, "graded", False):
         session.graded = True  # type: ignore[attr-defined]
         session.grades = getattr(session, "grades", 0) + 1  # type: ignore[attr-defined]
-        body = {
-            "card_id": card,
-            "rating": 3,
-            "request_id": f"bench-{secrets.token_hex(8)}",
-            "deck": "all",
-        }
-        return session.post("/study/review", json_body=body, headers={"Accept": "application/json"})
+        fields = dict(getattr(session, "card_form", {}))
+        if fields.get("card_id") != card:
+            raise LoadError(f"the card form on screen is for card {fields.get('card_id')}, not {card}")
+        fields.update(rating="3", duration_ms="4000")
+        return session.post("/study/review", multipart=fields, headers={"Accept": "application/json"})
     response = session.get(f"/study/next?after={card}&deck=all", headers={"Accept": "application/json"})
     following = response.json() if response.status == 200 else {}
     if response.status == 200 and (following.get("done") or following.get("start")):
         raise LoadError("the study queue ran dry: the bench deck is too small for this many answers")
     if response.status == 200:
         session.card_on_screen = str(following["card_id"])  # type: ignore[attr-defined]
+        session.card_form = _hidden_fields(following["html"])  # type: ignore[attr-defined]
         session.graded = False  # type: ignore[attr-defined]
     return response
+
+
+_HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
+
+
+_GRADE_FORM = re.compile(r"<form\b(?:(?!</form>).)*?name=\"card_id\"(?:(?!</form>).)*</form>", re.DOTALL)
+
+
+def _hidden_fields(html: str) -> dict[str, str]:
+    """The grade form's hidden fields, as study.js's `new FormData(form)` takes them."""
+    form = _GRADE_FORM.search(html)
+    if form is None:
+        raise LoadError("the study page has no grade form")
+    return {name: unescape(value) for name, value in _HIDDEN.findall(form.group(0))}
 
 
 def _http(ctx: Context) -> list[Metric]:
@@ -561,7 +578,8 @@ def _http(ctx: Context) -> list[Metric]:
         ctx.log(SUITE, f"round {number}: sqlite study loop (POST grade, GET next): {stu.summary()}")
     note = (
         f"SQLite under gunicorn, {USERS} students doing what study.js does per card: POST /study/review"
-        " (JSON) and GET /study/next (the prefetch, JSON);"
+        " (the card form's FormData, multipart) and GET /study/next (the prefetch, JSON), after every worker"
+        " has loaded the English pipeline;"
         f" {len(studies)} rounds, each back to back with /bench/hello and /bench/insert; {_spread(vs_insert)}"
         f" (vs insert), {_spread(vs_hello)} (vs hello); p99 over every round"
     )

@@ -82,3 +82,16 @@ def test_the_apps_schema_has_no_bench_table(app):
     with app.app_context():
         assert "bench_ping" not in db.metadata.tables
         assert "bench_ping" not in sa_inspect(db.engine).get_table_names()
+
+
+def test_ready_says_whether_this_process_has_loaded_the_english_pipeline(bench_app, monkeypatch):
+    """The bench measures after each worker's background load of the pipeline (wsgi.py), not during it."""
+    from app.generation import nlp
+
+    client = bench_app.test_client()
+    monkeypatch.setattr(nlp, "loaded", lambda: False)
+    assert client.get("/bench/ready").status_code == 503
+    monkeypatch.undo()
+    nlp.pipeline()
+    assert nlp.loaded()
+    assert client.get("/bench/ready").status_code == 200
