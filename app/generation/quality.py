@@ -27,12 +27,13 @@ _CONNECTIVE = re.compile(
     r"|terms|arrangement|pact)|as part of (?:the|its|their) [\w -]{1,50})\s*,\s*",
     re.IGNORECASE,
 )
-# ", the people said" / ", the report said." / ", they said Monday" / "according to a report by Bloomberg"
+# ", it said on Monday," inside a stem.
 _MID_ATTRIBUTION = re.compile(
     r",\s+(?:it|he|she|they|the (?:company|firm|group|companies)|[A-Z][\w&.’'-]*(?: [A-Z][\w&.’'-]*){0,2})"
     r"\s+(?:said|says|announced|added)(?:\s+(?:late\s+)?on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday"
     r"|Saturday|Sunday)|\s+in a statement)?(?=,\s)"
 )
+# ", the people said" / ", the report said." / ", they said Monday" / "according to a report by Bloomberg"
 _ATTRIBUTION = re.compile(
     r",?\s+(?:(?:the|a|an)\s+)?(?:[\w’'.&-]+\s+){0,4}?(?:said|says|told\s+\w+|reported|added|noted|wrote)"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|in a statement|earlier))?"
@@ -130,8 +131,10 @@ _ANAPHOR_START = re.compile(
     re.IGNORECASE,
 )
 _BOUND = re.compile(
-    r"(?:less|fewer|more) than\b|under\b|below\b|over\b|above\b|at (?:least|most)\b|up to\b", re.I
-)
+    r"(?:(?:less|fewer|more) than|under|below|over|above|at (?:least|most)|up to)"
+    r"\s+(?:(?:[A-Z]{2,4}\s?)?\S{0,3}\d|double\b|twice\b|triple\b|half\b)",
+    re.I,
+)  # (a figure: "Under Armour" is a company)
 # "Tencent's investment brings these ___ and …": a pronoun the blank stands right after.
 _POINTING_BLANK = re.compile(r"\b(?:these|those)\s+(?:___|what|which|how)\b", re.IGNORECASE)
 # "for a cool what amount": an article (and an adjective) before the question word.

@@ -314,3 +314,13 @@ def test_a_source_the_sentence_cites_does_not_stutter_after_the_lead():
     assert quality.tidy_stem(stem) == (
         LEAD + "which cites the Wall Street Journal, the deal could be worth what amount over five years?"
     )
+
+
+def test_a_company_whose_name_starts_like_a_bound_is_still_a_choice():
+    from app.generation import quality
+
+    brand = _q("mcq", "which company makes the shirts?", "Under Armour", "Under Armour makes the shirts.")
+    brand["options"] = ["Under Armour", "Nike", "Adidas", "Puma"]
+    assert quality.weakness(brand, "entity", person_answer=False) != (
+        "a bound as the answer: the other bounds are not wrong"
+    )
