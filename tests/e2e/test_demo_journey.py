@@ -155,6 +155,9 @@ def test_a_right_answer_shows_its_feedback_on_the_review(demo_server, browser, w
         page.reload()
         assert cloze.input_value() == "symbiosis and win-win" and numeric.input_value() == "5"
         page.get_by_role("button", name="Finish attempt…").click()
+        # The summary's script turns the submit into a confirmation: wait for the page to load (its
+        # deferred scripts run first), or on a busy machine the click beats it and the form posts directly.
+        page.wait_for_url("**/summary")
         page.get_by_role("button", name="Submit all and finish").first.click()
         page.get_by_role("dialog").get_by_role("button", name="Submit all and finish").click()
         page.wait_for_url("**/review")

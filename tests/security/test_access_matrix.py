@@ -234,7 +234,7 @@ def test_bench_routes_with_the_flag_are_only_the_known_ones():
     """With BENCH_ENDPOINTS the bench blueprint appears; nothing else changes, and it is only the baselines."""
     bench = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "BENCH_ENDPOINTS": True})
     endpoints = {r.endpoint for r in bench.url_map.iter_rules()}
-    assert {e for e in endpoints if e.startswith("bench.")} == {"bench.hello", "bench.insert"}
+    assert {e for e in endpoints if e.startswith("bench.")} == {"bench.hello", "bench.insert", "bench.ready"}
     assert {e for e in endpoints if not e.startswith("bench.")} == set(ACCESS)
 
 
