@@ -537,7 +537,7 @@ def index_entities(sentences: Sequence[Segment]) -> EntityIndex:
         if kind == "company" and 2 <= len(tokens) <= 3 and tokens[-1] in singles and looks_personal:
             # "Rafael Duarte … Duarte said": a name later cut to its last word is a person's.
             best_kind[name] = best_kind[tokens[-1]] = "person"
-    _people_by_ner(best_kind, per_sentence, {seg.sid: seg.text for seg in sentences})
+    _people_by_ner(best_kind, per_sentence, texts_by_sid)
     for name in best_kind:
         if best_kind.get(f"{name} model") == "model":
             # "Huawei's Hongmeng Intelligent Driving" elsewhere names the "Hongmeng Intelligent Driving model".

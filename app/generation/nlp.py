@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -71,20 +71,31 @@ def one_run() -> Iterator[None]:
         _RUN_LABELS.reset(labels)
 
 
+def _once_per_run(
+    store: ContextVar[Any], texts: Sequence[str], read: Callable[[list[str]], Any]
+) -> list[Any]:
+    """`read` of each text (same order), each distinct text read once, and not again within `one_run`."""
+    cut = [t[:MAX_CHARS] for t in texts]
+    known = store.get()
+    if known is None:
+        known = {}
+    todo = list(dict.fromkeys(t for t in cut if t not in known))
+    if todo:
+        known.update(zip(todo, read(todo), strict=True))
+    return [known[t] for t in cut]
+
+
 def parse(texts: Sequence[str]) -> list[Any] | None:
     """One parsed Doc per text (same order), or None without the pipeline."""
     nlp = pipeline()
     if nlp is None:
         return None
-    cut = [t[:MAX_CHARS] for t in texts]
-    known = _RUN_PARSES.get()
-    if known is None:
-        known = {}
-    todo = list(dict.fromkeys(t for t in cut if t not in known))
-    if todo:
+
+    def read(todo: list[str]) -> list[Any]:
         with nlp.select_pipes(disable=list(SKIPPED)):
-            known.update(zip(todo, nlp.pipe(todo, batch_size=256), strict=True))
-    return [known[t] for t in cut]
+            return list(nlp.pipe(todo, batch_size=256))
+
+    return _once_per_run(_RUN_PARSES, texts, read)
 
 
 def entity_labels(texts: Sequence[str]) -> list[list[tuple[int, int, str]]] | None:
@@ -96,19 +107,15 @@ def entity_labels(texts: Sequence[str]) -> list[list[tuple[int, int, str]]] | No
         return None
     keep = {"tok2vec", "ner"} if "tok2vec" in nlp.pipe_names else {"ner"}
     others = [name for name in nlp.pipe_names if name not in keep]
-    cut = [t[:MAX_CHARS] for t in texts]
-    known = _RUN_LABELS.get()
-    if known is None:
-        known = {}
-    todo = list(dict.fromkeys(t for t in cut if t not in known))
-    if todo:
+
+    def read(todo: list[str]) -> list[list[tuple[int, int, str]]]:
         with nlp.select_pipes(disable=others):
-            docs = nlp.pipe(todo, batch_size=256)
-            known.update(
-                (t, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
-                for t, doc in zip(todo, docs, strict=True)
-            )
-    return [known[t] for t in cut]
+            return [
+                [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                for doc in nlp.pipe(todo, batch_size=256)
+            ]
+
+    return _once_per_run(_RUN_LABELS, texts, read)
 
 
 def is_verb(token: Any) -> bool:
