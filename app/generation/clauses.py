@@ -955,6 +955,11 @@ def why_options(
     if not pool or shape in ("", "condition"):
         return chosen
     wanted = {"if": "clause", "aim": "purpose"}.get(shape, shape)
+    if wanted != "purpose" and shape != "if":
+        # Another sentence's statement or noun phrase offered as a reason is either no reason at all or a
+        # second defensible one: reviewers rejected all five such options sets on the held-out articles,
+        # and accepted the purposes ("to install equipment for a new customer").
+        return chosen
     size = len(cause.answer.split())
     seen = {cause.answer.casefold(), *(o.casefold() for o in chosen)}
     fits = sorted(
@@ -1356,9 +1361,24 @@ _UNCERTAIN = re.compile(
 )
 
 
+# Setbacks said without a risk word, which reviewers took for a second difficulty among the wrong options:
+# targets trimmed, payouts paused, a chief ousted or resigning, a strategy miscalculated, a board shake-up.
+_SETBACK_WORDS = re.compile(
+    r"\b(?:trim\w*|paus\w*|miscalculat\w*|mistakes?|oust\w*|remov\w*|resign\w*|stepp?\w* down|strain\w*"
+    r"|blam\w*|violat\w*|collu\w*|discontent\w*|shake-?ups?|overhaul\w*|turmoil|scandal\w*|critici\w*"
+    r"|complain\w*|protest\w*|strik(?:e|es|ing)|deteriorat\w*|worse\w*|miss(?:ed|es)?|below|lower|less than)\b",
+    re.IGNORECASE,
+)
+
+
 def _neutral(r: Reason) -> bool:
-    """A statement nobody would call a difficulty: no negative, hedged or risk word at all."""
-    return not r.negative and not RISK_WORDS.search(r.text) and not negative_outcome(r.text)
+    """A statement nobody would call a difficulty: no negative, hedged, risk or setback word at all."""
+    return (
+        not r.negative
+        and not RISK_WORDS.search(r.text)
+        and not _SETBACK_WORDS.search(r.text)
+        and not negative_outcome(r.text)
+    )
 
 
 def difficulty_questions(pool: list[Reason], limit: int = 2) -> list[Difficulty]:

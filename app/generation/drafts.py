@@ -20,7 +20,14 @@ from app.generation.distractors import (
     pick_phrases,
     place,
 )
-from app.generation.entities import NOUN_BY_KIND, WH_BY_KIND, EntityIndex, Mention, organisations
+from app.generation.entities import (
+    DEMONYMS,
+    NOUN_BY_KIND,
+    WH_BY_KIND,
+    EntityIndex,
+    Mention,
+    organisations,
+)
 from app.generation.figures import MONTHS, SCALES, VAGUE_LADDER, Figure, core_text, option_text
 from app.generation.partnerships import (
     ARRANGEMENT_POOL,
@@ -549,6 +556,62 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
     return chosen
 
 
+# "in Danish offshore wind farm developer Orsted", "purchase of designer platform Figma": the common noun in
+# front of the name says what the name is, so the question asks "which Danish offshore wind farm developer",
+# never "developer which company" (reviewers rejected 5 such stems as ungrammatical).
+_DESCRIPTOR_LINKS = frozenset({"compound", "amod", "nmod"})
+_MAX_DESCRIPTOR = 5  # words
+
+
+def descriptor_before(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """(where it starts, its words) of the common-noun phrase right before the name at [start, end) that
+    says what the name is ("offshore wind farm developer", "smaller Japanese rival"), or None."""
+    docs = nlp.parse([text])
+    if not docs:
+        return None
+    doc = docs[0]
+    first = next((t for t in doc if t.idx == start), None)
+    if first is None or first.i == 0:
+        return None
+    name_end = max(t.i for t in doc if start <= t.idx < end)
+    words = []
+    i = first.i - 1
+    while i >= 0 and len(words) < _MAX_DESCRIPTOR:
+        token = doc[i]
+        # a modifier of the description or of the name: "current Intel CFO" describes the CFO, not Intel
+        linked = token.dep_ in _DESCRIPTOR_LINKS and token.i < token.head.i <= name_end
+        appositive = not words and first.dep_ == "appos" and first.head.i == token.i
+        if not (linked or appositive) or not re.fullmatch(r"[A-Za-z][a-z-]*|[A-Z]{2,4}", token.text):
+            break
+        if token.text[0].isupper() and token.text not in DEMONYMS and not token.text.isupper():
+            break  # a name ("Honda Motor"), not a description
+        words.insert(0, token)
+        i -= 1
+    if (
+        not words
+        or not words[-1].text.islower()
+        or not (words[-1].tag_.startswith("NN") or words[-1].dep_ == "compound")
+    ):
+        return None  # the last word must be the noun that says what the name is: "developer", "rival"
+    before = doc[words[0].i - 1] if words[0].i else None
+    if (
+        before is not None
+        and before.lower_ not in ("the", "a", "an")
+        and not _OPENS_PHRASE.match(before.tag_)
+    ):
+        return None  # "The Times and The Sun publisher", "Abu Dhabi sovereign investor": part of it left
+    if before is not None and before.tag_ == "VBP" and before.i and doc[before.i - 1].tag_ == "NNP":
+        return None  # "Abu Dhabi sovereign investor": a plural verb after one name is a misread adjective
+    left = min(t.left_edge.i for t in words)
+    if left < words[0].i and doc[left].lower_ not in ("the", "a", "an"):
+        return None  # "Consumer goods giant", "tech and entertainment giant": the whole phrase or nothing
+    return words[0].idx, " ".join(t.text for t in words)
+
+
+# What may stand right before the description: a preposition, a verb, "to", punctuation.
+_OPENS_PHRASE = re.compile(r"IN|VB\w?|TO|[,:;(]|``|''|-LRB-|HYPH|RB")
+
+
 def _similar_length(answer: str, names: list[str]) -> list[str]:
     """Names whose length keeps the options homogeneous with the answer."""
     return [
@@ -564,6 +627,16 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
     drafts: list[Draft] = []
     in_sentence = facts.index.keys_in(seg.sid)
     for m, start, end in _entity_targets(facts, seg):
+        truth = None
+        # "in Danish offshore wind farm developer Orsted": neither "developer which company" (not English) nor
+        # "which Danish offshore wind farm developer" (reviewers rejected all 7 as the headline's own company
+        # or missing its short name) is asked; the drafts are still made, unkept, so that the statements
+        # after them keep their true/false turn
+        described = (
+            descriptor_before(seg.text, start, m.end) is not None
+            if m.kind in ("company", "institution")
+            else False
+        )
         fr = phrasing.frame(seg, start, end, facts.ctx)
         if not fr:
             continue
@@ -583,7 +656,7 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
         distractors = _similar_length(answer, distractors)
         tags = _tags("generated", NOUN_BY_KIND[m.kind], *_entity_tags(facts.index, seg.text))
         info = {"option_kind": "entity", "frame": fr.text, "aliases": names, "kind": m.kind}
-        if len(distractors) >= 2 and m.kind != "place":
+        if len(distractors) >= 2 and m.kind != "place" and not described:
             chosen = distractors[:3]
 
             def arrange_entity(
@@ -607,7 +680,9 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
                       arrange=arrange_entity, info=dict(info))
             )  # fmt: skip
         if distractors and m.kind != "place" and facts.claim_statement(true_statement):
-            truth = facts.next_truth()
+            truth = facts.next_truth()  # (taken even when unused, so that the other statements keep theirs)
+        if distractors and m.kind != "place" and truth is not None and not described:
+            # (not behind a description: another name swapped in would be described wrongly)
             shown = surface if truth else distractors[0]
             body = fr.text.replace(phrasing.MARK, shown)
             stem_tf = phrasing.according(
@@ -622,7 +697,7 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
                 Draft("tf", topic, stem_tf, truth, seg.sid, "entity", imp, explanation, "easy", tags, m.text,
                       info=dict(info, shown=shown, true_text=m.text))
             )  # fmt: skip
-        if m.kind in ("institution", "place") or len(distractors) < 2:
+        if (m.kind in ("institution", "place") or len(distractors) < 2) and not described:
             answers = [m.text, surface, *entity.aliases] if m.kind == "place" else [m.text, *names]
             drafts.append(
                 Draft("short", topic, stem, _unique(answers), seg.sid, "entity", imp, states(true_statement),

@@ -802,7 +802,12 @@ def weakness(question: dict[str, Any], kind: str, *, person_answer: bool) -> str
     if kind == "arrangement" and not _blank_stands_alone(body):
         return "an arrangement word blanked in place: the options do not fit the phrase"
     if _PRICE_MOVE.search(_TICKER.sub("", quote)) and not (
-        kind == "why" and not _PRICE_MOVE.search(str(question["answer"]))
+        kind == "why"
+        and not _PRICE_MOVE.search(str(question["answer"]))
+        # "fell 2.23% to close at $100.12": where the price ended, not a purpose
+        and not re.match(
+            r"to (?:close|end|finish|settle|trade|open)\b", str(question["answer"]), re.IGNORECASE
+        )
     ):
         # (asking what caused a fall — a resignation, a failed deal — is about the case, not the market)
         return "trivia: a share-price move"

