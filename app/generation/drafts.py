@@ -827,6 +827,24 @@ def _role_phrase(role: str) -> str:
     return " ".join(words)
 
 
+_POLITICAL_TITLE = re.compile(
+    r"^(?:(?:vice|deputy)\s+)?(?:president|prime minister|premier|chancellor|minister|secretary|governor|mayor"
+    r"|king|queen|senator|ambassador)\b",
+    re.IGNORECASE,
+)
+_COUNTRY_ABBREVIATIONS = frozenset({"US", "U.S.", "USA", "U.S.A.", "UK", "U.K.", "EU", "America", "Britain"})
+
+
+def _head_of_state(role: str, facts: Facts) -> bool:
+    """A political office of a country or a place ("President of US", "Prime Minister of Japan")."""
+    found = re.search(r"\b(?:of|at)\s+(?:the\s+)?(?P<org>.+)$", role)
+    if not found or not _POLITICAL_TITLE.match(role):
+        return False
+    org = found.group("org").strip()
+    entity = facts.index.entities.get(org)
+    return org in _COUNTRY_ABBREVIATIONS or (entity is not None and entity.kind == "place")
+
+
 def role_drafts(facts: Facts) -> list[Draft]:
     drafts: list[Draft] = []
     for role in facts.index.roles:
@@ -841,6 +859,8 @@ def role_drafts(facts: Facts) -> list[Draft]:
         if entity.kind == "person":
             if not re.search(r"\b(?:of|at)\s", role.role):
                 continue  # "who is the CEO?" needs the organisation to be answerable
+            if _head_of_state(role.role, facts):
+                continue  # "who is the president of US?": general knowledge, not the case
             stem = f"According to the article, who is the {_role_phrase(role.role)}?"
             parts = entity.name.split()
             answers = _unique([*names, " ".join(reversed(parts))] if len(parts) == 2 else names)

@@ -331,8 +331,12 @@ _FIRST_HALF_OF_INSTITUTION = re.compile(
 )
 
 
-# A wire story's dateline: the city (or cities) in capitals, the agency in brackets, then a dash.
-_DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*(?:\s*\([^)]{1,40}\))?\s*[-–—]+\s")
+# A wire story's dateline: the city (or cities) in capitals, the agency in brackets, then a dash (which
+# some outlets drop after the agency: "OSAKA (Kyodo) Sanyo Electric Co. and …").
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*"
+    r"(?:\s*\([^)]{1,40}\)\s*[-–—]+\s|\s*\([A-Za-z ]{2,30}\)\s+(?=[A-Z])|\s*[-–—]+\s)"
+)
 
 
 def _candidates(

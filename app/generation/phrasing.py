@@ -211,12 +211,14 @@ def _resolve(clause: str, seg: Segment, ctx: Sentences, clause_start: int) -> st
     if _EXPLETIVE.match(clause):
         return None
     m = _PRONOUN_START.match(clause)
+    resolved = ""  # the name a leading pronoun was replaced by
     if m:
         word = m.group(1).lower()
         name = _antecedent(seg, ctx, clause_start, person=word in ("he", "she", "his", "her"))
         if not name:
             return None
         clause = (_possessive(name) if word in ("its", "his", "her") else name) + clause[m.end() :]
+        resolved = name
     elif re.match(r"^(?:They|they|Their|their|We|we|Our|our)\b", clause):
         return None
     if _TWO_PARTIES.search(clause):
@@ -260,7 +262,12 @@ def _resolve(clause: str, seg: Segment, ctx: Sentences, clause_start: int) -> st
         ahead = fronted is not None and any(
             fronted.group("subject").startswith(m.text) for m in ctx.agents(seg)
         )
-        if not ahead and not any(m.text in head for m in ctx.agents(seg)):
+        # ("It expects its sales …" reads "Sanyo expects its sales …", not "Sanyo expects Sanyo's sales …")
+        if (
+            not ahead
+            and not (resolved and resolved in head)
+            and not any(m.text in head for m in ctx.agents(seg))
+        ):
             name = _antecedent(seg, ctx, clause_start, person=False)
             if name:
                 clause = head + _possessive(name) + clause[first_its.end() :]

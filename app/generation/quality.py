@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from app.generation import nlp
+from app.generation.entities import DEMONYMS
 from app.generation.figures import extract_figures
 
 LEAD = "According to the article, "
@@ -179,7 +180,7 @@ def _split(stem: str) -> tuple[str, str]:
 
 # "SoftBank Group Corp 9984.T", "(NYSE: TM)": a ticker means nothing to a student.
 _TICKER = re.compile(
-    r"\s+\d{3,6}\.[A-Z]{1,2}\b|\s*\([A-Z0-9]{1,6}[a-z_]{0,2}\.[A-Z]{1,3}\)|\s*\((?:NYSE|Nasdaq|NASDAQ|TSE|HKEX|SSE|SZSE|NSE|BSE|LSE):\s*[\w.]+\)"
+    r"\s+\d{3,6}\.[A-Z]{1,2}\b|\s*[(\[][A-Z0-9]{1,6}[a-z_]{0,2}\.[A-Z]{1,3}[)\]]|\s*\((?:NYSE|Nasdaq|NASDAQ|TSE|HKEX|SSE|SZSE|NSE|BSE|LSE):\s*[\w.]+\)"
 )
 
 
@@ -1002,6 +1003,109 @@ _CORPORATE_SUFFIX = re.compile(
 )
 
 
+# Words after a company's own name that only say what it is or does: "Mazda Motor Corp", "Intime Retail
+# Group Co", "Volvo Cars", "Celcom Networks Bhd". A reader answers with the name alone ("Mazda").
+_TRADE_WORDS = frozenset(
+    [
+        "Co",
+        "Co.",
+        "Corp",
+        "Corp.",
+        "Corporation",
+        "Inc",
+        "Inc.",
+        "Ltd",
+        "Ltd.",
+        "Limited",
+        "LLC",
+        "Plc",
+        "PLC",
+        "Group",
+        "Holdings",
+        "AG",
+        "SA",
+        "NV",
+        "SE",
+        "Company",
+        "Bhd",
+        "Berhad",
+        "GmbH",
+        "KK",
+        "Motor",
+        "Motors",
+        "Cars",
+        "Auto",
+        "Automobile",
+        "Automotive",
+        "Retail",
+        "Electric",
+        "Electronics",
+        "Industries",
+        "Industrial",
+        "International",
+        "Technologies",
+        "Technology",
+        "Systems",
+        "Networks",
+        "Pharmaceuticals",
+        "Pharma",
+        "Foods",
+        "Airlines",
+        "Airways",
+        "Telecom",
+        "Communications",
+        "Entertainment",
+        "Media",
+        "Brands",
+    ]
+)
+# First words that are no name on their own: "General Motors" is not "General".
+_GENERIC_FIRST = frozenset(
+    [
+        "General",
+        "American",
+        "United",
+        "British",
+        "National",
+        "Royal",
+        "Standard",
+        "First",
+        "Global",
+        "International",
+        "China",
+        "Japan",
+        "Korea",
+        "India",
+        "Asia",
+        "Europe",
+        "New",
+        "Great",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Central",
+        "Pacific",
+        "Atlantic",
+        "The",
+    ]
+)
+
+
+def _core_name(answer: str, text: str) -> str | None:
+    """ "Mazda" for "Mazda Motor Corp" when nothing else in the article is called "Mazda …"; else None."""
+    words = answer.split()
+    first = words[0] if words else ""
+    if len(words) < 2 or not all(w in _TRADE_WORDS for w in words[1:]):
+        return None
+    if len(first) < 3 or not first[:1].isupper() or first in _GENERIC_FIRST or first in DEMONYMS:
+        return None
+    others = {m.group(1) for m in re.finditer(rf"\b{re.escape(first)}\s+([A-Z][\w-]*)", text)}
+    if others - set(words):
+        return None  # "Mitsubishi Motors" beside "Mitsubishi Corp": the first word names two companies
+    return first
+
+
 # A year asked as "when will it happen" is recall of a forecast, unless the sentence is about a deal's
 # completion or term ("the deal is expected to close in 2027", "the agreement runs until 2030", "the
 # venture will start selling cars in 2025": the deal's own timetable).
@@ -1143,6 +1247,9 @@ def article_aliases(answer: str, text: str, *, person: bool) -> list[str]:
     short = _CORPORATE_SUFFIX.sub("", answer).strip()
     if short and short != answer and len(short) > 1:
         out.append(short)
+    core = _core_name(answer, text)
+    if core:
+        out.append(core)
     capitals = [w for w in short.split() if w[:1].isupper()]
     if len(capitals) >= 2:
         acronym = "".join(w[0] for w in capitals)

@@ -84,7 +84,7 @@ def test_side_figures_and_announcement_years_are_trivia():
 
 def test_aliases_the_article_itself_uses():
     text = "Orion Motors Co said on Monday. Orion Motors (OM) will sell its stake. OM expects to recoup $1 billion."
-    assert quality.article_aliases("Orion Motors Co", text, person=False) == ["Orion Motors", "OM"]
+    assert quality.article_aliases("Orion Motors Co", text, person=False) == ["Orion Motors", "Orion", "OM"]
     assert quality.article_aliases("OM", text, person=False) == ["Orion Motors"]
     assert quality.article_aliases("Vega Group", "Vega Group grew.", person=False) == ["Vega"]
     assert quality.article_aliases("Anna Keller", text, person=True) == ["Keller"]

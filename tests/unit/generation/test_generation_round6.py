@@ -117,3 +117,53 @@ def test_a_setback_without_a_risk_word_is_no_neutral_wrong_option():
     assert not _neutral(R("Mr Lee believes Orion miscalculated by rolling out high-priced phones"))
     assert not _neutral(R("The report sparked calls for a major shake-up of the board"))
     assert _neutral(R("The investment makes Orion the second largest shareholder in Vega"))
+
+
+def test_a_bracketed_ticker_is_left_out_of_a_stem():
+    from app.generation import quality
+
+    stem = (
+        LEAD + "Li, the owner of carmaker Orion [ORION.UL], has built a stake of what percentage in Vega AG?"
+    )
+    assert "[ORION.UL]" not in quality.tidy_stem(stem)
+    assert "Orion, has built" in quality.tidy_stem(stem)
+
+
+def test_a_company_is_also_known_by_its_name_without_what_it_does():
+    from app.generation import quality
+
+    text = "Orion took a stake in Vega Motor Corp. Kappa Retail Group Co said. General Motors Co agreed."
+    assert "Vega" in quality.article_aliases("Vega Motor Corp", text, person=False)
+    assert "Kappa" in quality.article_aliases("Kappa Retail Group Co", text, person=False)
+    assert "General" not in quality.article_aliases("General Motors Co", text, person=False)
+    two = "Sigma Motors and Sigma Corp are separate companies."
+    assert "Sigma" not in quality.article_aliases("Sigma Motors", two, person=False)
+
+
+def test_who_holds_a_countrys_office_is_not_asked():
+    article = ingest(
+        "Orion names new chief\n\n"
+        "Orion Motors said Anna Berg will replace Tom Hale, who was ordered to step down by US President John "
+        "Carter in March. Anna Berg was the chief financial officer of Orion Motors. Orion Motors agreed to sell "
+        "its stake in Vega Batteries for $2 billion. Vega Batteries will keep its plant in Ohio.\n"
+    )
+    stems = [q.question["stem"] for c in generate(article, "head-of-state").all() for q in (c, *c.variants)]
+    assert not any("president of us" in s.lower() for s in stems), stems
+
+
+def test_a_dateline_without_a_dash_is_no_company_and_its_after_a_resolved_it_stays():
+    from app.generation.entities import _DATELINE
+
+    assert _DATELINE.match("OSAKA (Kyodo) Orion Electric Co. and Vega Corp. will form a company.")
+    assert not _DATELINE.match("GM (GM.N) Chief Executive Mary Barra said.")
+    _need_pipeline()
+    article = ingest(
+        "Orion and Vega plan venture\n\n"
+        "Orion Electric Co. and Vega Corp. will form a new company to make phones, the two firms said on Tuesday. "
+        "The venture will help Orion Electric save costs. Orion Electric, the struggling maker, expects the "
+        "venture to start in July. It expects its global phone sales for fiscal 2025 to reach about 12.5 million "
+        "units. Vega Corp. will hold 49% of the venture.\n"
+    )
+    stems = [q.question["stem"] for c in generate(article, "its-stays").all() for q in (c, *c.variants)]
+    assert not any("Orion Electric expects Orion Electric's" in s for s in stems), stems
+    assert any("Orion Electric expects its global phone sales" in s for s in stems), stems
