@@ -135,3 +135,23 @@ def test_text_is_kept_plain_for_the_template_to_escape():
 def test_invalid_question_raises_validation_error():
     with pytest.raises(pydantic.ValidationError, match="answer"):
         card_faces(question("mcq", "Which carmaker invests?", "Tesla", options=["FAW", "Geely", "BYD"]))
+
+
+def test_the_back_shows_the_source_sentence_once():
+    """The generator's explanations quote the source sentence, which the back shows anyway as its source
+    (a tester read the same sentence twice): the quotation leaves the explanation, the rest stays."""
+    quote = SOURCE["quote"]
+    only = question(
+        "tf", "FAW will invest in Leapmotor.", True, explanation=f"The article states: “{quote[:-1]}”."
+    )
+    assert card_faces(only).explanation == ""
+    assert card_faces(only).source_quote == quote
+    false = question(
+        "tf",
+        "Geely will invest in Leapmotor.",
+        False,
+        explanation=f"False: the article names FAW, not Geely. The article states: “{quote[:30]}…”.",
+    )
+    assert card_faces(false).explanation == "False: the article names FAW, not Geely."
+    other = question("tf", "FAW will invest.", True, explanation="The article states: “Another sentence”.")
+    assert card_faces(other).explanation == "The article states: “Another sentence”."
