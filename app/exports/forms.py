@@ -19,6 +19,16 @@ FORMAT_LABELS = {
     "csv": "CSV (one row per question)",
     "json": "JSON (full bank with provenance)",
 }
+# A scoped JSON file holds only that scope's questions (with the articles they quote), not the full bank.
+_JSON_HOLDS = {"quiz": "this quiz's", "article": "this article's", "topic": "this topic's"}
+
+
+def format_labels(scope: str) -> dict[str, str]:
+    """FORMAT_LABELS as the export page of `scope` shows them: the JSON label says what the file holds."""
+    holds = _JSON_HOLDS.get(scope)
+    if holds is None:
+        return FORMAT_LABELS
+    return {**FORMAT_LABELS, "json": f"JSON ({holds} questions with provenance)"}
 
 
 class ImportForm(CheckedForm):

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from app.exports import ExportError, ImportFormatError, service
-from app.exports.forms import FORMAT_LABELS, ExportJobForm, ImportForm
+from app.exports.forms import ExportJobForm, ImportForm, format_labels
 from app.policy import can_export
 from app.security import instructor_required
 
@@ -31,7 +31,7 @@ def _scope_args() -> tuple[str, str | None]:
 def _page(scope, scope_id, fmt, accept_loss, report, error, import_form, status):
     return render_template(
         "exports/index.html",
-        formats=FORMAT_LABELS,
+        formats=format_labels(scope),
         scope=scope,
         scope_id=scope_id,
         scope_title=service.scope_title(scope, scope_id),

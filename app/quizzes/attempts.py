@@ -769,8 +769,9 @@ def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:
 
 
 def per_page(attempt: Attempt) -> int:
-    """Questions per page of this attempt (0: all on one page); practice is always one page."""
-    return attempt.quiz.per_page if attempt.mode == "quiz" and attempt.quiz is not None else 0
+    """Questions per page of this attempt (0: all on one page): a preview pages as a student's attempt does;
+    practice is always one page."""
+    return attempt.quiz.per_page if attempt.mode in TIMED_MODES and attempt.quiz is not None else 0
 
 
 def page_count(attempt: Attempt) -> int:

@@ -168,3 +168,46 @@ def test_a_right_answer_shows_its_feedback_on_the_review(demo_server, browser, w
         screenshot(page, f"demo-review-feedback-{width}")
     finally:
         context.close()
+
+
+# Tag pills (topic, type) whose text the browser laid out on more than one line.
+WRAPPED_PILLS = """() => [...document.querySelectorAll('.badge')].filter(pill => {
+  const range = document.createRange();
+  range.selectNodeContents(pill);
+  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1;
+}).map(pill => pill.textContent)"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_quiz_builder_keeps_each_tag_pill_on_one_line(demo_server, browser, width):
+    """The bank list beside long stems: "comprehension" and "tf" stay whole, not one letter a line."""
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=width < 800)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, demo_server, "instructor")
+        page.goto(f"{demo_server}/quizzes/1/edit")
+        assert page.locator(".picker .badge").count() >= 2
+        assert page.evaluate(WRAPPED_PILLS) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+# Table headers that reach past the right edge of their scroll box (read as "Retent" until scrolled).
+CUT_OFF_HEADERS = """() => [...document.querySelectorAll('.scroll-x th')].filter(th =>
+  th.getBoundingClientRect().right > th.closest('.scroll-x').getBoundingClientRect().right + 1
+).map(th => th.textContent)"""
+
+
+def test_the_course_study_tables_fit_a_phone(demo_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, demo_server, "instructor")
+        page.goto(f"{demo_server}/study/course/1/stats")
+        assert page.locator("#panel-topics th", has_text="Retention").count() == 1
+        assert page.evaluate(CUT_OFF_HEADERS) == []
+    finally:
+        context.close()

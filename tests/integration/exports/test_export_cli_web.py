@@ -154,3 +154,20 @@ def test_export_page_names_the_article_by_its_title(seeded, client, auth):
     assert f"Export an article: {escape(article.title)}" in page
     unknown = client.get("/exports/?scope=article&id=no-such-article").get_data(as_text=True)
     assert "Export an article: no-such-article" in unknown
+
+
+def test_a_quiz_export_page_says_its_json_holds_the_quiz_not_the_full_bank(seeded_demo, client, auth):
+    from html import unescape
+
+    from app.models import Quiz
+
+    quiz = db.session.scalars(select(Quiz).order_by(Quiz.id)).first()
+    auth.login("instructor")
+    page = unescape(client.get(f"/exports/?scope=quiz&id={quiz.id}").get_data(as_text=True))
+    export_section = page.split("<h2>Import</h2>")[0]
+    assert "Download JSON (this quiz's questions with provenance)" in export_section
+    assert "full bank" not in export_section
+    data = json.loads(client.get(f"/exports/download?format=json&scope=quiz&id={quiz.id}").data)
+    assert len(data["questions"]) < _count()  # the quiz's questions, not the bank
+    topic = unescape(client.get("/exports/?scope=topic&id=key-figures").get_data(as_text=True))
+    assert "Download JSON (this topic's questions with provenance)" in topic

@@ -101,3 +101,14 @@ def test_below_ten_attempts_every_spread_statistic_says_too_few_whatever_it_comp
 def test_a_statistic_that_needs_spread_gives_the_true_reason_it_is_not_shown(app, value, n, sd, shown):
     macros = app.jinja_env.get_template("quizzes/_stats.html").module
     assert shown in str(macros.reliable(value, n, sd))
+
+
+def test_a_cloze_stem_shows_its_blanks_as_lines_not_template_text(app, make_quiz, demo):
+    quiz = make_quiz(types=("cloze",))
+    cloze = first_of("cloze")
+    assert "{{1}}" in cloze.stem
+    attempt = service.start_attempt(quiz, demo.student)
+    service.submit_attempt(attempt, {cloze.id: [cloze.answer[0][0]]})
+    html = login_client(app, "instructor").get(f"/quizzes/{quiz.id}/analysis").get_data(as_text=True)
+    assert "{{1}}" not in html
+    assert html.count("_____ (1)") >= 2  # in the table and above its responses

@@ -190,6 +190,17 @@ def test_paging_shows_n_questions_per_page_and_saves_on_the_way(app, matrix_quiz
     assert finish.headers["Location"].endswith(f"/quizzes/attempts/{attempt_id}/summary")
 
 
+def test_a_preview_pages_as_a_students_attempt_does(app, matrix_quiz):
+    quiz, rows = matrix_quiz(per_page=3)
+    client = login_client(app, "instructor")
+    response = client.post(f"/quizzes/{quiz.id}/preview")
+    assert response.status_code == 302, response.data
+    first = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Preview as a student" in first
+    assert "page 1 of 3" in first and first.count('<fieldset class="question') == 3
+    assert f'id="q{rows[3].question.id}"' not in first
+
+
 def test_instructor_sets_questions_per_page_and_a_bad_value_is_refused(app, demo):
     client = login_client(app, "instructor")
     data = {"title": "Paged", "course_id": str(demo.course.id), "attempts_allowed": "1"}
