@@ -698,6 +698,9 @@ def recast_figure(  # type: ignore[no-untyped-def]
                 ph = [ph[0], *antecedent]  # "in which" → "in the JV"
             if ph is not None and any(t.tag_ in ("WDT", "WP") for t in ph):
                 return None
+            if ph is not None and c.dep_ == "prep" and _period(ph) and _second_figure(doc, inside):
+                after.append(_words(ph))  # "sold 41 million litres in 2024, up from 26 million": which year
+                continue
             if ph is None or _has_figure(ph):
                 if c.dep_ in ("dobj", "dative"):
                     return None
@@ -742,6 +745,22 @@ _WHEN_WORDS = re.compile(
     r"|August|September|October|November|December|today|yesterday|week|month|year|quarter|(?:19|20)\d\d)$",
     re.IGNORECASE,
 )
+
+
+def _period(tokens: list) -> bool:  # type: ignore[type-arg]
+    """ "in 2024", "in fiscal 2025", "in the first quarter": the period a figure is of."""
+    return bool(
+        re.fullmatch(
+            r"in (?:the )?(?:fiscal (?:year )?)?(?:\d{4}|(?:first|second|third|fourth) quarter(?: of \d{4})?)",
+            " ".join(t.text for t in tokens).lower(),
+        )
+    )
+
+
+def _second_figure(doc, inside: set[int]) -> bool:  # type: ignore[no-untyped-def]
+    """Another number in the sentence besides the asked figure (a year excepted): a figure of another period
+    ("up from 26 million litres a year earlier") that the period in the question tells apart."""
+    return any(t.i not in inside and t.like_num and not re.fullmatch(r"(?:19|20)\d\d", t.text) for t in doc)
 
 
 def _when(tokens: list) -> bool:  # type: ignore[type-arg]

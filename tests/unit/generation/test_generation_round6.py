@@ -167,3 +167,18 @@ def test_a_dateline_without_a_dash_is_no_company_and_its_after_a_resolved_it_sta
     stems = [q.question["stem"] for c in generate(article, "its-stays").all() for q in (c, *c.variants)]
     assert not any("Orion Electric expects Orion Electric's" in s for s in stems), stems
     assert any("Orion Electric expects its global phone sales" in s for s in stems), stems
+
+
+def test_a_figure_beside_another_periods_figure_keeps_its_year():
+    """A tester's article: "how many litres did Baltic Oat sell?" had two right answers, the year's and the
+    year before's; the recast question keeps "in 2024" when the sentence gives another period's figure."""
+    _need_pipeline()
+    article = ingest(
+        "Orion buys into Vega\n\n"
+        "Orion Foods agreed on Tuesday to buy a 30% stake in Vega Oat, a maker of oat drinks, for EUR 84 million. "
+        "Vega Oat sold 41 million litres of oat drinks in 2024, up from 26 million litres a year earlier. "
+        "Orion Foods will take two seats on the board of Vega Oat.\n"
+    )
+    stems = [q.question["stem"] for c in generate(article, "period").all() for q in (c, *c.variants)]
+    litres = [s for s in stems if s.startswith(LEAD + "how many litres")]
+    assert litres and all("sell in 2024?" in s for s in litres), stems
