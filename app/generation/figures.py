@@ -338,6 +338,26 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+# A number that is part of a name: "Nokia 3310", "Windows 10", "CDMA 2000", "Boeing 737". A capitalised word
+# right before a bare number names a product or a standard; a month, a quarter or a capitalised
+# preposition opening the sentence ("In 2024") does not.
+_NAME_BEFORE_NUMBER = re.compile(r"(?:^|[^\w.])(?P<word>[A-Z][\w-]*)\s$")
+_NOT_A_NAME = frozenset(
+    {*(m[:3] for m in MONTHS), *MONTHS, "Sept", "FY", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "In", "By", "Since",
+     "From", "Until", "Of", "On", "At", "For", "To", "And", "About", "Around", "Nearly", "Some", "Over",
+     "Under", "Than", "With", "Fiscal", "Between", "After", "Before", "During", "Through", "Almost", "Only",
+     "Just", "Roughly", "Approximately", "Up", "Top", "The", "A", "An", "Its", "Their"}
+)  # fmt: skip
+
+
+def _names_a_product(text: str, start: int, number: str) -> bool:
+    """The bare number at `start` is part of a name ("Nokia 3310"), not a figure."""
+    if not number.isdigit():
+        return False
+    before = _NAME_BEFORE_NUMBER.search(text[:start])
+    return before is not None and before.group("word") not in _NOT_A_NAME
+
+
 def extract_figures(text: str) -> list[Figure]:
     """Every figure in `text`, left to right, without overlaps (the most specific pattern wins)."""
     found: list[Figure] = []
@@ -437,7 +457,7 @@ def extract_figures(text: str) -> list[Figure]:
             continue
         add(Figure("vague", m.start(), m.end(), m.start(), m.end(), None, vague))
     for m in _YEAR.finditer(text):
-        if _overlaps(taken, m.start(), m.end()):
+        if _overlaps(taken, m.start(), m.end()) or _names_a_product(text, m.start(), m.group("num")):
             continue
         after = text[m.end() : m.end() + 14]
         next_word = re.match(r"\s([a-z]+)", after)
@@ -462,6 +482,8 @@ def extract_figures(text: str) -> list[Figure]:
         if _overlaps(taken, m.start(), m.end()):
             continue
         number = m.group("num")
+        if not m.group("scale") and _names_a_product(text, m.start(), number):
+            continue
         if "." not in number and "," not in number and len(number) == 1 and not m.group("scale"):
             # A lone digit ("2 parties", "Q3") is rarely a figure worth asking about.
             continue

@@ -182,3 +182,16 @@ def test_a_figure_beside_another_periods_figure_keeps_its_year():
     stems = [q.question["stem"] for c in generate(article, "period").all() for q in (c, *c.variants)]
     litres = [s for s in stems if s.startswith(LEAD + "how many litres")]
     assert litres and all("sell in 2024?" in s for s in litres), stems
+
+
+def test_a_number_in_a_name_is_no_figure():
+    """ "Windows ___ on ARM PCs" (10) and "CDMA 2001" for CDMA 2000 were rejected as trivia about a name."""
+    from app.generation.figures import extract_figures
+
+    def asked(text: str) -> list[str]:
+        return [text[f.core_start : f.end] for f in extract_figures(text)]
+
+    assert asked("Orion is working with Vega on Windows 10 for ARM PCs.") == []
+    assert asked("Orion will transfer its CDMA 2000 phones to the venture.") == []
+    assert asked("In 2024, Orion sold 300 cars in March 2025.") == ["2024", "300 cars", "2025"]
+    assert asked("FY 2025 revenue rose 5%.") == ["2025", "5%"]
