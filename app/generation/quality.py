@@ -128,7 +128,8 @@ _ANAPHOR_START = re.compile(
     r"|the \w+ (?:automaker|carmaker|company|firm|group)\b"
     r"|(?:of|from|with|for) (?:that|this|these|those)\b|(?:in|by) doing so\b|as part of (?:this|that|the)\b"
     r"|another\b|of\s+\w+ing\b"  # ("Of buying a planned stake": "Instead" cut off)
-    r"|(?:in|on|at|by|last|this|earlier|later)\s+[\w ]{1,25}?,?\s+(?:it|they|he|she)\s)",  # "in March it agreed"
+    r"|(?:in|on|at|by|last|this|earlier|later)\s+[\w ]{1,25}?,?\s+(?:it|they|he|she)\s"  # "in March it agreed"
+    r"|(?:a|an|the)\s[^,;]{1,60},\s+(?:it|they|he|she)\s)",  # "a former telecoms executive, he was brought in"
     re.IGNORECASE,
 )
 _BOUND = re.compile(

@@ -195,3 +195,17 @@ def test_a_number_in_a_name_is_no_figure():
     assert asked("Orion will transfer its CDMA 2000 phones to the venture.") == []
     assert asked("In 2024, Orion sold 300 cars in March 2025.") == ["2024", "300 cars", "2025"]
     assert asked("FY 2025 revenue rose 5%.") == ["2025", "5%"]
+
+
+def test_a_pronoun_after_a_fronted_description_is_not_asked():
+    from app.generation import quality
+
+    question = {
+        "type": "short",
+        "stem": LEAD + "a former telecoms executive, he was brought in as which company's chairman in June?",
+        "answer": ["Orion"],
+        "source": {"quote": "A former telecoms executive, he was brought in as Orion's chairman in June."},
+    }
+    assert quality.weakness(question, "entity", person_answer=False) == (
+        "the stem starts in a subordinate clause or with a word that refers back"
+    )
