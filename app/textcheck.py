@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from app.extensions import db
 from app.inputs import has_surrogate
+from app.plural import counted
 
 REPLACEMENT = "\ufffd"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -117,9 +118,10 @@ def check_text_command(do_repair: bool) -> None:
             return
         if not do_repair:
             click.echo(
-                f"{len(found)} value(s) hold text that cannot be encoded as UTF-8. "
+                f"{counted(len(found), 'value')} {'holds' if len(found) == 1 else 'hold'} text that cannot be "
+                "encoded as UTF-8. "
                 "Run `flask --app wsgi check-text --repair` to replace the bad characters with U+FFFD."
             )
             raise SystemExit(1)
         repair(conn, found)
-    click.echo(f"Repaired {len(found)} value(s): each unpaired surrogate is now U+FFFD.")
+    click.echo(f"Repaired {counted(len(found), 'value')}: each unpaired surrogate is now U+FFFD.")

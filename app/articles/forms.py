@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_wtf.file import FileField
 from wtforms import DateField, StringField, SubmitField, TextAreaField
@@ -26,6 +27,17 @@ class ArticleForm(CheckedForm):
     text = TextAreaField("Paste the article text", validators=[Optional(), Length(max=2_000_000)])
     file = FileField("…or upload a file (.txt, .md, .html; at most 2 MB)")
     submit = SubmitField("Add article")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own checks, and text or a file: every missing field is reported at once."""
+        valid = super().validate(extra_validators)
+        if not self.has_upload() and not (self.text.data or "").strip():
+            self.text.errors = [*self.text.errors, "Paste the article text or choose a file to upload."]
+            valid = False
+        return valid
+
+    def has_upload(self) -> bool:
+        return bool(self.file.data and self.file.data.filename)
 
     def validate_topics(self, field) -> None:
         for topic in (t.strip() for t in (field.data or "").split(",") if t.strip()):

@@ -10,6 +10,7 @@ from app.articles import service
 from app.articles.document import EXCLUSION_REASONS
 from app.articles.forms import ArticleForm, GenerateAllForm
 from app.bank import service as bank
+from app.plural import counted
 from app.security import instructor_required
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -48,7 +49,7 @@ def generate(slug: str):
         abort(404)
     summary = bank.generate_candidates(article, current_user.id)
     flash(
-        f"Generated questions: {summary.added} new candidate(s) queued for review"
+        f"Generated questions: {counted(summary.added, 'new candidate')} queued for review"
         f" ({summary.already_queued} already in the queue or bank).",
         "success",
     )
@@ -73,36 +74,30 @@ def add():
     existing = None
     if form.validate_on_submit():
         upload = form.file.data
-        if upload and upload.filename:
+        if form.has_upload():
             data, filename = upload.read(), upload.filename
-        elif form.text.data and form.text.data.strip():
+        else:  # the form made sure of text or a file
             data, filename = form.text.data.encode("utf-8"), "pasted.txt"
-        else:
-            data, filename = b"", ""
-        if not filename:
-            form.text.errors.append("Paste the article text or choose a file to upload.")
+        meta = service.ArticleMeta(
+            title=form.title.data,
+            publisher=form.publisher.data or "",
+            published_on=form.published_on.data,
+            topics=form.topic_list(),
+        )
+        try:
+            article = service.add_article(data, filename, meta, current_user)
+        except service.ArticleError as exc:
+            target = form.file if exc.field == "file" and form.has_upload() else form.text
+            target.errors.append(str(exc))
+            existing = exc.existing_slug
             status = 422
         else:
-            meta = service.ArticleMeta(
-                title=form.title.data,
-                publisher=form.publisher.data or "",
-                published_on=form.published_on.data,
-                topics=form.topic_list(),
+            excluded = sum(1 for s in article.segments if s.excluded)
+            flash(
+                f"Added “{article.title}”: {len(article.segments)} segments, {excluded} excluded as boilerplate.",
+                "success",
             )
-            try:
-                article = service.add_article(data, filename, meta, current_user)
-            except service.ArticleError as exc:
-                target = form.file if exc.field == "file" and upload and upload.filename else form.text
-                target.errors.append(str(exc))
-                existing = exc.existing_slug
-                status = 422
-            else:
-                excluded = sum(1 for s in article.segments if s.excluded)
-                flash(
-                    f"Added “{article.title}”: {len(article.segments)} segments, {excluded} excluded as boilerplate.",
-                    "success",
-                )
-                return redirect(url_for("articles.reader", slug=article.slug))
+            return redirect(url_for("articles.reader", slug=article.slug))
     elif form.is_submitted():
         status = 422
     return render_template("articles/new.html", form=form, existing=existing), status

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from app.backup.core import FORMATS, BackupError, backup, restore
 from app.extensions import db
+from app.plural import counted
 
 
 @click.command("backup")
@@ -32,7 +33,7 @@ def backup_command(path: Path, fmt: str, force: bool) -> None:
     click.echo(f"backup written to {summary.path}: {summary.describe()}")
     if summary.repaired:
         click.echo(
-            f"warning: {len(summary.repaired)} row(s) held text UTF-8 cannot encode ({summary.repaired[0]}"
+            f"warning: {counted(len(summary.repaired), 'row')} held text UTF-8 cannot encode ({summary.repaired[0]}"
             f"{', …' if len(summary.repaired) > 1 else ''}); the backup has U+FFFD in its place. Run "
             "`flask --app wsgi check-text --repair` to fix the database itself.",
             err=True,

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from app.bank import service
+from app.plural import counted
 
 FOLDER = click.Path(file_okay=False, path_type=Path)
 FOLDER_HELP = "Default: the QUESTIONS_DIR setting (questions/)."
@@ -35,7 +36,7 @@ def check_command(directory: Path | None) -> None:
         click.echo(f"error: {error}", err=True)
     if report.errors:
         raise click.exceptions.Exit(1)
-    click.echo(f"bank OK: {directory} ({len(report.warnings)} warning(s))")
+    click.echo(f"bank OK: {directory} ({counted(len(report.warnings), 'warning')})")
 
 
 @bank_cli.command("load")

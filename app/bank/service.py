@@ -18,6 +18,7 @@ from app.bank.yamlio import BankError, dump_bank, read_bank_dir
 from app.config import Config
 from app.extensions import db
 from app.models import Article, Question, QuestionRevision
+from app.plural import counted
 
 # The defaults of the app's SEEDS_DIR and QUESTIONS_DIR settings (config.py), for code without an app.
 SEEDS_DIR = Config.SEEDS_DIR
@@ -41,7 +42,7 @@ class BankLoadError(Exception):
         self.errors = errors
         lines = "\n".join(f"  {e}" for e in errors[:50])
         more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{len(errors)} error(s); nothing was loaded:\n{lines}{more}")
+        super().__init__(f"{counted(len(errors), 'error')}; nothing was loaded:\n{lines}{more}")
 
 
 @dataclass

@@ -59,6 +59,7 @@ from app.exports.model import (
     prepare,
 )
 from app.exports.qti12 import sub
+from app.plural import counted
 from app.qtypes.schema import (
     BLANK_RE,
     MCQ,
@@ -431,7 +432,8 @@ def _account(selection: ExportSelection, questions: list[Question]):
     if lost and not selection.accept_loss:
         listed = "; ".join(f"{qid}: {what}" for qid, what in lost)
         raise ExportError(
-            f"Common Cartridge 1.1 cannot hold {len(lost)} question(s) of {selection.describe()} without a loss "
+            f"Common Cartridge 1.1 cannot hold {counted(len(lost), 'question')} of {selection.describe()} "
+            "without a loss "
             f"— {listed}. Export as qti12-canvas, qti21 or moodle-xml, or accept the loss "
             "(flask export --accept-loss, or tick “Accept the loss” on the export page)."
         )

@@ -48,6 +48,7 @@ from app.exports.model import (
     unwrap_zip,
     validated_import,
 )
+from app.plural import counted
 from app.qtypes.reading import _SCALES
 from app.qtypes.schema import (
     BLANK_RE,
@@ -486,13 +487,16 @@ def _unkept(element: etree._Element, kind: str, where: str) -> list[str]:
             found.append(f"its default mark {grade!r} is not a number; ignored")
     hints = element.findall("hint")
     if hints:
-        found.append(f"{len(hints)} hint(s) dropped (Casewise questions have no hints)")
+        found.append(f"{counted(len(hints), 'hint')} dropped (Casewise questions have no hints)")
     combined = [tag for tag in COMBINED_FEEDBACK if _rich_text(element, tag)]
     if combined:
         found.append(f"combined feedback ({', '.join(combined)}) dropped; the general feedback is kept")
     files = [file.get("name", "?") for file in element.iter("file")]
     if files:
-        found.append(f"embedded file(s) {', '.join(map(repr, files))} dropped (links to them will not work)")
+        found.append(
+            f"embedded {'file' if len(files) == 1 else 'files'} {', '.join(map(repr, files))} dropped "
+            "(links to them will not work)"
+        )
     if kind == "essay":
         changed = [
             f"{tag} {_child_text(element, tag).strip()}"

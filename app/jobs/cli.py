@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.jobs import core, queue
+from app.plural import counted
 
 
 @click.command("worker")
@@ -38,7 +39,7 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 
     connection = queue.connection()
     names = list(queues) or queue.queue_names()
-    click.echo(f"Serving the queue(s) {', '.join(names)}")
+    click.echo(f"Serving the {'queue' if len(names) == 1 else 'queues'} {', '.join(names)}")
     AppWorker([Queue(name, connection=connection) for name in names], connection=connection).work(burst=burst)
 
 
@@ -60,5 +61,5 @@ def purge_command(older_than_days: float | None) -> None:
     days = core.keep_days() if older_than_days is None else older_than_days
     purged = core.purge(timedelta(days=days))
     click.echo(
-        f"Deleted {purged.folders} job folder(s), {purged.bytes:,} bytes, finished over {days:g} days ago."
+        f"Deleted {counted(purged.folders, 'job folder')}, {purged.bytes:,} bytes, finished over {days:g} days ago."
     )

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.jobs import queue
 from app.models import Job
 from app.models.base import utcnow
+from app.plural import counted
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +238,7 @@ def _purge_before_start() -> None:
         db.session.rollback()
         return
     if purged.folders:
-        log.info("purged %d old job folder(s), %d bytes", purged.folders, purged.bytes)
+        log.info("purged %s, %d bytes", counted(purged.folders, "old job folder"), purged.bytes)
 
 
 def run(job_id: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from app.plural import counted
 from app.qtypes.base import Grade, QuestionType, ResponseError, as_text
 from app.qtypes.reading import accepts
 from app.qtypes.schema import BLANK_RE, Cloze
@@ -27,12 +28,13 @@ class ClozeType(QuestionType):
         blanks = len(question["answer"])
         if not isinstance(response, list | tuple):
             raise ResponseError(
-                f"a cloze question takes a list of {blanks} answer(s), one per blank, "
+                f"a cloze question takes a list of {counted(blanks, 'answer')}, one per blank, "
                 f"not {type(response).__name__}"
             )
         if len(response) != blanks:
             raise ResponseError(
-                f"this cloze question has {blanks} blank(s); send {blanks} answer(s), not {len(response)}"
+                f"this cloze question has {counted(blanks, 'blank')}; send {counted(blanks, 'answer')}, "
+                f"not {len(response)}"
             )
         return [
             as_text("" if item is None else item, f"the answer to blank {i}")

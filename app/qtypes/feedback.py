@@ -1,5 +1,6 @@
-"""The per-answer feedback a student's answer earns (the question's `feedback`, keyed as the schema keys it):
-what the quiz review shows under "Your answer". Pure: a canonical question dict and a stored answer in."""
+"""The per-answer feedback a student's answer earns (the question's `feedback`, keyed as the schema keys it)
+and, for the types answered in parts, each part marked right or wrong: what the quiz review shows under
+"Your answer". Pure: a canonical question dict and a stored answer in."""
 
 from __future__ import annotations
 
@@ -41,3 +42,31 @@ def answer_feedback(question: dict, answer: Any, right: bool) -> list[str]:
             variant = _matched(variants, given, fuzzy)
             keys.append(cloze_feedback_key(n, variant) if variant is not None else None)
     return [said[key] for key in keys if key is not None and said.get(key)]
+
+
+def marked_parts(question: dict, answer: Any) -> list[tuple[str, bool]]:
+    """Each option chosen (multi) or pair matched (matching, a left item left unmatched included) with
+    whether it is right, one line each; empty for other types and for no answer."""
+    qtype = question["type"]
+    if qtype == "multi" and isinstance(answer, list) and answer:
+        chosen, right = set(answer), set(question["answer"])
+        return [(option, option in right) for option in question["options"] if option in chosen]
+    if qtype == "matching" and isinstance(answer, dict) and answer:
+        return [
+            (
+                f"{pair['left']} → {answer.get(pair['left']) or '(not matched)'}",
+                answer.get(pair["left"]) == pair["right"],
+            )
+            for pair in question["answer"]
+        ]
+    return []
+
+
+def key_parts(question: dict) -> list[str]:
+    """The correct answer one option (multi, in the options' order) or pair (matching) a line; empty for
+    the types whose key is one line."""
+    if question["type"] == "multi":
+        return [option for option in question["options"] if option in question["answer"]]
+    if question["type"] == "matching":
+        return [f"{pair['left']} → {pair['right']}" for pair in question["answer"]]
+    return []

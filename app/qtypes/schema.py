@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.plural import counted
+
 QUESTION_TYPES = ("mcq", "multi", "tf", "numeric", "cloze", "matching", "short", "essay")
 STATUSES = ("candidate", "approved", "retired")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -213,7 +215,7 @@ class Cloze(QuestionBase):
         expected = list(range(1, len(self.answer) + 1))
         if sorted(numbers) != expected:
             raise ValueError(
-                f"stem blanks {numbers or 'none'} do not match the {len(self.answer)} answer list(s); "
+                f"stem blanks {numbers or 'none'} do not match the {counted(len(self.answer), 'answer list')}; "
                 f"write {{{{1}}}}…{{{{{len(self.answer)}}}}} in the stem, once each"
             )
         for i, variants in enumerate(self.answer, start=1):

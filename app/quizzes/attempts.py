@@ -25,7 +25,7 @@ from app.bank.convert import to_canonical
 from app.extensions import db
 from app.models import Attempt, Question, Quiz, Response, User, utcnow
 from app.policy import can_edit_quiz, can_see_attempt, can_take_quiz
-from app.qtypes.feedback import answer_feedback
+from app.qtypes.feedback import answer_feedback, key_parts, marked_parts
 from app.qtypes.reading import number_hint
 from app.qtypes.registry import get_type
 from app.qtypes.schema import parse_question
@@ -100,7 +100,8 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
     if problem:
         raise QuizError(problem)
     if rules.attempts_allowed and len(existing) >= rules.attempts_allowed:
-        raise QuizError(f"You have used all {rules.attempts_allowed} attempt(s) allowed for this quiz.")
+        used = "the one attempt" if rules.attempts_allowed == 1 else f"all {rules.attempts_allowed} attempts"
+        raise QuizError(f"You have used {used} allowed for this quiz.")
     if not quiz.items:
         raise QuizError("This quiz has no questions yet.")
     seed = secrets.randbits(31)
@@ -844,6 +845,9 @@ class ReviewedQuestion:
     answer_feedback: list[str] = field(
         default_factory=list
     )  # what the answer given earns (app.qtypes.feedback)
+    # Multi and matching: the answer's options or pairs each marked right, and the key one part a line.
+    marked: list[tuple[str, bool]] = field(default_factory=list)
+    correct_parts: list[str] = field(default_factory=list)
 
     @property
     def pending(self) -> bool:
@@ -891,6 +895,8 @@ def reviewed_questions(
                     response.answer if response else None,
                     bool(response and (response.fraction or 0) >= 1),
                 ),
+                marked=marked_parts(canonical, response.answer if response else None),
+                correct_parts=key_parts(canonical),
             )
         )
     return reviewed

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.inputs import CONTROL
 from app.models import Article, Course, Question, Quiz, QuizItem, User
+from app.plural import counted
 from app.policy import can_manage_course
 from app.quizzes.errors import NotAllowed, QuizError
 
@@ -122,7 +123,7 @@ def publish_problems(quiz: Quiz | None) -> list[str]:
         )
         if pool < item.draw_count:
             problems.append(
-                f"The draw of {item.draw_count} from {item.draw_topic} has only {pool} approved question(s)."
+                f"The draw of {item.draw_count} from {item.draw_topic} has only {counted(pool, 'approved question')}."
             )
     return problems
 

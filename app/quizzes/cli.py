@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Quiz
+from app.plural import counted
 from app.quizzes.analysis import to_json
 from app.quizzes.service import close_overdue, statistics
 
@@ -34,7 +35,7 @@ def stats_command(quiz_id: int, fmt: str) -> None:
         return
     test = result.test
     click.echo(
-        f"{quiz.title}: {test.n_attempts} first attempt(s), mean {_pct(test.mean)}, alpha {_pct(test.alpha)}"
+        f"{quiz.title}: {counted(test.n_attempts, 'first attempt')}, mean {_pct(test.mean)}, alpha {_pct(test.alpha)}"
     )
     for number, item in enumerate(result.items, start=1):
         click.echo(
@@ -50,4 +51,4 @@ def close_overdue_command() -> None:
     Pages show an overdue attempt as closed without writing; this (or the next save, submit or grading
     touching it) stores it. Schedule it (cron), or start the `quiz.close_overdue` job on the queue."""
     closed = close_overdue()
-    click.echo(f"Closed {closed} overdue attempt(s).")
+    click.echo(f"Closed {counted(closed, 'overdue attempt')}.")

@@ -28,6 +28,25 @@
     if (status) { status.textContent = text; }
   }
 
+  // The left column's badge of the question or student on screen, counted again from the responses
+  // shown (all of that question's or that attempt's), as the server words it.
+  function recount(attempt) {
+    var pick = document.querySelector(".grading-pick");
+    var current = pick ? pick.querySelector("a[aria-current]") : null;
+    var badge = current ? current.parentNode.querySelector(".badge") : null;
+    if (!badge) { return; }
+    var waiting = document.querySelectorAll(".grading-item.pending").length;
+    if (pick.dataset.mode === "question") {
+      var total = items().length;
+      badge.textContent = badge.dataset.qtype + " · " +
+        (waiting ? waiting + " of " + total + " need grading" : total + " graded");
+    } else {
+      badge.textContent = waiting ? waiting + " need grading" :
+        "graded · " + Math.round(attempt.score * 100) / 100 + " / " + attempt.max_score;
+    }
+    badge.classList.toggle("badge-warn", waiting > 0);
+  }
+
   function save(form, thenNext) {
     var item = form.closest(".grading-item");
     var message = item.querySelector(".grade-message");
@@ -61,9 +80,10 @@
       item.querySelector(".grading-state").appendChild(badge);
       var waiting = body.attempt.ungraded;
       message.textContent = "Saved: " + body.points + " / " + item.dataset.max + ". " +
-        (waiting ? "The attempt still has " + waiting + " response(s) to grade." :
+        (waiting ? "The attempt still has " + waiting + (waiting === 1 ? " response" : " responses") + " to grade." :
           "Attempt score: " + Math.round(body.attempt.score * 100) / 100 + " / " + body.attempt.max_score + ".");
       message.setAttribute("role", "status");
+      recount(body.attempt);
       say("Saved the grade of response " + body.response_id + ".");
       if (thenNext) {
         var next = step(item, 1);

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Course
+from app.plural import counted
 from app.study import reports
 
 study_cli = AppGroup("study", help="Flashcard study maintenance.")
@@ -23,4 +24,4 @@ def summarise_command(course_id: int | None) -> None:
         reports.refresh_course(course_id)
         click.echo(f"summarised course {course_id}")
         return
-    click.echo(f"summarised {reports.refresh_all()} course(s)")
+    click.echo(f"summarised {counted(reports.refresh_all(), 'course')}")

@@ -59,7 +59,15 @@ def matrix(live_app):
         quiz_id = make("Every question type", [*ids, essay.id], time_limit_s=3600)
         timed_id = make("Six seconds", ids[:1], time_limit_s=6)
         paged_id = make("Three per page", ids, per_page=3)
-        yield {"quiz": quiz_id, "timed": timed_id, "paged": paged_id, "rows": rows, "essay": essay.id}
+        paged_timed_id = make("Three per page, timed", ids, per_page=3, time_limit_s=3600)
+        yield {
+            "quiz": quiz_id,
+            "timed": timed_id,
+            "paged": paged_id,
+            "paged_timed": paged_timed_id,
+            "rows": rows,
+            "essay": essay.id,
+        }
 
 
 def _answer(fieldset, row) -> None:
@@ -368,4 +376,37 @@ def test_answers_are_saved_when_moving_between_pages(browser, live_server, live_
     assert "page 3 of 3" in page.locator("h1").inner_text()
     for row in (tf, numeric):
         assert page.locator(f'.qlink.answered[data-qid="{row.question.id}"]').count() == 1
+    page.context.close()
+
+
+# The boxes of the attempt page's sticky bars and of the buttons in the bottom one.
+STICKY_BOXES = """() => {
+  const box = el => { const r = el.getBoundingClientRect(); return {top: r.top, height: r.height, right: r.right}; };
+  return {
+    bar: box(document.querySelector('.attempt-actions')),
+    nav: box(document.querySelector('.quiz-nav')),
+    buttons: [...document.querySelectorAll('.attempt-actions button')].map(box),
+  };
+}"""
+
+
+def test_the_action_bar_of_a_paged_attempt_is_one_short_row_on_a_phone(browser, live_server, matrix):
+    """At 390 px on a middle page (Save, Previous, Next and Finish all shown) of a timed quiz, the sticky
+    bottom bar is one row and, with the sticky question map, leaves most of the screen to the questions."""
+    page = _new_page(browser, "phone")
+    login(page, live_server, STUDENT["phone"])
+    page.goto(f"{live_server}/quizzes/{matrix['paged_timed']}")
+    page.get_by_role("button", name=re.compile("Start attempt|Continue")).click()
+    page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
+    page.goto(f"{page.url}?page=2")
+    bar = page.locator(".attempt-actions")
+    for name in ("Save answers", "Previous page", "Next page", "Finish attempt…"):
+        assert bar.get_by_role("button", name=name, exact=True).is_visible(), name
+    boxes = page.evaluate(STICKY_BOXES)
+    tops = [button["top"] for button in boxes["buttons"]]
+    assert len(tops) == 4 and max(tops) - min(tops) <= 4, f"the bar wraps: button tops {tops}"
+    assert all(button["right"] <= 390 for button in boxes["buttons"])
+    assert boxes["bar"]["height"] <= 64, boxes["bar"]
+    assert boxes["bar"]["height"] + boxes["nav"]["height"] <= 130, boxes
+    screenshot(page, "attempt-paged-bar-phone")
     page.context.close()

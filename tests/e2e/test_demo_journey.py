@@ -3,6 +3,7 @@ and phone widths, on the app migrated and seeded exactly as `make run` does."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -209,5 +210,29 @@ def test_the_course_study_tables_fit_a_phone(demo_server, browser):
         page.goto(f"{demo_server}/study/course/1/stats")
         assert page.locator("#panel-topics th", has_text="Retention").count() == 1
         assert page.evaluate(CUT_OFF_HEADERS) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_library_keeps_each_date_on_one_line(demo_server, browser, width):
+    """The article library's date column: "2025-03-03", not "2025-" above "03-03"."""
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=width < 800)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, demo_server, "instructor")
+        page.goto(f"{demo_server}/articles/")
+        dates = page.locator("td.date")
+        texts = dates.all_inner_texts()
+        assert any(re.fullmatch(r"\d{4}-\d\d-\d\d", text) for text in texts), texts
+        lines = dates.evaluate_all(
+            """cells => cells.map(cell => {
+              const range = document.createRange();
+              range.selectNodeContents(cell);
+              return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+            })"""
+        )
+        assert lines == [1] * len(lines), f"a date wraps at {width} px: {texts}"
     finally:
         context.close()

@@ -83,12 +83,17 @@ def test_grading_by_keyboard(browser, live_server, graded_quiz, viewport):
             items.nth(0).locator("textarea[name=comment]").fill("Good use of the *3.2 million* figure.")
             items.nth(0).locator("textarea[name=comment]").press("Control+Enter")
             items.nth(0).locator(".grade-message", has_text="Saved: 8 / 10").wait_for()
+            # The question's count in the left column follows each save, without a reload.
+            chosen = page.locator(".grading-pick li", has=page.locator("a[aria-current]")).locator(".badge")
+            assert chosen.inner_text() == "essay · 1 of 2 need grading"
             second_points = items.nth(1).locator("input[name=points]")
             assert second_points.evaluate("el => el === document.activeElement")  # moved on by itself
             second_points.fill("5")
             page.keyboard.press("Enter")
             items.nth(1).locator(".grade-message", has_text="Attempt score").wait_for()
             assert items.locator(".badge-ok").count() == 2
+            assert chosen.inner_text() == "essay · 2 graded"
+            assert "badge-warn" not in chosen.get_attribute("class")
             # The single-key shortcuts can be switched off: j then does nothing.
             page.get_by_label(re.compile("Single-key shortcuts")).uncheck()
             page.locator("h1").click()
@@ -107,6 +112,7 @@ def test_grading_by_keyboard(browser, live_server, graded_quiz, viewport):
             short.locator("input[name=points]").fill("2")
             short.locator("input[name=points]").press("Enter")
             short.locator(".grade-message", has_text="Attempt score: 10 / 12").wait_for()
+            assert chosen.inner_text() == "graded · 10 / 12"
         else:
             assert items.count() == 2
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

@@ -145,7 +145,7 @@ def test_backup_survives_stored_bad_text_and_check_text_repairs_it(app, runner, 
     assert '["ok", "\ufffd"]' in written
 
     repaired = runner.invoke(args=["check-text", "--repair"])
-    assert repaired.exit_code == 0 and "Repaired 1 value(s)" in repaired.output
+    assert repaired.exit_code == 0 and "Repaired 1 value:" in repaired.output
     clean = runner.invoke(args=["check-text"])
     assert clean.exit_code == 0 and "All stored text is valid UTF-8." in clean.output
     db.session.expire_all()

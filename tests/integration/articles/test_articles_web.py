@@ -100,6 +100,14 @@ def test_nothing_given_asks_for_text_or_file(client, instructor):
     assert b"Paste the article text or choose a file" in response.data
 
 
+def test_an_empty_form_reports_the_title_and_the_text_at_once(client, instructor):
+    response = post_article(client, title="", topics="")
+    assert response.status_code == 422
+    assert b"Give the article a title." in response.data
+    assert b"Paste the article text or choose a file" in response.data
+    assert _count(Article) == 0
+
+
 def test_the_same_article_twice_is_refused(client, instructor):
     assert post_article(client, text=PRESS).status_code == 302
     again = post_article(client, text=PRESS, title="Again")

@@ -33,7 +33,7 @@ EXPECTED = {
         "The answer is A -> a, B -> b and C -> c.",
     ), [
         W.format("Matching question") + "extra wrong match 'd' dropped (Casewise matching has none)",
-        W.format("Matching question") + "2 hint(s) dropped (Casewise questions have no hints)",
+        W.format("Matching question") + "2 hints dropped (Casewise questions have no hints)",
         W.format("Matching question") + "combined feedback (correctfeedback, partiallycorrectfeedback, "
         "incorrectfeedback) dropped; the general feedback is kept",
     ]),
@@ -41,7 +41,7 @@ EXPECTED = {
         "multi", "Which are the even numbers?", ["2", "4"], "The even numbers are 2 and 4.",
     ), [
         W.format("Multiple choice question") + "its default mark 2 dropped (Casewise sets points per quiz)",
-        W.format("Multiple choice question") + "2 hint(s) dropped (Casewise questions have no hints)",
+        W.format("Multiple choice question") + "2 hints dropped (Casewise questions have no hints)",
         W.format("Multiple choice question") + "combined feedback (correctfeedback, partiallycorrectfeedback, "
         "incorrectfeedback) dropped; the general feedback is kept",
     ]),
@@ -59,7 +59,7 @@ EXPECTED = {
     ), [
         W.format("Short answer question") + "wrong answer '*' (0 %, feedback 'Doh!') dropped "
         "(Casewise marks any other answer wrong)",
-        W.format("Short answer question") + "2 hint(s) dropped (Casewise questions have no hints)",
+        W.format("Short answer question") + "2 hints dropped (Casewise questions have no hints)",
     ]),
     "test_import_truefalse_19": ("faithful", (
         "tf", "The answer is true.", True, "General feedback: You should have chosen true.",
@@ -78,13 +78,13 @@ EXPECTED = {
         W.format("Simple multianswer") + "in a blank, feedback 'You seem to have a dog obsessions!', wrong answer "
         "'Bow-wow', feedback 'Now you are just being ridiculous!', wrong answer 'Wiggly worm' dropped "
         "(Casewise blanks keep right answers)",
-        W.format("Simple multianswer") + "2 hint(s) dropped (Casewise questions have no hints)",
+        W.format("Simple multianswer") + "2 hints dropped (Casewise questions have no hints)",
     ]),
     "test_import_truefalse_wih_files": ("converted", (
         "tf", "This text file contains the word Moodle.", True,
         "For further information, see the documentation about Moodle.",
     ), [
-        W.format("truefalse") + "embedded file(s) 'moodle.txt' dropped (links to them will not work)",
+        W.format("truefalse") + "embedded file 'moodle.txt' dropped (links to them will not work)",
     ]),
 }  # fmt: skip
 

@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
+from app.bank import service as bank
 from app.bank.convert import to_canonical
 from app.extensions import db
 from app.models import Question
@@ -23,8 +24,9 @@ def test_generate_button_queues_candidates_without_duplicates(seeded, client, au
     assert first >= 20
     page = client.get("/articles/faw-leapmotor-stake")
     assert b"Candidates awaiting review" in page.data
+    assert f"Generated questions: {first} new candidates queued for review".encode() in page.data
     again = client.post("/articles/faw-leapmotor-stake/generate", follow_redirects=True)
-    assert b"0 new candidate(s)" in again.data
+    assert b"0 new candidates queued" in again.data
     assert _candidates() == first
     queued = db.session.scalars(select(Question).where(Question.status == "candidate")).all()
     assert all(q.origin == "generated" and q.quote and q.sentence_ids for q in queued)
@@ -34,6 +36,13 @@ def test_generate_button_queues_candidates_without_duplicates(seeded, client, au
     assert mcqs
     for data in mcqs:
         assert set(data.get("feedback", {})) == set(data["options"]) - {data["answer"]}, data["stem"]
+
+
+def test_one_new_candidate_is_said_in_the_singular(seeded, client, auth, monkeypatch):
+    monkeypatch.setattr(bank, "generate_candidates", lambda article, user_id: bank.GenerationSummary(added=1))
+    auth.login("instructor")
+    page = client.post("/articles/faw-leapmotor-stake/generate", follow_redirects=True)
+    assert b"Generated questions: 1 new candidate queued for review (0 already" in page.data
 
 
 def test_students_cannot_generate(seeded, client, auth):

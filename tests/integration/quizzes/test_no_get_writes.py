@@ -91,7 +91,7 @@ def test_quiz_attempt_and_gradebook_pages_show_an_overdue_attempt_closed_and_wri
     assert data[0]["state"] == "finished" and data[0]["score"] == 1.0
     # The command stores what the pages showed, and grade passback hears of it.
     result = app.test_cli_runner().invoke(args=["quiz", "close-overdue"])
-    assert result.exit_code == 0 and "Closed 1 overdue attempt(s)." in result.output
+    assert result.exit_code == 0 and "Closed 1 overdue attempt." in result.output
     assert _state(attempt_id) == ("finished", 1.0) and graded_ids == [attempt_id]
     assert app.test_cli_runner().invoke(args=["quiz", "close-overdue"]).output.startswith("Closed 0")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Question
 from app.quizzes import service
-from tests.integration.quizzes.conftest import login_client
+from tests.integration.quizzes.conftest import first_of, login_client
 
 
 def _attempt_page(app, quiz) -> str:
@@ -48,3 +50,26 @@ def test_joining_a_course_again_says_you_are_already_in_it(app, demo):
     response = student.post("/courses/join", data={"code": demo.course.join_code}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert f"You are already in {demo.course.title}." in page and "You joined" not in page
+
+
+def test_the_review_lists_multi_and_matching_answers_a_part_a_line_each_marked(app, make_quiz, demo):
+    quiz = make_quiz(types=("multi", "matching"))
+    multi, matching = first_of("multi"), first_of("matching")
+    wrong_option = next(o for o in multi.options if o not in multi.answer)
+    key = [(pair["left"], pair["right"]) for pair in matching.answer]
+    (left1, right1), (left2, right2) = key[:2]
+    attempt = service.start_attempt(quiz, demo.student)
+    swapped = {**dict(key), left1: right2, left2: right1}
+    service.submit_attempt(attempt, {multi.id: [multi.answer[0], wrong_option], matching.id: swapped})
+    page = unescape(
+        login_client(app, "student").get(f"/quizzes/attempts/{attempt.id}/review").get_data(as_text=True)
+    )
+    assert " | " not in page
+    assert f'<li class="right"><span class="mark">✓ Right</span> {multi.answer[0]}</li>' in page
+    assert f'<li class="wrong"><span class="mark">✗ Wrong</span> {wrong_option}</li>' in page
+    assert f'<li class="wrong"><span class="mark">✗ Wrong</span> {left1} → {right2}</li>' in page
+    for left, right in key[2:]:
+        assert f'<li class="right"><span class="mark">✓ Right</span> {left} → {right}</li>' in page
+    # The key, one option or pair a line.
+    assert all(f"<li>{left} → {right}</li>" in page for left, right in key)
+    assert all(f"<li>{option}</li>" in page for option in multi.answer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.qtypes.feedback import answer_feedback
+from app.qtypes.feedback import answer_feedback, key_parts, marked_parts
 
 
 def test_each_type_gives_the_feedback_of_the_answer_given():
@@ -43,3 +43,18 @@ def test_cloze_gives_each_blank_the_feedback_of_the_variant_it_matched():
     ]  # read as the grader reads it
     assert answer_feedback(cloze, ["1999", "Beijing"], False) == []
     assert answer_feedback({**cloze, "feedback": {}}, ["2025-03-03", "Changchun"], True) == []
+
+
+def test_multi_and_matching_answers_are_marked_a_part_at_a_time():
+    multi = {"type": "multi", "options": ["A", "B", "C"], "answer": ["C", "A"]}
+    assert marked_parts(multi, ["B", "A"]) == [("A", True), ("B", False)]
+    assert key_parts(multi) == ["A", "C"]  # in the options' order
+    pairs = [{"left": "FAW", "right": "Changchun"}, {"left": "Leapmotor", "right": "Hangzhou"}]
+    matching = {"type": "matching", "answer": pairs}
+    assert marked_parts(matching, {"FAW": "Hangzhou"}) == [
+        ("FAW → Hangzhou", False),
+        ("Leapmotor → (not matched)", False),
+    ]
+    assert key_parts(matching) == ["FAW → Changchun", "Leapmotor → Hangzhou"]
+    assert marked_parts(multi, None) == marked_parts(matching, {}) == []
+    assert marked_parts({"type": "mcq", "options": ["A"], "answer": "A"}, "A") == []

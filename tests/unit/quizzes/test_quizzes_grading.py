@@ -405,7 +405,7 @@ def test_fuzzy_never_forgives_a_different_figure():
     ("response", "message"),
     [
         ("Stellantis", "takes a list of 2 answer"),
-        (["Stellantis"], "has 2 blank(s); send 2 answer(s), not 1"),
+        (["Stellantis"], "has 2 blanks; send 2 answers, not 1"),
         (["a", "b", "c"], "not 3"),
         (["a", ["b"]], "the answer to blank 2 must be text"),
         (["a", "x" * (MAX_TEXT + 1)], "blank 2 is 501 characters long; shorten it to 500"),
