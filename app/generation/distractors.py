@@ -15,8 +15,11 @@ from app.generation.figures import (
     option_text,
 )
 
-_BELOW = (0.5, 0.75, 0.25, 0.6, 0.4, 0.8, 0.3)
-_ABOVE = (1.5, 2.0, 1.25, 3.0, 2.5, 4.0, 1.75)
+# Factors for made-up wrong figures, most plausible first. Never half, one and a half or twice the answer,
+# nor quarters of it: "US$534m → 267 / 801 / 1,070" and "87.8 → 21.9 / 43.9 / 65.8" read as the answer's
+# multiples, which a tester and the reviewers spotted as giving the answer away.
+_BELOW = (0.6, 0.8, 0.45, 0.7, 0.35, 0.55, 0.3)
+_ABOVE = (1.3, 1.7, 2.4, 1.45, 3.2, 1.85, 4.5)
 _MULTIPLE_LADDER = ("half", "twice", "three times", "five times", "ten times")
 _MULTIPLE_VALUES = {"half": 0.5, "twice": 2.0, "three times": 3.0, "five times": 5.0, "ten times": 10.0}
 _FRACTIONS = {"a quarter": 0.25, "a third": 1 / 3, "half": 0.5, "two-thirds": 2 / 3, "three-quarters": 0.75}

@@ -209,3 +209,32 @@ def test_a_pronoun_after_a_fronted_description_is_not_asked():
     assert quality.weakness(question, "entity", person_answer=False) == (
         "the stem starts in a subordinate clause or with a word that refers back"
     )
+
+
+def test_made_up_figures_are_not_simple_multiples_of_the_answer():
+    """ "US$534m → 267 / 801 / 1,070" and "41 → 51 / 62 / 82": a tester and the reviewers read the answer
+    off the pattern. No made-up wrong figure is a quarter, half, three quarters, 1.5 or 2 times the answer."""
+    from app.generation.figures import parse_option
+
+    article = ingest(
+        "Orion invests in Vega\n\n"
+        "Orion Motors will invest US$534 million in Vega Batteries, the companies said on Monday. "
+        "Vega Batteries sold 41,000 packs last year. Orion Motors will hold a 20% stake in Vega Batteries.\n"
+    )
+    checked = 0
+    for c in generate(article, "multiples").all():
+        for q in (c, *c.variants):
+            question = q.question
+            if question["type"] != "mcq":
+                continue
+            answer = parse_option(question["answer"])
+            if answer is None or not answer.magnitude:
+                continue
+            for option in question["options"]:
+                value = parse_option(option)
+                if option == question["answer"] or value is None or not value.magnitude:
+                    continue
+                ratio = value.magnitude / answer.magnitude
+                assert all(abs(ratio - r) > 0.02 for r in (0.25, 0.5, 0.75, 1.5, 2.0)), question
+                checked += 1
+    assert checked >= 6
