@@ -75,6 +75,10 @@ def test_deep_link_and_take_a_quiz_inside_the_lms_iframe(live_app, lms, page, ph
     question.locator(".save-status", has_text="Saved").wait_for()
     screenshot(phone_page, "lti-attempt-in-iframe-phone")
     frame.locator(".attempt-actions").get_by_role("button", name="Finish attempt…").click()
+    # The summary's script turns the submit into a confirmation: wait for the framed page to load (its
+    # deferred scripts run first), or on a busy machine the click beats it and the form posts directly.
+    tool = next(f for f in phone_page.frames if f is not phone_page.main_frame)
+    tool.wait_for_url("**/summary")
     frame.get_by_role("button", name="Submit all and finish").first.click()
     frame.locator("dialog.confirm-submit").get_by_role("button", name="Submit all and finish").click()
     frame.get_by_text("Submitted.").wait_for()
