@@ -87,7 +87,9 @@ def feedback_open(feedback_timing: str, closes_at: datetime | None, now: datetim
     return True
 
 
-def average_percentage(cells: Sequence[Cell]) -> float | None:
-    """The mean percentage over the graded cells (quizzes not taken or pending are left out)."""
-    shares = [c.percentage for c in cells if c.percentage is not None]
+def average_percentage(cells: Sequence[Cell], counts: Sequence[bool] | None = None) -> float | None:
+    """The mean percentage over the graded cells (quizzes not taken or pending are left out). `counts`,
+    one flag per cell, leaves out the cells of quizzes that do not count toward the average."""
+    counted = cells if counts is None else [c for c, flag in zip(cells, counts, strict=True) if flag]
+    shares = [c.percentage for c in counted if c.percentage is not None]
     return math.fsum(shares) / len(shares) if shares else None

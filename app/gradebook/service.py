@@ -24,10 +24,11 @@ PER_PAGE = 50
 class GridRow:
     student: User
     cells: list[Cell]
+    counts: list[bool]  # per cell: whether its quiz counts toward the average
 
     @property
     def average(self) -> float | None:
-        return average_percentage(self.cells)
+        return average_percentage(self.cells, self.counts)
 
 
 @dataclass
@@ -125,6 +126,7 @@ def course_grid(
     students = list(db.session.scalars(query))
     maxima = _max_points(quiz_ids)
     attempts = _attempt_rows(quiz_ids, [s.id for s in students], now)
+    counts = [q.counts_in_average for q in quizzes]
     rows = [
         GridRow(
             student,
@@ -132,6 +134,7 @@ def course_grid(
                 grade_cell(attempts.get((student.id, q.id), []), q.grading_method, maxima[q.id])
                 for q in quizzes
             ],
+            counts,
         )
         for student in students
     ]
@@ -144,11 +147,13 @@ def _number(value: float | None) -> str:
 
 def grid_csv_rows(grid: Grid) -> list[list[str]]:
     """The header and one row per student: a quiz's cell is its grade in points, "needs grading", or empty;
-    names and titles that start like a formula are neutralised as in the quiz's grades CSV."""
+    a quiz left out of the average says so in its header; names and titles that start like a formula are
+    neutralised as in the quiz's grades CSV."""
 
     def title(quiz: Quiz) -> str:
+        left_out = "" if quiz.counts_in_average else ", not in average"
         return spreadsheet_text(
-            f"{quiz.title} (max {_number(grid.max_points[quiz.id])}, {quiz.grading_method})"
+            f"{quiz.title} (max {_number(grid.max_points[quiz.id])}, {quiz.grading_method}{left_out})"
         )
 
     header = ["username", "display_name", *(title(q) for q in grid.quizzes), "average_percentage"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, JsonObject, utcnow
@@ -44,6 +44,8 @@ class Quiz(Base):
     published: Mapped[bool] = mapped_column(default=False)
     # Questions per page of an attempt; 0 = all on one page.
     per_page: Mapped[int] = mapped_column(default=0, server_default="0")
+    # False leaves the quiz out of the course gradebook's average (a practice quiz); its column still shows.
+    counts_in_average: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped in the same transaction as any write the item analysis reads (app/quizzes/analysis_version.py):
     # the stored analysis is current while it holds this number.

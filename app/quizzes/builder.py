@@ -41,6 +41,7 @@ class QuizSettings:
     feedback_timing: str = "after_submission"
     published: bool = False
     per_page: int = 0  # questions per attempt page; 0 = all on one page
+    counts_in_average: bool = True  # False: left out of the course gradebook's average
 
 
 def settings_problems(settings: QuizSettings) -> dict[str, str]:
@@ -92,6 +93,7 @@ def save_quiz(owner: User, settings: QuizSettings, quiz: Quiz | None = None) -> 
         "feedback_timing",
         "published",
         "per_page",
+        "counts_in_average",
     ):
         setattr(quiz, name, getattr(settings, name))
     db.session.commit()

@@ -85,6 +85,7 @@ class QuizForm(CheckedForm):
     feedback_timing = SelectField("Show feedback", choices=FEEDBACK_CHOICES, default="after_submission")
     shuffle_questions = BooleanField("Shuffle the order of questions")
     shuffle_options = BooleanField("Shuffle the options of each question")
+    counts_in_average = BooleanField("Counts toward the course average", default=True)
     published = BooleanField("Published (students of the course can see and take it)")
     confirm_publish = BooleanField("Publish anyway: I have read the warning above")
     submit = SubmitField("Save quiz")

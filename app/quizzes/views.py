@@ -127,6 +127,7 @@ def _settings(form: QuizForm) -> service.QuizSettings:
         feedback_timing=form.feedback_timing.data,
         published=form.published.data,
         per_page=form.per_page.data or 0,
+        counts_in_average=form.counts_in_average.data,
     )
 
 

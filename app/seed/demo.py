@@ -91,7 +91,7 @@ def every_type_quiz(instructor: User, course: Course, now: datetime) -> bool:
 
 def practice_quiz(instructor: User, course: Course) -> bool:
     """A self-paced quiz: five key-figure questions drawn afresh each attempt, unlimited attempts,
-    feedback right after each submission."""
+    feedback right after each submission, left out of the course average."""
     if _quiz(course, PRACTICE_QUIZ) is not None:
         return False
     settings = QuizSettings(
@@ -104,6 +104,7 @@ def practice_quiz(instructor: User, course: Course) -> bool:
         shuffle_options=True,
         feedback_timing="immediate",
         published=True,
+        counts_in_average=False,
     )
     quiz = save_quiz(instructor, settings)
     add_draw(quiz, "key-figures", 5)

@@ -54,6 +54,9 @@ def test_the_practice_quiz_draws_afresh_with_unlimited_attempts(seeded_demo):
     quiz = _quiz(demo.PRACTICE_QUIZ)
     assert quiz.published and quiz.attempts_allowed == 0 and quiz.feedback_timing == "immediate"
     assert [(item.draw_topic, item.draw_count) for item in quiz.items] == [("key-figures", 5)]
+    # Trying it must not pull a student's course average down; the assigned quiz still counts.
+    assert quiz.counts_in_average is False
+    assert _quiz(demo.EVERY_TYPE_QUIZ).counts_in_average is True
 
 
 def test_each_seed_article_has_a_handful_of_generated_candidates(seeded_demo, client, auth):

@@ -194,3 +194,36 @@ def test_my_grades_across_courses_with_review_links_by_feedback_timing(app, make
     assert "Draft quiz" not in html
     empty = login_client(app, "instructor").get("/grades").get_data(as_text=True)
     assert "not a student in any course" in empty
+
+
+def test_a_quiz_left_out_of_the_average_keeps_its_column_and_says_so(app, make_quiz, demo):
+    mcq, tf = first_of("mcq"), first_of("tf")
+    wrong = next(o for o in mcq.options if o != mcq.answer)
+    graded = make_quiz(types=("mcq", "tf"), title="Graded quiz")
+    practice = make_quiz(
+        types=("mcq", "tf"), title="Practice quiz", attempts_allowed=0, counts_in_average=False
+    )
+    _take(graded, demo.student, {mcq.id: mcq.answer, tf.id: tf.answer})
+    _take(practice, demo.student, {mcq.id: wrong, tf.id: not tf.answer})
+    _take(graded, demo.student2, {mcq.id: wrong, tf.id: tf.answer})
+
+    client = login_client(app, "instructor")
+    html = client.get(f"/courses/{demo.course.id}/gradebook").get_data(as_text=True)
+    head = html.split("<tbody>")[0]
+    assert head.count("(not in average)") == 1
+    assert head.index("Practice quiz") < head.index("(not in average)")
+    assert "0 / 2" in html  # the practice grade still shows
+    student_row = next(r for r in html.split("<tr>") if "(student)" in r)
+    assert "100.0%" in student_row and "50.0%" not in student_row
+
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"/courses/{demo.course.id}/gradebook.csv").get_data(as_text=True)))
+    )
+    assert rows[0][2:] == [
+        "Graded quiz (max 2, highest)",
+        "Practice quiz (max 2, highest, not in average)",
+        "average_percentage",
+    ]
+    by_user = {row[0]: row[2:] for row in rows[1:]}
+    assert by_user["student"] == ["2", "0", "100"]
+    assert by_user["student2"] == ["1", "", "50"]

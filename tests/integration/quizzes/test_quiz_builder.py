@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from app.courses.service import create_course
@@ -99,3 +101,30 @@ def test_unpublished_quizzes_are_hidden_and_other_instructors_get_403(app, make_
     assert (
         db.session.scalar(select(func.count()).select_from(QuizItem).where(QuizItem.quiz_id != quiz.id)) == 0
     )
+
+
+def _counts_box(page: str) -> str:
+    return re.search(r'<input[^>]*name="counts_in_average"[^>]*>', page).group(0)
+
+
+def test_counts_toward_the_course_average_round_trips_through_the_settings_form(app, demo):
+    client = login_client(app, "instructor")
+    data = {**SETTINGS, "course_id": str(demo.course.id)}
+    new_form = client.get("/quizzes/new").get_data(as_text=True)
+    assert "Counts toward the course average" in new_form
+    assert "checked" in _counts_box(new_form)  # a new quiz counts by default
+    created = client.post("/quizzes/new", data={**data, "counts_in_average": "y"})
+    assert created.status_code == 302
+    quiz = db.session.scalar(select(Quiz).where(Quiz.title == "Week 1"))
+    assert quiz.counts_in_average is True
+
+    # An unticked box sends nothing: the quiz leaves the average, and the form shows it unticked.
+    assert client.post(f"/quizzes/{quiz.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Quiz, quiz.id).counts_in_average is False
+    assert "checked" not in _counts_box(client.get(f"/quizzes/{quiz.id}/edit").get_data(as_text=True))
+
+    assert client.post(f"/quizzes/{quiz.id}/edit", data={**data, "counts_in_average": "y"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Quiz, quiz.id).counts_in_average is True
+    assert "checked" in _counts_box(client.get(f"/quizzes/{quiz.id}/edit").get_data(as_text=True))

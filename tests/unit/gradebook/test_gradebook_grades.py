@@ -70,3 +70,13 @@ def test_average_percentage_and_feedback_timing():
     assert feedback_open("after_submission", None, now)
     assert not feedback_open("after_close", datetime(2026, 6, 1, tzinfo=UTC), now)
     assert feedback_open("after_close", datetime(2026, 4, 1, tzinfo=UTC), now)
+
+
+def test_a_quiz_that_does_not_count_is_left_out_of_the_average():
+    """The tester's case: a 0 on the practice quiz must not pull 81% down to 40%."""
+    cells = [grade_cell(rows(3.24), "highest", 4.0), grade_cell(rows(0.0), "highest", 4.0)]
+    assert average_percentage(cells) == pytest.approx(40.5)
+    assert average_percentage(cells, [True, False]) == pytest.approx(81.0)
+    assert average_percentage(cells, [False, False]) is None
+    with pytest.raises(ValueError):
+        average_percentage(cells, [True])
