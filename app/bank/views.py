@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.articles.service import article_choices, get_article, list_articles
@@ -18,6 +18,8 @@ from app.qtypes.schema import CORE_TOPICS, ID_PATTERN, QUESTION_TYPES
 from app.security import instructor_required, local_target
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
+# The card a decision moved the queue on to: its confirmation is shown there, where the user is looking.
+CONFIRM_BESIDE = "bank_confirm_beside"
 
 
 def _arg(args, name: str) -> str:
@@ -74,10 +76,13 @@ def _listing(
         ("error_field", None),
         ("error_uids", []),
         ("posted_reason", ""),
+        ("confirm_uid", ""),
     ):
         extra.setdefault(key, default)
     counts = curation.status_counts()
     listing = curation.list_questions(filters, filters.size, counts)
+    if extra["confirm_uid"] not in {q.uid for q in listing.questions}:
+        extra["confirm_uid"] = ""  # not on this page: the flash stays at the top
     filters.page = listing.page
     return render_template(
         template,
@@ -109,7 +114,12 @@ def index():
 @bp.get("/review")
 @instructor_required
 def review():
-    return _listing("bank/review.html", _filters(request.args, "candidate"), "bank.review")
+    return _listing(
+        "bank/review.html",
+        _filters(request.args, "candidate"),
+        "bank.review",
+        confirm_uid=session.pop(CONFIRM_BESIDE, ""),
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -152,7 +162,10 @@ def decide():
         message += ". Approved questions are in the bank: add them to a quiz from its builder (Quizzes)"
     flash(message + ".", "success")
     focus = request.form.get("focus", "")
-    return redirect(back + (f"#q-{focus}" if re.fullmatch(ID_PATTERN, focus) else ""))
+    if not re.fullmatch(ID_PATTERN, focus):
+        return redirect(back)
+    session[CONFIRM_BESIDE] = focus
+    return redirect(f"{back}#q-{focus}")
 
 
 # ---------------------------------------------------------------- the editor

@@ -10,9 +10,20 @@
     return /^(TEXTAREA|SELECT)$/.test(tag) || !!(target && target.isContentEditable);
   }
 
+  // A card scrolled to stops just below the sticky bulk bar, however many lines the bar wraps to
+  // (the stylesheet's fallback is a one-line bar at desktop width).
+  function clearBulkBar(queue) {
+    var bar = document.querySelector(".bulk-bar");
+    if (!bar) { return; }
+    function measure() { queue.style.setProperty("--bulk-bar-height", bar.offsetHeight + "px"); }
+    measure();
+    if (window.ResizeObserver) { new ResizeObserver(measure).observe(bar); }
+  }
+
   function initQueue(queue) {
     var items = Array.prototype.slice.call(queue.querySelectorAll(".queue-item"));
     if (!items.length) { return; }
+    clearBulkBar(queue);
     var bulkCount = document.querySelector(".bulk-count");
     var current = 0;
     var fromHash = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;

@@ -116,6 +116,27 @@ def test_approve_one_records_a_revision_and_returns_to_the_queue(instructor, can
     assert f'id="q-{first.uid}"'.encode() in listing
 
 
+def test_the_confirmation_of_a_decision_is_shown_in_the_card_the_queue_moves_on_to(instructor, candidates):
+    first, second = candidates[0], candidates[1]
+    instructor.post(
+        "/bank/review/decide",
+        data={"action": "approve", "uids": first.uid, "next": "/bank/review", "focus": second.uid},
+    )
+    page = instructor.get("/bank/review").data.decode()
+    card = page.index(f'id="q-{second.uid}"')
+    confirmation = page.index('<div class="flashes queue-confirmation" role="status">')
+    assert card < confirmation < page.index("Approved 1 question.") < page.index("</li>", card)
+    assert page.count("Approved 1 question.") == 1  # not also at the top of the page, out of view
+
+    # A bulk decision stays at the top of the list: so does its confirmation.
+    instructor.post(
+        "/bank/review/decide", data={"action": "approve", "uids": second.uid, "next": "/bank/review"}
+    )
+    page = instructor.get("/bank/review").data.decode()
+    assert "queue-confirmation" not in page
+    assert page.index("Approved 1 question.") < page.index('id="queue"')
+
+
 def test_bulk_reject_needs_a_reason_and_then_rejects_all_in_one_go(instructor, candidates):
     uids = [q.uid for q in candidates[:3]]
     before = bank_state()
