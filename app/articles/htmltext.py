@@ -138,6 +138,53 @@ _BLOCKS = (
     )
     | _HEADINGS
 )
+# What a dropped block is called when the reader says what was left out of the page. Words of a class or id
+# name the block first (a cookie banner is often role="dialog"), then its tag and role, then the other words.
+_WORD_LABELS = (
+    ({"cookie", "cookies", "consent", "gdpr"}, "cookie notice"),
+    ({"share", "sharing", "social"}, "share buttons"),
+    ({"newsletter", "subscribe", "subscription"}, "newsletter sign-up"),
+    ({"related", "recommended", "recommendations", "outbrain", "taboola"}, "related links"),
+    (
+        {"advert", "advertisement", "advertising", "ad", "ads", "sponsor", "sponsored", "promo"},
+        "advertisements",
+    ),
+    ({"comment", "comments"}, "comments"),
+)
+_TAG_LABELS = {
+    "nav": "navigation",
+    "header": "site header",
+    "footer": "footer",
+    "aside": "sidebar",
+    "dialog": "pop-up",
+    "form": "forms and buttons",
+    "button": "forms and buttons",
+    "select": "forms and buttons",
+    "textarea": "forms and buttons",
+    "noscript": "no-JavaScript notice",
+}
+_ROLE_LABELS = {
+    "navigation": "navigation",
+    "menu": "navigation",
+    "menubar": "navigation",
+    "search": "search box",
+    "banner": "site header",
+    "contentinfo": "footer",
+    "complementary": "sidebar",
+    "dialog": "pop-up",
+    "alertdialog": "pop-up",
+}
+_OTHER_WORD_LABELS = (
+    ({"menu", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs"}, "navigation"),
+    ({"sidebar"}, "sidebar"),
+    ({"popup", "modal"}, "pop-up"),
+    ({"banner"}, "banner"),
+)
+# Not worth reporting inside a block that is reported already.
+_MINOR_LABELS = frozenset(["forms and buttons", "hidden text", "embedded media", "page furniture"])
+# Never shown on the page, so never worth reporting as left out.
+_UNSEEN_TAGS = frozenset(["script", "style", "template", "head", "title", "meta", "link", "base"])
+OUTSIDE_ARTICLE = "text outside the article"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
@@ -147,16 +194,36 @@ BLOCK_SEPARATOR = "\n\n"
 
 @dataclass(frozen=True)
 class ReducedHtml:
-    """The article text of a page; `headings` and `table_rows` hold the start offsets of such blocks."""
+    """The article text of a page; `headings` and `table_rows` hold the start offsets of such blocks.
+
+    `left_out` says what of the page's visible text is not in `text`: (label, blocks) in page order, such as
+    ("navigation", 2); the headline used as the title is not left out, it is the title.
+    """
 
     text: str
     title: str | None
     headings: frozenset[int]
     table_rows: frozenset[int]
+    left_out: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def left_out_blocks(self) -> int:
+        return sum(n for _, n in self.left_out)
 
 
-def reduce_html(markup: str) -> ReducedHtml:
-    """Keep the article body (preferring <article>, then <main>) as text blocks separated by blank lines."""
+def describe_left_out(left_out: tuple[tuple[str, int], ...]) -> str:
+    """What `ReducedHtml.left_out` holds, in words: "navigation, footer ×2, cookie notice (4 blocks)"."""
+    total = sum(n for _, n in left_out)
+    names = ", ".join(label if n == 1 else f"{label} ×{n}" for label, n in left_out)
+    return f"{names} ({total} block{'' if total == 1 else 's'})"
+
+
+def reduce_html(markup: str, shown_as: str | None = None) -> ReducedHtml:
+    """Keep the article body (preferring <article>, then <main>) as text blocks separated by blank lines.
+
+    The article's <h1> becomes the title and is not kept as the first block, unless the article is to be
+    shown under another title (`shown_as`, when already chosen): then the page's own headline stays.
+    """
     # lxml refuses str input that carries an encoding declaration; the text is already decoded.
     markup = _XML_DECLARATION.sub("", markup, count=1)
     if not markup.strip():
@@ -169,10 +236,15 @@ def reduce_html(markup: str) -> ReducedHtml:
     page_title = _fold(root.findtext(".//title") or "")
     first_h1 = root.find(".//h1")
     page_h1 = _fold(first_h1.text_content()) if first_h1 is not None else ""
-    _drop_chrome(root)
+    left_out = _drop_chrome(root)
     content = _content_root(root)
+    left_out += _outside(content)
     content_h1 = content.find(".//h1")
-    title = (_fold(content_h1.text_content()) if content_h1 is not None else "") or page_title or page_h1
+    headline = _fold(content_h1.text_content()) if content_h1 is not None else ""
+    title = headline or page_title or page_h1
+    if headline and (not shown_as or _fold(shown_as).casefold() == headline.casefold()):
+        # The headline is the title: the reader shows it as the title, not again as the first paragraph.
+        _remove_keep_tail(content_h1)
     blocks = _blocks(content)
     parts: list[str] = []
     headings: set[int] = set()
@@ -189,20 +261,80 @@ def reduce_html(markup: str) -> ReducedHtml:
                 headings.add(offset)
         parts.append(text)
         offset += len(text)
-    return ReducedHtml(BLOCK_SEPARATOR.join(parts), title or None, frozenset(headings), frozenset(rows))
+    return ReducedHtml(
+        BLOCK_SEPARATOR.join(parts), title or None, frozenset(headings), frozenset(rows), _tally(left_out)
+    )
 
 
 def _fold(text: str) -> str:
     return " ".join(text.translate(_INVISIBLE).split())
 
 
-def _drop_chrome(root: lxml_html.HtmlElement) -> None:
+def _drop_chrome(root: lxml_html.HtmlElement) -> list[str]:
+    """Remove the page chrome; return a label for each dropped block with visible text (a block inside another
+    counts when it is a region of its own: the navigation inside a site header, not a cookie notice's buttons)."""
     doomed = []
     for el in root.iter():
         if not isinstance(el.tag, str) or _is_chrome(el):  # comments and processing instructions
             doomed.append(el)
+    labelled = {el: _label(el) for el in doomed if _seen_text(el)}
+    labels = []
+    for el, label in labelled.items():
+        inside = [labelled[a] for a in el.iterancestors() if a in labelled]
+        if not inside or (label not in _MINOR_LABELS and label not in inside):
+            labels.append(label)
     for el in doomed:
         _remove_keep_tail(el)
+    return labels
+
+
+def _seen_text(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and el.tag.lower() not in _UNSEEN_TAGS and bool(_fold(el.text_content()))
+
+
+def _label(el: lxml_html.HtmlElement) -> str:
+    tag = el.tag.lower()
+    words = set(re.split(r"[^a-z0-9]+", f"{el.get('class', '')} {el.get('id', '')}".lower()))
+    for vocabulary, label in _WORD_LABELS:
+        if words & vocabulary:
+            return label
+    if tag in _TAG_LABELS:
+        return _TAG_LABELS[tag]
+    if tag in _DROP_TAGS:
+        return "embedded media"  # iframes, video, canvas and the like
+    if el.get("hidden") is not None or el.get("aria-hidden", "").lower() == "true":
+        return "hidden text"
+    if _HIDDEN_STYLE.search(el.get("style", "")):
+        return "hidden text"
+    role = el.get("role", "").lower()
+    if role in _ROLE_LABELS:
+        return _ROLE_LABELS[role]
+    for vocabulary, label in _OTHER_WORD_LABELS:
+        if words & vocabulary:
+            return label
+    return "page furniture"
+
+
+def _outside(content: lxml_html.HtmlElement) -> list[str]:
+    """A label for each block with visible text that lies outside the chosen article or main element."""
+    labels: list[str] = []
+    el = content
+    for parent in content.iterancestors():
+        if parent.tag == "html":
+            break
+        blocks = sum(1 for s in parent if s is not el and _seen_text(s))
+        if not blocks and any(t.strip() for t in [parent.text or "", *(s.tail or "" for s in parent)]):
+            blocks = 1  # loose text beside the article
+        labels.extend([OUTSIDE_ARTICLE] * blocks)
+        el = parent
+    return labels
+
+
+def _tally(labels: list[str]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    return tuple(counts.items())
 
 
 def _is_chrome(el: lxml_html.HtmlElement) -> bool:

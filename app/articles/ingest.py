@@ -21,10 +21,11 @@ from app.articles.sentences import new_segmenter, sentence_spans
 FORMATS = ("txt", "md", "html")
 
 
-def ingest(text: str, fmt: str = "txt") -> IngestedArticle:
+def ingest(text: str, fmt: str = "txt", shown_as: str | None = None) -> IngestedArticle:
     """Split `text` (raw txt or md, or an HTML page) into segments; offsets index into the result's text.
 
-    For "html" the page is first reduced to its article text, which becomes `IngestedArticle.text`.
+    For "html" the page is first reduced to its article text, which becomes `IngestedArticle.text`; its
+    headline is the title rather than the first paragraph, unless the article is `shown_as` another title.
     Raises ArticleInputError for an unknown format or when there is no text to ingest.
     """
     if fmt not in FORMATS:
@@ -33,7 +34,7 @@ def ingest(text: str, fmt: str = "txt") -> IngestedArticle:
     headings: frozenset[int] = frozenset()
     table_rows: frozenset[int] = frozenset()
     if fmt == "html":
-        reduced = reduce_html(text)
+        reduced = reduce_html(text, shown_as)
         text, html_title = reduced.text, reduced.title
         headings, table_rows = reduced.headings, reduced.table_rows
     blocks = split_blocks(text, fmt, headings, table_rows)

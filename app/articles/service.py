@@ -11,6 +11,7 @@ from sqlalchemy import Row, func, select
 from app.articles.decode import ArticleInputError, decode_upload
 from app.articles.document import IngestedArticle
 from app.articles.document import Segment as SegmentData
+from app.articles.htmltext import describe_left_out, reduce_html
 from app.articles.ingest import ingest
 from app.extensions import db
 from app.models import Article, Segment, User
@@ -75,7 +76,7 @@ def add_article(data: bytes, filename: str, meta: ArticleMeta, user: User | None
             f"This article is already in the library as “{existing.title}”.", "file", existing.slug
         )
     try:
-        doc = ingest(raw_text, fmt)
+        doc = ingest(raw_text, fmt, meta.title or None)
     except ArticleInputError as exc:
         raise ArticleError(str(exc), "file") from exc
     if not doc.sentences:
@@ -125,7 +126,7 @@ def upsert_article(data: bytes, filename: str, meta: ArticleMeta) -> tuple[Artic
             setattr(article, attr, value)
             changed = True
     if article.content_sha256 != digest:
-        doc = ingest(raw_text, fmt)
+        doc = ingest(raw_text, fmt, meta.title or None)
         article.raw_text, article.body, article.source_format = raw_text, doc.text, fmt
         article.content_sha256 = digest
         article.segments = _segments_rows(doc)
@@ -175,6 +176,16 @@ def to_document(article: Article) -> IngestedArticle:
             for s in article.segments
         ],
     )
+
+
+def html_left_out(article: Article) -> str:
+    """What the HTML ingest left out of an uploaded page, in words, e.g. "navigation, footer ×2 (3 blocks)";
+    "" for text and Markdown articles and for pages that were all article. Worked out again from the stored
+    page, as ingesting it does: the segments hold only the article text."""
+    if article.source_format != "html":
+        return ""
+    left_out = reduce_html(article.raw_text).left_out
+    return describe_left_out(left_out) if left_out else ""
 
 
 def paragraphs(article: Article) -> list[list[Segment]]:

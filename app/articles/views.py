@@ -38,6 +38,7 @@ def reader(slug: str):
         reasons=EXCLUSION_REASONS,
         highlight=request.args.get("s", ""),
         excluded_count=sum(1 for s in article.segments if s.excluded),
+        left_out=service.html_left_out(article) if show_excluded else "",
     )
 
 
@@ -93,10 +94,10 @@ def add():
             status = 422
         else:
             excluded = sum(1 for s in article.segments if s.excluded)
-            flash(
-                f"Added “{article.title}”: {len(article.segments)} segments, {excluded} excluded as boilerplate.",
-                "success",
-            )
+            message = f"Added “{article.title}”: {len(article.segments)} segments, {excluded} excluded as boilerplate."
+            if left_out := service.html_left_out(article):
+                message += f" Left out of the HTML page: {left_out}."
+            flash(message, "success")
             return redirect(url_for("articles.reader", slug=article.slug))
     elif form.is_submitted():
         status = 422

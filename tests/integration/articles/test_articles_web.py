@@ -122,6 +122,48 @@ def test_bad_topic_is_named(client, instructor):
     assert "“Key Figures!” is not a valid topic".encode() in response.data
 
 
+PAGE_WITH_CHROME = b"""<!doctype html><html><head><title>Volt expands | The Wire</title></head><body>
+<div class="cookie-banner" role="dialog"><p>We use cookies to improve your experience.</p><button>Accept</button></div>
+<nav><a href="/">Home</a> | <a href="/markets">Markets</a></nav>
+<main><article>
+  <h1>Volt Cells opens a plant in Hefei</h1>
+  <p>Volt Cells will open a battery plant in Hefei in 2026, the company said on Monday.</p>
+  <div class="share-box"><a href="#">Share on LinkedIn</a></div>
+  <p>The plant will employ 1,200 people and cost US$300 million.</p>
+</article></main>
+<footer><p>All rights reserved. The Wire Media Ltd.</p></footer>
+</body></html>"""
+
+
+def test_the_reader_says_what_was_left_out_of_an_html_page_and_shows_its_headline_once(client, instructor):
+    response = post_article(
+        client, file=(io.BytesIO(PAGE_WITH_CHROME), "volt.html"), title="Volt Cells opens a plant in Hefei"
+    )
+    assert response.status_code == 302, response.data
+    article = db.session.scalar(select(Article))
+    assert article.title == "Volt Cells opens a plant in Hefei"
+    # The headline is the title, not also the first paragraph.
+    assert article.segments[0].text.startswith("Volt Cells will open a battery plant")
+    assert all(s.text != article.title for s in article.segments)
+
+    said = "Left out of the HTML page: cookie notice, navigation, share buttons, footer (4 blocks)."
+    flashed = client.get(f"/articles/{article.slug}").data.decode()
+    assert f"0 excluded as boilerplate. {said}" in flashed  # the message after adding it
+    page = client.get(f"/articles/{article.slug}").data.decode()
+    assert f'<p class="notice" id="html-left-out">{said[:-1]}' in page
+    assert "Nothing was excluded as boilerplate" not in page
+    assert "Nothing in the article text was excluded as boilerplate" in page
+    assert page.count("Volt Cells opens a plant in Hefei</") == 1  # the reader's <h1>, no heading below it
+    for chrome in ("We use cookies", "Markets", "Share on LinkedIn", "All rights reserved"):
+        assert chrome not in page
+
+
+def test_the_reader_of_a_text_article_says_nothing_about_html(client, instructor):
+    post_article(client, text=PRESS)
+    page = client.get(f"/articles/{db.session.scalar(select(Article.slug))}").data.decode()
+    assert "html-left-out" not in page and "Left out of the HTML page" not in page
+
+
 def test_students_cannot_add_articles_and_do_not_see_excluded_text(client, make_user, auth):
     make_user("teach", "instructor")
     auth.login("teach")

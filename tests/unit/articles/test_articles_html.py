@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.articles.decode import ArticleInputError, decode_upload
-from app.articles.htmltext import reduce_html
+from app.articles.htmltext import describe_left_out, reduce_html
 from app.articles.ingest import ingest
 
 BODY = "<p>Acme Corp. agreed to buy Beta Ltd for US$534 million on Monday.</p>"
@@ -29,9 +29,27 @@ def test_article_element_is_preferred_and_chrome_dropped():
       <div hidden>Hidden promo</div><div style="display: none">Invisible</div></article>
       <aside>Sidebar</aside><div class="ad-slot">Buy now</div><footer>Footer</footer></body></html>"""
     reduced = reduce_html(page)
-    assert reduced.text == "Acme Buys Beta\n\nAcme Corp. agreed to buy Beta Ltd for US$534 million on Monday."
+    # The headline is the title, not also the first block.
+    assert reduced.text == "Acme Corp. agreed to buy Beta Ltd for US$534 million on Monday."
     assert reduced.title == "Acme Buys Beta"
-    assert reduced.headings == frozenset({0})
+    assert reduced.headings == frozenset()
+    assert reduced.left_out == (
+        ("navigation", 1),
+        ("cookie notice", 1),
+        ("share buttons", 1),
+        ("hidden text", 2),
+        ("sidebar", 1),
+        ("advertisements", 1),
+        ("footer", 1),
+    )
+    assert describe_left_out(reduced.left_out) == (
+        "navigation, cookie notice, share buttons, hidden text ×2, sidebar, advertisements, footer (8 blocks)"
+    )
+    # Shown under the headline (however cased), it is not repeated; under a title of its own, the article
+    # keeps the page's headline as its first block.
+    assert reduce_html(page, "Acme buys  Beta").text.startswith("Acme Corp.")
+    kept = reduce_html(page, "Beta's new owner")
+    assert kept.text.startswith("Acme Buys Beta\n\nAcme Corp.") and kept.headings == frozenset({0})
 
 
 def test_main_is_used_without_article_and_title_falls_back_to_title_tag():
