@@ -184,8 +184,19 @@ def html_left_out(article: Article) -> str:
     page, as ingesting it does: the segments hold only the article text."""
     if article.source_format != "html":
         return ""
-    left_out = reduce_html(article.raw_text).left_out
-    return describe_left_out(left_out) if left_out else ""
+    said = _LEFT_OUT.get(article.content_sha256)
+    if said is None:
+        left_out = reduce_html(article.raw_text).left_out
+        said = describe_left_out(left_out) if left_out else ""
+        if len(_LEFT_OUT) >= 256:
+            _LEFT_OUT.clear()
+        _LEFT_OUT[article.content_sha256] = said
+    return said
+
+
+# What html_left_out said of a page, by its digest: a stored page is parsed once per process, not on every
+# view of the reader (the words are small; the pages are not kept).
+_LEFT_OUT: dict[str, str] = {}
 
 
 def paragraphs(article: Article) -> list[list[Segment]]:

@@ -557,8 +557,8 @@ def _entity_targets(facts: Facts, seg: Segment) -> list[tuple[Mention, int, int]
 
 
 # "in Danish offshore wind farm developer Orsted", "purchase of designer platform Figma": the common noun in
-# front of the name says what the name is, so the question asks "which Danish offshore wind farm developer",
-# never "developer which company" (reviewers rejected 5 such stems as ungrammatical).
+# front of the name says what the name is. Such a name is not asked for (entity_drafts): "developer which
+# company" is not English, and reviewers rejected all 7 "which Danish offshore wind farm developer" rewrites.
 _DESCRIPTOR_LINKS = frozenset({"compound", "amod", "nmod"})
 _MAX_DESCRIPTOR = 5  # words
 
@@ -627,15 +627,8 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
     drafts: list[Draft] = []
     in_sentence = facts.index.keys_in(seg.sid)
     for m, start, end in _entity_targets(facts, seg):
-        truth = None
-        # "in Danish offshore wind farm developer Orsted": neither "developer which company" (not English) nor
-        # "which Danish offshore wind farm developer" (reviewers rejected all 7 as the headline's own company
-        # or missing its short name) is asked; the drafts are still made, unkept, so that the statements
-        # after them keep their true/false turn
         described = (
-            descriptor_before(seg.text, start, m.end) is not None
-            if m.kind in ("company", "institution")
-            else False
+            m.kind in ("company", "institution") and descriptor_before(seg.text, start, m.end) is not None
         )
         fr = phrasing.frame(seg, start, end, facts.ctx)
         if not fr:
@@ -656,7 +649,13 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
         distractors = _similar_length(answer, distractors)
         tags = _tags("generated", NOUN_BY_KIND[m.kind], *_entity_tags(facts.index, seg.text))
         info = {"option_kind": "entity", "frame": fr.text, "aliases": names, "kind": m.kind}
-        if len(distractors) >= 2 and m.kind != "place" and not described:
+        if (
+            described
+        ):  # not asked (descriptor_before); its true/false turn is still taken, as the others' follow
+            if distractors and m.kind != "place" and facts.claim_statement(true_statement):
+                facts.next_truth()
+            continue
+        if len(distractors) >= 2 and m.kind != "place":
             chosen = distractors[:3]
 
             def arrange_entity(
@@ -680,9 +679,7 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
                       arrange=arrange_entity, info=dict(info))
             )  # fmt: skip
         if distractors and m.kind != "place" and facts.claim_statement(true_statement):
-            truth = facts.next_truth()  # (taken even when unused, so that the other statements keep theirs)
-        if distractors and m.kind != "place" and truth is not None and not described:
-            # (not behind a description: another name swapped in would be described wrongly)
+            truth = facts.next_truth()
             shown = surface if truth else distractors[0]
             body = fr.text.replace(phrasing.MARK, shown)
             stem_tf = phrasing.according(
@@ -697,7 +694,7 @@ def entity_drafts(facts: Facts, seg: Segment) -> list[Draft]:
                 Draft("tf", topic, stem_tf, truth, seg.sid, "entity", imp, explanation, "easy", tags, m.text,
                       info=dict(info, shown=shown, true_text=m.text))
             )  # fmt: skip
-        if (m.kind in ("institution", "place") or len(distractors) < 2) and not described:
+        if m.kind in ("institution", "place") or len(distractors) < 2:
             answers = [m.text, surface, *entity.aliases] if m.kind == "place" else [m.text, *names]
             drafts.append(
                 Draft("short", topic, stem, _unique(answers), seg.sid, "entity", imp, states(true_statement),
