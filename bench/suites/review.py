@@ -489,7 +489,7 @@ def study_step(session: Session, _index: int) -> Response:
     """Per virtual user, what the study page (app/static/study.js) sends for each card once it is open.
 
     The browser loads the study page once; after that a card costs two requests and no page load: the grade,
-    POSTed in the background as the card form's FormData (multipart: its CSRF token, card id, idempotency
+    POSTed in the background as the card form's fields URL-encoded (its CSRF token, card id, idempotency
     key, the moment its buttons were computed, the deck, the rating and the time taken), and the prefetch
     of the card after the new one (GET /study/next?after=<id>, JSON with that card's HTML, its buttons and
     progress). The answer
@@ -517,7 +517,7 @@ def study_step(session: Session, _index: int) -> Response:
         if fields.get("card_id") != card:
             raise LoadError(f"the card form on screen is for card {fields.get('card_id')}, not {card}")
         fields.update(rating="3", duration_ms="4000")
-        return session.post("/study/review", multipart=fields, headers={"Accept": "application/json"})
+        return session.post("/study/review", form=fields, headers={"Accept": "application/json"})
     response = session.get(f"/study/next?after={card}&deck=all", headers={"Accept": "application/json"})
     following = response.json() if response.status == 200 else {}
     if response.status == 200 and (following.get("done") or following.get("start")):
@@ -536,7 +536,7 @@ _GRADE_FORM = re.compile(r"<form\b(?:(?!</form>).)*?name=\"card_id\"(?:(?!</form
 
 
 def _hidden_fields(html: str) -> dict[str, str]:
-    """The grade form's hidden fields, as study.js's `new FormData(form)` takes them."""
+    """The grade form's hidden fields, as study.js's `new URLSearchParams(new FormData(form))` takes them."""
     form = _GRADE_FORM.search(html)
     if form is None:
         raise LoadError("the study page has no grade form")
@@ -578,7 +578,7 @@ def _http(ctx: Context) -> list[Metric]:
         ctx.log(SUITE, f"round {number}: sqlite study loop (POST grade, GET next): {stu.summary()}")
     note = (
         f"SQLite under gunicorn, {USERS} students doing what study.js does per card: POST /study/review"
-        " (the card form's FormData, multipart) and GET /study/next (the prefetch, JSON), after every worker"
+        " (the card form's fields, URL-encoded) and GET /study/next (the prefetch, JSON), after every worker"
         " has loaded the English pipeline;"
         f" {len(studies)} rounds, each back to back with /bench/hello and /bench/insert; {_spread(vs_insert)}"
         f" (vs insert), {_spread(vs_hello)} (vs hello); p99 over every round"
