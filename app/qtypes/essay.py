@@ -12,6 +12,19 @@ MAX_ESSAY_CHARS = 50_000
 _WORD = re.compile(r"\S+")
 
 
+# A rubric criterion's weight as instructors write it: "(4 points)", "(2 pts)", "(1 mark)".
+_RUBRIC_WEIGHT = re.compile(r"\((\d{1,4}(?:[.,]\d{1,2})?)\s*(?:points?|pts?|marks?)\)", re.IGNORECASE)
+
+
+def rubric_total(rubric: str | None) -> float | None:
+    """What a rubric adds up to when its criteria say their weights ("(4 points)"), else None.
+
+    The grading screen says it beside the points field when it is not what the quiz gives the question,
+    so that a mark out of the rubric can be typed as 7/10 rather than worked out by hand."""
+    weights = [float(found.replace(",", ".")) for found in _RUBRIC_WEIGHT.findall(rubric or "")]
+    return sum(weights) if weights and sum(weights) > 0 else None
+
+
 def word_count(text: str) -> int:
     """Words as a reader counts them: runs of non-space characters (the attempt page counts the same way)."""
     return len(_WORD.findall(text or ""))

@@ -8,6 +8,7 @@ One grade is one transaction: the response, and the attempt's score recomputed w
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Attempt, Question, Quiz, Response, User, utcnow
 from app.policy import can_grade
-from app.qtypes.essay import word_count
+from app.qtypes.essay import rubric_total, word_count
 from app.qtypes.registry import TYPES, hand_graded_types
 from app.quizzes.attempts import DONE_STATES, close_if_overdue, rescore
 from app.quizzes.errors import AttemptClosed, BadAnswer, NotAllowed, QuizError
@@ -67,6 +68,12 @@ class GradingItem:
     @property
     def word_limit(self) -> int | None:
         return (self.question.settings or {}).get("word_limit")
+
+    @property
+    def rubric_total(self) -> float | None:
+        """What the essay's rubric adds up to, when that is not the points this quiz gives the question."""
+        total = rubric_total((self.question.settings or {}).get("rubric"))
+        return total if total is not None and abs(total - self.points) > 1e-9 else None
 
     @property
     def shown_points(self) -> str:
@@ -188,22 +195,42 @@ def grading_screen(quiz: Quiz, mode: str = "question", selected: int | None = No
     return GradingScreen(question_rows, attempt_rows, shown, mode, selected)
 
 
-def parse_points(raw: Any) -> float:
-    """The points as typed ('7', '7.5', '7,5'); BadAnswer (400) when it is not a number."""
+_OUT_OF = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)$")
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+
+
+def parse_points(raw: Any, maximum: float) -> float:
+    """The points as typed, on the question's scale of 0..`maximum`: '7', '7.5', '7,5', or a mark on
+    another scale ('7/10' of a rubric out of 10, '70%'), scaled to `maximum`. QuizError (400) when it is
+    none of these; the caller checks the range."""
     text = str(raw if raw is not None else "").strip().replace(",", ".")
+    example = f"e.g. {maximum:g}, 7/10 or 70%"
+    if not text:
+        raise QuizError("Enter the points to give.", "points")
+    # Only ASCII digits: float() would read "٣" or "７" as digits.
+    ratio, percent = (_OUT_OF.match(text), _PERCENT.match(text)) if text.isascii() else (None, None)
+    if ratio:
+        mark, scale = float(ratio.group(1)), float(ratio.group(2))
+        if not (math.isfinite(mark) and math.isfinite(scale)):
+            raise QuizError(f"Points must be a finite number, {example}.", "points")
+        if scale == 0:
+            raise QuizError(f"A mark out of 0 cannot be scaled; {example}.", "points")
+        if mark > scale:
+            raise BadAnswer(f"{text} is more than the whole mark; give at most {ratio.group(2)}.", "points")
+        return mark / scale * maximum
+    if percent:
+        share = float(percent.group(1))
+        if share > 100:
+            raise BadAnswer(f"{text} is more than the whole mark; give at most 100%.", "points")
+        return share / 100 * maximum
     try:
-        if not text.isascii():  # float() would read "٣" or "７" as digits; ask for 0-9
-            raise ValueError(text)
-        value = float(text)
+        value = float(text) if text.isascii() else None
     except ValueError:
-        raise QuizError(
-            f"Points must be a number, e.g. 7 or 7.5; got {text[:20]!r}."
-            if text
-            else "Enter the points to give.",
-            "points",
-        ) from None
+        value = None
+    if value is None:
+        raise QuizError(f"Points must be a number, {example}; got {text[:20]!r}.", "points")
     if not math.isfinite(value):
-        raise QuizError("Points must be a finite number, e.g. 7 or 7.5.", "points")
+        raise QuizError(f"Points must be a finite number, {example}.", "points")
     return value
 
 
@@ -236,7 +263,7 @@ def grade_response(
     if entry is None:
         raise NoSuchResponse("This response's question is not in the attempt; reload the grading screen.")
     maximum = float(entry["points"])
-    points = parse_points(raw_points)
+    points = parse_points(raw_points, maximum)
     if points < 0:
         raise BadAnswer(f"Points cannot be negative; give 0 to {maximum:g}.", "points")
     if points > maximum:

@@ -71,6 +71,7 @@
         return;
       }
       var body = result.body;
+      points.value = String(Math.round(body.points * 10000) / 10000); // "7/10" or "70%" reads as the points given
       points.removeAttribute("aria-invalid");
       item.classList.remove("pending");
       item.querySelector(".grading-state").innerHTML = "";
@@ -79,7 +80,7 @@
       badge.textContent = "Graded by " + body.graded_by;
       item.querySelector(".grading-state").appendChild(badge);
       var waiting = body.attempt.ungraded;
-      message.textContent = "Saved: " + body.points + " / " + item.dataset.max + ". " +
+      message.textContent = "Saved: " + points.value + " / " + item.dataset.max + ". " +
         (waiting ? "The attempt still has " + waiting + (waiting === 1 ? " response" : " responses") + " to grade." :
           "Attempt score: " + Math.round(body.attempt.score * 100) / 100 + " / " + body.attempt.max_score + ".");
       message.setAttribute("role", "status");

@@ -4,6 +4,7 @@ the student then reads the grade and the comment on the review page."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
@@ -28,6 +29,21 @@ def _first(qtype: str) -> Question:
     return db.session.scalars(
         select(Question).where(Question.qtype == qtype, Question.status == "approved").order_by(Question.uid)
     ).first()
+
+
+@contextmanager
+def _grader(browser, live_server, viewport: str, quiz_id: int):
+    """The instructor's grading screen of `quiz_id` in a new browser context at the viewport's size."""
+    size = {"width": 1280, "height": 900} if viewport == "desktop" else {"width": 390, "height": 844}
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, live_server, "instructor")
+        page.goto(f"{live_server}/quizzes/{quiz_id}/grading")
+        yield page, size
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +71,7 @@ def graded_quiz(live_app):
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_grading_by_keyboard(browser, live_server, graded_quiz, viewport):
     quiz_id, attempts = graded_quiz
-    size = {"width": 1280, "height": 900} if viewport == "desktop" else {"width": 390, "height": 844}
-    context = browser.new_context(viewport=size)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        login(page, live_server, "instructor")
-        page.goto(f"{live_server}/quizzes/{quiz_id}/grading")
+    with _grader(browser, live_server, viewport, quiz_id) as (page, size):
         items = page.locator("article.grading-item")
         if viewport == "desktop":
             assert page.locator(".grading-pick", has_text="2 of 2 need grading").count() == 1
@@ -119,8 +129,6 @@ def test_grading_by_keyboard(browser, live_server, graded_quiz, viewport):
             assert overflow <= 0, f"the grading screen scrolls sideways by {overflow}px at 390 px"
             items.nth(0).locator("input[name=points]").focus()
             assert_focus_visible(page)
-    finally:
-        context.close()
 
 
 def test_the_student_reads_the_grade_and_comment(browser, live_server, graded_quiz):
@@ -185,3 +193,43 @@ def test_the_student_writes_an_essay_with_a_live_word_count(browser, live_app, l
         capture(page, "essay-review-pending")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def one_point_essay(live_app):
+    """A published quiz that gives the seeded essay (its rubric adds up to 10 points) 1 point."""
+    with live_app.app_context():
+        quiz = service.save_quiz(
+            find_user("instructor"),
+            service.QuizSettings(
+                title="Essay worth one point", course=find_by_code("FAWDEMO8"), published=True
+            ),
+        )
+        essay = _first("essay")
+        service.add_questions(quiz, [essay.id], points=1)
+        for username, text in ESSAYS.items():
+            attempt = service.start_attempt(quiz, find_user(username))
+            service.submit_attempt(attempt, {essay.id: text})
+        return quiz.id
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_mark_out_of_the_rubric_is_typed_as_it_is_and_scaled(
+    browser, live_server, one_point_essay, viewport
+):
+    with _grader(browser, live_server, viewport, one_point_essay) as (page, _size):
+        item = page.locator("article.grading-item").nth(int(viewport == "phone"))
+        hint = item.locator(".scale-hint")
+        assert hint.is_visible()
+        assert "The rubric adds up to 10 points; this quiz gives the question 1 point." in hint.inner_text()
+        points = item.locator("input[name=points]")
+        assert hint.get_attribute("id") in points.get_attribute("aria-describedby")
+        points.fill("7/10")
+        points.press("Enter")
+        item.locator(".grade-message", has_text="Saved: 0.7 / 1").wait_for()
+        assert points.input_value() == "0.7"  # the field shows the points given, not what was typed
+        page.reload()
+        assert item.locator("input[name=points]").input_value() == "0.7"
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the grading screen scrolls sideways by {overflow}px"
+        page.screenshot(path=f"/tmp/grading-scale-{viewport}.png")

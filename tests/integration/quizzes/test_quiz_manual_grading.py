@@ -120,6 +120,13 @@ def test_a_short_answer_can_be_regraded_by_hand(app, taken):
         ("٣", "", 400, "Points must be a number"),
         ("", "", 400, "Enter the points"),
         ("5", "x" * 5001, 422, "shorten it to 5,000"),
+        ("11/10", "", 422, "more than the whole mark"),
+        ("101%", "", 422, "more than the whole mark"),
+        ("7/0", "", 400, "out of 0 cannot be scaled"),
+        ("1" * 400 + "/10", "", 400, "finite number"),
+        ("Infinity", "", 400, "finite number"),
+        ("٣/4", "", 400, "Points must be a number"),
+        ("7/10/2", "", 400, "Points must be a number"),
     ],
 )
 def test_bad_grades_are_refused_with_a_message_and_nothing_written(
@@ -236,3 +243,36 @@ def test_the_grading_screen_and_review_queue_follow_the_single_key_shortcuts_set
     assert '<input type="checkbox" id="grading-shortcuts">' in grading and checkbox not in grading
     queue = teacher.get("/bank/review?status=approved").get_data(as_text=True)
     assert 'data-shortcuts="off"' in queue and "Single-key shortcuts are off" in queue
+
+
+@pytest.mark.parametrize(
+    ("typed", "points"), [("7/10", 7.0), ("7,5 / 10", 7.5), ("70%", 7.0), ("2/3", 20 / 3)]
+)
+def test_a_mark_on_another_scale_is_scaled_to_the_questions_points(app, taken, typed, points):
+    _, attempt, essay, _ = taken  # the essay is worth 10 points in this quiz
+    row = _response(attempt.id, essay.id)
+    teacher = login_client(app, "instructor")
+    saved = teacher.post(f"/quizzes/responses/{row.id}/grade", json={"points": typed, "comment": ""})
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json()["points"] == pytest.approx(points)
+    row = _response(attempt.id, essay.id)
+    assert (row.manual_points, row.fraction) == (pytest.approx(points), pytest.approx(points / 10))
+
+
+def test_the_screen_says_when_the_rubric_is_out_of_more_than_the_question(app, make_quiz, demo):
+    """The seeded essay's rubric adds up to 10 points; in a quiz that gives it 1, the grader is told how to
+    type a mark out of 10, and a quiz that gives it 10 says nothing."""
+    essay = first_of("essay")
+    pages = {}
+    for points in (1, 10):
+        quiz = make_quiz(types=("mcq",))
+        service.add_questions(quiz, [essay.id], points=points)
+        attempt = service.start_attempt(quiz, demo.student)
+        assert service.submit_attempt(attempt, {essay.id: ESSAY_TEXT})
+        teacher = login_client(app, "instructor")
+        pages[points] = teacher.get(f"/quizzes/{quiz.id}/grading").get_data(as_text=True)
+    assert (
+        "The rubric adds up to 10 points; this quiz gives the question 1 point. "
+        "Type the rubric's mark as 7/10 and it counts 0.7." in pages[1]
+    )
+    assert "The rubric adds up to" not in pages[10]
