@@ -33,9 +33,6 @@ GRADING_CHOICES = [
 ]
 FEEDBACK_CHOICES = [
     SelectChoice("after_submission", "Right after the student submits"),
-    SelectChoice(
-        "immediate", "Immediately (graded quizzes: right after submitting; practice: after each answer)"
-    ),
     SelectChoice("after_close", "Only after the quiz closes"),
 ]
 TYPE_CHOICES = [
