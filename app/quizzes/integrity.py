@@ -36,6 +36,11 @@ def held_questions(user_id: Any) -> Select:
     )
 
 
+def held_quizzes(user_id: Any) -> Select:
+    """Ids of the quizzes that hold questions back from `user_id` (those of `held_questions`)."""
+    return held_questions(user_id).with_only_columns(_item.c.quiz_id).distinct()
+
+
 def not_held(question_id: ColumnElement[Any], user_id: Any) -> ColumnElement[bool]:
     """The condition "this question is not held from `user_id` by an open quiz"."""
     return question_id.not_in(held_questions(user_id))

@@ -23,6 +23,7 @@ from app.inputs import CONTROL, parse_id
 from app.models import Article, Course, Question, QuizItem, User
 from app.models.quiz import Quiz
 from app.policy import can_view_course
+from app.quizzes.integrity import held_questions, held_quizzes, not_held
 from app.study import queries
 from app.study.cards import CardFaces, card_faces
 from app.study.prepared import driver
@@ -713,20 +714,46 @@ def update_settings(
 # --- Decks ------------------------------------------------------------------------------------------
 
 
-def deck_choices() -> dict[str, list[tuple[str, str, int]]]:
-    """Decks with approved questions: articles as (slug, title, count) and topics as (topic, topic, count)."""
-    approved = Question.status == "approved"
+@dataclass(frozen=True)
+class DeckChoices:
+    """The decks a user can study, each with the cards it holds for them, and what an open quiz holds back."""
+
+    articles: list[tuple[str, str, int]]  # (slug, title, cards)
+    topics: list[tuple[str, str, int]]  # (topic, topic, cards)
+    held: int  # approved questions out of this user's decks while a quiz that asks them is open
+    held_by: list[str]  # the titles of those quizzes
+
+
+def deck_choices(user: User) -> DeckChoices:
+    """Decks with approved questions the user can study: articles and topics with their counts. The fixed
+    questions of an open quiz the user is a student in are not counted (they are not in the decks either,
+    README "Exam integrity"); how many there are, and which quizzes, are said beside the decks."""
+    studyable = (Question.status == "approved", not_held(Question.id, user.id))
     articles = db.session.execute(
         select(Article.slug, Article.title, func.count(Question.id))
         .join(Question, Question.article_id == Article.id)
-        .where(approved)
+        .where(*studyable)
         .group_by(Article.id, Article.slug, Article.title)
         .order_by(Article.title)
     )
     topics = db.session.execute(
-        select(Question.topic, func.count()).where(approved).group_by(Question.topic).order_by(Question.topic)
+        select(Question.topic, func.count())
+        .where(*studyable)
+        .group_by(Question.topic)
+        .order_by(Question.topic)
     )
-    return {
-        "articles": [(slug, title, int(n)) for slug, title, n in articles],
-        "topics": [(topic, topic, int(n)) for topic, n in topics],
-    }
+    held_ids = held_questions(user.id).subquery()
+    held = db.session.scalar(
+        select(func.count(func.distinct(Question.id))).where(
+            Question.status == "approved", Question.id.in_(select(held_ids.c.question_id))
+        )
+    )
+    held_by = db.session.scalars(
+        select(Quiz.title).where(Quiz.id.in_(held_quizzes(user.id))).order_by(Quiz.title)
+    ).all()
+    return DeckChoices(
+        articles=[(slug, title, int(n)) for slug, title, n in articles],
+        topics=[(topic, topic, int(n)) for topic, n in topics],
+        held=int(held or 0),
+        held_by=list(held_by) if held else [],
+    )

@@ -110,7 +110,7 @@ def next_json():
 @login_required
 def decks():
     # Its own page: counting the bank by article and topic on every review screen would slow each card.
-    return render_template("study/decks.html", decks=service.deck_choices())
+    return render_template("study/decks.html", decks=service.deck_choices(_user()))
 
 
 @bp.get("/article/<slug>")

@@ -156,3 +156,22 @@ def test_after_close_feedback_needs_a_close_date(app, world):
     db.session.commit()
     assert not quizzes.review_allowed(world.attempt_done, world.user("student_a"))
     assert quizzes.review_allowed(world.attempt_done, teacher)
+
+
+def test_the_decks_page_counts_what_the_student_can_study_and_says_what_is_held(app, world):
+    """The deck counts leave out an open quiz's questions, as the decks do, and the page names the quiz."""
+    student = world.user("student_b")
+    held = _held_ids(world)
+    client = client_for(app, student)
+    _close(world.quiz)
+    closed = study.deck_choices(student)
+    assert closed.held == 0 and closed.held_by == []
+    assert 'id="held-note"' not in client.get("/study/decks").get_data(as_text=True)
+    _reopen(world.quiz)
+    opened = study.deck_choices(student)
+    assert opened.held == len(held) and opened.held_by == [world.quiz.title]
+    assert sum(n for *_, n in closed.topics) - sum(n for *_, n in opened.topics) == len(held)
+    page = client.get("/study/decks").get_data(as_text=True)
+    assert f"Not counted: {len(held)} question" in page and f"“{world.quiz.title}”" in page
+    # An instructor of the course is not held back: nothing is left out of their counts.
+    assert study.deck_choices(world.user("teacher")).held == 0
