@@ -120,6 +120,23 @@ class QuestionType:
         return form.get(name) or None
 
     @classmethod
+    def feedback_keys(cls, question: dict, answer: Any, right: bool) -> list[str | None]:
+        """The keys of the question's `feedback` that a (non-None) stored answer earns, in the order the
+        review shows them; None for a part that earns none. Empty for a type without per-answer feedback."""
+        return []
+
+    @classmethod
+    def marked_parts(cls, question: dict, answer: Any) -> list[tuple[str, bool]]:
+        """Each part of an answer given in parts (an option chosen, a pair matched), with whether it is
+        right, one line each; empty for the types answered in one part and for no answer."""
+        return []
+
+    @classmethod
+    def key_parts(cls, question: dict) -> list[str]:
+        """The correct answer one part a line, for the types whose key has parts; empty otherwise."""
+        return []
+
+    @classmethod
     def card_front(cls, q: QuestionBase) -> str:
         """The flashcard's front as plain text (newlines kept)."""
         return q.stem

@@ -7,8 +7,8 @@ from typing import Any
 
 from app.plural import counted
 from app.qtypes.base import Grade, QuestionType, ResponseError, as_text
-from app.qtypes.reading import accepts
-from app.qtypes.schema import BLANK_RE, Cloze
+from app.qtypes.reading import accepts, matched_variant
+from app.qtypes.schema import BLANK_RE, Cloze, cloze_feedback_key
 
 BLANK_MARK = "[…]"
 
@@ -66,3 +66,13 @@ class ClozeType(QuestionType):
     @classmethod
     def card_back(cls, q: Cloze) -> str:
         return fill_blanks(q.stem, [variants[0] for variants in q.answer])
+
+    @classmethod
+    def feedback_keys(cls, question: dict, answer: Any, right: bool) -> list[str | None]:
+        if not isinstance(answer, list):
+            return []
+        keys: list[str | None] = []
+        for n, (variants, given) in enumerate(zip(question["answer"], answer, strict=False), start=1):
+            variant = matched_variant(variants, given, question.get("fuzzy"))
+            keys.append(cloze_feedback_key(n, variant) if variant is not None else None)
+        return keys

@@ -73,3 +73,19 @@ class MatchingType(QuestionType):
     @classmethod
     def card_back(cls, q: Matching) -> str:
         return "\n".join(f"{pair.left} → {pair.right}" for pair in q.answer)
+
+    @classmethod
+    def marked_parts(cls, question: dict, answer: Any) -> list[tuple[str, bool]]:
+        if not isinstance(answer, dict) or not answer:
+            return []
+        return [
+            (
+                f"{pair['left']} → {answer.get(pair['left']) or '(not matched)'}",
+                answer.get(pair["left"]) == pair["right"],
+            )
+            for pair in question["answer"]
+        ]
+
+    @classmethod
+    def key_parts(cls, question: dict) -> list[str]:
+        return [f"{pair['left']} → {pair['right']}" for pair in question["answer"]]

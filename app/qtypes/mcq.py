@@ -40,3 +40,7 @@ class McqType(QuestionType):
     @classmethod
     def card_back(cls, q: MCQ) -> str:
         return lettered(q.options)[q.options.index(q.answer)]
+
+    @classmethod
+    def feedback_keys(cls, question: dict, answer: Any, right: bool) -> list[str | None]:
+        return [answer] if isinstance(answer, str) else []

@@ -55,3 +55,19 @@ class MultiType(QuestionType):
         return "\n".join(
             line for line, option in zip(lettered(q.options), q.options, strict=True) if option in q.answer
         )
+
+    @classmethod
+    def feedback_keys(cls, question: dict, answer: Any, right: bool) -> list[str | None]:
+        chosen = set(answer) if isinstance(answer, list) else set()
+        return [option for option in question.get("options") or [] if option in chosen]
+
+    @classmethod
+    def marked_parts(cls, question: dict, answer: Any) -> list[tuple[str, bool]]:
+        if not isinstance(answer, list) or not answer:
+            return []
+        chosen, right = set(answer), set(question["answer"])
+        return [(option, option in right) for option in question["options"] if option in chosen]
+
+    @classmethod
+    def key_parts(cls, question: dict) -> list[str]:
+        return [option for option in question["options"] if option in question["answer"]]

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.qtypes.base import Grade, QuestionType, ResponseError, as_text
 from app.qtypes.reading import read_number, within_tolerance
-from app.qtypes.schema import Numeric, NumericAnswer
+from app.qtypes.schema import NUMERIC_FEEDBACK_KEY, Numeric, NumericAnswer
 
 
 def _number(value: float) -> str:
@@ -71,3 +71,7 @@ class NumericType(QuestionType):
     @classmethod
     def card_back(cls, q: Numeric) -> str:
         return format_numeric(q.answer)
+
+    @classmethod
+    def feedback_keys(cls, question: dict, answer: Any, right: bool) -> list[str | None]:
+        return [NUMERIC_FEEDBACK_KEY] if right else []

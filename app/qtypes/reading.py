@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -107,6 +108,13 @@ def _key(text: str) -> str:
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
+
+
+def matched_variant(variants: list[str], given: Any, fuzzy: float | None) -> str | None:
+    """The accepted variant a typed answer matched (the first, as the grader reads them), or None."""
+    if not isinstance(given, str) or not given.strip():
+        return None
+    return next((v for v in variants if accepts([v], given, fuzzy)), None)
 
 
 def accepts(variants: list[str], given: str, fuzzy: float | None = None) -> bool:

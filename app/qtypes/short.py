@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.qtypes.base import Grade, QuestionType, as_text
-from app.qtypes.reading import accepts
+from app.qtypes.reading import accepts, matched_variant
 from app.qtypes.schema import Short
 
 
@@ -28,3 +28,7 @@ class ShortType(QuestionType):
     @classmethod
     def card_back(cls, q: Short) -> str:
         return q.answer[0]  # the first accepted answer is the model one
+
+    @classmethod
+    def feedback_keys(cls, question: dict, answer: Any, right: bool) -> list[str | None]:
+        return [matched_variant(question["answer"], answer, question.get("fuzzy"))]

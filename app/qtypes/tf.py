@@ -29,3 +29,7 @@ class TfType(QuestionType):
     @classmethod
     def card_back(cls, q: TF) -> str:
         return "True" if q.answer else "False"
+
+    @classmethod
+    def feedback_keys(cls, question: dict, answer: Any, right: bool) -> list[str | None]:
+        return [("true" if answer else "false")] if isinstance(answer, bool) else []
