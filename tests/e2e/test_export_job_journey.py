@@ -45,6 +45,16 @@ def _redis_or_skip() -> None:
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
 
 
+def _assert_progress_spans_its_panel(page) -> None:
+    """The progress bar reads at a glance: as wide as the job's panel allows (the browser's default is 160 px)."""
+    bar = page.locator("progress.job-progress").bounding_box()
+    panel = page.evaluate(
+        "() => { const p = document.querySelector('.panel.job'); const s = getComputedStyle(p);"
+        " return p.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }"
+    )
+    assert bar["width"] >= min(panel, 640) - 1, f"progress bar {bar['width']}px in a {panel}px panel"
+
+
 def test_instructor_exports_the_bank_through_the_queue(page, live_server, live_app, tmp_path):
     _redis_or_skip()
     from redis import Redis
@@ -69,6 +79,7 @@ def test_instructor_exports_the_bank_through_the_queue(page, live_server, live_a
         link.wait_for()
         assert page.locator(".job-state").inner_text() == "Done."
         assert page.locator("progress.job-progress").get_attribute("value") == "100"
+        _assert_progress_spans_its_panel(page)
         with page.expect_download() as info:
             link.click()
         download = info.value
@@ -90,6 +101,7 @@ def test_instructor_exports_the_bank_inline_on_a_phone(phone_page, live_server, 
         assert page.get_by_role("status").inner_text() == "Done."
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the progress page scrolls sideways on a phone: {width}px"
+        _assert_progress_spans_its_panel(page)
         with page.expect_download() as info:
             page.get_by_role("link", name=re.compile(r"^Download .+\.json$")).click()
         data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
