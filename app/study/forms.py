@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from wtforms import BooleanField, DecimalField, IntegerField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length, NumberRange
 
@@ -15,9 +17,11 @@ class SettingsForm(CheckedForm):
         places=2,
         validators=[
             InputRequired(message="Enter a retention between 0.70 and 0.97."),
+            # As decimals: the form reads "0.97" as Decimal("0.97"), which is above the float 0.97
+            # (0.9699999…), so a float bound refused the top of its own range.
             NumberRange(
-                min=MIN_RETENTION,
-                max=MAX_RETENTION,
+                min=Decimal(str(MIN_RETENTION)),
+                max=Decimal(str(MAX_RETENTION)),
                 message=f"Desired retention must be between {MIN_RETENTION:.2f} and {MAX_RETENTION:.2f}.",
             ),
         ],

@@ -27,6 +27,14 @@ def test_valid_settings_are_saved(client, student):
     assert saved() == (0.85, 5, 50, "Europe/Paris")
 
 
+@pytest.mark.parametrize("retention", ["0.70", "0.97", "0.7", ".97"])
+def test_both_ends_of_the_retention_range_are_accepted(client, student, retention):
+    """The hint says 0.70 to 0.97: both ends are allowed (the top was refused against a float bound)."""
+    response = client.post("/study/settings", data={**VALID, "desired_retention": retention})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert saved()[0] == float(retention)
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -34,6 +42,8 @@ def test_valid_settings_are_saved(client, student):
         ("timezone", "UTC+2", "Unknown time zone"),
         ("desired_retention", "2", "between 0.70 and 0.97"),
         ("desired_retention", "0.5", "between 0.70 and 0.97"),
+        ("desired_retention", "0.971", "between 0.70 and 0.97"),
+        ("desired_retention", "0.699", "between 0.70 and 0.97"),
         ("desired_retention", "nan", "between 0.70 and 0.97"),
         ("desired_retention", "Infinity", "between 0.70 and 0.97"),
         ("new_per_day", "-1", "between 0 and 9999"),
