@@ -25,6 +25,7 @@ from app.bank.convert import to_canonical
 from app.extensions import db
 from app.models import Attempt, Question, Quiz, Response, User, utcnow
 from app.policy import can_edit_quiz, can_see_attempt, can_take_quiz
+from app.qtypes.base import is_blank
 from app.qtypes.feedback import answer_feedback, key_parts, marked_parts
 from app.qtypes.reading import number_hint
 from app.qtypes.registry import get_type
@@ -33,6 +34,7 @@ from app.qtypes.text import answer_text
 from app.quizzes import analysis_version
 from app.quizzes.builder import find_questions, layout_for
 from app.quizzes.errors import (
+    AnswerChecked,
     AttemptClosed,
     BadAnswer,
     NoSuchAttempt,
@@ -201,6 +203,15 @@ def _lock(attempt_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+def _lock_open(attempt: Attempt, now: datetime) -> None:
+    """Take the attempt's row lock, or raise AttemptClosed (an overdue attempt is closed first)."""
+    if not _lock(attempt.id, now):
+        db.session.rollback()
+        db.session.refresh(attempt)
+        close_if_overdue(attempt, now)
+        raise AttemptClosed(_closed_message(attempt))
+
+
 def _closed_message(attempt: Attempt) -> str:
     if attempt.state == "finished":
         return "Time is up: this attempt was closed with the answers saved before the deadline."
@@ -291,7 +302,7 @@ AND attempt.state = 'in_progress' AND (attempt.deadline_at IS NULL OR attempt.de
 {lock}
 ON CONFLICT (attempt_id, question_id) DO UPDATE
 SET answer = excluded.answer, seq = excluded.seq, saved_at = excluded.saved_at
-WHERE response.seq < excluded.seq"""
+WHERE response.seq < excluded.seq AND response.fraction IS NULL"""
 _UPSERTS: dict[str, TextClause] = {}
 
 
@@ -390,11 +401,15 @@ def autosave(context: AutosaveContext, user_id: int, now: datetime | None = None
     db.session.rollback()
     _raise_if_closed(attempt_id, now)
     stored = db.session.execute(
-        select(_responses.c.seq).where(
+        select(_responses.c.seq, _responses.c.fraction).where(
             _responses.c.attempt_id == attempt_id, _responses.c.question_id == known_id
         )
-    ).scalar()
-    raise StaleSave(f"A newer answer (save {stored}) is already stored; this one (save {seq}) was ignored.")
+    ).first()
+    if stored is not None and stored.fraction is not None:  # only a checked answer has one before submit
+        raise AnswerChecked(CHECKED_MESSAGE)
+    raise StaleSave(
+        f"A newer answer (save {stored.seq if stored else 0}) is already stored; this one (save {seq}) was ignored."
+    )
 
 
 def _raise_if_closed(attempt_id: int, now: datetime) -> None:
@@ -435,6 +450,51 @@ def save_answers(
     _save_all(attempt, answers, seen, _now(now), submit=False, flags=flags)
 
 
+CHECKED_MESSAGE = "You checked this answer, so it is final; it can no longer change."
+
+
+def gives_feedback_per_answer(attempt: Attempt) -> bool:
+    """Whether the attempt's quiz shows feedback after each answer: a Check button under each question."""
+    return (
+        attempt.mode in TIMED_MODES
+        and attempt.quiz is not None
+        and attempt.quiz.feedback_timing == "immediate"
+    )
+
+
+def check_answer(attempt: Attempt, question_id: Any, now: datetime | None = None) -> float:
+    """Grade one saved answer of an attempt in progress whose quiz gives feedback after each answer; the
+    answer is then final (later saves of it are refused) and the review shows its feedback at once. Checking
+    it again returns the same grade. The submission grades it again, to the same fraction.
+
+    NotInAttempt (404) for a question the attempt does not hold; QuizError (400) when the quiz gives
+    feedback only after submission or the question is graded by a person; BadAnswer (422) when nothing is
+    saved for it yet; AttemptClosed (409) after the submission or the deadline."""
+    now = _now(now)
+    if not gives_feedback_per_answer(attempt):
+        raise QuizError("This quiz shows feedback after you submit, not after each answer.", "check")
+    if not _whole_number(question_id) or question_id not in _layout_ids(attempt):
+        raise NotInAttempt(f"Question {question_id!r} is not part of this attempt.", "check")
+    question = canonical_by_id(questions_by_id([question_id]))[question_id]
+    if not get_type(question["type"]).auto_graded:
+        raise QuizError("An essay is graded by your instructor after you submit; it has no check.", "check")
+    attempt_id = attempt.id
+    _lock_open(attempt, now)
+    where = (_responses.c.attempt_id == attempt_id, _responses.c.question_id == question_id)
+    row = db.session.execute(select(_responses.c.answer, _responses.c.fraction).where(*where)).first()
+    if row is None or is_blank(row.answer):
+        db.session.rollback()
+        message = "Answer the question before checking it."
+        raise BadAnswer(message, str(question_id), {str(question_id): message})
+    if row.fraction is not None:
+        db.session.rollback()
+        return row.fraction
+    fraction = grade(question, row.answer).fraction
+    db.session.execute(update(_responses).where(*where).values(fraction=fraction))
+    db.session.commit()
+    return fraction
+
+
 def submit_attempt(
     attempt: Attempt,
     answers: Mapping[int, Any] | None = None,
@@ -465,11 +525,7 @@ def set_flag(attempt: Attempt, question_id: Any, flagged: Any, now: datetime | N
     if not isinstance(flagged, bool):
         raise BadAnswer("flagged must be true or false.", "flagged")
     attempt_id = attempt.id
-    if not _lock(attempt_id, now):
-        db.session.rollback()
-        db.session.refresh(attempt)
-        close_if_overdue(attempt, now)
-        raise AttemptClosed(_closed_message(attempt))
+    _lock_open(attempt, now)
     result = _merged_flags(attempt_id, layout_ids, {question_id: flagged})
     db.session.execute(update(_attempts).where(_attempts.c.id == attempt_id).values(flagged=result))
     db.session.commit()
@@ -517,13 +573,19 @@ def _save_all(
         if submit:
             return False
         raise AttemptClosed(_closed_message(attempt))
-    stored = dict(
-        db.session.execute(
-            select(_responses.c.question_id, _responses.c.seq).where(_responses.c.attempt_id == attempt_id)
-        ).all()
-    )
+    rows = db.session.execute(
+        select(_responses.c.question_id, _responses.c.seq, _responses.c.fraction).where(
+            _responses.c.attempt_id == attempt_id
+        )
+    ).all()
+    stored = {row.question_id: row.seq for row in rows}
+    checked = {row.question_id for row in rows if row.fraction is not None}  # final once checked
     for qid, value in clean.items():
-        if seen is None or (qid in seen and stored.get(qid, 0) <= seen[qid]):
+        if value is None and qid not in stored:
+            # Nothing typed and nothing stored: no row. A row would take save number 1, and another tab's
+            # first autosave of that question (also number 1) would then be refused as stale.
+            continue
+        if qid not in checked and (seen is None or (qid in seen and stored.get(qid, 0) <= seen[qid])):
             _write(attempt_id, qid, value, None, now)
     if flags is not None:
         merged = _merged_flags(attempt_id, _layout_ids(attempt), flags)
@@ -734,6 +796,11 @@ class ShownQuestion:
     @property
     def number_hint(self) -> str:
         return number_hint(self.unit)
+
+    @property
+    def auto_graded(self) -> bool:
+        """Graded by the app (every type but the essay): such an answer can be checked before submitting."""
+        return get_type(self.qtype).auto_graded
 
     @property
     def answered(self) -> bool:

@@ -19,9 +19,7 @@ from app.policy import can_manage_course
 from app.quizzes.errors import NotAllowed, QuizError
 
 GRADING_METHODS = ("highest", "last", "first", "average")
-# "immediate" (still allowed by the table's constraint) was offered as feedback after each answer but gave
-# it only after submission, as "after_submission" does; migration a3c5e7f9b1d2 turned it into that.
-FEEDBACK_TIMINGS = ("after_submission", "after_close")
+FEEDBACK_TIMINGS = ("immediate", "after_submission", "after_close")
 SHUFFLED_OPTION_TYPES = ("mcq", "multi")
 
 

@@ -35,6 +35,12 @@ class StaleSave(QuizError):
     code = "stale"
 
 
+class AnswerChecked(StaleSave):
+    """A save of an answer the student has checked (feedback after each answer): it is final."""
+
+    code = "checked"
+
+
 class NotAllowed(QuizError):
     status = 403
     code = "forbidden"

@@ -33,6 +33,10 @@ GRADING_CHOICES = [
 ]
 FEEDBACK_CHOICES = [
     SelectChoice("after_submission", "Right after the student submits"),
+    SelectChoice(
+        "immediate",
+        "After each answer: a “Check answer” button under each question (the checked answer is final)",
+    ),
     SelectChoice("after_close", "Only after the quiz closes"),
 ]
 TYPE_CHOICES = [

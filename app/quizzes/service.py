@@ -18,10 +18,12 @@ from app.quizzes.attempts import (
     autosave,
     autosave_context,
     canonical_by_id,
+    check_answer,
     close_if_overdue,
     close_overdue,
     epoch_ms,
     get_attempt_for,
+    gives_feedback_per_answer,
     is_overdue,
     page_count,
     per_page,
@@ -59,6 +61,7 @@ from app.quizzes.builder import (
     settings_problems,
 )
 from app.quizzes.errors import (
+    AnswerChecked,
     AttemptClosed,
     BadAnswer,
     NoSuchAttempt,
@@ -83,6 +86,7 @@ from app.quizzes.reporting import (
 )
 
 __all__ = [
+    "AnswerChecked",
     "AttemptClosed",
     "AutosaveContext",
     "BadAnswer",
@@ -111,6 +115,7 @@ __all__ = [
     "autosave",
     "autosave_context",
     "build_layout",
+    "check_answer",
     "canonical_by_id",
     "change_item",
     "close_if_overdue",
@@ -121,6 +126,7 @@ __all__ = [
     "final_grade",
     "find_questions",
     "get_attempt_for",
+    "gives_feedback_per_answer",
     "gradebook",
     "gradebook_page",
     "grades_csv",

@@ -304,10 +304,19 @@ def _attempt_page(
             question.saved = typed.get(question.id, question.saved)
     pages = service.page_count(attempt)
     page = min(max(page, 1), pages)
+    per_answer = service.gives_feedback_per_answer(attempt)
+    checked = (
+        {r.question.id: r for r in service.reviewed_questions(attempt) if r.fraction is not None}
+        if per_answer
+        else {}
+    )
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
         quiz=attempt.quiz,
+        per_answer=per_answer,
+        checked=checked,
+        show=service.answer_display,
         questions=questions,
         on_page=[q for q in questions if q.page == page],
         page=page,
@@ -370,17 +379,28 @@ def post_attempt(attempt_id: int):
     flags = {qid: f"flag-{qid}" in request.form for qid in seen}
     submitting = "submit" in request.form
     page = request.form.get("page", 1, type=int)
+    checking = request.form.get("check", type=int) if not submitting else None
     try:
         if submitting:
             done = service.submit_attempt(attempt, answers, seen)
         else:
             service.save_answers(attempt, answers, seen, flags=flags)
+            if (
+                checking is not None
+            ):  # "Check answer" under a question: the page is saved, then that answer graded
+                service.check_answer(attempt, checking)
     except service.BadAnswer as exc:
         flash(str(exc), "error")
         return _attempt_page(attempt, 422, answers, exc.errors, page)
     except service.AttemptClosed as exc:
         flash(str(exc), "error")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    except (service.NotInAttempt, service.QuizError) as exc:  # a check this quiz or question does not have
+        flash(str(exc), "error")
+        return _attempt_page(attempt, exc.status, answers, {}, page)
+    if checking is not None:
+        target = url_for("quizzes.attempt", attempt_id=attempt.id, page=page if page > 1 else None)
+        return redirect(f"{target}#q{checking}")
     if submitting:
         flash("Submitted." if done else "This attempt was already closed.", "success" if done else "info")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))

@@ -21,10 +21,7 @@ from app.study import service as study
 from app.study.scheduler import day_bounds, study_day
 
 EVERY_TYPE_QUIZ = "The FAW–Leapmotor case: one question of every type"
-PRACTICE_QUIZ = "Practice: key figures (unlimited attempts, feedback after each try)"
-# Its title until feedback after each answer was found to be feedback after submission: a database seeded
-# before keeps its quiz under that title, and the seed does not add a second one.
-PRACTICE_QUIZ_BEFORE = "Practice: key figures (unlimited attempts, instant feedback)"
+PRACTICE_QUIZ = "Practice: key figures (unlimited attempts, instant feedback)"
 CANDIDATES_PER_ARTICLE = 5
 HISTORY_DAYS = 6
 HISTORY_SEED = 2026  # fixed, so every seed run on any machine writes the same history
@@ -94,8 +91,9 @@ def every_type_quiz(instructor: User, course: Course, now: datetime) -> bool:
 
 def practice_quiz(instructor: User, course: Course) -> bool:
     """A self-paced quiz: five key-figure questions drawn afresh each attempt, unlimited attempts,
-    feedback right after each submission, left out of the course average."""
-    if _quiz(course, PRACTICE_QUIZ) is not None or _quiz(course, PRACTICE_QUIZ_BEFORE) is not None:
+    a "Check answer" button under each question (feedback after each answer), left out of the course
+    average."""
+    if _quiz(course, PRACTICE_QUIZ) is not None:
         return False
     settings = QuizSettings(
         title=PRACTICE_QUIZ,
@@ -105,7 +103,7 @@ def practice_quiz(instructor: User, course: Course) -> bool:
         grading_method="highest",
         shuffle_questions=True,
         shuffle_options=True,
-        feedback_timing="after_submission",
+        feedback_timing="immediate",
         published=True,
         counts_in_average=False,
     )

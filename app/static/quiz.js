@@ -296,6 +296,14 @@
       if (!st.dirty) { setStatus(fieldset, "Saved", "ok"); }        // else the typing delay sends it soon
       return;
     }
+    if (result.status === 409 && error.code === "checked") {
+      // Checked in another tab (feedback after each answer): that answer is final, the attempt goes on.
+      if (this.attemptId) { Drafts.drop(this.attemptId, fieldset.getAttribute("data-qid")); }
+      st.dirty = false;
+      setStatus(fieldset, "Not saved: " + (sentence(error.message) || "This answer is final.") +
+        " Reload the page to see its feedback.", "error");
+      return;
+    }
     if (result.status === 409) {
       this.close(sentence(error.message) || "This attempt is closed; answers can no longer change.");
       return;

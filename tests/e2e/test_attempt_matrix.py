@@ -60,7 +60,9 @@ def matrix(live_app):
         timed_id = make("Six seconds", ids[:1], time_limit_s=6)
         paged_id = make("Three per page", ids, per_page=3)
         paged_timed_id = make("Three per page, timed", ids, per_page=3, time_limit_s=3600)
+        checked_id = make("Check each answer", [*ids, essay.id], feedback_timing="immediate")
         yield {
+            "checked": checked_id,
             "quiz": quiz_id,
             "timed": timed_id,
             "paged": paged_id,
@@ -218,6 +220,106 @@ def test_every_type_autosaves_reloads_and_grades(browser, live_server, live_app,
     assert {r.label: stored[r.question.id].fraction for r in rows} == {r.label: 1.0 for r in rows}
     assert stored[essay_id].fraction is None  # waits for a person
     page.context.close()
+
+
+def _start(page, quiz_url: str) -> None:
+    """Open the quiz and start an attempt (a first or another one), or continue the one in progress."""
+    page.goto(quiz_url)
+    start = page.get_by_role("button", name=re.compile(r"^Start (another )?attempt$"))
+    if start.count():
+        start.click()
+    else:
+        page.get_by_role("link", name=re.compile(r"^Continue attempt")).click()
+    page.wait_for_url(re.compile(r"/quizzes/attempts/\d+$"))
+
+
+def _answer_wrong(fieldset, row) -> None:
+    """A wrong answer of the right shape for the single-choice types: another option, the other value."""
+    if row.qtype == "mcq":
+        other = next(o for o in row.canonical["options"] if o != row.canonical["answer"])
+        fieldset.get_by_label(other, exact=True).check()
+    else:  # tf
+        fieldset.get_by_label("False" if row.canonical["answer"] else "True", exact=True).check()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_type_can_be_checked_after_each_answer_and_is_then_final(
+    browser, live_server, live_app, matrix, size
+):
+    """A quiz with feedback after each answer: each auto-graded type gets "Check answer", the verdict shows
+    in place of the inputs (and stays after a reload), the essay has no check, and the review grades the
+    same."""
+    rows, essay_id = matrix["rows"], matrix["essay"]
+    wrong = {"mcq", "tf"}
+    page = _new_page(browser, size)
+    login(page, live_server, STUDENT[size])
+    _start(page, f"{live_server}/quizzes/{matrix['checked']}")
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    assert page.locator(f'fieldset[data-qid="{essay_id}"] .check-answer').count() == 0
+    for row in rows:
+        fieldset = page.locator(f'fieldset[data-qid="{row.question.id}"]')
+        (_answer_wrong if row.qtype in wrong else _answer)(fieldset, row)
+        fieldset.get_by_role("button", name="Check answer").click()
+        verdict = page.locator(f"section#q{row.question.id}.checked .verdict strong")
+        verdict.wait_for()
+        assert verdict.inner_text() == ("Incorrect" if row.qtype in wrong else "Correct"), row.label
+        assert page.locator(f'fieldset[data-qid="{row.question.id}"]').count() == 0  # final: no inputs
+    if size == "phone":
+        assert page.evaluate(_OVERFLOW_JS) is None
+    check_a11y(page, f"attempt page with every type checked ({size})")
+    screenshot(page, f"attempt-checked-{size}")
+    page.reload()
+    verdicts = page.locator("section.checked .verdict strong").all_inner_texts()
+    assert verdicts == ["Incorrect" if r.qtype in wrong else "Correct" for r in rows]
+    stored = _stored(live_app, attempt_id)
+    expected = {r.label: (0.0 if r.qtype in wrong else 1.0) for r in rows}
+    assert {r.label: stored[r.question.id].fraction for r in rows} == expected
+    page.locator(f"#q{essay_id}-essay").fill(ESSAY)
+    page.locator(f'fieldset[data-qid="{essay_id}"] .save-status', has_text=SAVED).wait_for()
+    page.locator(".attempt-actions").get_by_role("button", name="Finish attempt…").click()
+    page.wait_for_url(re.compile(r"/summary$"))
+    page.get_by_role("button", name="Submit all and finish").click()
+    dialog = page.locator("dialog.confirm-submit")
+    dialog.wait_for()
+    dialog.get_by_role("button", name="Submit all and finish").click()
+    page.wait_for_url(re.compile(r"/review$"))
+    review = page.locator(".feedback .verdict strong").all_inner_texts()
+    assert review == ["Incorrect" if r.qtype in wrong else "Correct" for r in rows] + ["Needs grading"]
+    stored = _stored(live_app, attempt_id)
+    assert {r.label: stored[r.question.id].fraction for r in rows} == expected
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_an_answer_checked_in_another_tab_is_final_and_the_rest_still_saves(
+    browser, live_server, live_app, matrix, size
+):
+    rows = matrix["rows"]
+    mcq, short = next(r for r in rows if r.qtype == "mcq"), next(r for r in rows if r.qtype == "short")
+    first = _new_page(browser, size)
+    login(first, live_server, STUDENT[size])
+    _start(first, f"{live_server}/quizzes/{matrix['checked']}")
+    attempt_id = int(first.url.rsplit("/", 1)[1])
+    second = first.context.new_page()  # the same student's second tab, opened before the check
+    second.set_default_timeout(10_000)
+    second.goto(first.url)
+    _answer(first.locator(f'fieldset[data-qid="{mcq.question.id}"]'), mcq)
+    first.locator(f'fieldset[data-qid="{mcq.question.id}"]').get_by_role(
+        "button", name="Check answer"
+    ).click()
+    first.locator(f"section#q{mcq.question.id}.checked .verdict").wait_for()
+    # The second tab still shows the inputs: a change there is refused beside that question only.
+    _answer_wrong(second.locator(f'fieldset[data-qid="{mcq.question.id}"]'), mcq)
+    status = second.locator(f"#q{mcq.question.id}-status")
+    status.filter(has_text="You checked this answer, so it is final").wait_for()
+    assert "Reload the page to see its feedback." in status.inner_text()
+    _answer(second.locator(f'fieldset[data-qid="{short.question.id}"]'), short)
+    _wait_stored(live_app, attempt_id, short)
+    second.locator(f'fieldset[data-qid="{short.question.id}"] .save-status', has_text=SAVED).wait_for()
+    assert _stored(live_app, attempt_id)[mcq.question.id].answer == mcq.stored_right()
+    second.reload()
+    assert second.locator(f"section#q{mcq.question.id}.checked .verdict strong").inner_text() == "Correct"
+    first.context.close()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])

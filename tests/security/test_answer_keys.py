@@ -124,8 +124,9 @@ def test_nothing_a_student_fetches_during_an_attempt_contains_the_key(app, world
                 f"after_close, data.json before close: {leak}" for leak in leaks(data_json, forbidden)
             ]
     assert not problems, "answer keys leaked:\n" + "\n".join(problems)
-    shown = leaks(reviews["after_submission"], forbidden)
-    assert len(shown) >= 8, "the review after submission should show keys, explanations, quote"
+    for timing in ("immediate", "after_submission"):
+        shown = leaks(reviews[timing], forbidden)
+        assert len(shown) >= 8, f"{timing}: the review after submission should show keys, explanations, quote"
 
 
 def _mutate_keys(world) -> None:

@@ -52,7 +52,7 @@ def test_the_assigned_quiz_has_one_question_of_every_type_in_the_bank(seeded_dem
 
 def test_the_practice_quiz_draws_afresh_with_unlimited_attempts(seeded_demo):
     quiz = _quiz(demo.PRACTICE_QUIZ)
-    assert quiz.published and quiz.attempts_allowed == 0 and quiz.feedback_timing == "after_submission"
+    assert quiz.published and quiz.attempts_allowed == 0 and quiz.feedback_timing == "immediate"
     assert [(item.draw_topic, item.draw_count) for item in quiz.items] == [("key-figures", 5)]
     # Trying it must not pull a student's course average down; the assigned quiz still counts.
     assert quiz.counts_in_average is False
