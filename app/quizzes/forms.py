@@ -52,6 +52,15 @@ TYPE_CHOICES = [
 ]
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
+def plausible_date(_form: Any, field: DateTimeLocalField) -> None:
+    """A quiz date within 2000-2999: a year such as 9999 overflows once moved to UTC or given a time limit."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Choose a date between the years {FIRST_YEAR} and {LAST_YEAR}.")
+
+
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
@@ -63,8 +72,8 @@ class QuizForm(CheckedForm):
     title = StringField("Title", validators=[DataRequired(message="Give the quiz a title."), Length(max=200)])
     description = TextAreaField("Instructions (optional)", validators=[Length(max=4000)])
     course_id = SelectField("Course", coerce=int)
-    opens_at = DateTimeLocalField("Opens at (optional)", validators=[Optional()])
-    closes_at = DateTimeLocalField("Closes at (optional)", validators=[Optional()])
+    opens_at = DateTimeLocalField("Opens at (optional)", validators=[Optional(), plausible_date])
+    closes_at = DateTimeLocalField("Closes at (optional)", validators=[Optional(), plausible_date])
     time_limit = IntegerField(
         "Time limit in minutes (optional)",
         validators=[Optional(), NumberRange(min=1, max=24 * 60, message="Between 1 and 1440 minutes.")],
@@ -132,7 +141,9 @@ class OverrideForm(CheckedForm):
         "Extra attempts (optional)",
         validators=[Optional(), NumberRange(min=0, max=100, message="Between 0 and 100.")],
     )
-    closes_at = DateTimeLocalField("Closes at, for this student (optional)", validators=[Optional()])
+    closes_at = DateTimeLocalField(
+        "Closes at, for this student (optional)", validators=[Optional(), plausible_date]
+    )
     submit = SubmitField("Save override")
 
     def validate_student(self, field: SelectField) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app.courses.service import create_course
@@ -128,3 +129,28 @@ def test_counts_toward_the_course_average_round_trips_through_the_settings_form(
     db.session.expire_all()
     assert db.session.get(Quiz, quiz.id).counts_in_average is True
     assert "checked" in _counts_box(client.get(f"/quizzes/{quiz.id}/edit").get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("closes_at", "9999-12-31T22:00"), ("opens_at", "9999-12-31T23:59"), ("closes_at", "0001-01-01T00:00")],
+)
+def test_a_date_out_of_the_calendar_is_refused_beside_the_field_not_a_500(app, demo, field, value):
+    """9999-12-31 22:00 in New York is in the year 10000 in UTC: it overflowed and gave a 500."""
+    demo.instructor.timezone = "America/New_York"
+    db.session.commit()
+    client = login_client(app, "instructor")
+    data = {**SETTINGS, "course_id": str(demo.course.id), field: value}
+    response = client.post("/quizzes/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page and "between the years 2000 and 2999" in page
+    assert db.session.scalar(select(func.count()).select_from(Quiz)) == 0
+    quiz = service.save_quiz(demo.instructor, service.QuizSettings(title="Open", course=demo.course))
+    edited = client.post(f"/quizzes/{quiz.id}/edit", data=data)
+    assert edited.status_code == 422 and "between the years 2000 and 2999" in edited.get_data(as_text=True)
+    override = client.post(
+        f"/quizzes/{quiz.id}/overrides", data={"student": str(demo.student.id), "closes_at": value}
+    )
+    assert override.status_code == 422
+    assert "between the years 2000 and 2999" in override.get_data(as_text=True)
