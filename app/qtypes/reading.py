@@ -171,12 +171,18 @@ def number_hint(unit: str = "") -> str:
     words = {value for kind, value in _tokens(unit) if kind == "word"}
     if words & _CURRENCIES:
         examples = "55.29 or 1,234.50"
-    elif "%" in words:
+    elif words & {"%", "percent", "percentage"}:
         examples = "10.6 or 0.5"
+    elif unit:  # a count in its own unit ("thousand vehicles"): a percentage or "million" would mislead
+        examples = "534 or 1,234.5"
     else:
         examples = "534, 534 million or 10.6%"
     where = f" in {unit}" if unit else ""
     return f"A number{where}, e.g. {examples} (digits 0-9, a point for decimals)."
+
+
+# A number in scientific notation and nothing else: "1.5e3", "-1.2345678901234567e+19" (ASCII only).
+_SCIENTIFIC = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+\s*\Z", re.ASCII)
 
 
 def read_number(text: str, unit: str = "", multiplier: float = 1.0) -> float:
@@ -193,6 +199,12 @@ def read_number(text: str, unit: str = "", multiplier: float = 1.0) -> float:
     odd = foreign_digit(text)
     if odd is not None:
         raise unreadable(f"{odd!r} is not a digit we read; type digits 0-9 (not superscripts or fractions)")
+    scientific = _SCIENTIFIC.match(text)
+    if scientific:  # "1.5e3", as Moodle's numerical questions take it, and a JSON number saved as text
+        result = float(scientific.group(0))
+        if not math.isfinite(result):
+            raise unreadable("it is too large")
+        return result
 
     unit_words = {value for kind, value in _tokens(unit) if kind == "word"}
     number: float | None = None

@@ -75,6 +75,28 @@ def test_numeric_answers_with_superscripts_or_other_digits_are_refused(app, make
     assert db.session.scalar(select(Response.id).where(Response.attempt_id == attempt_id)) is None
 
 
+@pytest.mark.parametrize("number", [-12345678901234567890, 1.5e3, 12345678901234567890])
+def test_a_json_number_saved_by_autosave_does_not_block_the_form_that_shows_it(app, make_quiz, number):
+    """A JSON number is stored as a float and the page shows it as Python writes it (-1.2345678901234567e+19);
+    the form post, sending that text back, had been refused ("'e' is not a unit"), so Finish failed."""
+    quiz = make_quiz(types=("numeric",))
+    numeric = first_of("numeric")
+    client = login_client(app, "student")
+    attempt_id = int(client.post(f"/quizzes/{quiz.id}/start").headers["Location"].rstrip("/").split("/")[-1])
+    body = {"question_id": numeric.id, "answer": number, "seq": 1}
+    assert client.post(f"/quizzes/attempts/{attempt_id}/save", json=body).status_code == 200
+    page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
+    shown = re.search(rf'name="q-{numeric.id}"[^>]*value="([^"]*)"', page).group(1)
+    finished = client.post(
+        f"/quizzes/attempts/{attempt_id}",
+        data={f"q-{numeric.id}": shown, f"seq-{numeric.id}": "1", "finish": "1"},
+    )
+    assert finished.status_code == 302 and finished.headers["Location"].endswith("/summary")
+    db.session.expire_all()
+    stored = db.session.scalar(select(Response.answer).where(Response.attempt_id == attempt_id))
+    assert float(stored) == pytest.approx(float(number))
+
+
 @pytest.mark.parametrize("suffix", [" 🤝", "🤝", " 👍🏽", " ❤️", "\u00a0", "\u200b"])
 def test_a_right_short_answer_with_an_emoji_or_invisible_space_at_the_end_is_right(
     app, make_quiz, demo, suffix

@@ -71,12 +71,30 @@ def test_full_width_digits_are_read_as_the_same_digits():
         ("HK$ per share", "55.29"),
         ("US$ billion", "55.29"),
         ("%", "10.6 or 0.5"),
-        ("vehicles", "10.6%"),
-        ("", "534"),
+        ("percentage points", "10.6 or 0.5"),
+        ("vehicles", "534 or 1,234.5"),
+        ("thousand vehicles", "534 or 1,234.5"),
+        ("", "534, 534 million or 10.6%"),
     ],
 )
 def test_the_number_hint_gives_an_example_that_fits_the_unit(unit, example):
     hint = number_hint(unit)
     assert example in hint and "digits 0-9" in hint
-    if "$" in unit:
-        assert "%" not in hint
+    if unit and unit != "%" and "percent" not in unit:  # no percentage, no scale word against a unit
+        assert "%" not in hint and "million" not in hint
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1e5", 1e5), ("1.5E3", 1500.0), (" -1.2345678901234567e+19 ", -1.2345678901234567e19)],
+)
+def test_scientific_notation_reads_as_moodle_reads_it(typed, value):
+    assert read_number(typed, "vehicles") == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"), [("1e309", "too large"), ("1e5 million", "not a unit"), ("e5", "not a unit")]
+)
+def test_scientific_notation_that_overflows_or_carries_words_is_refused(typed, why):
+    with pytest.raises(ResponseError, match=why):
+        read_number(typed)
