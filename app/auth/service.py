@@ -1,4 +1,4 @@
-"""Accounts: registration with password rules, authentication, logout everywhere."""
+"""Accounts: registration with password rules, authentication, a new name or password, logout everywhere."""
 
 from __future__ import annotations
 
@@ -95,6 +95,30 @@ def authenticate(username: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+def rename(user: User, display_name: str) -> None:
+    """Change the name shown to others (the course roster, the gradebook, the header)."""
+    name = display_name.strip()
+    if not name:
+        raise AccountError("Tell us your name.", "display_name")
+    user.display_name = name
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other session of the user ends (the
+    caller starts a fresh one for this browser). AccountError names the field; nothing is written then."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("That is not your current password.", "current")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise AccountError(problem, "password")
+    if check_password_hash(user.password_hash, new):
+        raise AccountError("That is your current password; choose a new one.", "password")
+    user.password_hash = generate_password_hash(new)
+    user.session_version += 1
+    db.session.commit()
 
 
 def end_sessions(user: User) -> None:

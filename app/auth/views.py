@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import service
-from app.auth.forms import LoginForm, LogoutForm, RegisterForm
+from app.auth.forms import LoginForm, LogoutForm, NameForm, PasswordForm, RegisterForm
 from app.extensions import limiter
 from app.security import local_target
 
@@ -99,3 +99,33 @@ def logout():
         session.clear()
         flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_limit, methods=["POST"])  # the current password is checked: as many tries as a login
+def account():
+    """Your name and your password. A new password ends every other session of the account."""
+    user = current_user._get_current_object()
+    name_form = NameForm(prefix="name", display_name=user.display_name)
+    password_form = PasswordForm(prefix="password")
+    status = 200
+    if request.method == "POST":
+        form = password_form if password_form.save_password.data else name_form
+        if form.validate_on_submit():
+            try:
+                if form is password_form:
+                    service.change_password(user, form.current.data, form.password.data)
+                    _start_session(user)  # the old session ended with the others: this browser stays in
+                    flash("Your password is changed. Other devices are logged out.", "success")
+                else:
+                    service.rename(user, form.display_name.data)
+                    flash("Your name is saved.", "success")
+            except service.AccountError as exc:
+                getattr(form, exc.field or "password").errors.append(str(exc))
+                status = 422
+            else:
+                return redirect(url_for("auth.account"), 303)
+        else:
+            status = 422
+    return render_template("auth/account.html", name_form=name_form, password_form=password_form), status

@@ -46,6 +46,8 @@ ACCESS: dict[str, dict[str, str]] = {
     # every signed-in user
     "main.dashboard": {"GET": "              login  200    200    200    200    200"},
     "account.data": {"GET": "                login  200    200    200    200    200"},
+    "auth.account": {"GET": "                login  200    200    200    200    200",
+                     "POST": "               login  ok     ok     ok     ok     ok"},
     "articles.library": {"GET": "            login  200    200    200    200    200"},
     "articles.reader": {"GET": "             login  200    200    200    200    200"},
     "courses.index": {"GET": "               login  200    200    200    200    200"},
