@@ -24,6 +24,7 @@ from app.courses.service import managed_courses
 from app.extensions import db
 from app.inputs import parse_int
 from app.models import Attempt, Course, Quiz, utcnow
+from app.plural import counted
 from app.quizzes import overrides, service
 from app.quizzes.charts import item_chart
 from app.quizzes.forms import (
@@ -174,7 +175,7 @@ def _builder(
     item_error: tuple[int, str, str] | None = None,
 ):
     """The builder page; `item_error` is (item id, message, value typed) for an item's refused points."""
-    filters = {key: request.args.get(key, "") for key in ("topic", "article", "type", "q")}
+    filters = _builder_filters(request.args)
     found = service.find_questions(filters["topic"], filters["article"], filters["type"], filters["q"])
     present = {item.question_id for item in quiz.items}
     draw_form = draw_form or DrawForm(formdata=None)
@@ -189,6 +190,7 @@ def _builder(
         add_form=AddQuestionsForm(formdata=None),
         draw_form=draw_form,
         filters=filters,
+        filter_args={key: value for key, value in filters.items() if value},
         found=[q for q in found if q.id not in present],
         topics=topics,
         articles=article_choices(),
@@ -219,18 +221,32 @@ def edit(quiz_id: int):
     return _builder(quiz, form, 422 if form.is_submitted() else 200)
 
 
+def _builder_filters(args) -> dict[str, str]:
+    """The bank filters of the quiz builder's question list, as the query string gives them."""
+    return {key: args.get(key, "") for key in ("topic", "article", "type", "q")}
+
+
 @bp.post("/<int:quiz_id>/items/add")
 @instructor_required
 def add_items(quiz_id: int):
     quiz = _managed_quiz(quiz_id)
     form = AddQuestionsForm()
     ids = [parse_int(v, "question_id", minimum=1) for v in request.form.getlist("question_id") if v]
-    if not form.validate_on_submit() or not ids:
-        flash("Tick at least one question and give points from 0.01 to 1000.", "error")
-        return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
+    # Back to the list as it was filtered (the form's action carries the filters).
+    chosen = {key: value for key, value in _builder_filters(request.args).items() if value}
+    back = url_for("quizzes.edit", quiz_id=quiz.id, **chosen)
+    if not form.validate_on_submit():
+        flash("Points each: give a number from 0.01 to 1000.", "error")
+        return redirect(back)
+    if not ids:
+        flash("Tick at least one question to add.", "error")
+        return redirect(back)
     added = service.add_questions(quiz, ids, float(form.points.data or Decimal(1)))
-    flash(f"Added {added} question{'s' if added != 1 else ''}.", "success")
-    return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
+    if added:
+        flash(f"Added {counted(added, 'question')}.", "success")
+    else:
+        flash("Nothing added: the ticked questions are already in the quiz or no longer approved.", "info")
+    return redirect(back)
 
 
 @bp.post("/<int:quiz_id>/items/draw")

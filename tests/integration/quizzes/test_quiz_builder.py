@@ -154,3 +154,30 @@ def test_a_date_out_of_the_calendar_is_refused_beside_the_field_not_a_500(app, d
     )
     assert override.status_code == 422
     assert "between the years 2000 and 2999" in override.get_data(as_text=True)
+
+
+def test_adding_questions_keeps_the_filter_and_says_what_happened(app, demo):
+    client = login_client(app, "instructor")
+    quiz = service.save_quiz(demo.instructor, service.QuizSettings(title="Filtered", course=demo.course))
+    mcq = first_of("mcq")
+    query = f"?topic={mcq.topic}&type=mcq"
+    page = client.get(f"/quizzes/{quiz.id}/edit{query}").get_data(as_text=True)
+    action = re.search(r'action="(/quizzes/\d+/items/add[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert f"topic={mcq.topic}" in action and "type=mcq" in action
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    data = {"points": "1", "csrf_token": token.group(1) if token else ""}
+    cases = [
+        ({**data, "question_id": str(mcq.id)}, "Added 1 question."),
+        ({**data, "question_id": str(mcq.id)}, "Nothing added: the ticked questions are already in the quiz"),
+        (data, "Tick at least one question to add."),
+        (
+            {**data, "points": "0", "question_id": str(mcq.id)},
+            "Points each: give a number from 0.01 to 1000.",
+        ),
+    ]
+    for form, message in cases:
+        response = client.post(action, data=form)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/quizzes/{quiz.id}/edit{query}")
+        assert message in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert [item.question_id for item in db.session.get(Quiz, quiz.id).items] == [mcq.id]
