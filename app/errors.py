@@ -33,7 +33,8 @@ MESSAGES = {
     413: "The upload is too large. The limit is 2 MB; split the article or remove images.",
     429: "Too many attempts. Wait a minute and try again.",
     # Not "your data was not changed": an error after a commit (or during one) leaves that unknown.
-    500: "Something went wrong on our side. Try again; if it happens again, tell your instructor.",
+    500: "Something went wrong on our side. Try again; if it happens again, tell your instructor or whoever"
+    " runs Casewise at your school.",
 }
 
 
