@@ -29,6 +29,10 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 12) 
     )
 
 
+# Below this many attempts the discrimination index is not shown (the analysis table says "too few").
+FEW_ATTEMPTS = 10
+
+
 def item_chart(items: Sequence[ItemStats], labels: Mapping[object, str] | None = None) -> Markup:
     """Two bar columns per question: facility (0–100 %) and discrimination index (−100 to 100 %).
 
@@ -67,7 +71,9 @@ def item_chart(items: Sequence[ItemStats], labels: Mapping[object, str] | None =
                 f'<rect x="{fac_x}" y="{y + 5}" width="{width:.1f}" height="{ROW - 10}" fill="{FACILITY_FILL}">'
                 f"<title>{escape(name)} facility {item.facility:.1f}%</title></rect>"
             )
-        if item.discrimination_index is None:
+        if item.n < FEW_ATTEMPTS:  # as the table says: no bar that looks like a finding
+            parts.append(_text(dis_x + 4, mid, f"too few attempts (n < {FEW_ATTEMPTS})", size=10))
+        elif item.discrimination_index is None:
             parts.append(_text(dis_zero + 4, mid, "n/a"))
         else:
             value = max(-100.0, min(item.discrimination_index, 100.0))

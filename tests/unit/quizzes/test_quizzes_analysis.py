@@ -261,3 +261,15 @@ def test_to_json_round_trips_through_json():
         "discriminative_efficiency",
         "n",
     ]
+
+
+def test_the_chart_draws_no_discrimination_bar_below_ten_attempts_as_the_table_says():
+    from app.quizzes.analysis import ItemStats
+    from app.quizzes.charts import item_chart
+
+    few = ItemStats("q1", 50.0, 10.0, None, 80.0, 60.0, n=3)
+    enough = ItemStats("q2", 50.0, 10.0, None, 80.0, 60.0, n=12)
+    svg = str(item_chart([few, enough]))
+    assert "Q1 facility 50.0%" in svg  # facility is shown at any size
+    assert "Q1 discrimination" not in svg and "too few attempts (n &lt; 10)" in svg
+    assert "Q2 discrimination 80.0%" in svg
