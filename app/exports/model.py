@@ -154,7 +154,28 @@ def describe_validation_error(exc: ValidationError, prefix: str = "") -> str:
     path = prefix
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return f"{path}: {first['msg']}" if path else first["msg"]
+    message = _plain(first)
+    return f"{path}: {message}" if path else message
+
+
+def _plain(error: dict) -> str:
+    """A pydantic error in words an instructor reads ("needs at least 3 items; it has 2"), else its own text."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "too_short" and "min_length" in ctx:
+        return f"needs at least {ctx['min_length']} items; it has {ctx.get('actual_length', 'fewer')}"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"takes at most {ctx['max_length']} items; it has {ctx.get('actual_length', 'more')}"
+    if kind == "string_too_long" and "max_length" in ctx:
+        return f"is longer than {ctx['max_length']:,} characters; shorten it"
+    if kind == "string_too_short" and "min_length" in ctx:
+        return "is empty" if ctx["min_length"] == 1 else f"needs at least {ctx['min_length']} characters"
+    if kind == "literal_error" and "expected" in ctx:
+        return f"must be {ctx['expected'].replace(chr(39), '')}"
+    if kind == "missing":
+        return "is missing"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_PATTERN:
+        return "must be 2 to 61 lower-case letters, digits and dashes, starting with a letter or digit"
+    return str(error.get("msg", "is not valid"))
 
 
 def export_filename(selection: ExportSelection, suffix: str) -> str:

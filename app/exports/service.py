@@ -250,11 +250,20 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def unreadable(self) -> int:
+        """Questions of the file the importer could not read: each has a warning saying "skipped"."""
+        return sum(1 for w in self.warnings if w.startswith("skipped") or w.endswith("; skipped"))
+
     def __str__(self) -> str:
         text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
         if self.articles:
             text += f", {self.articles} article{'s' if self.articles != 1 else ''} added"
-        return text + (f", {len(self.skipped)} skipped" if self.skipped else "")
+        if self.skipped:  # a GIFT or Moodle XML question with the id of one in the bank: the bank's is kept
+            text += f", {len(self.skipped)} already in the bank (kept as they are)"
+        if self.unreadable:
+            text += f", {self.unreadable} not imported (each is listed below with why)"
+        return text
 
 
 def import_file(fmt: str, data: bytes, author_id: int | None = None) -> ImportSummary:

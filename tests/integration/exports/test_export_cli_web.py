@@ -171,3 +171,34 @@ def test_a_quiz_export_page_says_its_json_holds_the_quiz_not_the_full_bank(seede
     assert len(data["questions"]) < _count()  # the quiz's questions, not the bank
     topic = unescape(client.get("/exports/?scope=topic&id=key-figures").get_data(as_text=True))
     assert "Download JSON (this topic's questions with provenance)" in topic
+
+
+def test_a_gift_import_summary_counts_what_it_lists(seeded, client, auth):
+    """The summary had said "1 skipped" beside four listed skips: the questions the file could not give are
+    counted apart from those already in the bank, and the reasons are in plain words."""
+    import io
+
+    gift = (
+        b"::q1:: Which automaker took a stake in Leapmotor? {=FAW ~Geely ~BYD}\n\n"
+        b"::q2:: Is Leapmotor based in Hangzhou? {=yes ~no}\n\n"
+        b"::q3:: Which one is it, then? {=one ~two}\n"
+    )
+    auth.login("instructor")
+    before = _count()
+
+    def upload():
+        return client.post(
+            "/exports/import",
+            data={"fmt": "gift", "file": (io.BytesIO(gift), "bank.gift")},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+
+    page = upload().get_data(as_text=True)
+    assert "1 created, 0 updated, 0 unchanged, 2 not imported (each is listed below with why)" in page
+    assert "options: needs at least 3 items; it has 2" in page and "List should have" not in page
+    again = upload().get_data(as_text=True)
+    assert (
+        "0 created, 0 updated, 0 unchanged, 1 already in the bank (kept as they are), 2 not imported" in again
+    )
+    assert _count() == before + 1

@@ -167,7 +167,7 @@ GOOD = "::q1::What is the answer here?{=yes ~no ~maybe}\n"
         ),
         (
             "::q::Pick the right one please.{=yes ~no}\n",
-            "line 1 (question 'q')|options: List should have at least 3 items",
+            "line 1 (question 'q')|options: needs at least 3 items",
         ),
         ("::q::Two blocks {=a =b} and {=c}\n", "line 1 (question 'q')|more than one answer block"),
     ],

@@ -179,7 +179,7 @@ def test_round_trip_keeps_every_type(exported, selection, tricky_selection):
             b"<quiz>\n\n<question type='multichoice'><name><text>m</text></name><questiontext format='html'>"
             b"<text>Which one is right?</text></questiontext><answer fraction='100'><text>a</text></answer>"
             b"<answer fraction='0'><text>b</text></answer></question></quiz>",
-            "line 3 (question 'm'): options: List should have at least 3 items",
+            "line 3 (question 'm'): options: needs at least 3 items",
         ),
     ],
 )
