@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from flask_wtf.file import FileField
@@ -38,6 +39,11 @@ class ArticleForm(CheckedForm):
 
     def has_upload(self) -> bool:
         return bool(self.file.data and self.file.data.filename)
+
+    def validate_published_on(self, field) -> None:
+        # A day of margin for a reader ahead of UTC; 9999-12-31 is a typo, not a date an article has.
+        if field.data is not None and not date(1800, 1, 1) <= field.data <= date.today() + timedelta(days=1):
+            raise ValidationError("A publication date is between the year 1800 and today; check the year.")
 
     def validate_topics(self, field) -> None:
         for topic in (t.strip() for t in (field.data or "").split(",") if t.strip()):

@@ -122,6 +122,18 @@ def test_bad_topic_is_named(client, instructor):
     assert "“Key Figures!” is not a valid topic".encode() in response.data
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "1066-10-14", "2999-01-01"])
+def test_a_publication_date_out_of_reach_is_refused_beside_the_field(client, instructor, day):
+    data = {"title": "Acme and Volt", "publisher": "Wire", "topics": "", "text": PRESS, "published_on": day}
+    response = client.post("/articles/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "between the year 1800 and today" in response.get_data(as_text=True)
+    ok = client.post(
+        "/articles/new", data={**data, "published_on": "2024-08-30"}, content_type="multipart/form-data"
+    )
+    assert ok.status_code in (302, 303)
+
+
 PAGE_WITH_CHROME = b"""<!doctype html><html><head><title>Volt expands | The Wire</title></head><body>
 <div class="cookie-banner" role="dialog"><p>We use cookies to improve your experience.</p><button>Accept</button></div>
 <nav><a href="/">Home</a> | <a href="/markets">Markets</a></nav>
