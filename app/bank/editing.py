@@ -29,6 +29,9 @@ TOLERANCE_MODES = ("absolute", "relative")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _LIST_SPLIT = re.compile(r"[,\s]+")
 
+MAX_DIGITS = 15  # significant digits a float keeps
+MAX_MULTIPLIER = 1e15  # what one unit is: a quadrillion is more than any unit a case needs
+
 
 @dataclass
 class Built:
@@ -183,8 +186,11 @@ def _numeric(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> N
     raw_value = _text(values, "value")
     value = parse_number(raw_value)
     if value is None:
-        got = f" (got {raw_value!r})" if raw_value else ""
+        got = f" (got {raw_value[:40]!r})" if raw_value else ""
         built.add("value", f"Enter the answer as a number, e.g. 534 or 12.5{got}.")
+    elif len(raw_value.split(".")[0].lstrip("+-0 ").replace(",", "")) > MAX_DIGITS:
+        # A float keeps about 15 significant digits: 12345678901234567890 would be stored as 1.2345…e19.
+        built.add("value", f"An answer has at most {MAX_DIGITS} digits before the point; round it.")
     raw_tolerance = _text(values, "tolerance")
     tolerance = parse_number(raw_tolerance) if raw_tolerance else 0.0
     if tolerance is None:
@@ -193,13 +199,25 @@ def _numeric(values: Mapping[str, Any], data: dict[str, Any], built: Built) -> N
         )
     elif tolerance < 0:
         built.add("tolerance", "The tolerance cannot be negative.")
+    mode = _text(values, "tolerance_mode") or "absolute"
+    if tolerance is not None and mode == "relative" and tolerance > 1:
+        built.add(
+            "tolerance",
+            "A relative tolerance is a share of the answer, at most 1 (100%); 0.05 accepts 5% either side.",
+        )
+    elif tolerance is not None and mode == "absolute" and value and tolerance > abs(value):
+        built.add(
+            "tolerance",
+            f"The tolerance is larger than the answer itself, so answers of either sign would be right;"
+            f" give at most {format_number(abs(value))}.",
+        )
     raw_multiplier = _text(values, "multiplier")
     multiplier = parse_number(raw_multiplier) if raw_multiplier else 1.0
-    if multiplier is None or multiplier <= 0:
+    if multiplier is None or multiplier <= 0 or multiplier > MAX_MULTIPLIER:
         built.add(
-            "multiplier", f"Enter a positive number, e.g. 1000000 for 'US$ million' (got {raw_multiplier!r})."
+            "multiplier",
+            f"Enter a positive number up to 1e15, e.g. 1000000 for 'US$ million' (got {raw_multiplier[:40]!r}).",
         )
-    mode = _text(values, "tolerance_mode") or "absolute"
     if mode not in TOLERANCE_MODES:
         built.add("tolerance_mode", "Choose absolute or relative tolerance.")
     data["answer"] = {

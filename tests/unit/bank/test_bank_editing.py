@@ -431,3 +431,37 @@ def test_a_blanks_feedback_field_gives_every_accepted_answer_of_the_blank_that_f
     assert orphan.errors == {
         "blank_notes-2": ["This empty row has feedback: write the accepted answers or clear it."]
     }
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"value": "534", "tolerance": "12345678901234567890", "tolerance_mode": "relative"},
+            "tolerance",
+            "at most 1",
+        ),
+        ({"value": "534", "tolerance": "1.5", "tolerance_mode": "relative"}, "tolerance", "at most 1"),
+        (
+            {"value": "534", "tolerance": "1e19", "tolerance_mode": "absolute"},
+            "tolerance",
+            "larger than the answer",
+        ),
+        ({"value": "534", "multiplier": "1.2e19"}, "multiplier", "up to 1e15"),
+        ({"value": "12345678901234567890"}, "value", "at most 15 digits"),
+    ],
+)
+def test_a_numeric_key_that_would_accept_anything_or_lose_digits_is_refused(fields, field, message):
+    """A relative tolerance of 1e19 made every answer right; a 20-digit answer was stored rounded."""
+    built = build_question(_values("numeric", **{"tolerance": "", "multiplier": "", **fields}))
+    assert message in " ".join(built.errors[field])
+
+
+def test_sensible_numeric_keys_still_pass():
+    for fields in (
+        {"value": "534", "tolerance": "0.05", "tolerance_mode": "relative"},
+        {"value": "534", "tolerance": "534", "tolerance_mode": "absolute"},
+        {"value": "0", "tolerance": "2", "tolerance_mode": "absolute"},
+        {"value": "123456789012345", "multiplier": "1000000"},
+    ):
+        assert not build_question(_values("numeric", **{"tolerance": "", "multiplier": "", **fields})).errors
