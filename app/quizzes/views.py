@@ -401,9 +401,8 @@ def post_attempt(attempt_id: int):
             done = service.submit_attempt(attempt, answers, seen)
         else:
             service.save_answers(attempt, answers, seen, flags=flags)
-            if (
-                checking is not None
-            ):  # "Check answer" under a question: the page is saved, then that answer graded
+            # "Check answer" under a question: the page is saved, then that answer graded.
+            if checking is not None:
                 service.check_answer(attempt, checking)
     except service.BadAnswer as exc:
         flash(str(exc), "error")
@@ -411,7 +410,7 @@ def post_attempt(attempt_id: int):
     except service.AttemptClosed as exc:
         flash(str(exc), "error")
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
-    except (service.NotInAttempt, service.QuizError) as exc:  # a check this quiz or question does not have
+    except service.QuizError as exc:  # a check this quiz or question does not have (NotInAttempt included)
         flash(str(exc), "error")
         return _attempt_page(attempt, exc.status, answers, {}, page)
     if checking is not None:

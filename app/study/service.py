@@ -742,18 +742,19 @@ def deck_choices(user: User) -> DeckChoices:
         .group_by(Question.topic)
         .order_by(Question.topic)
     )
-    held_ids = held_questions(user.id).subquery()
     held = db.session.scalar(
-        select(func.count(func.distinct(Question.id))).where(
-            Question.status == "approved", Question.id.in_(select(held_ids.c.question_id))
-        )
+        select(func.count()).where(Question.status == "approved", Question.id.in_(held_questions(user.id)))
     )
-    held_by = db.session.scalars(
-        select(Quiz.title).where(Quiz.id.in_(held_quizzes(user.id))).order_by(Quiz.title)
-    ).all()
+    held_by = (
+        db.session.scalars(
+            select(Quiz.title).where(Quiz.id.in_(held_quizzes(user.id))).order_by(Quiz.title)
+        ).all()
+        if held
+        else []
+    )
     return DeckChoices(
         articles=[(slug, title, int(n)) for slug, title, n in articles],
         topics=[(topic, topic, int(n)) for topic, n in topics],
         held=int(held or 0),
-        held_by=list(held_by) if held else [],
+        held_by=list(held_by),
     )

@@ -205,11 +205,7 @@ def test_every_type_autosaves_reloads_and_grades(browser, live_server, live_app,
     assert page.locator("text=Flagged for review").count() == 1
     check_a11y(page, f"summary page ({size})")
     screenshot(page, f"attempt-summary-{size}")
-    page.get_by_role("button", name="Submit all and finish").click()
-    dialog = page.locator("dialog.confirm-submit")
-    dialog.wait_for()
-    dialog.get_by_role("button", name="Submit all and finish").click()
-    page.wait_for_url(re.compile(r"/review$"))
+    _confirm_submit(page)
     verdicts = page.locator(".feedback .verdict strong").all_inner_texts()
     assert verdicts == ["Correct"] * len(rows) + ["Needs grading"]
     score = page.locator(".score").inner_text().replace(".0", "")
@@ -220,6 +216,15 @@ def test_every_type_autosaves_reloads_and_grades(browser, live_server, live_app,
     assert {r.label: stored[r.question.id].fraction for r in rows} == {r.label: 1.0 for r in rows}
     assert stored[essay_id].fraction is None  # waits for a person
     page.context.close()
+
+
+def _confirm_submit(page) -> None:
+    """From the summary page: "Submit all and finish", confirmed in its dialog, to the review."""
+    page.get_by_role("button", name="Submit all and finish").click()
+    dialog = page.locator("dialog.confirm-submit")
+    dialog.wait_for()
+    dialog.get_by_role("button", name="Submit all and finish").click()
+    page.wait_for_url(re.compile(r"/review$"))
 
 
 def _start(page, quiz_url: str) -> None:
@@ -278,11 +283,7 @@ def test_every_type_can_be_checked_after_each_answer_and_is_then_final(
     page.locator(f'fieldset[data-qid="{essay_id}"] .save-status', has_text=SAVED).wait_for()
     page.locator(".attempt-actions").get_by_role("button", name="Finish attempt…").click()
     page.wait_for_url(re.compile(r"/summary$"))
-    page.get_by_role("button", name="Submit all and finish").click()
-    dialog = page.locator("dialog.confirm-submit")
-    dialog.wait_for()
-    dialog.get_by_role("button", name="Submit all and finish").click()
-    page.wait_for_url(re.compile(r"/review$"))
+    _confirm_submit(page)
     review = page.locator(".feedback .verdict strong").all_inner_texts()
     assert review == ["Incorrect" if r.qtype in wrong else "Correct" for r in rows] + ["Needs grading"]
     stored = _stored(live_app, attempt_id)
